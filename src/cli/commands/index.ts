@@ -1,0 +1,9 @@
+import type { CommandModule } from "yargs";
+import type { Output } from "../output.js";
+
+/** The command table. Each entry is a yargs CommandModule built with the shared Output. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function commands(output: Output): CommandModule<any, any>[] {
+  void output;
+  return [];
+}

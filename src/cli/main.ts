@@ -1,0 +1,64 @@
+import yargs, { type Argv } from "yargs";
+import { ExitCode, UsageError } from "../errors.js";
+import { reportError } from "./report-error.js";
+import { createOutput, type Output } from "./output.js";
+import { commands } from "./commands/index.js";
+import { version } from "./version.js";
+
+/**
+ * Runs the CLI and returns the exit code; bin files assign it to process.exitCode so that no
+ * path calls process.exit() while output is still flushing.
+ */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  const verbose = argv.includes("--verbose") || argv.includes("-v");
+  const output = createOutput({ ...io, verbose, json: argv.includes("--json") });
+  try {
+    await buildParser(argv, output).parseAsync();
+    return Number(process.exitCode ?? 0) || output.exitCode;
+  } catch (error) {
+    return reportError(error, output);
+  }
+}
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+function defaultIo(): CliIo {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+function buildParser(argv: string[], output: Output): Argv {
+  let parser = yargs(argv)
+    .scriptName("restager")
+    .usage("$0 <command> [options]\n\nReplays Cloud Foundry Diego requests on plain Docker.")
+    .option("verbose", {
+      type: "boolean",
+      alias: "v",
+      describe: "Show diagnostics and error causes",
+    })
+    .option("json", { type: "boolean", describe: "Print machine-readable JSON on stdout" })
+    .version(version)
+    .help()
+    .alias("help", "h")
+    .strict()
+    .demandCommand(1, "Name a command; see 'restager --help'")
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    // Handler failures are rethrown untouched so they are reported once, without the help text.
+    .fail((message: string | undefined, error: Error | undefined) => {
+      if (error) throw error;
+      throw new UsageError(message ?? "Invalid arguments", {
+        hint: "Run 'restager <command> --help' for the options",
+      });
+    });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- each module types its own args
+  for (const command of commands(output)) parser = parser.command(command);
+  return parser;
+}
+
+export { ExitCode };

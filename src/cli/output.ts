@@ -1,0 +1,45 @@
+import type { CliIo } from "./main.js";
+
+/**
+ * The only writer to the terminal. stdout carries results (request JSON, plans, --json);
+ * stderr carries progress, warnings and errors, so pipes like `build_req | restage` stay clean.
+ */
+export interface Output {
+  readonly verbose: boolean;
+  readonly json: boolean;
+  readonly isTty: boolean;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** Exit code a command asks for without throwing (e.g. a failed task already reported). */
+  exitCode: number;
+  /** Writes a result line to stdout. */
+  result(text: string): void;
+  /** Writes progress to stderr. */
+  info(text: string): void;
+  warn(text: string): void;
+  error(text: string): void;
+  /** Diagnostics, only with --verbose. */
+  debug(event: string, data?: Record<string, unknown>): void;
+}
+
+export function createOutput(options: CliIo & { verbose: boolean; json: boolean }): Output {
+  const { stdout, stderr } = options;
+  const line = (stream: NodeJS.WritableStream, text: string) =>
+    stream.write(text.endsWith("\n") ? text : `${text}\n`);
+  return {
+    verbose: options.verbose,
+    json: options.json,
+    isTty: Boolean(stderr.isTTY),
+    stdin: options.stdin,
+    env: options.env,
+    exitCode: 0,
+    result: (text) => line(stdout, text),
+    info: (text) => line(stderr, text),
+    warn: (text) => line(stderr, `Warning: ${text}`),
+    error: (text) => line(stderr, text),
+    debug: (event, data) => {
+      if (options.verbose)
+        line(stderr, `[debug] ${event}${data ? ` ${JSON.stringify(data)}` : ""}`);
+    },
+  };
+}
