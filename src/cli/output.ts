@@ -7,7 +7,10 @@ import type { CliIo } from "./main.js";
 export interface Output {
   readonly verbose: boolean;
   readonly json: boolean;
+  /** Whether stderr (progress) is a terminal: spinners and colour. */
   readonly isTty: boolean;
+  /** Whether stdout (results) is a terminal: headers on tables. */
+  readonly stdoutIsTty: boolean;
   readonly stdin: NodeJS.ReadableStream;
   readonly env: NodeJS.ProcessEnv;
   /** Exit code a command asks for without throwing (e.g. a failed task already reported). */
@@ -24,12 +27,14 @@ export interface Output {
 
 export function createOutput(options: CliIo & { verbose: boolean; json: boolean }): Output {
   const { stdout, stderr } = options;
+  ignoreClosedPipe(stdout);
   const line = (stream: NodeJS.WritableStream, text: string) =>
     stream.write(text.endsWith("\n") ? text : `${text}\n`);
   return {
     verbose: options.verbose,
     json: options.json,
     isTty: Boolean(stderr.isTTY),
+    stdoutIsTty: Boolean(stdout.isTTY),
     stdin: options.stdin,
     env: options.env,
     exitCode: 0,
@@ -42,4 +47,12 @@ export function createOutput(options: CliIo & { verbose: boolean; json: boolean 
         line(stderr, `[debug] ${event}${data ? ` ${JSON.stringify(data)}` : ""}`);
     },
   };
+}
+
+/** `restager ... | head` closes stdout early: that ends the output, it is not an error. */
+function ignoreClosedPipe(stream: NodeJS.WritableStream): void {
+  if (stream.listenerCount("error") > 0) return;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
 }

@@ -1,0 +1,39 @@
+import type { CommandModule } from "yargs";
+import { loadRequest } from "../../requests/load-request.js";
+import { buildPlan } from "../../diego/plan/build-plan.js";
+import { renderPlan } from "../../diego/plan/render-plan.js";
+import { toJsonView } from "../../diego/plan/json-view.js";
+import type { Output } from "../output.js";
+import { printWarnings } from "../print-warnings.js";
+
+interface ExplainArgs {
+  file?: string;
+  app?: string;
+  json?: boolean;
+}
+
+/** `restager explain [FILE|-]`: the request as a readable plan, or the normalised model. */
+export function explainCommand(output: Output): CommandModule<object, ExplainArgs> {
+  return {
+    command: "explain [file]",
+    describe: "Print a staging task or desired LRP as a readable plan (secrets redacted)",
+    builder: (yargs) =>
+      yargs
+        .positional("file", {
+          type: "string",
+          describe: "Request JSON, cfdot output or lager log lines; '-' or omitted reads stdin",
+        })
+        .option("app", { type: "string", describe: "With log input: pick this app's request" })
+        .example("build_req --log stager.log | restager explain", "Explain the latest staging task")
+        .example("restager explain lrp.json --json", "Print the normalised model as JSON"),
+    handler: async (args) => {
+      const loaded = await loadRequest({ file: args.file, stdin: output.stdin, app: args.app });
+      printWarnings(output, loaded.warnings);
+      if (args.json) {
+        output.result(JSON.stringify(toJsonView(loaded.request), null, 2));
+        return;
+      }
+      output.result(renderPlan(buildPlan(loaded.request)));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The Docker port restager's core sees. dockerode stays behind it (src/container/docker-*.ts);
+ * nothing here leaks a library type.
+ */
+import type { Readable } from "node:stream";
+
+export interface ContainerSpec {
+  image: string;
+  /** Container-level env, `NAME=value`. */
+  env: string[];
+  labels: Record<string, string>;
+  memoryMb?: number | undefined;
+  /** Docker CPU shares (1024 = one full share). */
+  cpuShares?: number | undefined;
+  /** Container-wide nofile ulimit (soft = hard). */
+  nofile?: number | undefined;
+  maxPids?: number | undefined;
+  network?: string | undefined;
+  /** Extra /etc/hosts entries, `host:ip`. */
+  extraHosts?: string[] | undefined;
+  name?: string | undefined;
+}
+
+export interface ProcessSpec {
+  path: string;
+  args: string[];
+  /** `NAME=value`, appended after the container env (later wins). */
+  env: string[];
+  user: string;
+  /**
+   * Working directory; undefined = the user's home, or `/` when that does not exist. A given
+   * dir that is missing is created, owned by the user (Guardian).
+   */
+  dir?: string | undefined;
+  /** Per-process nofile limit, applied with a `ulimit -n` wrapper. */
+  nofile?: number | undefined;
+}
+
+/** Where a process's output goes; each chunk is raw bytes, not necessarily whole lines. */
+export interface ProcessIO {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+}
+
+export interface ExecProcess {
+  /** Resolves with the exit code once the process ended and its output was delivered. */
+  wait(): Promise<number>;
+  /** Delivers a signal to the process (Docker has no API for this: done with a second exec). */
+  signal(signal: "TERM" | "KILL"): Promise<void>;
+}
+
+export interface ContainerUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+export interface Container {
+  readonly id: string;
+  /**
+   * Extracts a tar stream into directory `path` (created if missing). Entries keep the numeric
+   * owner they carry, so callers pre-own entries (uid/gid 2000 for vcap). Resolves once Docker
+   * accepted all of it. The stream is consumed, or destroyed when this rejects.
+   */
+  putArchive(path: string, tar: Readable, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Streams `path` out as a tar archive. The caller must consume or destroy the stream.
+   * Rejects with PathMissingError (path-missing-error.ts) when `path` does not exist.
+   */
+  getArchive(path: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  /** Starts a process. Never rejects for a non-zero exit. */
+  exec(spec: ProcessSpec, io: ProcessIO, options?: { signal?: AbortSignal }): Promise<ExecProcess>;
+  /**
+   * Looks a user name up in the container's /etc/passwd (read once per container); an unknown
+   * user is an InvalidInputError.
+   */
+  lookupUser(user: string): Promise<ContainerUser>;
+  /**
+   * Whether the kernel OOM-killed any process of the container so far (for `(out of memory)`
+   * messages). Container level, like Garden's OOM event: it cannot say which process.
+   */
+  wasOomKilled(): Promise<boolean>;
+  /** Stops and removes the container and its anonymous volumes; idempotent. */
+  remove(): Promise<void>;
+}
+
+/** Creates containers and answers questions about images. */
+export interface ContainerRuntime {
+  /** Throws UnavailableError with a hint when the engine does not answer. */
+  ping(signal?: AbortSignal): Promise<void>;
+  imageExists(ref: string): Promise<boolean>;
+  /** Creates and starts a container that idles (`sleep infinity`-like) until removed. */
+  createIdle(spec: ContainerSpec, signal?: AbortSignal): Promise<Container>;
+  /** Force-removes every container carrying `label=value`; returns how many were removed. */
+  removeLabelled(label: string, value: string): Promise<number>;
+}

@@ -1,0 +1,51 @@
+/** The engine request that creates an idle container from a ContainerSpec. */
+import type Docker from "dockerode";
+import type { ContainerSpec } from "./container.js";
+import { LabelKey } from "./labels.js";
+
+/**
+ * PID 1 of every container: sleeps until TERM, and exits at once on it (a shell without a
+ * trap ignores TERM as PID 1, which would make `docker stop` wait its full timeout). Work
+ * happens in execs; the container only has to stay up.
+ */
+export const idleEntrypoint = [
+  "/bin/sh",
+  "-c",
+  "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done",
+];
+
+const mebibyte = 1024 * 1024;
+
+/**
+ * No bind mounts, ever: restager must behave the same when it runs inside a container with
+ * only the Docker socket mounted, where host paths mean nothing. Files go in with putArchive.
+ */
+export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  const hostConfig: Docker.HostConfig = { AutoRemove: false };
+  if (spec.memoryMb !== undefined && spec.memoryMb > 0) {
+    hostConfig.Memory = Math.floor(spec.memoryMb * mebibyte);
+    // Equal to Memory: no swap on top, so the limit is what the app gets (Garden has no swap).
+    hostConfig.MemorySwap = hostConfig.Memory;
+  }
+  if (spec.cpuShares !== undefined && spec.cpuShares > 0) hostConfig.CpuShares = spec.cpuShares;
+  if (spec.nofile !== undefined && spec.nofile > 0) {
+    hostConfig.Ulimits = [{ Name: "nofile", Soft: spec.nofile, Hard: spec.nofile }];
+  }
+  if (spec.maxPids !== undefined && spec.maxPids > 0) hostConfig.PidsLimit = spec.maxPids;
+  if (spec.network !== undefined) hostConfig.NetworkMode = spec.network;
+  if (spec.extraHosts !== undefined && spec.extraHosts.length > 0) {
+    hostConfig.ExtraHosts = [...spec.extraHosts];
+  }
+  return {
+    ...(spec.name !== undefined ? { name: spec.name } : {}),
+    Image: spec.image,
+    Entrypoint: idleEntrypoint,
+    // $0 of the idle shell, so `ps` in the container says what it is.
+    Cmd: ["restager-idle"],
+    User: "root",
+    WorkingDir: "/",
+    Env: [...spec.env],
+    Labels: { ...spec.labels, [LabelKey.managed]: "true" },
+    HostConfig: hostConfig,
+  };
+}

@@ -1,0 +1,191 @@
+/** DockerContainer: the Container port over one dockerode container. */
+import { posix } from "node:path";
+import type { Readable } from "node:stream";
+import type Docker from "dockerode";
+import { CannotWriteError, InvalidInputError, type RestagerError } from "../errors.js";
+import type { Container, ContainerUser, ExecProcess, ProcessIO, ProcessSpec } from "./container.js";
+import {
+  engineMessage,
+  isNotFound,
+  statusCodeOf,
+  throwIfCancelled,
+  toRestagerError,
+} from "./docker-errors.js";
+import { DockerExecProcess } from "./exec-process.js";
+import { wrapperArgv } from "./exec-wrapper.js";
+import { findPasswdUser } from "./passwd.js";
+import { PathMissingError } from "./path-missing-error.js";
+import { processEnv } from "./process-env.js";
+import { RootCommands } from "./root-commands.js";
+import { startExec } from "./start-exec.js";
+import { readTarFirstFile } from "./tar-first-file.js";
+
+export class DockerContainer implements Container {
+  private readonly container: Docker.Container;
+  private readonly root: RootCommands;
+  private passwd: Promise<string> | undefined;
+  private env: Promise<string[]> | undefined;
+  /** Working directories known to exist (they are never removed by restager). */
+  private readonly knownDirs = new Set<string>();
+
+  constructor(
+    docker: Docker,
+    readonly id: string,
+    private readonly where: string,
+  ) {
+    this.container = docker.getContainer(id);
+    this.root = new RootCommands(this.container, (error, what, signal) =>
+      this.toError(error, what, signal),
+    );
+  }
+
+  async putArchive(path: string, tar: Readable, options: { signal?: AbortSignal } = {}) {
+    const { signal } = options;
+    try {
+      throwIfCancelled(signal);
+      // Docker refuses to extract into a missing directory; Diego's stream-in creates it.
+      const made = await this.root.makeDir(path, signal);
+      if (made.exitCode !== 0) {
+        throw new CannotWriteError(`Cannot create ${path} in the container: ${made.stderr}`);
+      }
+      throwIfCancelled(signal);
+      // dockerode resolves only after reading Docker's whole response, i.e. after extraction.
+      await this.container.putArchive(tar, { path, ...(signal ? { abortSignal: signal } : {}) });
+    } catch (error) {
+      tar.destroy();
+      throw this.toError(error, `extract an archive into ${path}`, signal);
+    }
+  }
+
+  async getArchive(path: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const { signal } = options;
+    throwIfCancelled(signal);
+    try {
+      const stream = await this.container.getArchive({
+        path,
+        ...(signal ? { abortSignal: signal } : {}),
+      });
+      return stream as Readable;
+    } catch (error) {
+      if (isNotFound(error) && !/^no such container/i.test(engineMessage(error))) {
+        throw new PathMissingError(path, { cause: error });
+      }
+      throw this.toError(error, `read ${path}`, signal);
+    }
+  }
+
+  async exec(spec: ProcessSpec, io: ProcessIO, options: { signal?: AbortSignal } = {}) {
+    const { signal } = options;
+    throwIfCancelled(signal);
+    const user = await this.lookupUser(spec.user);
+    const env = processEnv(await this.containerEnv(), spec.env, user);
+    const workingDir = await this.workingDir(spec.dir, user, signal);
+    const cmd = wrapperArgv({ path: spec.path, args: spec.args, env, nofile: spec.nofile });
+    throwIfCancelled(signal);
+    let started;
+    try {
+      started = await startExec(this.container, { cmd, env, user: spec.user, workingDir }, signal);
+    } catch (error) {
+      throw this.toError(error, `start ${spec.path}`, signal);
+    }
+    const running: ExecProcess = new DockerExecProcess(started.handle, started.stream, io, {
+      readsPid: true,
+      kill: (pid, sig) => this.root.kill(pid, sig),
+      signal,
+      toError: (error, what) => this.toError(error, what),
+    });
+    return running;
+  }
+
+  async lookupUser(name: string): Promise<ContainerUser> {
+    this.passwd ??= this.readPasswd();
+    let text: string;
+    try {
+      text = await this.passwd;
+    } catch (error) {
+      this.passwd = undefined;
+      throw error;
+    }
+    const user = findPasswdUser(text, name);
+    if (!user) {
+      throw new InvalidInputError(`user '${name}' does not exist in the stack image`, [], {
+        hint: "Diego runs processes as a user of the rootfs (vcap or root); use a stack image that has it",
+      });
+    }
+    return user;
+  }
+
+  /**
+   * Container level, as Garden's OOM event: whether the kernel OOM-killed any process in the
+   * container, not which one (see oom-kills.ts for why the cgroup counter is read).
+   */
+  async wasOomKilled(): Promise<boolean> {
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.container.inspect();
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw this.toError(error, "inspect the container");
+    }
+    if (info.State.OOMKilled || !info.State.Running) return info.State.OOMKilled;
+    // Best effort: a container that cannot start one more process (pids limit) still has a
+    // run result to report; the answer is then "not known to be OOM".
+    const kills = await this.root.oomKills().catch(() => undefined);
+    return (kills ?? 0) > 0;
+  }
+
+  async remove(): Promise<void> {
+    try {
+      await this.container.remove({ force: true, v: true });
+    } catch (error) {
+      // 404: already gone; 409: another removal is in progress. Both mean "done" here.
+      const status = statusCodeOf(error);
+      if (status === 404 || status === 409) return;
+      throw this.toError(error, "remove the container");
+    }
+  }
+
+  private async readPasswd(): Promise<string> {
+    const archive = await this.getArchive("/etc/passwd");
+    try {
+      const content = await readTarFirstFile(archive);
+      return content?.toString("utf8") ?? "";
+    } catch (error) {
+      throw this.toError(error, "read /etc/passwd");
+    }
+  }
+
+  private async containerEnv(): Promise<string[]> {
+    this.env ??= this.container.inspect().then((info) => info.Config.Env ?? []);
+    try {
+      return await this.env;
+    } catch (error) {
+      this.env = undefined;
+      throw this.toError(error, "inspect the container");
+    }
+  }
+
+  /**
+   * Guardian's rule: the given dir, or the user's home, is the cwd. A given dir is created
+   * (owned by the user) when missing; a missing home falls back to `/`.
+   */
+  private async workingDir(dir: string | undefined, user: ContainerUser, signal?: AbortSignal) {
+    const explicit = dir !== undefined && dir !== "";
+    const path = posix.resolve("/", explicit ? dir : user.home || "/");
+    if (path === "/" || this.knownDirs.has(path)) return path;
+    if (explicit) {
+      const made = await this.root.ensureOwnedDir(path, `${user.uid}:${user.gid}`, signal);
+      if (made.exitCode !== 0) {
+        throw new CannotWriteError(`Cannot create the working directory ${path}: ${made.stderr}`);
+      }
+    } else if (!(await this.root.isDir(path, signal))) {
+      return "/";
+    }
+    this.knownDirs.add(path);
+    return path;
+  }
+
+  private toError(error: unknown, what: string, signal?: AbortSignal): RestagerError {
+    return toRestagerError(error, { what, where: this.where, signal });
+  }
+}

@@ -1,0 +1,144 @@
+/** DockerRuntime: the ContainerRuntime port over dockerode. */
+import Docker from "dockerode";
+import { UnavailableError } from "../errors.js";
+import type { Container, ContainerRuntime, ContainerSpec } from "./container.js";
+import { createOptions } from "./create-options.js";
+import { DockerContainer } from "./docker-container.js";
+import {
+  engineUnreachable,
+  isNotFound,
+  statusCodeOf,
+  throwIfCancelled,
+  toRestagerError,
+  unreachableHint,
+} from "./docker-errors.js";
+import { resolveDockerHost } from "./docker-host.js";
+import { ImageMissingError } from "./image-missing-error.js";
+
+export interface DockerRuntimeOptions {
+  /** Where DOCKER_HOST and friends are read from (default: process.env). */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** How long ping() waits for an answer. */
+  pingTimeoutMs?: number | undefined;
+}
+
+/** A container found by label, running or not. */
+export interface FoundContainer {
+  id: string;
+  name: string;
+  state: string;
+  labels: Record<string, string>;
+}
+
+type PingWithSignal = (options: { abortSignal: AbortSignal }) => Promise<unknown>;
+
+export class DockerRuntime implements ContainerRuntime {
+  /** The engine address, as shown in messages (`unix:///var/run/docker.sock`). */
+  readonly where: string;
+  private readonly docker: Docker;
+  private readonly pingTimeoutMs: number;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    const endpoint = resolveDockerHost(options.env ?? process.env);
+    this.where = endpoint.where;
+    this.docker = new Docker(endpoint.options);
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 15_000;
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    throwIfCancelled(signal);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.pingTimeoutMs);
+    const abort = (): void => controller.abort();
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      // dockerode's ping takes an abortSignal; its type declarations omit the parameter.
+      const ping = this.docker.ping.bind(this.docker) as unknown as PingWithSignal;
+      await ping({ abortSignal: controller.signal });
+    } catch (error) {
+      throwIfCancelled(signal);
+      if (controller.signal.aborted) {
+        throw new UnavailableError(`Cannot reach the Docker engine at ${this.where}`, {
+          hint: `It did not answer within ${this.pingTimeoutMs / 1000} s. ${unreachableHint}`,
+          cause: error,
+        });
+      }
+      throw statusCodeOf(error) === undefined
+        ? engineUnreachable(this.where, error)
+        : this.toError(error, "answer a ping");
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw this.toError(error, `look up the image ${ref}`);
+    }
+  }
+
+  /**
+   * Create is not given the signal: an aborted create request can still create the container
+   * on the engine, and its id would be lost. Cancellation is checked right after instead, and
+   * a container created in vain is removed before rejecting.
+   */
+  async createIdle(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
+    throwIfCancelled(signal);
+    let created: Docker.Container;
+    try {
+      created = await this.docker.createContainer(createOptions(spec));
+    } catch (error) {
+      if (isNotFound(error)) throw new ImageMissingError(spec.image, { cause: error });
+      throw this.toError(error, "create a container");
+    }
+    const container = new DockerContainer(this.docker, created.id, this.where);
+    try {
+      throwIfCancelled(signal);
+      await created.start(signal ? { abortSignal: signal } : {});
+      throwIfCancelled(signal);
+      return container;
+    } catch (error) {
+      await container.remove().catch(() => undefined);
+      throw this.toError(error, "start a container", signal);
+    }
+  }
+
+  /** A Container for an existing container id (e.g. one kept with --keep-container). */
+  attach(id: string): Container {
+    return new DockerContainer(this.docker, id, this.where);
+  }
+
+  /** Containers carrying `label` (any value) or `label=value`, stopped ones included. */
+  async findContainers(label: string, value?: string): Promise<FoundContainer[]> {
+    const filter = value === undefined ? label : `${label}=${value}`;
+    try {
+      const found = await this.docker.listContainers({
+        all: true,
+        filters: { label: [filter] },
+      });
+      return found.map((info) => ({
+        id: info.Id,
+        name: (info.Names[0] ?? "").replace(/^\//, ""),
+        state: info.State,
+        labels: info.Labels,
+      }));
+    } catch (error) {
+      throw this.toError(error, "list containers");
+    }
+  }
+
+  async removeLabelled(label: string, value: string): Promise<number> {
+    const found = await this.findContainers(label, value);
+    await Promise.all(found.map((info) => this.attach(info.id).remove()));
+    return found.length;
+  }
+
+  private toError(error: unknown, what: string, signal?: AbortSignal) {
+    return toRestagerError(error, { what, where: this.where, signal });
+  }
+}

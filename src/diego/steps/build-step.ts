@@ -1,0 +1,43 @@
+import type { Action } from "../actions.js";
+import { CodependentStep } from "./codependent-step.js";
+import { DownloadStep } from "./download-step.js";
+import { EmitProgressStep } from "./emit-progress-step.js";
+import { ParallelStep } from "./parallel-step.js";
+import { RunStep } from "./run-step.js";
+import { SerialStep } from "./serial-step.js";
+import type { StepContext } from "./step-context.js";
+import type { Step } from "./step.js";
+import { TimeoutStep } from "./timeout-step.js";
+import { TryStep } from "./try-step.js";
+import { UploadStep } from "./upload-step.js";
+
+/**
+ * Turns an action tree into a step tree (Diego's transformer, without its parameter lists).
+ * An action with a non-empty `logSource` tags its own lines and its children's with that source.
+ */
+export function buildStep(action: Action, parent: StepContext): Step {
+  const ctx = action.logSource
+    ? { ...parent, taskLog: parent.taskLog.withSource(action.logSource) }
+    : parent;
+  const children = (actions: readonly Action[]) => actions.map((child) => buildStep(child, ctx));
+  switch (action.kind) {
+    case "download":
+      return new DownloadStep(action, ctx);
+    case "upload":
+      return new UploadStep(action, ctx);
+    case "run":
+      return new RunStep(action, ctx);
+    case "emit_progress":
+      return new EmitProgressStep(buildStep(action.action, ctx), action, ctx.taskLog);
+    case "timeout":
+      return new TimeoutStep(buildStep(action.action, ctx), action.timeoutMs);
+    case "try":
+      return new TryStep(buildStep(action.action, ctx), ctx.logger);
+    case "serial":
+      return new SerialStep(children(action.actions));
+    case "parallel":
+      return new ParallelStep(children(action.actions));
+    case "codependent":
+      return new CodependentStep(children(action.actions));
+  }
+}

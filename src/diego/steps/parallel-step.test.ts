@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { CancelledError } from "../../errors.js";
+import { FakeStep } from "../../testing/fake-step.js";
+import { ParallelStep } from "./parallel-step.js";
+import { AggregateStepError, EmittableError } from "./step-errors.js";
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("ParallelStep", () => {
+  it("starts every child at once and waits for all of them", async () => {
+    const steps = [new FakeStep("a"), new FakeStep("b"), new FakeStep("c")];
+    let done = false;
+    const running = new ParallelStep(steps)
+      .run(new AbortController().signal)
+      .then(() => (done = true));
+    await settle();
+    expect(steps.map((s) => s.runs)).toEqual([1, 1, 1]);
+    steps[0]?.succeed();
+    steps[2]?.succeed();
+    await settle();
+    expect(done).toBe(false);
+    steps[1]?.succeed();
+    await running;
+    expect(done).toBe(true);
+  });
+
+  it("parallel never cancels siblings on failure", async () => {
+    const [a, b] = [new FakeStep("a"), new FakeStep("b")];
+    let settled = false;
+    const running = new ParallelStep([a, b]).run(new AbortController().signal);
+    void running.catch(() => undefined).finally(() => (settled = true));
+    await settle();
+    a.fail(new EmittableError("Downloading droplet failed"));
+    await settle();
+    expect(b.wasAborted).toBe(false);
+    expect(settled).toBe(false);
+    b.succeed();
+    await expect(running).rejects.toThrow("Downloading droplet failed");
+  });
+
+  it("parallel joins displayable errors with '; ' and hides cancellations", async () => {
+    const steps = [new FakeStep("a"), new FakeStep("b"), new FakeStep("c")];
+    const running = new ParallelStep(steps).run(new AbortController().signal);
+    await settle();
+    steps[0]?.fail(new EmittableError("Uploading droplet failed"));
+    steps[1]?.fail(new CancelledError());
+    steps[2]?.fail(new Error("Upload failed: Status code 500"));
+    const error = await running.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateStepError);
+    expect((error as Error).message).toBe(
+      "Uploading droplet failed; Upload failed: Status code 500",
+    );
+    expect((error as AggregateStepError).errors).toHaveLength(3);
+  });
+
+  it("an outside abort reaches every child and rejects with the cancellation", async () => {
+    const [a, b] = [new FakeStep("a"), new FakeStep("b")];
+    const controller = new AbortController();
+    const running = new ParallelStep([a, b]).run(controller.signal);
+    await settle();
+    const reason = new CancelledError();
+    controller.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    expect([a.wasAborted, b.wasAborted]).toEqual([true, true]);
+  });
+});

@@ -1,0 +1,18 @@
+import type { Step } from "./step.js";
+import { throwIfAborted } from "./step-errors.js";
+
+/**
+ * Diego's serial action: runs children in order and stops at the first failure, which it
+ * returns. The signal is shared, so an abort reaches whichever child is running; the next
+ * child is never started once the signal aborted.
+ */
+export class SerialStep implements Step {
+  constructor(private readonly steps: readonly Step[]) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    for (const step of this.steps) {
+      throwIfAborted(signal);
+      await step.run(signal);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { Archives, SpooledFile } from "../../archive/ports.js";
+import type { Container } from "../../container/container.js";
+import type { Downloader, Uploader } from "../../http/ports.js";
+import type { EnvVar } from "../actions.js";
+import type { TaskLog } from "../task-log.js";
+
+/** Diagnostics (shown with --verbose), lager style: kebab-case event plus data. */
+export interface Logger {
+  debug(event: string, data?: Record<string, unknown>): void;
+}
+
+export interface StepSettings {
+  /** TERM → KILL escalation delay for run steps (Diego: 10 s). */
+  gracePeriodMs: number;
+  /** How long to wait after KILL before giving up on a process (Diego: 1 s). */
+  exitTimeoutMs: number;
+}
+
+/** What an upload step spooled, and how its upload ended; see StepContext.onUploadSettled. */
+export interface UploadSettledEvent {
+  /** The action's artifact name (`droplet`, `build artifacts cache`); may be "". */
+  readonly artifact: string;
+  /** The path inside the container the file came from (`/tmp/droplet`). */
+  readonly from: string;
+  /** The spooled host file; valid until the hook's promise settles. */
+  readonly file: SpooledFile;
+  /** Undefined when the upload succeeded; the upload's error (or a cancellation) otherwise. */
+  readonly error?: unknown;
+}
+
+/**
+ * Everything a step needs, in one bundle instead of long parameter lists. A plain object:
+ * buildStep derives children's contexts with object spread (to swap in a sourced TaskLog).
+ */
+export interface StepContext {
+  readonly container: Container;
+  /** The log in effect; buildStep replaces it with `withSource(logSource)` where an action sets one. */
+  readonly taskLog: TaskLog;
+  readonly logger: Logger;
+  readonly downloader: Downloader;
+  readonly uploader: Uploader;
+  readonly archives: Archives;
+  readonly settings: StepSettings;
+  /**
+   * Appended to every run action's env (Diego appends the CF_INSTANCE_* networking variables
+   * this way, diego-reference.md §3.4); later entries win over earlier ones.
+   */
+  readonly extraEnv?: readonly EnvVar[] | undefined;
+  /**
+   * Called by every upload step once its upload settled (succeeded, failed or was cancelled) and
+   * before the spooled file is released, so a caller can keep the artifact (e.g. copy the droplet
+   * to --output-dir, especially when the upload failed). If the hook rejects, the step fails with
+   * that error, unless the upload had already failed: then the upload's error wins and the hook's
+   * is logged.
+   */
+  readonly onUploadSettled?: ((event: UploadSettledEvent) => Promise<void>) | undefined;
+}

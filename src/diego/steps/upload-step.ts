@@ -1,0 +1,142 @@
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
+import type { SpooledFile } from "../../archive/ports.js";
+import { InvalidInputError } from "../../errors.js";
+import type { UploadAction } from "../actions.js";
+import type { UploadResult } from "../../http/ports.js";
+import type { ProgressEvent } from "../task-log.js";
+import { messages } from "../messages.js";
+import type { StepContext } from "./step-context.js";
+import type { Step } from "./step.js";
+import {
+  abortReason,
+  EmittableError,
+  errorMessage,
+  throwIfAborted,
+  UploadStepError,
+} from "./step-errors.js";
+
+/**
+ * Diego's upload action: streams `from` out of the container, keeps only the first tar entry
+ * (so `from` must be a single regular file), spools it to a host file (hashing it) and POSTs it
+ * to `to`.
+ *
+ * Lines (only with an artifact name): `Uploading X...`, `Uploaded X (12M)`; on failure
+ * `Failed to upload payload for X` on stderr. The upload error itself is never emitted (it may
+ * carry the signed URL); it is rethrown as an UploadStepError keeping the uploader's exit code.
+ * Before the spooled file is released, StepContext.onUploadSettled may keep it.
+ */
+export class UploadStep implements Step {
+  constructor(
+    private readonly action: UploadAction,
+    private readonly ctx: StepContext,
+  ) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    const { artifact } = this.action;
+    if (artifact !== "") this.ctx.taskLog.out(messages.uploading(artifact));
+    this.checkUrl();
+    const file = await this.spool(signal);
+    let uploadError: unknown;
+    let skipped = false;
+    try {
+      skipped = (await this.upload(file, signal)).skipped === true;
+    } catch (error) {
+      uploadError = error;
+      throw error;
+    } finally {
+      await this.settle(file, uploadError);
+    }
+    if (artifact === "") return;
+    this.ctx.taskLog.out(
+      skipped
+        ? messages.uploadSkipped(artifact, file.sizeBytes)
+        : messages.uploaded(artifact, file.sizeBytes),
+    );
+  }
+
+  /** Diego refuses a `to` that is not an absolute URL, without printing it. */
+  private checkUrl(): void {
+    if (URL.canParse(this.action.to)) return;
+    const message = messages.uploadUrlInvalid(this.action.artifact);
+    this.emitError(message);
+    throw new InvalidInputError(message, [{ path: "upload.to", message: "not an absolute URL" }]);
+  }
+
+  private async spool(signal: AbortSignal): Promise<SpooledFile> {
+    const { from, artifact } = this.action;
+    let tar: Readable;
+    try {
+      tar = await this.ctx.container.getArchive(from, { signal });
+    } catch (error) {
+      throw this.fail(signal, messages.uploadStreamFailed(artifact), error);
+    }
+    try {
+      return await this.ctx.archives.spoolFirstEntry(tar, { signal });
+    } catch (error) {
+      throw this.fail(signal, messages.uploadFirstEntryFailed(artifact), error);
+    } finally {
+      tar.destroy();
+    }
+  }
+
+  private async upload(file: SpooledFile, signal: AbortSignal): Promise<UploadResult> {
+    const artifact = this.action.artifact;
+    const totalBytes = file.sizeBytes;
+    this.progressEvent({ kind: "upload-start", artifact, totalBytes });
+    let result: UploadResult;
+    try {
+      result = await this.ctx.uploader.upload({
+        url: this.action.to,
+        body: () => createReadStream(file.path),
+        sizeBytes: file.sizeBytes,
+        md5Base64: file.md5Base64,
+        sha256Base64: file.sha256Base64,
+        signal,
+        onProgress: (bytes) =>
+          this.progressEvent({ kind: "upload-progress", artifact, bytes, totalBytes }),
+      });
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      this.ctx.logger.debug("upload-step-failed", { artifact, error: errorMessage(error) });
+      this.emitError(messages.uploadFailed(artifact));
+      throw new UploadStepError(artifact, error);
+    }
+    this.progressEvent({ kind: "upload-done", artifact, bytes: totalBytes });
+    return result;
+  }
+
+  /** Lets the caller keep the spooled file, then releases it. */
+  private async settle(file: SpooledFile, uploadError: unknown): Promise<void> {
+    const { artifact, from } = this.action;
+    try {
+      await this.ctx.onUploadSettled?.({ artifact, from, file, error: uploadError });
+    } catch (hookError) {
+      if (uploadError === undefined) throw hookError;
+      this.ctx.logger.debug("upload-settled-hook-failed", { error: errorMessage(hookError) });
+    } finally {
+      await file
+        .release()
+        .catch((error: unknown) =>
+          this.ctx.logger.debug("upload-spool-release-failed", { error: errorMessage(error) }),
+        );
+    }
+  }
+
+  private fail(signal: AbortSignal, message: string, cause: unknown): Error {
+    if (signal.aborted) return abortReason(signal);
+    this.ctx.logger.debug("upload-step-failed", { message, error: errorMessage(cause) });
+    this.emitError(message);
+    return new EmittableError(message, { cause });
+  }
+
+  /** Diego writes upload errors to stderr only when the action names its artifact. */
+  private emitError(message: string): void {
+    if (this.action.artifact !== "") this.ctx.taskLog.err(message);
+  }
+
+  private progressEvent(event: ProgressEvent): void {
+    if (this.action.artifact !== "") this.ctx.taskLog.progress?.(event);
+  }
+}

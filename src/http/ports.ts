@@ -1,0 +1,51 @@
+/**
+ * The HTTP ports the steps use. Implementations live in src/http/ (undici); the step code only
+ * sees these shapes.
+ */
+import type { Readable } from "node:stream";
+import type { Checksum } from "../diego/actions.js";
+
+export interface DownloadRequest {
+  url: string;
+  /** "" = do not cache. */
+  cacheKey: string;
+  checksum?: Checksum | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((bytes: number, totalBytes: number | undefined) => void) | undefined;
+}
+
+export interface DownloadedFile {
+  /** A file on the host holding the complete, verified body. Valid until `release()`. */
+  path: string;
+  sizeBytes: number;
+  /** True when the bytes came from the cache (304 or a still-valid entry). */
+  fromCache: boolean;
+  /** Removes a temporary (uncached) file; a no-op for cache entries. */
+  release(): Promise<void>;
+}
+
+export interface Downloader {
+  download(request: DownloadRequest): Promise<DownloadedFile>;
+}
+
+export interface UploadRequest {
+  url: string;
+  body: () => Readable;
+  sizeBytes: number;
+  md5Base64: string;
+  sha256Base64: string;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((bytes: number) => void) | undefined;
+}
+
+export interface UploadResult {
+  status: number;
+  attempts: number;
+  /** True when nothing was sent on purpose (`restage --no-upload`). */
+  skipped?: boolean | undefined;
+}
+
+export interface Uploader {
+  /** POSTs the body, retrying up to 3 attempts; throws UploadError on the last failure. */
+  upload(request: UploadRequest): Promise<UploadResult>;
+}

@@ -1,0 +1,68 @@
+import { copyFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { UploadSettledEvent } from "../diego/steps/step-context.js";
+import { CannotWriteError } from "../errors.js";
+
+export interface KeptArtifact {
+  artifact: string;
+  from: string;
+  sizeBytes: number;
+  md5Base64: string;
+  sha256Base64: string;
+  uploaded: boolean;
+  /** Where the artifact was kept on the host, when it was. */
+  path?: string | undefined;
+}
+
+/**
+ * Keeps what the upload steps spooled: records every artifact, and copies it to `outputDir`
+ * when asked to keep everything (`--no-upload`, `--output-dir`) or when its upload failed, so
+ * nothing is lost.
+ */
+export class ArtifactKeeper {
+  readonly artifacts: KeptArtifact[] = [];
+
+  constructor(
+    private readonly outputDir: string,
+    private readonly keepAll: boolean,
+  ) {}
+
+  readonly onUploadSettled = async (event: UploadSettledEvent): Promise<void> => {
+    const uploaded = event.error === undefined;
+    const path = this.keepAll || !uploaded ? await this.keep(event) : undefined;
+    this.artifacts.push({
+      artifact: event.artifact,
+      from: event.from,
+      sizeBytes: event.file.sizeBytes,
+      md5Base64: event.file.md5Base64,
+      sha256Base64: event.file.sha256Base64,
+      uploaded,
+      path,
+    });
+  };
+
+  find(artifact: string): KeptArtifact | undefined {
+    return this.artifacts.find((kept) => kept.artifact === artifact);
+  }
+
+  private async keep(event: UploadSettledEvent): Promise<string> {
+    const name = fileNameFor(event);
+    const target = join(this.outputDir, name);
+    try {
+      await mkdir(this.outputDir, { recursive: true });
+      await copyFile(event.file.path, target);
+    } catch (error) {
+      throw new CannotWriteError(`Cannot keep the ${event.artifact || "artifact"} at ${target}`, {
+        cause: error,
+        hint: "Choose a writable directory with --output-dir",
+      });
+    }
+    return target;
+  }
+}
+
+/** droplet → droplet.tgz, build artifacts cache → build-artifacts-cache.tgz, else the from name. */
+function fileNameFor(event: UploadSettledEvent): string {
+  const base = event.artifact || event.from.split("/").pop() || "artifact";
+  return `${base.toLowerCase().replace(/[^a-z0-9.]+/g, "-")}.tgz`;
+}

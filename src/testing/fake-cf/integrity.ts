@@ -1,0 +1,58 @@
+/**
+ * Cloud Controller's upload integrity rules (reference §5.3): a `Content-Digest` header, when
+ * present, must be well formed, use a known algorithm and match; otherwise `Content-MD5`, when
+ * present, must match. Returns CC's reason text, or undefined when the body is accepted.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import type { Digests } from "./digests.js";
+
+const DIGEST_FORMAT = /^\s*([a-z0-9-]+)\s*=\s*:([A-Za-z0-9+/=]*):\s*$/;
+const KNOWN_ALGORITHMS = new Set(["sha512", "sha256", "sha1", "md5"]);
+
+export function integrityProblem(
+  headers: IncomingHttpHeaders,
+  digests: Digests,
+): string | undefined {
+  const contentDigest = headerValue(headers["content-digest"]);
+  if (contentDigest !== undefined) return contentDigestProblem(contentDigest, digests);
+  return contentMd5Problem(headerValue(headers["content-md5"]), digests);
+}
+
+/** Stricter than CC, for the first hop: every header present must match the body. */
+export function anyIntegrityProblem(
+  headers: IncomingHttpHeaders,
+  digests: Digests,
+): string | undefined {
+  const contentDigest = headerValue(headers["content-digest"]);
+  return (
+    contentMd5Problem(headerValue(headers["content-md5"]), digests) ??
+    (contentDigest === undefined ? undefined : contentDigestProblem(contentDigest, digests))
+  );
+}
+
+function contentMd5Problem(value: string | undefined, digests: Digests): string | undefined {
+  return value !== undefined && !sameBase64(value, digests.md5)
+    ? "content md5 did not match"
+    : undefined;
+}
+
+function contentDigestProblem(value: string, digests: Digests): string | undefined {
+  const match = DIGEST_FORMAT.exec(value);
+  if (match === null) return "invalid content digest header format";
+  // Executors send RFC 9530 names (`sha-256`); the bare form (`sha256`) is accepted too.
+  const algorithm = (match[1] ?? "").replace("-", "");
+  if (!KNOWN_ALGORITHMS.has(algorithm)) return "unsupported digest algorithm";
+  // The fake hashes only MD5 and SHA-256 (what executors send); CC also knows sha1/sha512.
+  const expectedHex =
+    algorithm === "sha256" ? digests.sha256 : algorithm === "md5" ? digests.md5 : undefined;
+  if (expectedHex === undefined) return "unsupported digest algorithm";
+  return sameBase64(match[2] ?? "", expectedHex) ? undefined : "content digest did not match";
+}
+
+function sameBase64(base64: string, hex: string): boolean {
+  return Buffer.from(base64.trim(), "base64").toString("hex") === hex;
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

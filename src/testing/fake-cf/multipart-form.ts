@@ -1,0 +1,132 @@
+/**
+ * Reads a multipart/form-data body: file parts are streamed to temp files while hashed
+ * (a 500 MB droplet never sits in memory), small fields are kept as strings.
+ */
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { once } from "node:events";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { DigestTap, type Digests } from "./digests.js";
+import { MultipartError, MultipartTokenizer, type MultipartEvent } from "./multipart-tokenizer.js";
+
+const MAX_FIELD_BYTES = 64 * 1024;
+
+export interface FormFile {
+  field: string;
+  filename: string;
+  /** A temp file the caller owns (move or delete it). */
+  filePath: string;
+  digests: Digests;
+}
+
+export interface Form {
+  fields: Record<string, string>;
+  files: FormFile[];
+}
+
+export async function readMultipartForm(
+  body: Readable,
+  boundary: string,
+  tempDir: string,
+): Promise<Form> {
+  const tokenizer = new MultipartTokenizer(boundary);
+  const state: ReadState = { form: { fields: {}, files: [] }, tempDir, part: undefined };
+  try {
+    for await (const chunk of body) {
+      for (const event of tokenizer.push(chunk as Buffer)) await apply(event, state);
+    }
+    tokenizer.end();
+    return state.form;
+  } catch (error) {
+    await state.part?.abort();
+    await Promise.all(state.form.files.map((file) => rm(file.filePath, { force: true })));
+    throw error;
+  }
+}
+
+interface ReadState {
+  form: Form;
+  tempDir: string;
+  /** The part being read, if any. */
+  part: PartSink | undefined;
+}
+
+async function apply(event: MultipartEvent, state: ReadState): Promise<void> {
+  switch (event.type) {
+    case "part":
+      state.part = openPart(event.headers, state.tempDir);
+      return;
+    case "data":
+      await state.part?.write(event.chunk);
+      return;
+    case "partEnd":
+      await state.part?.close(state.form);
+      state.part = undefined;
+      return;
+    case "end":
+      return;
+  }
+}
+
+interface PartSink {
+  write(chunk: Buffer): Promise<void>;
+  close(form: Form): Promise<void>;
+  abort(): Promise<void>;
+}
+
+function openPart(headers: Record<string, string>, tempDir: string): PartSink {
+  const disposition = headers["content-disposition"] ?? "";
+  const field = parameter(disposition, "name");
+  if (field === undefined) throw new MultipartError("part without a Content-Disposition name");
+  const filename = parameter(disposition, "filename");
+  return filename === undefined ? fieldSink(field) : fileSink(field, filename, tempDir);
+}
+
+function fieldSink(field: string): PartSink {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return {
+    write: (chunk) => {
+      size += chunk.length;
+      if (size > MAX_FIELD_BYTES)
+        return Promise.reject(new MultipartError(`field ${field} too large`));
+      chunks.push(chunk);
+      return Promise.resolve();
+    },
+    close: (form) => {
+      form.fields[field] = Buffer.concat(chunks).toString("utf8");
+      return Promise.resolve();
+    },
+    abort: () => Promise.resolve(),
+  };
+}
+
+function fileSink(field: string, filename: string, tempDir: string): PartSink {
+  const filePath = join(tempDir, `part-${randomUUID()}`);
+  const tap = new DigestTap();
+  const written = pipeline(tap, createWriteStream(filePath));
+  written.catch(() => undefined);
+  return {
+    write: async (chunk) => {
+      if (!tap.write(chunk)) await once(tap, "drain");
+    },
+    close: async (form) => {
+      tap.end();
+      await written;
+      form.files.push({ field, filename, filePath, digests: tap.digests() });
+    },
+    abort: async () => {
+      tap.destroy();
+      await written.catch(() => undefined);
+      await rm(filePath, { force: true });
+    },
+  };
+}
+
+function parameter(disposition: string, name: string): string | undefined {
+  const match = new RegExp(`;\\s*${name}=(?:"([^"]*)"|([^;\\s]*))`, "i").exec(disposition);
+  return match === null ? undefined : (match[1] ?? match[2]);
+}
