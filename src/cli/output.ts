@@ -1,4 +1,5 @@
 import type { CliIo } from "./main.js";
+import { createStatusLine, type StatusLine } from "./status-line.js";
 
 /**
  * The only writer to the terminal. stdout carries results (request JSON, plans, --json);
@@ -21,6 +22,8 @@ export interface Output {
   info(text: string): void;
   warn(text: string): void;
   error(text: string): void;
+  /** A live status line on stderr: an ora spinner on a TTY, silent otherwise. */
+  statusLine(): StatusLine;
   /** Diagnostics, only with --verbose. */
   debug(event: string, data?: Record<string, unknown>): void;
 }
@@ -42,6 +45,7 @@ export function createOutput(options: CliIo & { verbose: boolean; json: boolean 
     info: (text) => line(stderr, text),
     warn: (text) => line(stderr, `Warning: ${text}`),
     error: (text) => line(stderr, text),
+    statusLine: () => createStatusLine(stderr),
     debug: (event, data) => {
       if (options.verbose)
         line(stderr, `[debug] ${event}${data ? ` ${JSON.stringify(data)}` : ""}`);

@@ -1,12 +1,17 @@
 import type { CommandModule } from "yargs";
 import type { Output } from "../output.js";
 import { explainCommand } from "./explain.js";
+import { restageCommand } from "./restage.js";
 import { buildReqCommand } from "./build-req.js";
 import { launchReqCommand } from "./launch-req.js";
 
 /** The command table. Each entry is a yargs CommandModule built with the shared Output. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function commands(output: Output): CommandModule<any, any>[] {
-  void output;
-  return [buildReqCommand(output), launchReqCommand(output), explainCommand(output)];
+  return [
+    buildReqCommand(output),
+    launchReqCommand(output),
+    explainCommand(output),
+    restageCommand(output),
+  ];
 }

@@ -1,0 +1,69 @@
+/**
+ * Re-emits a tar stream entry by entry with every entry owned by `owner`, checking each one
+ * with EntrySafety. Bodies are passed through chunk by chunk.
+ */
+import type { Readable } from "node:stream";
+import type { ReadEntry } from "tar";
+import type { Owner } from "./ports.js";
+import { CorruptArchiveError, UnsafeArchiveError } from "./archive-errors.js";
+import { EntrySafety, type SafeEntryType } from "./entry-safety.js";
+import { encodeTarHeader, tarEnd, tarPadding, type TarEntryHeader } from "./tar-header.js";
+import { tarEntries } from "./tar-entries.js";
+
+/** The blocks of a tar holding `source`'s entries, re-owned; `source` may be gzipped or not. */
+export async function* retarEntries(source: Readable, owner: Owner): AsyncGenerator<Buffer> {
+  const safety = new EntrySafety();
+  for await (const entry of tarEntries(source)) {
+    const type = entryType(entry);
+    safety.check(entry.path, type, entry.linkpath);
+    if (type === "Device") continue; // unreachable: check() refuses devices
+    const size = type === "File" ? entry.size : 0;
+    yield encodeTarHeader({ ...headerFields(entry, type), size, uid: owner.uid, gid: owner.gid });
+    if (size === 0) continue;
+    let written = 0;
+    for await (const chunk of entry as AsyncIterable<Buffer>) {
+      written += chunk.length;
+      yield chunk;
+    }
+    if (written !== size) {
+      throw new CorruptArchiveError(`The tar entry '${entry.path}' is truncated`);
+    }
+    yield tarPadding(size);
+  }
+  yield tarEnd;
+}
+
+function headerFields(
+  entry: ReadEntry,
+  type: TarEntryHeader["type"],
+): Omit<TarEntryHeader, "size" | "uid" | "gid"> {
+  const defaultMode = type === "Directory" ? 0o755 : 0o644;
+  return {
+    path: entry.path,
+    type,
+    mode: entry.mode ?? defaultMode,
+    mtime: entry.mtime,
+    linkpath: type === "SymbolicLink" || type === "Link" ? entry.linkpath : undefined,
+  };
+}
+
+const kinds: Partial<Record<ReadEntry["type"], SafeEntryType>> = {
+  File: "File",
+  OldFile: "File",
+  ContiguousFile: "File",
+  Directory: "Directory",
+  GNUDumpDir: "Directory",
+  SymbolicLink: "SymbolicLink",
+  Link: "Link",
+  FIFO: "FIFO",
+  CharacterDevice: "Device",
+  BlockDevice: "Device",
+};
+
+function entryType(entry: ReadEntry): SafeEntryType {
+  const kind = kinds[entry.type];
+  if (kind === undefined) {
+    throw new UnsafeArchiveError(entry.path, `entries of type ${entry.type} are not supported`);
+  }
+  return kind;
+}

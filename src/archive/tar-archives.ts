@@ -1,0 +1,55 @@
+/**
+ * Archives on the tar package: Diego's TarTransform (gzip / zip / tar → one re-owned tar stream)
+ * and the upload step's "first entry only" spooling.
+ */
+import { createReadStream } from "node:fs";
+import { pipeline, Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { Archives, Owner, SpooledFile } from "./ports.js";
+import { UnknownArchiveFormatError } from "./archive-errors.js";
+import { retarEntries } from "./retar-entries.js";
+import { sniffArchive } from "./sniff-archive.js";
+import { spoolFirstEntry } from "./spool-first-entry.js";
+import { zipToTar } from "./zip-to-tar.js";
+
+export interface TarArchivesOptions {
+  /** Largest uncompressed size a single zip entry may declare; default 8 GiB. */
+  maxEntryBytes?: number | undefined;
+}
+
+export class TarArchives implements Archives {
+  readonly #maxEntryBytes: number;
+
+  constructor(options: TarArchivesOptions = {}) {
+    this.#maxEntryBytes = options.maxEntryBytes ?? 8 * 1024 ** 3;
+  }
+
+  /** Errors (unknown format, unsafe entries, corruption) arrive as the stream's 'error'. */
+  toTar(filePath: string, owner: Owner): Readable {
+    return Readable.from(this.#blocks(filePath, owner), { objectMode: false });
+  }
+
+  spoolFirstEntry(tar: Readable, options: { signal?: AbortSignal } = {}): Promise<SpooledFile> {
+    return spoolFirstEntry(tar, options);
+  }
+
+  async *#blocks(filePath: string, owner: Owner): AsyncGenerator<Buffer> {
+    const format = await sniffArchive(filePath);
+    switch (format) {
+      case "zip":
+        yield* zipToTar(filePath, owner, this.#maxEntryBytes);
+        return;
+      case "gzip":
+        yield* retarEntries(
+          pipeline(createReadStream(filePath), createGunzip(), () => {}),
+          owner,
+        );
+        return;
+      case "tar":
+        yield* retarEntries(createReadStream(filePath), owner);
+        return;
+      case undefined:
+        throw new UnknownArchiveFormatError();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type { Argv, CommandModule } from "yargs";
+import { loadTaskRequest } from "../../requests/load-request.js";
+import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
+import type { Output } from "../output.js";
+import { printWarnings } from "../print-warnings.js";
+import { printDryRun } from "../restage/print-dry-run.js";
+import { runRestage } from "../restage/run-restage.js";
+
+export interface RestageArgs {
+  file?: string;
+  app?: string;
+  stack: string[];
+  network?: string;
+  cacheDir?: string;
+  resolve: string[];
+  upload: boolean;
+  outputDir?: string;
+  dryRun?: boolean;
+  keep?: boolean;
+  json?: boolean;
+}
+
+/** `restager restage [FILE|-]` (also `restage`): execute a staging task on Docker. */
+export function restageCommand(output: Output): CommandModule<object, RestageArgs> {
+  return {
+    command: "restage [file]",
+    describe: "Execute a staging task definition on Docker, as a Diego cell would",
+    builder: (yargs) => restageOptions(yargs),
+    handler: async (args) => {
+      const loaded = await loadTaskRequest({ file: args.file, stdin: output.stdin, app: args.app });
+      printWarnings(output, loaded.warnings);
+      const stacks = parseStackMappings(args.stack);
+      const image = resolveStackImage(loaded.request.definition.rootfs, stacks);
+      if (args.dryRun) {
+        printDryRun(output, loaded.request, image, args);
+        return;
+      }
+      output.exitCode = await runRestage(output, loaded.request, image, args);
+    },
+  };
+}
+
+function restageOptions(yargs: Argv): Argv<RestageArgs> {
+  return yargs
+    .positional("file", {
+      type: "string",
+      describe: "Task JSON, cfdot task output or lager log lines; '-' or omitted reads stdin",
+    })
+    .option("app", { type: "string", describe: "With log input: pick this app's latest request" })
+    .option("stack", {
+      type: "string",
+      array: true,
+      default: [] as string[],
+      describe: "Map a preloaded stack to an image: NAME=IMAGE (default restager/NAME:latest)",
+    })
+    .option("network", { type: "string", describe: "Docker network for the staging container" })
+    .option("cache-dir", {
+      type: "string",
+      describe: "Download cache (default $XDG_CACHE_HOME/restager or ~/.cache/restager)",
+    })
+    .option("resolve", {
+      type: "string",
+      array: true,
+      default: [] as string[],
+      describe: "Send HOST[:PORT] to ADDR[:PORT], like curl --resolve (repeatable)",
+    })
+    .option("upload", {
+      type: "boolean",
+      default: true,
+      describe: "Upload the droplet and cache to cc-uploader (--no-upload keeps them on disk)",
+    })
+    .option("output-dir", {
+      type: "string",
+      describe: "Keep the droplet and build artifacts cache here (default ./restager-out/<app>)",
+    })
+    .option("dry-run", { type: "boolean", describe: "Print what would be done; touch nothing" })
+    .option("keep", { type: "boolean", describe: "Leave the staging container for debugging" })
+    .example("build_req --log stager.log | restage", "Restage the latest staging request")
+    .example("restage task.json --no-upload --output-dir out", "Stage; keep the droplet in out/")
+    .example(
+      "restage task.json --resolve '*.service.cf.internal=10.244.0.34'",
+      "Reach platform-internal names through an address",
+    );
+}

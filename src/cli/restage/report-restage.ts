@@ -1,0 +1,113 @@
+import type { AppIdentity } from "../../diego/app-identity.js";
+import { formatByteSize } from "../../diego/messages.js";
+import { findExitStatus, findStepError } from "../../diego/steps/step-errors.js";
+import { ExitCode, RestagerError } from "../../errors.js";
+import type { KeptArtifact } from "../../restage/kept-artifacts.js";
+import type { RestageOutcome } from "../../restage/restage.js";
+import type { Output } from "../output.js";
+import type { OutputTail } from "./output-tail.js";
+
+export interface RestageReport {
+  outcome: RestageOutcome;
+  app: AppIdentity;
+  tail: OutputTail;
+  elapsedMs: number;
+}
+
+/** What the builder's exit statuses mean (diego-reference.md §6.7). */
+const builderFailures: Record<number, { code: number; text: string; hint: string }> = {
+  222: {
+    code: ExitCode.noAppDetected,
+    text: "no buildpack detected the app",
+    hint: "Check the app package and the buildpack order ('restager explain' shows both)",
+  },
+  223: {
+    code: ExitCode.compileFailed,
+    text: "a buildpack failed to compile the app",
+    hint: "The buildpack's output above says why; rerun with --keep to inspect the container",
+  },
+  224: {
+    code: ExitCode.releaseFailed,
+    text: "a buildpack's release step failed",
+    hint: "The buildpack's bin/release must print default_process_types as YAML",
+  },
+  225: {
+    code: ExitCode.supplyFailed,
+    text: "a supply buildpack failed",
+    hint: "The buildpack's output above says why; rerun with --keep to inspect the container",
+  },
+};
+
+/** Prints the result (stdout) and a summary or failure report (stderr); returns the exit code. */
+export function reportRestage(output: Output, report: RestageReport): number {
+  const { outcome } = report;
+  if (output.json) output.result(JSON.stringify(jsonReport(outcome), null, 2));
+  else if (outcome.result) output.result(outcome.result.text.trimEnd());
+  if (!outcome.failed) {
+    printSuccess(output, report);
+    return ExitCode.ok;
+  }
+  return printFailure(output, report);
+}
+
+function printSuccess(output: Output, { outcome, app, elapsedMs }: RestageReport): void {
+  output.info(`Staged ${app.name ?? app.guid} in ${(elapsedMs / 1000).toFixed(1)}s`);
+  for (const artifact of outcome.artifacts) output.info(`  ${describeArtifact(artifact)}`);
+  if (outcome.containerKept && outcome.containerId) {
+    output.info(`  container ${outcome.containerId.slice(0, 12)} kept (--keep)`);
+  }
+}
+
+function printFailure(output: Output, { outcome, tail }: RestageReport): number {
+  const status = findExitStatus(outcome.error);
+  const builder = status === undefined ? undefined : builderFailures[status];
+  const known = findStepError(outcome.error, (e): e is RestagerError => e instanceof RestagerError);
+  output.error(`Staging failed: ${outcome.failureReason}`);
+  if (builder) output.error(`  The builder exited with ${status}: ${builder.text}.`);
+  for (const artifact of outcome.artifacts.filter((a) => !a.uploaded)) {
+    output.error(`  ${describeArtifact(artifact)}`);
+  }
+  if (builder || status !== undefined) {
+    const lines = tail.last(15);
+    if (lines.length > 0)
+      output.error(["  Last output:", ...lines.map((l) => `    ${l}`)].join("\n"));
+  }
+  const hint = builder?.hint ?? known?.hint;
+  if (hint) output.error(`Hint: ${hint}`);
+  if (outcome.containerKept && outcome.containerId) {
+    output.error(`The container ${outcome.containerId.slice(0, 12)} was kept (--keep).`);
+  }
+  return builder?.code ?? known?.exitCode ?? ExitCode.taskFailed;
+}
+
+function describeArtifact(artifact: KeptArtifact): string {
+  const name = artifact.artifact || artifact.from;
+  const size = formatByteSize(artifact.sizeBytes);
+  const md5 = Buffer.from(artifact.md5Base64, "base64").toString("hex");
+  const state = artifact.uploaded ? "uploaded" : "NOT uploaded";
+  const where = artifact.path ? `, kept at ${artifact.path}` : "";
+  return `${name}: ${size}, md5 ${md5}, ${state}${where}`;
+}
+
+function jsonReport(outcome: RestageOutcome): Record<string, unknown> {
+  const artifact = (name: string) => {
+    const kept = outcome.artifacts.find((a) => a.artifact === name);
+    if (!kept) return null;
+    return {
+      size: kept.sizeBytes,
+      md5: Buffer.from(kept.md5Base64, "base64").toString("hex"),
+      sha256: Buffer.from(kept.sha256Base64, "base64").toString("hex"),
+      uploaded: kept.uploaded,
+      path: kept.path ?? null,
+    };
+  };
+  return {
+    result: outcome.result ? (outcome.result.json ?? outcome.result.text) : null,
+    droplet: artifact("droplet"),
+    build_artifacts_cache: artifact("build artifacts cache"),
+    failed: outcome.failed,
+    failure_reason: outcome.failureReason,
+    durations: outcome.durationsMs,
+    container: { id: outcome.containerId ?? null, kept: outcome.containerKept },
+  };
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { TarArchives } from "../../archive/tar-archives.js";
+import type { Container } from "../../container/container.js";
+import { DockerRuntime } from "../../container/docker-runtime.js";
+import { appIdentity } from "../../diego/app-identity.js";
+import type { TaskRequest } from "../../diego/task-definition.js";
+import { CancelledError } from "../../errors.js";
+import { createHttpClients } from "../../http/http-clients.js";
+import { defaultCacheDir } from "../../http/default-cache-dir.js";
+import { restage, type RestageOutcome } from "../../restage/restage.js";
+import type { RestageArgs } from "../commands/restage.js";
+import type { Output } from "../output.js";
+import { TaskLogPrinter } from "../task-log-printer.js";
+import { interruptSignal } from "./interrupt-signal.js";
+import { OutputTail } from "./output-tail.js";
+import { reportRestage } from "./report-restage.js";
+
+/** Diego's graceful shutdown interval before KILL, and the wait after KILL. */
+const settings = { gracePeriodMs: 10_000, exitTimeoutMs: 1_000 };
+
+/** Wires the real adapters to the restage use case and reports the outcome; returns the exit code. */
+export async function runRestage(
+  output: Output,
+  request: TaskRequest,
+  image: string,
+  args: RestageArgs,
+): Promise<number> {
+  const app = appIdentity(request);
+  const status = output.statusLine();
+  const tail = new OutputTail(40);
+  const source = request.definition.logSource || "STG";
+  const taskLog = tail.wrap(new TaskLogPrinter(output, status, source));
+  let container: Container | undefined;
+  const interrupt = interruptSignal((signal) =>
+    status.above(() => output.info(`Received ${signal}: stopping and removing the container...`)),
+  );
+  const http = createHttpClients({
+    cacheDir: args.cacheDir ?? defaultCacheDir(output.env),
+    resolve: args.resolve,
+    upload: args.upload,
+  });
+  const started = performance.now();
+  let outcome: RestageOutcome;
+  try {
+    outcome = await restage(
+      {
+        request,
+        image,
+        network: args.network,
+        runId: randomUUID(),
+        labels: {},
+        keepContainer: args.keep === true,
+        outputDir: args.outputDir ?? join("restager-out", app.name ?? app.guid),
+        keepArtifacts: !args.upload || args.outputDir !== undefined,
+        signal: interrupt.signal,
+      },
+      {
+        runtime: new DockerRuntime({ env: output.env }),
+        ...http,
+        archives: new TarArchives(),
+        taskLog,
+        logger: output,
+        settings,
+        onPhase: (phase) => status.phase(`${app.name ?? app.guid}: ${phase}`),
+        onContainer: (created) => (container = created),
+      },
+    );
+  } catch (error) {
+    status.stop();
+    if (error instanceof CancelledError && container) {
+      const where = args.keep ? "kept" : "removed";
+      throw new CancelledError(`${error.message}; ${where} container ${container.id.slice(0, 12)}`);
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+    await http.close();
+  }
+  status.stop();
+  return reportRestage(output, { outcome, app, tail, elapsedMs: performance.now() - started });
+}
