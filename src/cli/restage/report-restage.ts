@@ -42,12 +42,18 @@ const builderFailures: Record<number, { code: number; text: string; hint: string
 export function reportRestage(output: Output, report: RestageReport): number {
   const { outcome } = report;
   if (output.json) output.result(JSON.stringify(jsonReport(outcome), null, 2));
-  else if (outcome.result) output.result(outcome.result.text.trimEnd());
+  else if (outcome.result) output.result(resultText(output, outcome.result));
   if (!outcome.failed) {
     printSuccess(output, report);
     return ExitCode.ok;
   }
   return printFailure(output, report);
+}
+
+/** The result file as recorded; pretty-printed when a person reads it on a terminal. */
+function resultText(output: Output, result: NonNullable<RestageOutcome["result"]>): string {
+  if (output.stdoutIsTty && result.json !== undefined) return JSON.stringify(result.json, null, 2);
+  return result.text.trimEnd();
 }
 
 function printSuccess(output: Output, { outcome, app, elapsedMs }: RestageReport): void {
