@@ -28,7 +28,7 @@ export class ArtifactKeeper {
   ) {}
 
   readonly onUploadSettled = async (event: UploadSettledEvent): Promise<void> => {
-    const uploaded = event.error === undefined;
+    const uploaded = event.error === undefined && event.skipped !== true;
     const path = this.keepAll || !uploaded ? await this.keep(event) : undefined;
     this.artifacts.push({
       artifact: event.artifact,

@@ -4,7 +4,12 @@ import type { Action } from "../diego/actions.js";
 import type { TaskRequest } from "../diego/task-definition.js";
 import type { TaskLog } from "../diego/task-log.js";
 import { runTaskAction, type TaskRunResult } from "../diego/steps/run-task.js";
-import type { Logger, StepContext, StepSettings } from "../diego/steps/step-context.js";
+import type {
+  Logger,
+  StepContext,
+  StepSettings,
+  UploadSettledEvent,
+} from "../diego/steps/step-context.js";
 import type { Downloader, Uploader } from "../http/ports.js";
 import { ArtifactKeeper, type KeptArtifact } from "./kept-artifacts.js";
 import { cachedDependenciesAction } from "./cached-dependencies.js";
@@ -39,6 +44,8 @@ export interface RestageOptions {
   /** Where artifacts are kept: always with keepArtifacts, else only those whose upload failed. */
   outputDir: string;
   keepArtifacts: boolean;
+  /** Keep the droplet in `outputDir` even once uploaded (an image is built from it). */
+  keepDroplet?: boolean | undefined;
   signal: AbortSignal;
 }
 
@@ -62,7 +69,7 @@ export interface RestageOutcome {
  */
 export async function restage(options: RestageOptions, deps: RestageDeps): Promise<RestageOutcome> {
   const timer = new PhaseTimer(deps.onPhase);
-  const keeper = new ArtifactKeeper(options.outputDir, options.keepArtifacts);
+  const keeper = new Keepers(options);
   const definition = options.request.definition;
   await timer.time("checking the engine", () => deps.runtime.ping(options.signal));
   const container = await timer.time("creating container", () =>
@@ -109,7 +116,7 @@ async function runPhases(
   return { failed: false, failureReason: "" };
 }
 
-function stepContext(container: Container, deps: RestageDeps, keeper: ArtifactKeeper): StepContext {
+function stepContext(container: Container, deps: RestageDeps, keeper: Keepers): StepContext {
   return {
     container,
     taskLog: deps.taskLog,
@@ -119,5 +126,26 @@ function stepContext(container: Container, deps: RestageDeps, keeper: ArtifactKe
     archives: deps.archives,
     settings: deps.settings,
     onUploadSettled: keeper.onUploadSettled,
+  };
+}
+
+/** Keeps artifacts as ArtifactKeeper does, and the droplet always when `keepDroplet`. */
+class Keepers {
+  readonly artifacts: KeptArtifact[] = [];
+  readonly #some: ArtifactKeeper;
+  readonly #all: ArtifactKeeper | undefined;
+
+  constructor(options: RestageOptions) {
+    this.#some = new ArtifactKeeper(options.outputDir, options.keepArtifacts);
+    const keepDroplet = options.keepDroplet === true && !options.keepArtifacts;
+    this.#all = keepDroplet ? new ArtifactKeeper(options.outputDir, true) : undefined;
+  }
+
+  readonly onUploadSettled = async (event: UploadSettledEvent): Promise<void> => {
+    const isDroplet = event.artifact === "droplet" || event.from === "/tmp/droplet";
+    const keeper = (isDroplet ? this.#all : undefined) ?? this.#some;
+    await keeper.onUploadSettled(event);
+    const kept = keeper.artifacts.at(-1);
+    if (kept) this.artifacts.push(kept);
   };
 }

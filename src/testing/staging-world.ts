@@ -29,13 +29,23 @@ export interface StagingWorldOptions {
   skipDetect?: boolean;
   /** Replaces a buildpack's recorded sha256 (cc-2024) to provoke a checksum failure. */
   wrongBuildpackSha256?: boolean;
+  /**
+   * The app guid (default {@link appGuid}). A unique one per test makes the staging container's
+   * `io.restager.app-guid` label identify that test's containers for leak checks.
+   */
+  appGuid?: string;
 }
 
 export const appGuid = "273b4ea1-c0b9-4a7c-bd3b-5275150cad19";
-export const stagingGuid = `${appGuid}-7617e252827a4676a1fa71ae123ded3b`;
+export const stagingGuid = stagingGuidFor(appGuid);
+
+function stagingGuidFor(guid: string): string {
+  return `${guid}-7617e252827a4676a1fa71ae123ded3b`;
+}
 
 export class StagingWorld implements AsyncDisposable {
   private constructor(
+    readonly appGuid: string,
     readonly cf: FakeCf,
     readonly dir: string,
     readonly task: TaskDefinitionJson,
@@ -45,17 +55,26 @@ export class StagingWorld implements AsyncDisposable {
     readonly taskFile: string,
   ) {}
 
+  /** The staging task guid: `<app guid>-<hex>`, as the stager formed it. */
+  get stagingGuid(): string {
+    return stagingGuidFor(this.appGuid);
+  }
+
   static async create(options: StagingWorldOptions = {}): Promise<StagingWorld> {
     const dir = await mkdtemp(join(tmpdir(), "restager-world-"));
     const cf = await FakeCf.start();
+    const guid = options.appGuid ?? appGuid;
     try {
-      const task = await registerBlobs(cf, dir, options);
+      const task = await registerBlobs(cf, dir, guid, options);
       const logFile = join(dir, "stager.stdout.log");
       const taskFile = join(dir, "task.json");
-      const line = stagingTaskLogLine(task, { appId: appGuid, stagingGuid });
-      await writeFile(logFile, `${noiseLine()}\n${line}\n${noiseLine()}\n`);
+      const ids = { appId: guid, stagingGuid: stagingGuidFor(guid) };
+      await writeFile(
+        logFile,
+        `${noiseLine()}\n${stagingTaskLogLine(task, ids)}\n${noiseLine()}\n`,
+      );
       await writeFile(taskFile, JSON.stringify(task, null, 2));
-      return new StagingWorld(cf, dir, task, logFile, taskFile);
+      return new StagingWorld(guid, cf, dir, task, logFile, taskFile);
     } catch (error) {
       await cf.close();
       await rm(dir, { recursive: true, force: true });
@@ -76,6 +95,7 @@ export class StagingWorld implements AsyncDisposable {
 async function registerBlobs(
   cf: FakeCf,
   dir: string,
+  appGuid: string,
   options: StagingWorldOptions,
 ): Promise<TaskDefinitionJson> {
   const style = options.style ?? "stager-2016";
@@ -101,7 +121,7 @@ async function registerBlobs(
     style,
     appGuid,
     appName: options.appName ?? "node-env",
-    stagingGuid,
+    stagingGuid: stagingGuidFor(appGuid),
     appPackageUrl: appBlob.signedUrl(),
     appPackageSha256: app.sha256Hex,
     buildpacks,

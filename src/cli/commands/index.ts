@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import type { Output } from "../output.js";
 import { explainCommand } from "./explain.js";
 import { restageCommand } from "./restage.js";
+import { imageCommand } from "./image.js";
 import { buildReqCommand } from "./build-req.js";
 import { launchReqCommand } from "./launch-req.js";
 
@@ -13,5 +14,6 @@ export function commands(output: Output): CommandModule<any, any>[] {
     launchReqCommand(output),
     explainCommand(output),
     restageCommand(output),
+    imageCommand(output),
   ];
 }

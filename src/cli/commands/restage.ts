@@ -1,12 +1,14 @@
 import type { Argv, CommandModule } from "yargs";
+import { UsageError } from "../../errors.js";
 import { loadTaskRequest } from "../../requests/load-request.js";
 import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";
 import { printDryRun } from "../restage/print-dry-run.js";
+import { readPasswordFromStdin, withImageFlags, type ImageFlags } from "../restage/image-flags.js";
 import { runRestage } from "../restage/run-restage.js";
 
-export interface RestageArgs {
+export interface RestageArgs extends ImageFlags {
   file?: string;
   app?: string;
   stack: string[];
@@ -18,6 +20,9 @@ export interface RestageArgs {
   dryRun?: boolean;
   keep?: boolean;
   json?: boolean;
+  /** `--no-image`: false. */
+  image?: boolean;
+  callback?: boolean;
 }
 
 /** `restager restage [FILE|-]` (also `restage`): execute a staging task on Docker. */
@@ -35,13 +40,14 @@ export function restageCommand(output: Output): CommandModule<object, RestageArg
         printDryRun(output, loaded.request, image, args);
         return;
       }
-      output.exitCode = await runRestage(output, loaded.request, image, args);
+      const password = await registryPassword(output, args);
+      output.exitCode = await runRestage(output, loaded.request, image, args, { password });
     },
   };
 }
 
 function restageOptions(yargs: Argv): Argv<RestageArgs> {
-  return yargs
+  const options = yargs
     .positional("file", {
       type: "string",
       describe: "Task JSON, cfdot task output or lager log lines; '-' or omitted reads stdin",
@@ -75,10 +81,33 @@ function restageOptions(yargs: Argv): Argv<RestageArgs> {
     })
     .option("dry-run", { type: "boolean", describe: "Print what would be done; touch nothing" })
     .option("keep", { type: "boolean", describe: "Leave the staging container for debugging" })
+    .option("image", {
+      type: "boolean",
+      default: true,
+      describe: "Build a runnable image from the droplet after staging (--no-image skips it)",
+    })
+    .option("callback", {
+      type: "boolean",
+      describe: "POST the task completion callback to completion_callback_url, as BBS does",
+    });
+  return withImageFlags(options)
     .example("build_req --log stager.log | restage", "Restage the latest staging request")
     .example("restage task.json --no-upload --output-dir out", "Stage; keep the droplet in out/")
+    .example("restage task.json --push --registry 127.0.0.1:5000", "Also push the image")
+    .example("restage task.json --callback", "Tell Cloud Controller (or the stager) the task ended")
     .example(
       "restage task.json --resolve '*.service.cf.internal=10.244.0.34'",
       "Reach platform-internal names through an address",
     );
+}
+
+/** --registry-password-stdin: stdin must not also carry the request. */
+async function registryPassword(output: Output, args: RestageArgs): Promise<string | undefined> {
+  if (args.registryPasswordStdin !== true) return undefined;
+  if (args.file === undefined || args.file === "-") {
+    throw new UsageError("--registry-password-stdin needs the request in a file, not on stdin", {
+      hint: "Save the request first: build_req ... > task.json; restage task.json --registry-password-stdin",
+    });
+  }
+  return readPasswordFromStdin(output.stdin);
 }

@@ -3,6 +3,7 @@ import { renderPlan } from "../../diego/plan/render-plan.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
 import { cpuSharesFor } from "../../container/cpu-shares.js";
 import { redactEnvValue } from "../../redact.js";
+import { redactUrl } from "../../http/redact-url.js";
 import type { RestageArgs } from "../commands/restage.js";
 import type { Output } from "../output.js";
 
@@ -26,9 +27,18 @@ export function printDryRun(
     `  uploads     ${args.upload ? "to the recorded URLs" : `skipped; kept in ${args.outputDir ?? "./restager-out/<app>"}`}`,
   ];
   if (args.resolve.length > 0) container.push(`  resolve     ${args.resolve.join(", ")}`);
+  container.push(`  app image   ${dryRunImage(args)}`);
+  if (args.callback) container.push(`  callback    ${redactUrl(definition.completionCallbackUrl)}`);
   if (output.json) {
     output.result(JSON.stringify({ image, plan: buildPlan(request) }, null, 2));
     return;
   }
   output.result([...container, "", renderPlan(buildPlan(request))].join("\n"));
+}
+
+function dryRunImage(args: RestageArgs): string {
+  if (args.image === false) return "not built (--no-image)";
+  const names = args.tag?.join(", ") ?? "restager/<app>:<droplet md5 prefix>, :latest";
+  const push = args.push ? `; pushed to ${args.registry ?? "the tags' registry"}` : "";
+  return `${names} after a successful staging${push}`;
 }

@@ -1,17 +1,21 @@
 import type { AppIdentity } from "../../diego/app-identity.js";
 import { formatByteSize } from "../../diego/messages.js";
 import { findExitStatus, findStepError } from "../../diego/steps/step-errors.js";
-import { ExitCode, RestagerError } from "../../errors.js";
+import { CancelledError, ExitCode, RestagerError } from "../../errors.js";
 import type { KeptArtifact } from "../../restage/kept-artifacts.js";
 import type { RestageOutcome } from "../../restage/restage.js";
 import type { Output } from "../output.js";
 import type { OutputTail } from "./output-tail.js";
+import { imageJson } from "./report-image.js";
+import type { ImageRun } from "./run-image.js";
 
 export interface RestageReport {
   outcome: RestageOutcome;
   app: AppIdentity;
   tail: OutputTail;
   elapsedMs: number;
+  /** The image built after staging, for --json. */
+  image?: ImageRun | undefined;
 }
 
 /** What the builder's exit statuses mean (diego-reference.md §6.7). */
@@ -41,7 +45,7 @@ const builderFailures: Record<number, { code: number; text: string; hint: string
 /** Prints the result (stdout) and a summary or failure report (stderr); returns the exit code. */
 export function reportRestage(output: Output, report: RestageReport): number {
   const { outcome } = report;
-  if (output.json) output.result(JSON.stringify(jsonReport(outcome), null, 2));
+  if (output.json) output.result(JSON.stringify(jsonReport(outcome, report.image), null, 2));
   else if (outcome.result) output.result(resultText(output, outcome.result));
   if (!outcome.failed) {
     printSuccess(output, report);
@@ -67,8 +71,16 @@ function printSuccess(output: Output, { outcome, app, elapsedMs }: RestageReport
 function printFailure(output: Output, { outcome, tail }: RestageReport): number {
   const status = findExitStatus(outcome.error);
   const builder = status === undefined ? undefined : builderFailures[status];
-  const known = findStepError(outcome.error, (e): e is RestagerError => e instanceof RestagerError);
+  // A cancellation inside a failed outcome is a timeout action firing (an interrupt rejects
+  // instead): the task failed, it was not the user cancelling restager.
+  const known = findStepError(
+    outcome.error,
+    (e): e is RestagerError => e instanceof RestagerError && !(e instanceof CancelledError),
+  );
   output.error(`Staging failed: ${outcome.failureReason}`);
+  // Diego's failure reason often names only the step ("Downloading app package failed"); the
+  // typed error says why (expired URL, checksum mismatch) and is what the exit code reflects.
+  if (known && !outcome.failureReason.includes(known.message)) output.error(`  ${known.message}`);
   if (builder) output.error(`  The builder exited with ${status}: ${builder.text}.`);
   for (const artifact of outcome.artifacts.filter((a) => !a.uploaded)) {
     output.error(`  ${describeArtifact(artifact)}`);
@@ -95,7 +107,7 @@ function describeArtifact(artifact: KeptArtifact): string {
   return `${name}: ${size}, md5 ${md5}, ${state}${where}`;
 }
 
-function jsonReport(outcome: RestageOutcome): Record<string, unknown> {
+function jsonReport(outcome: RestageOutcome, image?: ImageRun): Record<string, unknown> {
   const artifact = (name: string) => {
     const kept = outcome.artifacts.find((a) => a.artifact === name);
     if (!kept) return null;
@@ -115,5 +127,6 @@ function jsonReport(outcome: RestageOutcome): Record<string, unknown> {
     failure_reason: outcome.failureReason,
     durations: outcome.durationsMs,
     container: { id: outcome.containerId ?? null, kept: outcome.containerKept },
+    image: image ? imageJson(image) : null,
   };
 }

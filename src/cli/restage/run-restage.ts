@@ -14,7 +14,7 @@ import type { Output } from "../output.js";
 import { TaskLogPrinter } from "../task-log-printer.js";
 import { interruptSignal } from "./interrupt-signal.js";
 import { OutputTail } from "./output-tail.js";
-import { reportRestage } from "./report-restage.js";
+import { afterStaging } from "./after-staging.js";
 
 /** Diego's graceful shutdown interval before KILL, and the wait after KILL. */
 const settings = { gracePeriodMs: 10_000, exitTimeoutMs: 1_000 };
@@ -25,6 +25,7 @@ export async function runRestage(
   request: TaskRequest,
   image: string,
   args: RestageArgs,
+  extras: { password?: string | undefined } = {},
 ): Promise<number> {
   const app = appIdentity(request);
   const status = output.statusLine();
@@ -40,8 +41,12 @@ export async function runRestage(
     resolve: args.resolve,
     upload: args.upload,
   });
+  const cleanUp = async () => {
+    interrupt.dispose();
+    await http.close();
+  };
   const started = performance.now();
-  let outcome: RestageOutcome;
+  let outcome: RestageOutcome | undefined;
   try {
     outcome = await restage(
       {
@@ -53,6 +58,7 @@ export async function runRestage(
         keepContainer: args.keep === true,
         outputDir: args.outputDir ?? join("restager-out", app.name ?? app.guid),
         keepArtifacts: !args.upload || args.outputDir !== undefined,
+        keepDroplet: args.image !== false,
         signal: interrupt.signal,
       },
       {
@@ -74,9 +80,17 @@ export async function runRestage(
     }
     throw error;
   } finally {
-    interrupt.dispose();
-    await http.close();
+    // After success the image still needs the downloader (the cached lifecycle) and the signal.
+    if (outcome === undefined) await cleanUp();
   }
   status.stop();
-  return reportRestage(output, { outcome, app, tail, elapsedMs: performance.now() - started });
+  const elapsedMs = performance.now() - started;
+  try {
+    return await afterStaging(output, {
+      ...{ outcome, request, stackImage: image, app, tail, elapsedMs, args, status },
+      ...{ password: extras.password, downloader: http.downloader, signal: interrupt.signal },
+    });
+  } finally {
+    await cleanUp();
+  }
 }

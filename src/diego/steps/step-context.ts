@@ -26,6 +26,8 @@ export interface UploadSettledEvent {
   readonly file: SpooledFile;
   /** Undefined when the upload succeeded; the upload's error (or a cancellation) otherwise. */
   readonly error?: unknown;
+  /** True when the uploader sent nothing on purpose (`--no-upload`): not an upload. */
+  readonly skipped?: boolean | undefined;
 }
 
 /**

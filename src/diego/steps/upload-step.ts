@@ -46,7 +46,7 @@ export class UploadStep implements Step {
       uploadError = error;
       throw error;
     } finally {
-      await this.settle(file, uploadError);
+      await this.settle(file, uploadError, skipped);
     }
     if (artifact === "") return;
     this.ctx.taskLog.out(
@@ -108,10 +108,10 @@ export class UploadStep implements Step {
   }
 
   /** Lets the caller keep the spooled file, then releases it. */
-  private async settle(file: SpooledFile, uploadError: unknown): Promise<void> {
+  private async settle(file: SpooledFile, uploadError: unknown, skipped: boolean): Promise<void> {
     const { artifact, from } = this.action;
     try {
-      await this.ctx.onUploadSettled?.({ artifact, from, file, error: uploadError });
+      await this.ctx.onUploadSettled?.({ artifact, from, file, error: uploadError, skipped });
     } catch (hookError) {
       if (uploadError === undefined) throw hookError;
       this.ctx.logger.debug("upload-settled-hook-failed", { error: errorMessage(hookError) });

@@ -1,0 +1,189 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { Header, Parser, type ReadEntry } from "tar";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ImageInfo, ImageStore } from "../container/image-store.js";
+import { buildImage, type BuildImageOptions } from "./build-image.js";
+import { defaultImageTime } from "./image-time.js";
+
+/** Records each load archive (as name → bytes); can fail the first load like an engine would. */
+class RecordingStore implements Partial<ImageStore> {
+  readonly loads: Map<string, Buffer>[] = [];
+  readonly tagged = new Map<string, ImageInfo>();
+  failFirstLoad?: Error;
+
+  constructor(private readonly base: ImageInfo | undefined) {}
+
+  inspect(ref: string): Promise<ImageInfo | undefined> {
+    return Promise.resolve(ref === "stack:1" ? this.base : this.tagged.get(ref));
+  }
+
+  exportImage(): Promise<Readable> {
+    const layer = tarOf([
+      ["abc/layer.tar", "base layer bytes"],
+      ["manifest.json", '[{"Layers":["abc/layer.tar"]}]'],
+    ]);
+    return Promise.resolve(Readable.from([layer]));
+  }
+
+  async load(archive: Readable): Promise<string[]> {
+    const files = await untar(archive);
+    this.loads.push(files);
+    if (this.failFirstLoad && this.loads.length === 1) throw this.failFirstLoad;
+    const manifest = JSON.parse(files.get("manifest.json")?.toString() ?? "") as {
+      RepoTags: string[];
+      Config: string;
+    }[];
+    const config = files.get(manifest[0]?.Config ?? "") ?? Buffer.alloc(0);
+    const id = `sha256:${createHash("sha256").update(config).digest("hex")}`;
+    const parsed = JSON.parse(config.toString()) as { rootfs: { diff_ids: string[] } };
+    for (const tag of manifest[0]?.RepoTags ?? []) {
+      this.tagged.set(tag, {
+        ...(this.base as ImageInfo),
+        id,
+        diffIds: parsed.rootfs.diff_ids,
+        sizeBytes: 9,
+      });
+    }
+    return [];
+  }
+}
+
+const base = {
+  id: "sha256:b",
+  repoTags: [],
+  repoDigests: [],
+  os: "linux",
+  architecture: "amd64",
+  env: [],
+  labels: {},
+  user: "",
+  workingDir: "",
+  entrypoint: [],
+  cmd: [],
+  exposedPorts: [],
+  healthcheck: [],
+  diffIds: ["sha256:base0"],
+  sizeBytes: 5,
+};
+
+function tarOf(files: [string, string][]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [path, text] of files) {
+    const body = Buffer.from(text);
+    const header = new Header({
+      path,
+      type: "File",
+      mode: 0o644,
+      size: body.length,
+      mtime: new Date(0),
+    });
+    header.encode();
+    blocks.push(header.block as Buffer, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  return Buffer.concat([...blocks, Buffer.alloc(1024)]);
+}
+
+async function untar(stream: Readable): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const parser = new Parser({ strict: true });
+  parser.on("entry", (entry: ReadEntry) => {
+    const chunks: Buffer[] = [];
+    entry.on("data", (chunk: Buffer) => chunks.push(chunk));
+    entry.on("end", () => files.set(entry.path, Buffer.concat(chunks)));
+  });
+  for await (const chunk of stream as AsyncIterable<Buffer>) parser.write(chunk);
+  await new Promise<void>((resolve) => parser.end(resolve));
+  return files;
+}
+
+let dir: string;
+let options: BuildImageOptions;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "restager-build-"));
+  const droplet = join(dir, "droplet.tgz");
+  const lifecycle = join(dir, "lifecycle.tgz");
+  await writeFile(droplet, gzipSync(tarOf([["./staging_info.yml", '{"start_command":"run.sh"}']])));
+  await writeFile(lifecycle, gzipSync(tarOf([["launcher", "#!/bin/sh\n"]])));
+  options = {
+    dropletPath: droplet,
+    lifecyclePath: lifecycle,
+    stackImage: "stack:1",
+    appName: "App",
+    time: defaultImageTime,
+  };
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const sha256 = (bytes: Buffer | undefined) =>
+  `sha256:${createHash("sha256")
+    .update(bytes ?? Buffer.alloc(0))
+    .digest("hex")}`;
+
+describe("buildImage", () => {
+  it("streams a load archive whose config lists the layers' diffIDs and whose manifest names them", async () => {
+    const store = new RecordingStore(base);
+    const built = await buildImage(options, { images: store as unknown as ImageStore });
+    const files = store.loads[0] as Map<string, Buffer>;
+    expect([...files.keys()]).toEqual([
+      "lifecycle/layer.tar",
+      "droplet/layer.tar",
+      "config.json",
+      "manifest.json",
+    ]);
+    const config = JSON.parse(files.get("config.json")?.toString() ?? "") as {
+      rootfs: { diff_ids: string[] };
+      config: { Cmd: string[] };
+    };
+    expect(config.rootfs.diff_ids).toEqual([
+      "sha256:base0",
+      sha256(files.get("lifecycle/layer.tar")),
+      sha256(files.get("droplet/layer.tar")),
+    ]);
+    expect(config.config.Cmd).toEqual(["run.sh", ""]);
+    expect(JSON.parse(files.get("manifest.json")?.toString() ?? "")).toEqual([
+      {
+        Config: "config.json",
+        RepoTags: built.tags,
+        Layers: ["base/0/layer.tar", "lifecycle/layer.tar", "droplet/layer.tar"],
+      },
+    ]);
+    expect(built.tags).toEqual([
+      `restager/app:${built.metadata.dropletMd5Hex.slice(0, 12)}`,
+      "restager/app:latest",
+    ]);
+    expect(built.id).toBe(sha256(files.get("config.json")));
+    expect(built.baseLayers).toBe("reference");
+  });
+
+  it("sends the stack's layers after all when the engine lacks them", async () => {
+    const store = new RecordingStore(base);
+    store.failFirstLoad = new Error(
+      "open /var/lib/docker/tmp/docker-import-1/base/0/layer.tar: no such file or directory",
+    );
+    const built = await buildImage(
+      { ...options, tags: ["x/y:z"] },
+      { images: store as unknown as ImageStore },
+    );
+    expect(built.baseLayers).toBe("stream");
+    const files = store.loads[1] as Map<string, Buffer>;
+    expect(files.get("abc/layer.tar")?.toString()).toBe("base layer bytes");
+    expect(JSON.parse(files.get("manifest.json")?.toString() ?? "")).toMatchObject([
+      { Layers: ["abc/layer.tar", "lifecycle/layer.tar", "droplet/layer.tar"] },
+    ]);
+    expect(built.id).toBe(sha256((store.loads[0] as Map<string, Buffer>).get("config.json")));
+  });
+
+  it("says how to get the stack image when the engine does not have it", async () => {
+    const store = new RecordingStore(undefined);
+    await expect(buildImage(options, { images: store as unknown as ImageStore })).rejects.toThrow(
+      "The Docker image 'stack:1' does not exist in the engine",
+    );
+  });
+});
