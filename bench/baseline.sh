@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The benchmark's baseline: the staging task replayed by hand with plain tools, one step after
+# the other, as a shell script someone would write. bench/lib/baseline.ts writes its inputs:
+#
+#   baseline.sh WORK_DIR
+#   WORK_DIR/in/cached     "<to> <url>" per cached dependency (root-owned in the container)
+#   WORK_DIR/in/downloads  "<optional 0|1> <to> <url>" per download action (owned by the user)
+#   WORK_DIR/in/uploads    "<optional 0|1> <from> <url>" per upload action
+#   WORK_DIR/in/argv       the builder's path, then one argument per line
+#   WORK_DIR/in/env        the container's and the builder's environment (docker --env-file)
+#   env: IMAGE, RUN_USER, RUN_UID, RUN_GID, WORKDIR, MEMORY_MB, LABEL
+#
+# Every `to` and `from` is under /tmp. Archives are told apart by their first bytes (PK: zip,
+# else gzipped tar). Uploads carry Content-MD5, as cc-uploader insists. BASELINE_TRACE=1 traces.
+set -euo pipefail
+# BASELINE_TRACE=1: trace every command with a timestamp, to see where the time goes.
+if [[ -n ${BASELINE_TRACE:-} ]]; then PS4='+ $EPOCHREALTIME ' && set -x; fi
+
+work=$1
+: "${IMAGE:?}" "${RUN_USER:?}" "${RUN_UID:?}" "${RUN_GID:?}" "${WORKDIR:?}" "${MEMORY_MB:?}" "${LABEL:?}"
+in=$work/in dl=$work/downloads root=$work/root user=$work/user out=$work/out
+mkdir -p "$dl" "$root" "$user" "$out"
+
+# fetch URL FILE: 0 on success (curl -f: HTTP errors fail)
+fetch() { curl -fsS --retry 0 -o "$2" "$1"; }
+
+# extract ARCHIVE DIR
+extract() {
+  mkdir -p "$2"
+  if [[ $(head -c 2 "$1") == PK ]]; then unzip -q -o "$1" -d "$2"; else tar xzf "$1" -C "$2"; fi
+}
+
+n=0
+while read -r to url; do
+  n=$((n + 1))
+  fetch "$url" "$dl/cached-$n"
+  extract "$dl/cached-$n" "$root/${to#/tmp/}"
+done <"$in/cached"
+
+while read -r optional to url; do
+  n=$((n + 1))
+  if fetch "$url" "$dl/download-$n" 2>/dev/null; then
+    extract "$dl/download-$n" "$user/${to#/tmp/}"
+  elif [[ $optional == 0 ]]; then
+    echo "baseline: download into $to failed" >&2
+    exit 1
+  fi
+done <"$in/downloads"
+
+mapfile -t argv <"$in/argv"
+cid=restager-baseline-$$-$RANDOM
+trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
+docker create --name "$cid" --label "$LABEL" --user "$RUN_USER" --workdir "$WORKDIR" \
+  --memory "${MEMORY_MB}m" --env-file "$in/env" "$IMAGE" "${argv[@]}" >/dev/null
+
+for dir in "$root"/*; do
+  docker cp "$dir" "$cid:/tmp/${dir##*/}"
+done
+if [[ -n $(ls -A "$user") ]]; then
+  (cd "$user" && tar --numeric-owner --owner="$RUN_UID" --group="$RUN_GID" -cf - -- *) |
+    docker cp - "$cid:/tmp"
+fi
+
+docker start -a "$cid"
+
+while read -r optional from url; do
+  n=$((n + 1))
+  if docker cp "$cid:$from" "$out/upload-$n" 2>/dev/null; then
+    md5=$(openssl dgst -md5 -binary "$out/upload-$n" | base64)
+    if curl -fsS -X POST -H "Expect:" -H "Content-Type: application/octet-stream" \
+      -H "Content-MD5: $md5" -T "$out/upload-$n" "$url"; then
+      continue
+    fi
+  fi
+  if [[ $optional == 0 ]]; then
+    echo "baseline: upload of $from failed" >&2
+    exit 1
+  fi
+done <"$in/uploads"
