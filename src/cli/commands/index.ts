@@ -5,6 +5,9 @@ import { restageCommand } from "./restage.js";
 import { imageCommand } from "./image.js";
 import { buildReqCommand } from "./build-req.js";
 import { launchReqCommand } from "./launch-req.js";
+import { launchCommand } from "./launch.js";
+import { psCommand } from "./ps.js";
+import { stopCommand } from "./stop.js";
 
 /** The command table. Each entry is a yargs CommandModule built with the shared Output. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,5 +18,8 @@ export function commands(output: Output): CommandModule<any, any>[] {
     explainCommand(output),
     restageCommand(output),
     imageCommand(output),
+    launchCommand(output),
+    psCommand(output),
+    stopCommand(output),
   ];
 }

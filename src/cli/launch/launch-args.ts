@@ -1,0 +1,22 @@
+/** The flags of `launch`, as yargs parses them. */
+export interface LaunchArgs {
+  file?: string;
+  app?: string;
+  image?: string;
+  instances?: number;
+  network?: string;
+  publish: string[];
+  env: string[];
+  envFile: string[];
+  label: string[];
+  keepProxy?: boolean;
+  withSsh?: boolean;
+  startTimeout?: number;
+  attach?: boolean;
+  detach?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  output: "docker" | "swarm" | "k8s" | "compose";
+  out?: string;
+  publishMode: "ingress" | "host";
+}

@@ -1,0 +1,73 @@
+import type { AppRuntime } from "../../container/app-runtime.js";
+import { DockerApps } from "../../container/docker-apps.js";
+import { appIdentity } from "../../diego/app-identity.js";
+import type { DesiredLrp } from "../../diego/desired-lrp.js";
+import { resolveAppImage } from "../../launch/app-image.js";
+import { planApp, type AppPlan } from "../../launch/app-plan.js";
+import { findFreePort } from "../../launch/host-ports.js";
+import { launchApp } from "../../launch/launch-app.js";
+import { launchSecrets } from "../../launch/launch-secrets.js";
+import type { LaunchOptions } from "../../launch/launch-options.js";
+import type { Output } from "../output.js";
+import { interruptSignal } from "../restage/interrupt-signal.js";
+import type { LaunchArgs } from "./launch-args.js";
+import { launchStatus } from "./launch-status.js";
+import { printLaunchDryRun } from "./print-launch-dry-run.js";
+import { reportLaunch } from "./report-launch.js";
+import { runAttached } from "./run-attached.js";
+
+/** `launch` on the local engine (--output docker): dry run, detached, or attached. */
+export async function runLaunch(
+  output: Output,
+  lrp: DesiredLrp,
+  settings: Omit<LaunchOptions, "image">,
+  args: LaunchArgs,
+): Promise<number> {
+  const runtime = new DockerApps({ env: output.env });
+  const image = await resolveAppImage(runtime, appIdentity(lrp), args.image);
+  const plan = planApp(lrp, { ...settings, image: image.ref });
+  for (const notice of plan.notices) output.info(`Note: ${notice}`);
+  const secrets = launchSecrets(lrp, [...settings.envFile, ...settings.env]);
+  if (args.dryRun) {
+    await printLaunchDryRun(output, plan, runtime, secrets);
+    return 0;
+  }
+  if (args.attach) return runAttached(output, { plan, runtime, secrets });
+  return runDetached(output, plan, runtime, secrets);
+}
+
+async function runDetached(
+  output: Output,
+  plan: AppPlan,
+  runtime: AppRuntime,
+  secrets: readonly string[],
+): Promise<number> {
+  const status = output.statusLine();
+  const interrupt = interruptSignal((signal) =>
+    status.above(() => output.info(`Received ${signal}: removing the instances...`)),
+  );
+  const started = performance.now();
+  try {
+    const outcomes = await launchApp(
+      plan,
+      {
+        runtime,
+        findPort: findFreePort,
+        onEvent: launchStatus(status, plan.app.name ?? plan.app.guid),
+      },
+      interrupt.signal,
+    );
+    status.stop();
+    const elapsedMs = performance.now() - started;
+    return reportLaunch(output, {
+      plan,
+      outcomes,
+      host: runtime.publishedHost,
+      elapsedMs,
+      secrets,
+    });
+  } finally {
+    status.stop();
+    interrupt.dispose();
+  }
+}

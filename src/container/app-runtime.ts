@@ -1,0 +1,124 @@
+/**
+ * The Docker port `launch`, `ps` and `stop` see: app containers that run an image's command
+ * (unlike the idle staging containers of container.ts). Our types only; dockerode stays in
+ * docker-apps.ts.
+ */
+
+export interface PublishedPort {
+  containerPort: number;
+  hostPort: number;
+  /** undefined: every host address. */
+  hostIp?: string | undefined;
+}
+
+export interface ContainerHealthcheck {
+  /** `["CMD", ...]` or `["CMD-SHELL", "..."]`. */
+  test: string[];
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+export interface AppContainerSpec {
+  name: string;
+  image: string;
+  entrypoint: string[];
+  cmd: string[];
+  user: string;
+  workingDir: string;
+  /** `NAME=value`, merged over the image's env by the engine. */
+  env: string[];
+  labels: Record<string, string>;
+  ports: PublishedPort[];
+  memoryMb?: number | undefined;
+  cpuShares?: number | undefined;
+  nofile?: number | undefined;
+  /** undefined: health checks disabled (also the image's own). */
+  healthcheck?: ContainerHealthcheck | undefined;
+  network?: string | undefined;
+}
+
+export type HealthStatus = "none" | "starting" | "healthy" | "unhealthy";
+
+export interface AppContainerState {
+  id: string;
+  name: string;
+  /** Docker's state: created, running, exited, dead, ... */
+  status: string;
+  running: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  health: HealthStatus;
+  /** Output of the last health check run, trimmed. */
+  lastHealthOutput?: string | undefined;
+  /** The container's IPv4 address on its first network, when it runs. */
+  ip?: string | undefined;
+}
+
+export interface LogLine {
+  stream: "out" | "err";
+  text: string;
+}
+
+export interface ListedAppContainer {
+  id: string;
+  name: string;
+  image: string;
+  /** Docker's state (running, exited, ...). */
+  state: string;
+  /** Docker's status text: `Up 3 minutes (healthy)`, `Exited (1) 2 seconds ago`. */
+  status: string;
+  createdMs: number;
+  labels: Record<string, string>;
+  ports: PublishedPort[];
+}
+
+export interface AppImage {
+  id: string;
+  /** The first `repo:tag`, else the id. */
+  ref: string;
+  createdMs: number;
+  labels: Record<string, string>;
+}
+
+export interface DetachedProcess {
+  argv: string[];
+  env: string[];
+  user: string;
+  workingDir: string;
+}
+
+export interface AppRuntime {
+  /** Where the engine is, for messages (`unix:///var/run/docker.sock`). */
+  readonly where: string;
+  /** The host name published ports answer on from restager's side (127.0.0.1 for a local engine). */
+  readonly publishedHost: string;
+  ping(signal?: AbortSignal): Promise<void>;
+  findImage(ref: string): Promise<AppImage | undefined>;
+  /** The most recently created image labelled `label=value`. */
+  newestImage(label: string, value: string): Promise<AppImage | undefined>;
+  /** The gateway address of a network (default: the default bridge), if it has one. */
+  networkGateway(network?: string): Promise<string | undefined>;
+  /**
+   * Creates and starts a container. A container that fails to start is removed before this
+   * rejects; a host port clash rejects with PortInUseError.
+   */
+  runApp(spec: AppContainerSpec, signal?: AbortSignal): Promise<string>;
+  inspectApp(id: string): Promise<AppContainerState>;
+  /** The last `count` log lines, stdout and stderr interleaved as logged. */
+  tailLogs(id: string, count: number): Promise<LogLine[]>;
+  /**
+   * Streams the logs from the container's start, then new lines, until the container stops or
+   * `signal` aborts (then resolves too).
+   */
+  followLogs(id: string, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void>;
+  /** Starts a process in a running container without waiting for it. */
+  execDetached(id: string, process: DetachedProcess): Promise<void>;
+  /** Containers, running or not, carrying every one of `labels` (`key` or `key=value`). */
+  listApps(labels: string[]): Promise<ListedAppContainer[]>;
+  /** Stops (TERM, KILL after `timeoutS`) and keeps the container; stopped or gone is fine. */
+  stopApp(id: string, timeoutS: number): Promise<void>;
+  /** Stops (TERM, KILL after `timeoutS`) and removes; a missing container is not an error. */
+  stopAndRemove(id: string, timeoutS: number): Promise<void>;
+}

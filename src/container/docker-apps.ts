@@ -1,0 +1,177 @@
+/** DockerApps: the AppRuntime port over dockerode. */
+import Docker from "dockerode";
+import { NoInputError } from "../errors.js";
+import { appCreateOptions } from "./app-create-options.js";
+import type {
+  AppContainerSpec,
+  AppContainerState,
+  AppImage,
+  AppRuntime,
+  DetachedProcess,
+  ListedAppContainer,
+  LogLine,
+} from "./app-runtime.js";
+import { followContainerLogs, tailContainerLogs } from "./container-logs.js";
+import {
+  engineMessage,
+  isNotFound,
+  statusCodeOf,
+  throwIfCancelled,
+  toRestagerError,
+} from "./docker-errors.js";
+import { resolveDockerHost } from "./docker-host.js";
+import { DockerRuntime } from "./docker-runtime.js";
+import { containerState, listedContainer, networkGatewayOf } from "./app-container-info.js";
+import { findAppImage, newestAppImage } from "./app-images.js";
+import { PortInUseError, portInUse } from "./port-in-use-error.js";
+
+export class DockerApps implements AppRuntime {
+  readonly where: string;
+  readonly publishedHost: string;
+  private readonly docker: Docker;
+  private readonly runtime: DockerRuntime;
+
+  constructor(options: { env?: NodeJS.ProcessEnv | undefined } = {}) {
+    const endpoint = resolveDockerHost(options.env ?? process.env);
+    this.where = endpoint.where;
+    this.publishedHost = endpoint.options.host ?? "127.0.0.1";
+    this.docker = new Docker(endpoint.options);
+    this.runtime = new DockerRuntime(options);
+  }
+
+  ping(signal?: AbortSignal): Promise<void> {
+    return this.runtime.ping(signal);
+  }
+
+  async findImage(ref: string): Promise<AppImage | undefined> {
+    try {
+      return await findAppImage(this.docker, ref);
+    } catch (error) {
+      throw this.toError(error, `look up the image ${ref}`);
+    }
+  }
+
+  async newestImage(label: string, value: string): Promise<AppImage | undefined> {
+    try {
+      return await newestAppImage(this.docker, label, value);
+    } catch (error) {
+      throw this.toError(error, "list images");
+    }
+  }
+
+  async networkGateway(network = "bridge"): Promise<string | undefined> {
+    try {
+      const info: Docker.NetworkInspectInfo = await this.docker.getNetwork(network).inspect();
+      return networkGatewayOf(info.IPAM?.Config ?? []);
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new NoInputError(`The Docker network '${network}' does not exist`, {
+          hint: "List networks with 'docker network ls', or create it with 'docker network create'",
+          cause: error,
+        });
+      }
+      throw this.toError(error, `inspect the network ${network}`);
+    }
+  }
+
+  async runApp(spec: AppContainerSpec, signal?: AbortSignal): Promise<string> {
+    throwIfCancelled(signal);
+    let created: Docker.Container;
+    try {
+      created = await this.docker.createContainer(appCreateOptions(spec));
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new NoInputError(`The Docker image '${spec.image}' does not exist in the engine`, {
+          hint: "Check the name with 'docker images', or leave out --image to use the app's newest restager image",
+          cause: error,
+        });
+      }
+      throw this.toError(error, "create an app container", signal);
+    }
+    try {
+      throwIfCancelled(signal);
+      await created.start();
+      return created.id;
+    } catch (error) {
+      await created.remove({ force: true, v: true }).catch(() => undefined);
+      const clash = portInUse(engineMessage(error));
+      if (clash) throw new PortInUseError(clash.hostPort, { cause: error });
+      throw this.toError(error, `start the container ${spec.name}`, signal);
+    }
+  }
+
+  async inspectApp(id: string): Promise<AppContainerState> {
+    try {
+      return containerState(await this.docker.getContainer(id).inspect());
+    } catch (error) {
+      throw this.toError(error, "inspect an app container");
+    }
+  }
+
+  async tailLogs(id: string, count: number): Promise<LogLine[]> {
+    try {
+      return await tailContainerLogs(this.docker.getContainer(id), count);
+    } catch (error) {
+      throw this.toError(error, "read an app container's logs");
+    }
+  }
+
+  async followLogs(id: string, onLine: (line: LogLine) => void, signal: AbortSignal) {
+    try {
+      await followContainerLogs(this.docker.getContainer(id), onLine, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw this.toError(error, "follow an app container's logs");
+    }
+  }
+
+  async execDetached(id: string, process: DetachedProcess): Promise<void> {
+    try {
+      const exec = await this.docker.getContainer(id).exec({
+        Cmd: process.argv,
+        Env: process.env,
+        User: process.user,
+        WorkingDir: process.workingDir,
+        AttachStdout: false,
+        AttachStderr: false,
+      });
+      await exec.start({ Detach: true });
+    } catch (error) {
+      throw this.toError(error, `start ${process.argv[0] ?? "a process"} in an app container`);
+    }
+  }
+
+  async listApps(labels: string[]): Promise<ListedAppContainer[]> {
+    try {
+      const found = await this.docker.listContainers({ all: true, filters: { label: labels } });
+      return found.map(listedContainer);
+    } catch (error) {
+      throw this.toError(error, "list app containers");
+    }
+  }
+
+  async stopApp(id: string, timeoutS: number): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: timeoutS });
+    } catch (error) {
+      // 304: already stopped; 404: already gone.
+      const status = statusCodeOf(error);
+      if (status !== 304 && status !== 404) throw this.toError(error, "stop an app container");
+    }
+  }
+
+  async stopAndRemove(id: string, timeoutS: number): Promise<void> {
+    await this.stopApp(id, timeoutS);
+    const container = this.docker.getContainer(id);
+    try {
+      await container.remove({ force: true, v: true });
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status !== 404 && status !== 409) throw this.toError(error, "remove an app container");
+    }
+  }
+
+  private toError(error: unknown, what: string, signal?: AbortSignal) {
+    return toRestagerError(error, { what, where: this.where, signal });
+  }
+}

@@ -1,0 +1,53 @@
+import type { EnvVar } from "../diego/actions.js";
+import { mergeEnv, withDefaults } from "./merge-env.js";
+
+/** Where each part of an instance's environment comes from. */
+export interface EnvSources {
+  /** The LRP's container-level `env` (LANG=en_US.UTF-8). */
+  lrpEnv: readonly EnvVar[];
+  /** The launcher run action's `env`, exactly as recorded (after the proxy rule). */
+  runEnv: readonly EnvVar[];
+  /** Garden's defaults, set only when absent (PATH, USER). */
+  defaults: readonly EnvVar[];
+  /** `--env-file` variables, then `--env` ones: the user's word is last. */
+  envFile: readonly EnvVar[];
+  overrides: readonly EnvVar[];
+}
+
+/** The rep's per-instance variables (diego-reference.md §4.7 item 1). */
+export function repEnv(index: string, guid: string): EnvVar[] {
+  return [
+    { name: "INSTANCE_GUID", value: guid },
+    { name: "INSTANCE_INDEX", value: index },
+    { name: "CF_INSTANCE_GUID", value: guid },
+    { name: "CF_INSTANCE_INDEX", value: index },
+  ];
+}
+
+/**
+ * The environment of one instance, in Diego's order: the container level (rep variables, then
+ * the LRP's `env`), then the process level (the run action's env, then the executor's
+ * networking variables), Garden's defaults where absent, and last the user's `--env-file` and
+ * `--env` values. A name set twice keeps its first position and its last value.
+ */
+export function instanceEnv(
+  sources: EnvSources,
+  rep: readonly EnvVar[],
+  networking: readonly EnvVar[],
+): EnvVar[] {
+  const diego = mergeEnv(rep, sources.lrpEnv, sources.runEnv, networking);
+  return mergeEnv(withDefaults(diego, sources.defaults), sources.envFile, sources.overrides);
+}
+
+/**
+ * Garden's defaults for a process (diego-reference.md §4.7 item 6): PATH for a preloaded stack
+ * (a docker rootfs keeps its image's PATH) and USER, the run action's user.
+ */
+export function gardenDefaults(rootfs: string, user: string): EnvVar[] {
+  const defaults: EnvVar[] = [];
+  if (rootfs.startsWith("preloaded:")) {
+    defaults.push({ name: "PATH", value: "/usr/local/bin:/usr/bin:/bin" });
+  }
+  defaults.push({ name: "USER", value: user });
+  return defaults;
+}

@@ -1,0 +1,29 @@
+import type { EnvVar } from "../diego/actions.js";
+import type { PublishSpec } from "./publish-spec.js";
+
+/** What the user asked for, beyond the LRP itself (flags of `launch`). */
+export interface LaunchOptions {
+  /** The image to run (resolved beforehand: `--image`, or the app's newest restager image). */
+  image: string;
+  /** `--instances`; default: the LRP's `instances`. */
+  instances?: number | undefined;
+  network?: string | undefined;
+  publish: PublishSpec[];
+  /** `--env-file` variables, in file order. */
+  envFile: EnvVar[];
+  /** `--env` variables. */
+  env: EnvVar[];
+  keepProxy: boolean;
+  withSsh: boolean;
+  /** `--start-timeout`; default: the LRP's, else 60 s. */
+  startTimeoutMs?: number | undefined;
+  /** `--label` values, added to every container. */
+  labels: Record<string, string>;
+  /** Identifies this invocation; part of container names and labels. */
+  runId: string;
+  /** restager's own environment: proxy values and bare `--env NAME`. */
+  hostEnv: NodeJS.ProcessEnv;
+}
+
+/** Cloud Controller's default health check timeout, used when the LRP records none. */
+export const defaultStartTimeoutMs = 60_000;

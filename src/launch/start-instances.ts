@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import type { AppRuntime } from "../container/app-runtime.js";
+import { PortInUseError } from "../container/port-in-use-error.js";
+import type { AppPlan } from "./app-plan.js";
+import { appContainerSpec } from "./container-spec.js";
+import { chooseHostPorts, hasOnlyFixedPorts, type FreePortFinder } from "./host-ports.js";
+import { planInstance, type InstancePlan, type InstancePort } from "./instance-plan.js";
+import { envStrings } from "./merge-env.js";
+import type { LaunchEvent } from "./launch-events.js";
+
+export interface StartDeps {
+  runtime: AppRuntime;
+  findPort: FreePortFinder;
+  onEvent?: ((event: LaunchEvent) => void) | undefined;
+  /** Instance guids; default random UUIDs (the rep's actual LRP instance guids). */
+  newGuid?: (() => string) | undefined;
+}
+
+export interface StartedInstance {
+  plan: InstancePlan;
+  id: string;
+  startedAtMs: number;
+}
+
+/** Host ports restager picked can be taken before Docker binds them; pick again this often. */
+const portAttempts = 5;
+
+/**
+ * Creates and starts every instance, in parallel. When one fails, those already started are
+ * removed before the error is rethrown, so a failed launch leaves nothing behind.
+ */
+export async function startInstances(
+  app: AppPlan,
+  deps: StartDeps,
+  signal?: AbortSignal,
+): Promise<StartedInstance[]> {
+  const hostIp = (await deps.runtime.networkGateway(app.network)) ?? "127.0.0.1";
+  const taken = new Set<number>();
+  const indexes = Array.from({ length: app.instances }, (_, index) => index);
+  const results = await Promise.allSettled(
+    indexes.map((index) => startOne(app, { index, hostIp, taken }, deps, signal)),
+  );
+  const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) {
+    await Promise.all(
+      started.map((s) => deps.runtime.stopAndRemove(s.id, 0).catch(() => undefined)),
+    );
+    throw failure.reason;
+  }
+  return started;
+}
+
+interface Slot {
+  index: number;
+  hostIp: string;
+  taken: Set<number>;
+}
+
+async function startOne(app: AppPlan, slot: Slot, deps: StartDeps, signal?: AbortSignal) {
+  const guid = (deps.newGuid ?? randomUUID)();
+  for (let attempt = 1; ; attempt++) {
+    const ports = await chooseHostPorts(app, slot.index, slot.taken, deps.findPort);
+    const plan = planInstance(app, { index: slot.index, guid, hostIp: slot.hostIp, ports });
+    deps.onEvent?.({ kind: "starting", index: slot.index, name: plan.name });
+    try {
+      const id = await deps.runtime.runApp(appContainerSpec(app, plan), signal);
+      if (app.sshd) await startSshd(app, id, deps.runtime);
+      return { plan, id, startedAtMs: Date.now() };
+    } catch (error) {
+      if (!(error instanceof PortInUseError) || attempt >= portAttempts) throw error;
+      if (isUserChosen(app, ports, error.hostPort)) throw error;
+      deps.onEvent?.({ kind: "port-retry", index: slot.index, hostPort: error.hostPort });
+    }
+  }
+}
+
+/** Whether the clashing host port is one the user fixed with --publish (retrying cannot help). */
+function isUserChosen(app: AppPlan, ports: InstancePort[], hostPort: number | undefined): boolean {
+  if (hasOnlyFixedPorts(app)) return true;
+  const clash = ports.find((port) => port.hostPort === hostPort);
+  return app.published.some((p) => p.fixed && p.containerPort === clash?.containerPort);
+}
+
+/**
+ * diego-sshd (--with-ssh) is started next to the app in the same container, with its recorded
+ * args and env. Unlike Diego's codependent group, its exit does not crash the instance.
+ */
+async function startSshd(app: AppPlan, id: string, runtime: AppRuntime): Promise<void> {
+  const sshd = app.sshd;
+  if (!sshd) return;
+  await runtime.execDetached(id, {
+    argv: [sshd.path, ...sshd.args],
+    env: envStrings(sshd.env),
+    user: sshd.user,
+    workingDir: app.workingDir,
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * The tiny `sh` script every launched container starts with, before exec'ing the run action's
+ * path and args: it fills in what only the running container knows. Without it Docker could not
+ * give the app CF_INSTANCE_INTERNAL_IP (the container's address exists only once it started).
+ */
+export interface StartScriptOptions {
+  /**
+   * Derive INSTANCE_INDEX and CF_INSTANCE_INDEX from `RESTAGER_TASK_SLOT` (Swarm's 1-based
+   * `{{.Task.Slot}}`; templates cannot subtract), then unset it.
+   */
+  indexFromSlot?: boolean | undefined;
+  /**
+   * Set an empty CF_INSTANCE_IP to the container's default gateway (the node as its containers
+   * see it) and an empty CF_INSTANCE_ADDR to `$CF_INSTANCE_IP:$CF_INSTANCE_PORT`, for targets
+   * where restager cannot know the node's address beforehand (Swarm, compose).
+   */
+  gatewayIp?: boolean | undefined;
+  /**
+   * Give an empty INSTANCE_GUID / CF_INSTANCE_GUID a fresh UUID, for targets whose replicas all
+   * share one environment (compose).
+   */
+  guidAtStart?: boolean | undefined;
+  /** Lower the nofile limit with `ulimit -n` (targets without per-container ulimits: k8s). */
+  nofile?: number | undefined;
+}
+
+/** $0 of the script, so `ps` in the container says what it is. */
+export const startScriptName = "restager-start";
+
+/** `[/bin/sh, -c, script, restager-start]`: the entrypoint; the run action's argv follows it. */
+export function startEntrypoint(options: StartScriptOptions = {}): string[] {
+  return ["/bin/sh", "-c", startScript(options), startScriptName];
+}
+
+export function startScript(options: StartScriptOptions = {}): string {
+  const lines = [
+    'ip4() { set -- $(hostname -I 2>/dev/null); printf %s "${1:-}"; }',
+    '[ -n "${CF_INSTANCE_INTERNAL_IP:-}" ] || CF_INSTANCE_INTERNAL_IP=$(ip4)',
+    "export CF_INSTANCE_INTERNAL_IP",
+  ];
+  if (options.indexFromSlot) lines.push(...slotLines);
+  if (options.gatewayIp) lines.push(...gatewayLines);
+  if (options.guidAtStart) lines.push(...guidLines);
+  if (options.nofile !== undefined) lines.push(`ulimit -n ${options.nofile} 2>/dev/null || true`);
+  lines.push('exec "$@"');
+  return lines.join("\n");
+}
+
+const slotLines = [
+  'if [ -n "${RESTAGER_TASK_SLOT:-}" ]; then',
+  "  INSTANCE_INDEX=$((RESTAGER_TASK_SLOT - 1)); CF_INSTANCE_INDEX=$INSTANCE_INDEX",
+  "  export INSTANCE_INDEX CF_INSTANCE_INDEX",
+  "fi",
+  "unset RESTAGER_TASK_SLOT",
+];
+
+const guidLines = [
+  '[ -n "${INSTANCE_GUID:-}" ] || INSTANCE_GUID=$(cat /proc/sys/kernel/random/uuid)',
+  '[ -n "${CF_INSTANCE_GUID:-}" ] || CF_INSTANCE_GUID=$INSTANCE_GUID',
+  "export INSTANCE_GUID CF_INSTANCE_GUID",
+];
+
+// /proc/net/route holds the default gateway as little-endian hex (010011AC = 172.17.0.1).
+const gatewayLines = [
+  'gw() { while read -r _i d g _r; do [ "$d" = 00000000 ] || continue',
+  "  a=${g%??????}; t=${g#??}; b=${t%????}; t=${t#??}; c=${t%??}; d=${t#??}",
+  '  printf %d.%d.%d.%d "$((0x$d))" "$((0x$c))" "$((0x$b))" "$((0x$a))"; return',
+  "done </proc/net/route; }",
+  '[ -n "${CF_INSTANCE_IP:-}" ] || CF_INSTANCE_IP=$(gw)',
+  '[ -n "${CF_INSTANCE_ADDR:-}" ] || [ -z "${CF_INSTANCE_PORT:-}" ] || CF_INSTANCE_ADDR=$CF_INSTANCE_IP:$CF_INSTANCE_PORT',
+  "export CF_INSTANCE_IP CF_INSTANCE_ADDR",
+];

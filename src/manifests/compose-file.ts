@@ -1,0 +1,76 @@
+import { stringify } from "yaml";
+import { yamlOptions } from "./yaml-options.js";
+import { AppLabelKey } from "../launch/app-labels.js";
+import type { AppPlan } from "../launch/app-plan.js";
+import { appSlug } from "../launch/instance-plan.js";
+import { instanceEnv, repEnv } from "../launch/instance-env.js";
+import { networkingEnv } from "../launch/networking-env.js";
+import { startEntrypoint } from "../launch/start-script.js";
+
+/**
+ * A compose file with one service whose `deploy.replicas` is the LRP's instance count. Compose
+ * gives replicas one shared environment and no index, so: INSTANCE_GUID/CF_INSTANCE_GUID are a
+ * fresh UUID per container (start script), INSTANCE_INDEX is 0 for every replica, CF_INSTANCE_IP
+ * is the container's gateway. Ports: a `--publish` host port (one replica), else a random host
+ * port per replica (then CF_INSTANCE_PORT/ADDR are empty). `$` is doubled everywhere because
+ * compose interpolates `$VAR`.
+ */
+export function composeFile(app: AppPlan): string {
+  const name = appSlug(app);
+  const pairs = app.lrpPorts.map((container) => ({
+    container,
+    host: app.published.find((p) => p.containerPort === container)?.fixed?.hostPort,
+  }));
+  const env = instanceEnv(app.env, repEnv("0", ""), networkingEnv(undefined, pairs));
+  const service: Record<string, unknown> = {
+    image: app.image,
+    entrypoint: startEntrypoint({ gatewayIp: true, guidAtStart: true }).map(escapeCompose),
+    command: app.command.map(escapeCompose),
+    user: app.user,
+    working_dir: app.workingDir,
+    environment: Object.fromEntries(env.map((v) => [v.name, escapeCompose(v.value)])),
+    ports: app.published.map(({ containerPort, fixed }) =>
+      fixed
+        ? `${fixed.hostIp ? `${fixed.hostIp}:` : ""}${fixed.hostPort}:${containerPort}`
+        : String(containerPort),
+    ),
+    init: true,
+    restart: "no",
+    labels: { ...app.labels, [AppLabelKey.output]: "compose" },
+    ...limits(app),
+    ...(app.healthcheck ? { healthcheck: healthcheck(app) } : { healthcheck: { disable: true } }),
+    deploy: { replicas: app.instances },
+  };
+  if (app.network) service.networks = [app.network];
+  const file: Record<string, unknown> = { name, services: { [name]: service } };
+  if (app.network) file.networks = { [app.network]: { external: true } };
+  return stringify(file, yamlOptions);
+}
+
+function limits(app: AppPlan): Record<string, unknown> {
+  const limits: Record<string, unknown> = {};
+  if (app.memoryMb > 0) {
+    limits.mem_limit = `${app.memoryMb}m`;
+    limits.memswap_limit = `${app.memoryMb}m`;
+  }
+  if (app.cpuShares) limits.cpu_shares = app.cpuShares;
+  if (app.nofile) limits.ulimits = { nofile: { soft: app.nofile, hard: app.nofile } };
+  return limits;
+}
+
+function healthcheck(app: AppPlan): Record<string, unknown> {
+  const check = app.healthcheck;
+  if (!check) return {};
+  return {
+    test: check.test.map(escapeCompose),
+    interval: `${check.intervalMs}ms`,
+    timeout: `${check.timeoutMs}ms`,
+    retries: check.retries,
+    start_period: `${check.startPeriodMs}ms`,
+  };
+}
+
+/** Compose interpolates `$VAR` and `${VAR}`; `$$` is its escape for `$`. */
+export function escapeCompose(text: string): string {
+  return text.replaceAll("$", () => "$$");
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import type { DesiredLrp } from "../diego/desired-lrp.js";
+import { parseRequest } from "../diego/parse/parse-request.js";
+import { planApp } from "../launch/app-plan.js";
+import type { LaunchOptions } from "../launch/launch-options.js";
+import { k8sManifest } from "./k8s-manifest.js";
+
+function lrpFixture(name: string): DesiredLrp {
+  const url = new URL(`../../fixtures/requests/${name}`, import.meta.url);
+  return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
+}
+
+const options: LaunchOptions = {
+  image: "registry.example.com/node-env:1",
+  publish: [],
+  envFile: [],
+  env: [{ name: "SHELLY", value: "echo $(date)" }],
+  keepProxy: false,
+  withSsh: false,
+  labels: {},
+  runId: "abcdef123456",
+  hostEnv: {},
+};
+const lrp = lrpFixture("lrp-cc-2024.json");
+const text = k8sManifest(planApp(lrp, options));
+interface EnvEntry {
+  name: string;
+  value?: string;
+  valueFrom?: { fieldRef: { fieldPath: string } };
+}
+interface PodContainer {
+  image: string;
+  command: string[];
+  args: string[];
+  env: EnvEntry[];
+  resources: unknown;
+  startupProbe: unknown;
+  livenessProbe: unknown;
+  readinessProbe: { httpGet: unknown };
+}
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    replicas: number;
+    selector: Record<string, unknown> & { matchLabels: Record<string, string> };
+    ports: unknown[];
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: PodContainer[] };
+    };
+  };
+}
+
+const documents = parseAllDocuments(text).map((doc) => doc.toJS() as Manifest);
+const [deployment, service] = documents;
+const container = deployment?.spec.template.spec.containers[0] as PodContainer;
+const env = new Map(container.env.map((v) => [v.name, v]));
+
+describe("the Kubernetes manifest", () => {
+  it("is a Deployment with the LRP's instances and a Service of its published ports", () => {
+    expect(deployment).toMatchObject({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "node-env" },
+    });
+    expect(deployment?.spec.replicas).toBe(2);
+    expect(deployment?.spec.template.metadata.labels).toMatchObject(
+      deployment?.spec.selector.matchLabels ?? {},
+    );
+    expect(service).toMatchObject({
+      kind: "Service",
+      spec: { ports: [{ port: 8080, targetPort: 8080 }] },
+    });
+    expect(documents).toHaveLength(2);
+    expect(documents).toHaveLength(2);
+    expect(service?.spec.selector).toEqual(deployment?.spec.selector.matchLabels);
+  });
+
+  it("runs the run action's argv behind the start script, with nofile applied there", () => {
+    expect(container.image).toBe("registry.example.com/node-env:1");
+    expect(container.args).toEqual(["/tmp/lifecycle/launcher", "app", "node server.js", ""]);
+    expect(container.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(container.command[2]).toContain("ulimit -n 16384");
+    expect(container.command[2]).toContain("$$(hostname -I");
+  });
+
+  it("keeps the recorded env, escapes $( and takes per-pod values from the pod", () => {
+    expect(env.get("VCAP_SERVICES")?.value).toContain("Db-Passw0rd-4242");
+    expect(env.get("SHELLY")?.value).toBe("echo $$(date)");
+    expect(env.get("INSTANCE_GUID")?.valueFrom?.fieldRef.fieldPath).toBe("metadata.uid");
+    expect(env.get("CF_INSTANCE_INTERNAL_IP")?.valueFrom?.fieldRef.fieldPath).toBe("status.podIP");
+    expect(env.get("CF_INSTANCE_ADDR")?.value).toBe("$(CF_INSTANCE_IP):8080");
+    expect(env.get("CF_INSTANCE_PORTS")?.value).toBe(
+      '[{"external":8080,"internal":8080},{"internal":2222}]',
+    );
+    expect(env.get("INSTANCE_INDEX")?.value).toBe("0");
+    const names = container.env.map((v) => v.name);
+    expect(names.indexOf("CF_INSTANCE_IP")).toBeLessThan(names.indexOf("CF_INSTANCE_ADDR"));
+  });
+
+  it("maps memory_mb and cpu_weight to resources", () => {
+    expect(container.resources).toEqual({
+      limits: { memory: "512Mi" },
+      requests: { memory: "512Mi", cpu: "60m" },
+    });
+  });
+
+  it("turns the http check into startup, liveness and readiness probes", () => {
+    expect(container.startupProbe).toEqual({
+      httpGet: { path: "/health", port: 8080 },
+      periodSeconds: 2,
+      timeoutSeconds: 1,
+      failureThreshold: 30,
+    });
+    expect(container.livenessProbe).toMatchObject({ periodSeconds: 30, failureThreshold: 1 });
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/health", port: 8080 });
+  });
+
+  it("writes YAML 1.1-safe text without anchors", () => {
+    expect(text).not.toMatch(/[&*]a\d/);
+    expect(text).toContain('value: "0"');
+  });
+});
