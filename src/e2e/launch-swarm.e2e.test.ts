@@ -1,34 +1,29 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+/**
+ * `launch --output swarm` against a single-node swarm this file creates (and leaves again) when
+ * the engine is not in one, running the image `restage` built from a fixture app. Ports are
+ * published in host mode: the ingress routing mesh does not answer on these machines (no IPVS);
+ * a real cluster has it.
+ */
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  assertNoLeakedContainers,
+  listRestagerContainers,
   removeLabelledContainers,
   TEST_RUN_LABEL,
   testRunId,
 } from "../testing/docker-leaks.js";
-import { buildDesiredLrp } from "../testing/fake-cf/desired-lrp.js";
-import type { FakeCfEndpoints } from "../testing/fake-cf/fake-cf-options.js";
-import { parseEnvText } from "../testing/launch-env.js";
-import { buildLaunchImage, removeImages } from "../testing/launch-images.js";
-import { runCli } from "./cli.js";
+import { expectRecordedEnv, parseEnvText } from "../testing/launch-env.js";
+import { pipeCli, runCli } from "./cli.js";
+import { expectExit } from "./expectations.js";
+import { uniqueAppName, useRestagedApps } from "./restaged-app.js";
 
-// `launch --output swarm` against a single-node swarm this file creates (and leaves again) when
-// the engine is not in one. Ports are published in host mode: the ingress routing mesh does
-// not answer on these machines (no IPVS); a real cluster has it.
-
-const suffix = randomBytes(4).toString("hex");
-const role = `io.restager.test-role-swarm-e2e-${suffix}`;
+const role = `io.restager.test-role-${uniqueAppName("swarm-e2e")}`;
 const docker = new Docker();
-const app = { appGuid: `5a5b5c5d-0000-4000-8000-${suffix}0001`, appName: `swarm-hello-${suffix}` };
-const image = `restager-test/swarm-hello:${suffix}`;
+const apps = useRestagedApps({ hello: { app: "hello-shell", appName: uniqueAppName("swarm") } });
 let createdSwarm = false;
-let dir = "";
 
 interface SwarmJson {
+  image: string;
   service: { id: string; name: string };
   replicas: number;
   running: number;
@@ -36,16 +31,6 @@ interface SwarmJson {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "restager-swarm-e2e-"));
-  const labels = { [TEST_RUN_LABEL]: testRunId(), [role]: "1" };
-  await buildLaunchImage({
-    app: "hello-shell",
-    buildpacks: ["shell"],
-    skipDetect: true,
-    ...app,
-    tag: image,
-    labels,
-  });
   const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
   if (info.Swarm?.LocalNodeState !== "active") {
     await docker.swarmInit({ ListenAddr: "127.0.0.1:2377", AdvertiseAddr: "127.0.0.1" });
@@ -62,58 +47,49 @@ afterAll(async () => {
       .catch(() => undefined);
   await removeLabelledContainers(role, "1");
   if (createdSwarm) await docker.swarmLeave({ force: true });
-  await removeImages([image]);
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe("restager launch --output swarm", () => {
-  it("creates a service whose replicas reach the instance count, answer, and are stopped", async () => {
-    const json = buildDesiredLrp({
-      endpoints: {} as FakeCfEndpoints,
-      lifecycleUrl: "http://file-server.invalid/lifecycle.tgz",
-      dropletUrl: "http://cc.invalid/droplet",
-      startCommand: "",
-      memoryMb: 128,
-      instances: 2,
-      healthCheck: { type: "http", endpoint: "/" },
-      ...app,
-    });
-    const file = join(dir, "lrp.json");
-    await writeFile(file, JSON.stringify(json));
+  it("launch-req | launch: a service whose replicas reach the instance count, answer, and are stopped", async () => {
+    const { hello } = apps();
+    const lrp = hello.lrp({ instances: 2, healthCheck: { type: "http", endpoint: "/" } });
+    const { logFile } = await hello.writeLrp("swarm", lrp);
     const labels = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
-    const launched = await runCli("restager", [
-      "launch",
-      file,
-      "--output",
-      "swarm",
-      "--publish-mode",
-      "host",
-      "--json",
-      ...labels,
-    ]);
+    const { from, to: launched } = await pipeCli(
+      { bin: "launch-req", args: ["--log", logFile] },
+      {
+        bin: "restager",
+        args: ["launch", "--output", "swarm", "--publish-mode", "host", "--json", ...labels],
+      },
+      hello.cli(),
+    );
+    expectExit(from, 0);
+    expectExit(launched, 0);
     expect(launched.stderr).toContain("2 of 2 replicas running");
-    expect(launched.exitCode).toBe(0);
     const report = JSON.parse(launched.stdout) as SwarmJson;
     expect(report).toMatchObject({ replicas: 2, running: 2 });
+    expect(hello.image.tags).toContain(report.image);
     const indexes = [];
     for (const task of report.tasks) {
       const [url = ""] = task.urls;
-      const env = parseEnvText(await (await fetch(`${url}/env.txt`)).text());
+      const response = await fetch(`${url}/env.txt`);
+      expect(response.status).toBe(200);
+      const env = parseEnvText(await response.text());
       expect(env.get("INSTANCE_GUID")).toBe(task.id);
+      expect(env.get("CF_INSTANCE_GUID")).toBe(task.id);
       expect(env.get("CF_INSTANCE_INDEX")).toBe(String(task.index));
       expect(env.get("CF_INSTANCE_INTERNAL_IP")).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-      expect(JSON.parse(env.get("VCAP_APPLICATION") ?? "{}")).toMatchObject({
-        instance_index: task.index,
-        application_name: app.appName,
-      });
+      expect(env.get("CF_INSTANCE_PORTS")).toBe('[{"internal":8080}]');
+      expectRecordedEnv(env, lrp, task.index);
       indexes.push(env.get("INSTANCE_INDEX"));
+      expect(await (await fetch(`${url}/`)).text()).toContain("Hello from restager");
     }
     expect(indexes.sort()).toEqual(["0", "1"]);
 
-    const stopped = await runCli("restager", ["stop", app.appName]);
-    expect(stopped.exitCode).toBe(0);
+    const stopped = await runCli("restager", ["stop", hello.appName], hello.cli());
+    expectExit(stopped, 0);
     expect(stopped.stderr).toContain("and 1 Swarm service(s)");
     expect(await docker.listServices({ filters: { label: [`${role}=1`] } })).toEqual([]);
-    await assertNoLeakedContainers(role, "1");
+    expect(await listRestagerContainers(`${role}=1`)).toEqual([]);
   });
 });

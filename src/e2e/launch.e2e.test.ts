@@ -1,285 +1,213 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+/**
+ * `launch`, `ps` and `stop` end to end: the built CLI against the real engine, running the
+ * images `restage` built from fixture apps (staged once for the file by restaged-app.ts), found
+ * by their io.restager.app-guid label as a user's `launch-req | launch` finds them.
+ */
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { afterEach, describe, expect, it } from "vitest";
 import {
-  assertNoLeakedContainers,
+  listRestagerContainers,
   removeLabelledContainers,
   TEST_RUN_LABEL,
   testRunId,
 } from "../testing/docker-leaks.js";
-import { buildDesiredLrp, type DesiredLrpOptions } from "../testing/fake-cf/desired-lrp.js";
-import type { FakeCfEndpoints } from "../testing/fake-cf/fake-cf-options.js";
 import { desiredLrpLogLine } from "../testing/fake-cf/log-lines.js";
 import { expectInstanceEnv, parseEnvText } from "../testing/launch-env.js";
-import { buildLaunchImage, removeImages } from "../testing/launch-images.js";
-import { runCli, startCli } from "./cli.js";
+import { pipeCli, runCli, startCli } from "./cli.js";
+import { expectExit } from "./expectations.js";
+import { uniqueAppName, useRestagedApps } from "./restaged-app.js";
 
-// `restager launch`, `ps` and `stop` end to end: the built CLI against the real engine, running
-// launcher images of fixture apps (staged with the fixture lifecycle, laid out as restage's
-// image builder lays them out).
-
-const suffix = randomBytes(4).toString("hex");
-const role = `io.restager.test-role-launch-e2e-${suffix}`;
-const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
 const docker = new Docker();
-const apps = {
-  hello: {
-    appGuid: `1a2b3c4d-0000-4000-8000-${suffix}0001`,
-    appName: `hello-${suffix}`,
-    app: "hello-shell",
-  },
-  crash: {
-    appGuid: `1a2b3c4d-0000-4000-8000-${suffix}0002`,
-    appName: `crash-${suffix}`,
-    app: "crash",
-  },
-};
-const images = {
-  hello: `restager-test/e2e-hello:${suffix}`,
-  crash: `restager-test/e2e-crash:${suffix}`,
-};
-let dir = "";
-
-function lrpJson(app: keyof typeof apps, extra: Partial<DesiredLrpOptions> = {}) {
-  return buildDesiredLrp({
-    endpoints: {} as FakeCfEndpoints,
-    lifecycleUrl: "http://file-server.invalid/lifecycle.tgz",
-    dropletUrl: "http://cc.invalid/droplet",
-    startCommand: "",
-    memoryMb: 128,
-    ...apps[app],
-    ...extra,
-  });
-}
-
-async function writeJson(name: string, value: unknown): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, JSON.stringify(value));
-  return path;
-}
+const role = `io.restager.test-role-${uniqueAppName("launch-e2e")}`;
+const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
+const apps = useRestagedApps({
+  hello: { app: "hello-shell", appName: uniqueAppName("hello") },
+  web: { app: "hello-static", appName: uniqueAppName("web") },
+  crash: { app: "crash", appName: uniqueAppName("crash") },
+});
 
 interface LaunchJson {
+  image: string;
   instances: {
     index: number;
+    guid: string;
     id: string;
     state: string;
     urls: string[];
-    ports: { host: number }[];
+    ports: { container: number; host: number }[];
+    ready_after_ms: number | null;
   }[];
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "restager-launch-e2e-"));
-  const labels = { [TEST_RUN_LABEL]: testRunId(), [role]: "1" };
-  for (const key of ["hello", "crash"] as const) {
-    const { app, appGuid, appName } = apps[key];
-    await buildLaunchImage({
-      app,
-      buildpacks: ["shell"],
-      skipDetect: true,
-      appGuid,
-      appName,
-      tag: images[key],
-      labels,
-    });
-  }
-});
-
+/** Every test stops what it launched: anything left with the test's label is a leak. */
 afterEach(async () => {
+  const leaked = await listRestagerContainers(`${role}=1`);
   await removeLabelledContainers(role, "1");
-  await assertNoLeakedContainers(role, "1");
+  expect(leaked.map((c) => `${c.name} (${c.state})`)).toEqual([]);
 });
 
-afterAll(async () => {
-  await removeImages(Object.values(images));
-  await rm(dir, { recursive: true, force: true });
-});
+async function text(url: string): Promise<string> {
+  const response = await fetch(url);
+  expect(response.status, url).toBe(200);
+  return response.text();
+}
 
-describe("restager launch", () => {
-  it("runs every instance with Diego's env, answers on every port, lists and stops them", async () => {
-    const json = lrpJson("hello", {
+describe("restager launch, on images built by restage", () => {
+  it("launch-req | launch: the newest image by label, two instances with Diego's env, listed and stopped", async () => {
+    const { hello } = apps();
+    const lrp = hello.lrp({
       instances: 2,
       healthCheck: { type: "http", endpoint: "/" },
-      env: [{ name: "HTTPS_PROXY", value: "" }],
+      env: [
+        { name: "HTTPS_PROXY", value: "" },
+        { name: "http_proxy", value: "" },
+        { name: "no_proxy", value: "localhost,.internal" },
+        { name: "FAVOURITE", value: "a b 'c' $HOME" },
+      ],
     });
-    const file = await writeJson("hello.json", json);
-    const launched = await runCli("restager", ["launch", file, "--json", ...labelArgs]);
-    expect(launched.stderr).toContain(`${apps.hello.appName}: 2 of 2 instances running`);
-    expect(launched.stderr).toContain("HTTPS_PROXY was recorded empty");
-    expect(launched.exitCode).toBe(0);
-    const report = JSON.parse(launched.stdout) as LaunchJson;
+    const { logFile } = await hello.writeLrp("hello", lrp);
+    const envFile = join(hello.e2e.dir, "app.env");
+    await writeFile(envFile, "# from a file\nFROM_FILE=1\nONLY_IN_FILE=x y\n");
+    const userArgs = ["--env-file", envFile, "--env", "FROM_FILE=2", "--env", "EXTRA=z"];
+    const hostProxy = { http_proxy: "http://proxy.invalid:3128", HTTPS_PROXY: "", https_proxy: "" };
+    const { from, to } = await pipeCli(
+      { bin: "launch-req", args: ["--log", logFile] },
+      { bin: "restager", args: ["launch", "--json", ...userArgs, ...labelArgs] },
+      hello.cli({ env: { ...hostProxy, HTTP_PROXY: "" } }),
+    );
+    expectExit(from, 0);
+    expectExit(to, 0);
+    expect(to.stderr).toContain(`${hello.appName}: 2 of 2 instances running`);
+    expect(to.stderr).toContain("HTTPS_PROXY was recorded empty and is left out");
+    expect(to.stderr).toContain("http_proxy was recorded empty; using restager's own value");
+    expect(to.stderr).toContain("disk_mb (1024 MB) is not enforced");
+    const report = JSON.parse(to.stdout) as LaunchJson;
+    expect(hello.image.tags).toContain(report.image);
     expect(report.instances.map((i) => [i.index, i.state])).toEqual([
       [0, "running"],
       [1, "running"],
     ]);
     for (const instance of report.instances) {
       const [url = ""] = instance.urls;
-      expect(await (await fetch(`${url}/`)).text()).toContain("Hello from restager");
+      expect(await text(`${url}/`)).toContain("Hello from restager (hello-shell)");
       const info = await docker.getContainer(instance.id).inspect();
-      const env = parseEnvText(await (await fetch(`${url}/env.txt`)).text());
+      expect(info.Image).toBe(hello.image.id);
+      const env = parseEnvText(await text(`${url}/env.txt`));
       const bridge = info.NetworkSettings.Networks.bridge;
-      expectInstanceEnv(env, json, {
+      expectInstanceEnv(env, lrp, {
         index: instance.index,
         hostPort: instance.ports[0]?.host ?? 0,
         hostIp: bridge?.Gateway ?? "",
         internalIp: bridge?.IPAddress ?? "",
+        hostProxy,
+        userEnv: [
+          { name: "FROM_FILE", value: "1" },
+          { name: "ONLY_IN_FILE", value: "x y" },
+          { name: "FROM_FILE", value: "2" },
+          { name: "EXTRA", value: "z" },
+        ],
       });
+      expect(env.get("INSTANCE_GUID")).toBe(instance.guid);
     }
 
-    const ps = await runCli("restager", ["ps", "--json"]);
-    expect(ps.exitCode).toBe(0);
-    const listed = (JSON.parse(ps.stdout) as { name: string; instances: unknown[] }[]).find(
-      (a) => a.name === apps.hello.appName,
+    const ps = await runCli("restager", ["ps", "--json"], hello.cli());
+    expectExit(ps, 0);
+    const listed = (JSON.parse(ps.stdout) as { guid: string; instances: { id: string }[] }[]).find(
+      (a) => a.guid === hello.appGuid,
     );
-    expect(listed?.instances).toHaveLength(2);
-
-    const stopped = await runCli("restager", ["stop", apps.hello.appName]);
-    expect(stopped.exitCode).toBe(0);
-    expect(stopped.stderr).toContain(`Stopped and removed 2 container(s) of ${apps.hello.appName}`);
-    await assertNoLeakedContainers(role, "1");
-    const again = await runCli("restager", ["stop", apps.hello.appName]);
-    expect(again.exitCode).toBe(66);
+    expect(listed?.instances.map((i) => i.id).sort()).toEqual(
+      report.instances.map((i) => i.id).sort(),
+    );
+    const stopped = await runCli("restager", ["stop", hello.appName], hello.cli());
+    expectExit(stopped, 0);
+    expect(stopped.stderr).toContain(`Stopped and removed 2 container(s) of ${hello.appName}`);
+    expect(await listRestagerContainers(`${role}=1`)).toEqual([]);
+    const again = await runCli("restager", ["stop", hello.appName], hello.cli());
+    expectExit(again, 66);
     expect(again.stderr).toContain("restager ps");
   });
 
-  it("reports a crashing app as crashed with its last lines and exits 1", async () => {
-    const file = await writeJson("crash.json", lrpJson("crash"));
-    const launched = await runCli("restager", ["launch", file, ...labelArgs]);
-    expect(launched.exitCode).toBe(1);
+  it("answers on every published port of every instance, within the LRP's limits", async () => {
+    const { web } = apps();
+    const root = "/home/vcap/app/public";
+    const lrp = web.lrp({
+      instances: 2,
+      ports: [8080, 9090],
+      startCommand: `busybox httpd -p 9090 -h ${root} && exec busybox httpd -f -p $PORT -h ${root}`,
+    });
+    const { file } = await web.writeLrp("web", lrp);
+    const launched = await runCli("restager", ["launch", file, "--json", ...labelArgs], web.cli());
+    expectExit(launched, 0);
+    const report = JSON.parse(launched.stdout) as LaunchJson;
+    expect(report.instances).toHaveLength(2);
+    for (const instance of report.instances) {
+      expect(instance.ports.map((p) => p.container)).toEqual([8080, 9090]);
+      for (const url of instance.urls)
+        expect(await text(`${url}/`)).toContain("Hello from restager");
+      const { HostConfig: host } = await docker.getContainer(instance.id).inspect();
+      expect(host.Memory).toBe(128 * 1024 * 1024);
+      expect(host.Ulimits).toEqual([{ Name: "nofile", Soft: 16384, Hard: 16384 }]);
+    }
+    expect(launched.stdout).not.toMatch(/no published ports/);
+    expectExit(await runCli("restager", ["stop", web.appGuid], web.cli()), 0);
+  });
+
+  it("reports a crashing app as crashed with its last lines, keeps it for docker logs, exits 1", async () => {
+    const { crash } = apps();
+    const { file } = await crash.writeLrp("crash", crash.lrp());
+    const launched = await runCli("restager", ["launch", file, ...labelArgs], crash.cli());
+    expectExit(launched, 1);
     expect(launched.stdout).toMatch(/^#0 crashed /m);
     expect(launched.stderr).toContain("Instance 0 crashed: APP: Exited with status 1");
     expect(launched.stderr).toContain("[APP/0] ERR crash: cannot start, giving up");
     expect(launched.stderr).toContain("[APP/0] OUT crash: starting up");
-    const stopped = await runCli("restager", ["stop", apps.crash.appGuid]);
-    expect(stopped.exitCode).toBe(0);
+    const kept = await listRestagerContainers(`${role}=1`);
+    expect(kept.map((c) => c.state)).toEqual(["exited"]);
+    const stopped = await runCli("restager", ["stop", crash.appGuid], crash.cli());
+    expectExit(stopped, 0);
+    expect(stopped.stderr).toContain("Stopped and removed 1 container(s)");
   });
 
-  it("gates on the health check and crashes an app never healthy within --start-timeout", async () => {
-    const file = await writeJson(
-      "unhealthy.json",
-      lrpJson("hello", { healthCheck: { type: "http", endpoint: "/missing" } }),
+  it("gates readiness on the health check: late but healthy runs, never healthy crashes", async () => {
+    const { hello } = apps();
+    const http = { type: "http", endpoint: "/" } as const;
+    const late = await hello.writeLrp(
+      "late",
+      hello.lrp({ startCommand: "sleep 2 && bash run.sh", healthCheck: http }),
     );
-    const launched = await runCli("restager", [
-      "launch",
-      file,
-      "--start-timeout",
-      "4",
-      ...labelArgs,
-    ]);
-    expect(launched.exitCode).toBe(1);
-    expect(launched.stderr).toMatch(/Instance 0 crashed: Instance never healthy after 4s: .*404/);
-    expect(launched.durationMs).toBeGreaterThanOrEqual(4000);
-  });
-
-  it("prints the equivalent docker run lines with secrets masked, starting nothing", async () => {
-    const file = await writeJson("dry.json", lrpJson("hello", { instances: 2 }));
-    const envFile = join(dir, "app.env");
-    await writeFile(envFile, "# from a file\nFROM_FILE=1\nMEMORY_LIMIT=64m\n");
-    const dry = await runCli("restager", [
-      "launch",
-      file,
-      "--dry-run",
-      "--env-file",
-      envFile,
-      "--env",
-      "API_TOKEN=very-secret-value",
-      "--env",
-      "FROM_FILE=2",
-      "--publish",
-      "18080:8080",
-      ...labelArgs,
-    ]);
-    expect(dry.exitCode).toBe(0);
-    expect(dry.stdout.match(/^docker run \\$/gm)).toHaveLength(2);
-    expect(dry.stdout).toContain(`--publish 18080:8080`);
-    expect(dry.stdout).toContain(`--publish 18081:8080`);
-    expect(dry.stdout).toContain(`--env 'API_TOKEN=<redacted>'`);
-    expect(dry.stdout).not.toContain("very-secret-value");
-    expect(dry.stdout).toContain("--env FROM_FILE=2 \\\n");
-    expect(dry.stdout).toContain("--env MEMORY_LIMIT=64m \\\n");
-    expect(dry.stdout).not.toContain("MEMORY_LIMIT=128m");
-    expect(dry.stdout).toContain(` ${images.hello} -c `);
-    expect(await docker.listContainers({ all: true, filters: { label: [`${role}=1`] } })).toEqual(
-      [],
+    const never = await hello.writeLrp(
+      "never",
+      hello.lrp({ healthCheck: { type: "http", endpoint: "/missing" } }),
     );
+    const [ready, unhealthy] = await Promise.all([
+      runCli("restager", ["launch", late.file, "--json", ...labelArgs], hello.cli()),
+      runCli("restager", ["launch", never.file, "--start-timeout", "3", ...labelArgs], hello.cli()),
+    ]);
+    expectExit(ready, 0);
+    const [instance] = (JSON.parse(ready.stdout) as LaunchJson).instances;
+    expect(instance?.ready_after_ms).toBeGreaterThanOrEqual(2000);
+    expect(await text(`${instance?.urls[0]}/`)).toContain("Hello from restager");
+    expectExit(unhealthy, 1);
+    expect(unhealthy.stderr).toMatch(/Instance 0 crashed: Instance never healthy after 3s: .*404/);
+    expect(unhealthy.durationMs).toBeGreaterThanOrEqual(3000);
+    const stopped = await runCli("restager", ["stop", hello.appName], hello.cli());
+    expect(stopped.stderr).toContain("Stopped and removed 2 container(s)");
   });
 
   it("reads lager lines from stdin and, attached, streams logs until Ctrl-C, then removes the instances", async () => {
-    const line = desiredLrpLogLine(lrpJson("hello"));
+    const { hello } = apps();
     const running = startCli("restager", ["launch", "--attach", ...labelArgs], {
-      input: `${line}\n`,
+      ...hello.cli(),
+      input: `${desiredLrpLogLine(hello.lrp())}\n`,
     });
     await running.waitForStderr(/press Ctrl-C/);
-    expect(await docker.listContainers({ filters: { label: [`${role}=1`] } })).toHaveLength(1);
+    expect(await listRestagerContainers(`${role}=1`)).toHaveLength(1);
     running.kill("SIGINT");
     const result = await running.result;
-    expect(result.exitCode).toBe(0);
+    expectExit(result, 0);
     expect(result.stdout).toContain("[APP/0] OUT hello-shell: serving on port 8080");
     expect(result.stderr).toContain("Received SIGINT: stopping and removing the instances");
-  });
-
-  it("names the restage command when the app has no image", async () => {
-    const file = await writeJson(
-      "unknown.json",
-      buildDesiredLrp({
-        endpoints: {} as FakeCfEndpoints,
-        lifecycleUrl: "http://file-server.invalid/lifecycle.tgz",
-        dropletUrl: "http://cc.invalid/droplet",
-        startCommand: "",
-        appGuid: `1a2b3c4d-0000-4000-8000-${suffix}ffff`,
-        appName: "nobody",
-      }),
-    );
-    const launched = await runCli("restager", ["launch", file]);
-    expect(launched.exitCode).toBe(66);
-    expect(launched.stderr).toContain("No image of the app nobody");
-    expect(launched.stderr).toMatch(/Hint: Build one with 'restage <staging task>'/);
-  });
-});
-
-describe("restager launch --output k8s|compose", () => {
-  const fixture = join(process.cwd(), "fixtures", "requests", "lrp-cc-2024.json");
-
-  it("writes a Deployment and a Service, private, and warns about the credentials", async () => {
-    const out = join(dir, "app.yaml");
-    const result = await runCli("restager", [
-      "launch",
-      fixture,
-      "--output",
-      "k8s",
-      "--out",
-      out,
-      "--image",
-      "registry.example.com/node-env:1",
-    ]);
-    expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain(`${out} contains credentials`);
-    expect((await stat(out)).mode & 0o777).toBe(0o600);
-    const kinds = parseAllDocuments(await readFile(out, "utf8")).map(
-      (d) => (d.toJS() as { kind: string }).kind,
-    );
-    expect(kinds).toEqual(["Deployment", "Service"]);
-  });
-
-  it("prints a compose file on stdout (not a terminal) with a warning", async () => {
-    const result = await runCli("restager", [
-      "launch",
-      fixture,
-      "--output",
-      "compose",
-      "--image",
-      "restager/node-env:1",
-    ]);
-    expect(result.exitCode).toBe(0);
-    const file = parse(result.stdout) as {
-      services: Record<string, { deploy: unknown; environment: Record<string, string> }>;
-    };
-    expect(file.services["node-env"]?.deploy).toEqual({ replicas: 2 });
-    expect(file.services["node-env"]?.environment.VCAP_SERVICES).toContain("p-mysql");
-    expect(result.stderr).toContain("the YAML contains credentials");
   });
 });
