@@ -1,9 +1,14 @@
-import yargs, { type Argv } from "yargs";
+import { createRequire } from "node:module";
+import type { Argv } from "yargs";
 import { ExitCode, UsageError } from "../errors.js";
 import { reportError } from "./report-error.js";
 import { createOutput, type Output } from "./output.js";
 import { commands } from "./commands/index.js";
 import { version } from "./version.js";
+
+// yargs' ES module build wraps help text every N characters, cutting words in half; its
+// CommonJS build (same version, same API) wraps at word boundaries.
+const yargs = createRequire(import.meta.url)("yargs") as typeof import("yargs").default;
 
 /**
  * Runs the CLI and returns the exit code; bin files assign it to process.exitCode so that no
