@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 
-export type Bin = "restager" | "restage" | "build-req" | "launch-req";
+export type Bin = "restager" | "restage" | "build-req" | "launch-req" | "launch";
 
 export interface CliOptions {
   /** Working directory (default: the repository root). */
