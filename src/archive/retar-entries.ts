@@ -6,19 +6,25 @@ import type { Readable } from "node:stream";
 import type { ReadEntry } from "tar";
 import type { Owner } from "./ports.js";
 import { CorruptArchiveError, UnsafeArchiveError } from "./archive-errors.js";
+import { plainNaming, prefixedName, type EntryNaming } from "./entry-naming.js";
 import { EntrySafety, type SafeEntryType } from "./entry-safety.js";
 import { encodeTarHeader, tarEnd, tarPadding, type TarEntryHeader } from "./tar-header.js";
 import { tarEntries } from "./tar-entries.js";
 
 /** The blocks of a tar holding `source`'s entries, re-owned; `source` may be gzipped or not. */
-export async function* retarEntries(source: Readable, owner: Owner): AsyncGenerator<Buffer> {
+export async function* retarEntries(
+  source: Readable,
+  owner: Owner,
+  naming: EntryNaming = plainNaming,
+): AsyncGenerator<Buffer> {
   const safety = new EntrySafety();
   for await (const entry of tarEntries(source)) {
     const type = entryType(entry);
     safety.check(entry.path, type, entry.linkpath);
     if (type === "Device") continue; // unreachable: check() refuses devices
     const size = type === "File" ? entry.size : 0;
-    yield encodeTarHeader({ ...headerFields(entry, type), size, uid: owner.uid, gid: owner.gid });
+    const fields = headerFields(entry, type, naming);
+    yield encodeTarHeader({ ...fields, size, uid: owner.uid, gid: owner.gid });
     if (size === 0) continue;
     let written = 0;
     for await (const chunk of entry as AsyncIterable<Buffer>) {
@@ -30,20 +36,25 @@ export async function* retarEntries(source: Readable, owner: Owner): AsyncGenera
     }
     yield tarPadding(size);
   }
-  yield tarEnd;
+  if (naming.end) yield tarEnd;
 }
 
 function headerFields(
   entry: ReadEntry,
   type: TarEntryHeader["type"],
+  naming: EntryNaming,
 ): Omit<TarEntryHeader, "size" | "uid" | "gid"> {
   const defaultMode = type === "Directory" ? 0o755 : 0o644;
+  let linkpath: string | undefined;
+  if (type === "SymbolicLink") linkpath = entry.linkpath;
+  // A hard link names another entry of the archive, so it moves under the prefix with it.
+  if (type === "Link" && entry.linkpath) linkpath = prefixedName(naming, entry.linkpath);
   return {
-    path: entry.path,
+    path: prefixedName(naming, entry.path),
     type,
     mode: entry.mode ?? defaultMode,
     mtime: entry.mtime,
-    linkpath: type === "SymbolicLink" || type === "Link" ? entry.linkpath : undefined,
+    linkpath,
   };
 }
 

@@ -5,11 +5,13 @@
 import { createReadStream } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { Archives, Owner, SpooledFile } from "./ports.js";
+import type { Archives, Owner, SpooledFile, ToTarOptions } from "./ports.js";
 import { UnknownArchiveFormatError } from "./archive-errors.js";
+import { entryNaming, type EntryNaming } from "./entry-naming.js";
 import { retarEntries } from "./retar-entries.js";
 import { sniffArchive } from "./sniff-archive.js";
 import { spoolFirstEntry } from "./spool-first-entry.js";
+import { encodeTarHeader } from "./tar-header.js";
 import { zipToTar } from "./zip-to-tar.js";
 
 export interface TarArchivesOptions {
@@ -25,31 +27,40 @@ export class TarArchives implements Archives {
   }
 
   /** Errors (unknown format, unsafe entries, corruption) arrive as the stream's 'error'. */
-  toTar(filePath: string, owner: Owner): Readable {
-    return Readable.from(this.#blocks(filePath, owner), { objectMode: false });
+  toTar(filePath: string, owner: Owner, options: ToTarOptions = {}): Readable {
+    const naming = entryNaming(options.prefix, options.end);
+    return Readable.from(this.#blocks(filePath, owner, naming), { objectMode: false });
   }
 
   spoolFirstEntry(tar: Readable, options: { signal?: AbortSignal } = {}): Promise<SpooledFile> {
     return spoolFirstEntry(tar, options);
   }
 
-  async *#blocks(filePath: string, owner: Owner): AsyncGenerator<Buffer> {
+  async *#blocks(filePath: string, owner: Owner, naming: EntryNaming): AsyncGenerator<Buffer> {
     const format = await sniffArchive(filePath);
+    if (format !== undefined && naming.prefix !== "") yield prefixDirectory(naming, owner);
     switch (format) {
       case "zip":
-        yield* zipToTar(filePath, owner, this.#maxEntryBytes);
+        yield* zipToTar(filePath, owner, this.#maxEntryBytes, naming);
         return;
       case "gzip":
         yield* retarEntries(
           pipeline(createReadStream(filePath), createGunzip(), () => {}),
           owner,
+          naming,
         );
         return;
       case "tar":
-        yield* retarEntries(createReadStream(filePath), owner);
+        yield* retarEntries(createReadStream(filePath), owner, naming);
         return;
       case undefined:
         throw new UnknownArchiveFormatError();
     }
   }
+}
+
+/** The prefix's own directory (0755, like a fresh mount point), so it exists even when empty. */
+function prefixDirectory(naming: EntryNaming, owner: Owner): Buffer {
+  const path = `${naming.prefix}/`;
+  return encodeTarHeader({ path, type: "Directory", mode: 0o755, size: 0, ...owner });
 }

@@ -5,6 +5,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import type { Owner } from "./ports.js";
 import { UnsafeArchiveError } from "./archive-errors.js";
+import { plainNaming, prefixedName, type EntryNaming } from "./entry-naming.js";
 import { EntrySafety } from "./entry-safety.js";
 import { encodeTarHeader, tarEnd, tarPadding, type TarEntryHeader } from "./tar-header.js";
 import { readZipDirectory, type ZipEntry } from "./zip-directory.js";
@@ -20,6 +21,7 @@ export async function* zipToTar(
   path: string,
   owner: Owner,
   maxEntryBytes: number,
+  naming: EntryNaming = plainNaming,
 ): AsyncGenerator<Buffer> {
   const handle = await open(path, "r");
   try {
@@ -34,12 +36,14 @@ export async function* zipToTar(
       safety.check(entry.name, type, linkpath);
       const size = type === "File" ? entry.uncompressedSize : 0;
       const { uid, gid } = owner;
-      yield encodeTarHeader({ ...headerFields(entry, type), size, linkpath, uid, gid });
+      const fields = headerFields(entry, type);
+      const name = prefixedName(naming, fields.path);
+      yield encodeTarHeader({ ...fields, path: name, size, linkpath, uid, gid });
       if (size === 0) continue;
       yield* await openZipEntryData(handle, entry);
       yield tarPadding(size);
     }
-    yield tarEnd;
+    if (naming.end) yield tarEnd;
   } finally {
     await handle.close();
   }

@@ -1,4 +1,5 @@
 import { ExitCode, InvalidInputError, findRestagerError } from "../errors.js";
+import { redactUrlsInText } from "../redact.js";
 import type { Output } from "./output.js";
 
 const issueLimit = 20;
@@ -24,12 +25,20 @@ export function reportError(error: unknown, output: Output): number {
   }
   if (known.hint) output.error(`Hint: ${known.hint}`);
   if (output.verbose) {
-    let cause: unknown = known.cause;
-    while (cause instanceof Error) {
-      output.error(`Caused by: ${cause.stack ?? cause.message}`);
-      cause = cause.cause;
-    }
+    printCauses(output, known.cause);
     if (known.stack) output.error(known.stack);
   }
   return known.exitCode;
+}
+
+/**
+ * `--verbose`: the technical causes behind an error, innermost last. Library messages may quote
+ * a URL as given (a signed query, a password), so URLs and private keys are redacted here too.
+ */
+export function printCauses(output: Output, first: unknown): void {
+  let cause: unknown = first;
+  for (let depth = 0; depth < 10 && cause instanceof Error; depth++) {
+    output.error(`Caused by: ${redactUrlsInText(cause.stack ?? cause.message)}`);
+    cause = cause.cause;
+  }
 }

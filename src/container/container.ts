@@ -19,6 +19,18 @@ export interface ContainerSpec {
   /** Extra /etc/hosts entries, `host:ip`. */
   extraHosts?: string[] | undefined;
   name?: string | undefined;
+  /** Named volumes to mount (never host paths: see create-options.ts). */
+  volumes?: VolumeMount[] | undefined;
+}
+
+/**
+ * A named engine volume mounted at `target`. The image's content at `target` is never copied
+ * into the volume: the volume hides it, as a bind mount would.
+ */
+export interface VolumeMount {
+  name: string;
+  target: string;
+  readOnly: boolean;
 }
 
 export interface ProcessSpec {
@@ -85,6 +97,40 @@ export interface Container {
   remove(): Promise<void>;
 }
 
+/** A named volume as the engine holds it. */
+export interface VolumeInfo {
+  name: string;
+  labels: Record<string, string>;
+  /** The engine's clock, second precision. */
+  createdAt: Date;
+}
+
+/** A container (in any state) that mounts a volume. */
+export interface VolumeUser {
+  id: string;
+  state: string;
+  labels: Record<string, string>;
+  /** The engine's clock, second precision. */
+  createdAt: Date;
+}
+
+/** The engine's named volumes. Engine failures are RestagerErrors (UnavailableError, ...). */
+export interface VolumeStore {
+  /** Volumes carrying `label=value`. */
+  list(label: string, value: string, signal?: AbortSignal): Promise<VolumeInfo[]>;
+  inspect(name: string, signal?: AbortSignal): Promise<VolumeInfo | undefined>;
+  /**
+   * Creates `name` with `labels` unless it exists, atomically, and answers the volume as the
+   * engine then holds it. The engine never changes an existing volume's labels, so a caller that
+   * put a unique token in `labels` can tell whether it was the creator.
+   */
+  create(name: string, labels: Record<string, string>, signal?: AbortSignal): Promise<VolumeInfo>;
+  /** True once the volume is gone (also when it never existed); false when a container uses it. */
+  remove(name: string, signal?: AbortSignal): Promise<boolean>;
+  /** The containers, running or not, that mount `name`. */
+  users(name: string, signal?: AbortSignal): Promise<VolumeUser[]>;
+}
+
 /** Creates containers and answers questions about images. */
 export interface ContainerRuntime {
   /** Throws UnavailableError with a hint when the engine does not answer. */
@@ -92,6 +138,12 @@ export interface ContainerRuntime {
   imageExists(ref: string): Promise<boolean>;
   /** Creates and starts a container that idles (`sleep infinity`-like) until removed. */
   createIdle(spec: ContainerSpec, signal?: AbortSignal): Promise<Container>;
+  /**
+   * Creates a container that is never started: no process runs, so only putArchive/getArchive
+   * and remove() work on it (archives reach its volumes too). Cheaper than createIdle.
+   */
+  createUnstarted(spec: ContainerSpec, signal?: AbortSignal): Promise<Container>;
+  readonly volumes: VolumeStore;
   /** Force-removes every container carrying `label=value`; returns how many were removed. */
   removeLabelled(label: string, value: string): Promise<number>;
 }

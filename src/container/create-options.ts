@@ -1,6 +1,6 @@
 /** The engine request that creates an idle container from a ContainerSpec. */
 import type Docker from "dockerode";
-import type { ContainerSpec } from "./container.js";
+import type { ContainerSpec, VolumeMount } from "./container.js";
 import { LabelKey } from "./labels.js";
 
 /**
@@ -18,7 +18,8 @@ const mebibyte = 1024 * 1024;
 
 /**
  * No bind mounts, ever: restager must behave the same when it runs inside a container with
- * only the Docker socket mounted, where host paths mean nothing. Files go in with putArchive.
+ * only the Docker socket mounted, where host paths mean nothing. Files go in with putArchive,
+ * or live in named volumes (which the engine resolves, wherever restager runs).
  */
 export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   const hostConfig: Docker.HostConfig = { AutoRemove: false };
@@ -36,6 +37,9 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
   if (spec.extraHosts !== undefined && spec.extraHosts.length > 0) {
     hostConfig.ExtraHosts = [...spec.extraHosts];
   }
+  if (spec.volumes !== undefined && spec.volumes.length > 0) {
+    hostConfig.Mounts = spec.volumes.map((volume) => volumeMount(volume));
+  }
   return {
     ...(spec.name !== undefined ? { name: spec.name } : {}),
     Image: spec.image,
@@ -47,5 +51,17 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     Env: [...spec.env],
     Labels: { ...spec.labels, [LabelKey.managed]: "true" },
     HostConfig: hostConfig,
+  };
+}
+
+/** NoCopy: the volume hides what the image has at the target, as Diego's bind mounts do. */
+function volumeMount(volume: VolumeMount): Docker.MountSettings {
+  return {
+    Type: "volume",
+    Source: volume.name,
+    Target: volume.target,
+    ReadOnly: volume.readOnly,
+    // dockerode's type wants every volume option; the engine takes any subset.
+    VolumeOptions: { NoCopy: true } as Docker.MountSettings["VolumeOptions"],
   };
 }

@@ -43,10 +43,13 @@ export class DockerContainer implements Container {
     const { signal } = options;
     try {
       throwIfCancelled(signal);
-      // Docker refuses to extract into a missing directory; Diego's stream-in creates it.
-      const made = await this.root.makeDir(path, signal);
-      if (made.exitCode !== 0) {
-        throw new CannotWriteError(`Cannot create ${path} in the container: ${made.stderr}`);
+      // Docker refuses to extract into a missing directory; Diego's stream-in creates it. `/`
+      // always exists (and an unstarted container could not run the mkdir).
+      if (path !== "/") {
+        const made = await this.root.makeDir(path, signal);
+        if (made.exitCode !== 0) {
+          throw new CannotWriteError(`Cannot create ${path} in the container: ${made.stderr}`);
+        }
       }
       throwIfCancelled(signal);
       // dockerode resolves only after reading Docker's whole response, i.e. after extraction.

@@ -1,7 +1,7 @@
 /** DockerRuntime: the ContainerRuntime port over dockerode. */
 import Docker from "dockerode";
 import { UnavailableError } from "../errors.js";
-import type { Container, ContainerRuntime, ContainerSpec } from "./container.js";
+import type { Container, ContainerRuntime, ContainerSpec, VolumeStore } from "./container.js";
 import { createOptions } from "./create-options.js";
 import { DockerContainer } from "./docker-container.js";
 import {
@@ -13,6 +13,7 @@ import {
   unreachableHint,
 } from "./docker-errors.js";
 import { resolveDockerHost } from "./docker-host.js";
+import { DockerVolumes } from "./docker-volumes.js";
 import { ImageMissingError } from "./image-missing-error.js";
 
 export interface DockerRuntimeOptions {
@@ -37,12 +38,14 @@ export class DockerRuntime implements ContainerRuntime {
   readonly where: string;
   private readonly docker: Docker;
   private readonly pingTimeoutMs: number;
+  readonly volumes: VolumeStore;
 
   constructor(options: DockerRuntimeOptions = {}) {
     const endpoint = resolveDockerHost(options.env ?? process.env);
     this.where = endpoint.where;
     this.docker = new Docker(endpoint.options);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 15_000;
+    this.volumes = new DockerVolumes(this.docker, this.where);
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
@@ -88,14 +91,7 @@ export class DockerRuntime implements ContainerRuntime {
    * a container created in vain is removed before rejecting.
    */
   async createIdle(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
-    throwIfCancelled(signal);
-    let created: Docker.Container;
-    try {
-      created = await this.docker.createContainer(createOptions(spec));
-    } catch (error) {
-      if (isNotFound(error)) throw new ImageMissingError(spec.image, { cause: error });
-      throw this.toError(error, "create a container");
-    }
+    const created = await this.create(spec, signal);
     const container = new DockerContainer(this.docker, created.id, this.where);
     try {
       throwIfCancelled(signal);
@@ -105,6 +101,27 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (error) {
       await container.remove().catch(() => undefined);
       throw this.toError(error, "start a container", signal);
+    }
+  }
+
+  /** As createIdle, for a container that is never started (see ContainerRuntime). */
+  async createUnstarted(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
+    const created = await this.create(spec, signal);
+    const container = new DockerContainer(this.docker, created.id, this.where);
+    if (signal?.aborted) {
+      await container.remove().catch(() => undefined);
+      throwIfCancelled(signal);
+    }
+    return container;
+  }
+
+  private async create(spec: ContainerSpec, signal?: AbortSignal): Promise<Docker.Container> {
+    throwIfCancelled(signal);
+    try {
+      return await this.docker.createContainer(createOptions(spec));
+    } catch (error) {
+      if (isNotFound(error)) throw new ImageMissingError(spec.image, { cause: error });
+      throw this.toError(error, "create a container");
     }
   }
 

@@ -11,7 +11,8 @@ export const LabelKey = {
   taskGuid: "io.restager.task-guid",
 } as const;
 
-export type ContainerKind = "staging" | "app";
+/** `dependency-fill`: the short-lived container that fills cached-dependency volumes. */
+export type ContainerKind = "staging" | "app" | "dependency-fill";
 
 export interface LabelInput {
   /** Identifies one restager invocation; every container of that run carries it. */

@@ -140,7 +140,8 @@ describe("CachedDownloader caching", () => {
     expect(await readdir(join(cacheDir, "downloads", entry!))).toEqual([]);
     await file.release();
     expect(existsSync(file.path)).toBe(false);
-    await downloader.download({ url: `${base}/plain`, cacheKey: "plain" });
+    const again = await downloader.download({ url: `${base}/plain`, cacheKey: "plain" });
+    await again.release();
     expect(requests[1]?.headers["if-none-match"]).toBeUndefined();
   });
 

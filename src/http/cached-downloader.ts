@@ -31,6 +31,8 @@ export interface CachedDownloaderOptions {
   retryPolicy?: RetryPolicy | undefined;
   timing?: RetryTiming | undefined;
   lock?: Omit<FileLockOptions, "signal"> | undefined;
+  /** Where bodies that are not cached are written (default: the OS temp dir). */
+  tempDir?: string | undefined;
 }
 
 export class CachedDownloader implements Downloader {
@@ -110,7 +112,7 @@ export class CachedDownloader implements Downloader {
     let tempDir: string | undefined;
     let path: string | undefined;
     try {
-      tempDir = storable ? undefined : await createTempDownloadDir();
+      tempDir = storable ? undefined : await createTempDownloadDir(this.#options.tempDir);
       path = tempDir ? join(tempDir, "body") : this.#cache.tempBodyPath(request.cacheKey);
       const file = await streamToFile(response.body, path, {
         totalBytes: parseLength(response.header("content-length")),
@@ -119,7 +121,7 @@ export class CachedDownloader implements Downloader {
         algorithms: request.checksum ? ["sha256", request.checksum.algorithm] : ["sha256"],
       });
       verifyChecksum(request.checksum, file);
-      if (tempDir) return temporaryFile(path, tempDir, file.sizeBytes);
+      if (tempDir) return temporaryFile(path, tempDir, file.sizeBytes, file.digests.sha256);
       const entry = await this.#cache.commit(request.cacheKey, path, {
         etag,
         lastModified,
@@ -155,15 +157,22 @@ function cachedFile(entry: CacheEntry, fromCache: boolean): DownloadedFile {
     path: entry.bodyPath,
     sizeBytes: entry.meta.size,
     fromCache,
+    sha256Hex: entry.meta.digests.sha256,
     release: () => Promise.resolve(),
   };
 }
 
-function temporaryFile(path: string, dir: string, sizeBytes: number): DownloadedFile {
+function temporaryFile(
+  path: string,
+  dir: string,
+  sizeBytes: number,
+  sha256Hex: string | undefined,
+): DownloadedFile {
   return {
     path,
     sizeBytes,
     fromCache: false,
+    sha256Hex,
     release: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -106,10 +106,10 @@ export class DownloadCache {
 }
 
 /** A private directory for a body that will not be cached (removed by its DownloadedFile). */
-export async function createTempDownloadDir(): Promise<string> {
-  const prefix = join(tmpdir(), "restager-download-");
+export async function createTempDownloadDir(parent = tmpdir()): Promise<string> {
+  const prefix = join(parent, "restager-download-");
   return mkdtemp(prefix).catch((error: unknown) => {
-    throw cannotWrite(tmpdir(), error);
+    throw cannotWrite(parent, error);
   });
 }
 

@@ -5,6 +5,7 @@
 import { RestagerError, UnavailableError } from "../errors.js";
 import type { DownloadRequest } from "./ports.js";
 import { DownloadStatusError, ExpiredUrlError } from "./http-errors.js";
+import { RequestTimeoutError } from "./http-transport.js";
 import { redactUrl } from "./redact-url.js";
 import { RetryableFailure } from "./retry.js";
 import { abortReason } from "./sleep.js";
@@ -13,12 +14,43 @@ import { abortReason } from "./sleep.js";
 export function classifyDownloadFailure(error: unknown, request: DownloadRequest): Error {
   if (request.signal?.aborted) return abortReason(request.signal);
   if (error instanceof RestagerError || error instanceof RetryableFailure) return error;
+  const url = redactUrl(request.url);
+  const timeout = timeoutKind(error);
+  if (timeout !== undefined) {
+    return new RetryableFailure(
+      new UnavailableError(`Download failed: timed out ${timeoutWording[timeout]} ${url}`, {
+        hint: "The server is up but stalled; check its load (or the network to it) and try again",
+        cause: error,
+      }),
+    );
+  }
   return new RetryableFailure(
-    new UnavailableError(`Download failed: could not fetch ${redactUrl(request.url)}`, {
+    new UnavailableError(`Download failed: could not fetch ${url}`, {
       hint: "Check that the server is reachable from here (use --resolve to map a Cloud Foundry host name to a local address)",
       cause: error,
     }),
   );
+}
+
+type TimeoutKind = "headers" | "body" | "request";
+
+const timeoutWording: Record<TimeoutKind, string> = {
+  headers: "waiting for an answer from",
+  body: "waiting for more data from",
+  request: "before the whole body came from",
+};
+
+/** Which of the transport's timeouts fired, looking a few causes deep (undici's error codes). */
+function timeoutKind(error: unknown): TimeoutKind | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (current instanceof RequestTimeoutError) return "request";
+    const code = (current as { code?: unknown }).code;
+    if (code === "UND_ERR_HEADERS_TIMEOUT") return "headers";
+    if (code === "UND_ERR_BODY_TIMEOUT") return "body";
+    current = current.cause;
+  }
+  return undefined;
 }
 
 /** For a response status other than 200 (and 304 with a cache entry). */

@@ -20,6 +20,8 @@ export interface DownloadedFile {
   sizeBytes: number;
   /** True when the bytes came from the cache (304 or a still-valid entry). */
   fromCache: boolean;
+  /** Lower-case hex SHA-256 of the body, when the downloader knows it (CachedDownloader does). */
+  sha256Hex?: string | undefined;
   /** Removes a temporary (uncached) file; a no-op for cache entries. */
   release(): Promise<void>;
 }

@@ -41,15 +41,31 @@ export async function streamToFile(
     await pipeline(body, tap.stream, sink, options.signal ? { signal: options.signal } : {});
   } catch (error) {
     const syscall = (error as NodeJS.ErrnoException).syscall;
-    if (syscall !== undefined && fileSyscalls.has(syscall)) {
-      throw new CannotWriteError(`Cannot write the download to ${path}`, {
-        hint: "Check free disk space and permissions of the cache directory",
-        cause: error,
-      });
-    }
+    if (syscall !== undefined && fileSyscalls.has(syscall)) throw cannotWrite(path, error);
     throw error;
   }
   return tap.finish();
+}
+
+const noRoom = new Set(["ENOSPC", "EDQUOT"]);
+
+/** Says why (a full disk is the usual reason) and where else the bytes could go. */
+function cannotWrite(path: string, error: unknown): CannotWriteError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOSPC"
+      ? "no space left on device"
+      : code === "EDQUOT"
+        ? "disk quota exceeded"
+        : (code ?? "write error");
+  const elsewhere = "--cache-dir (downloads) or TMPDIR (temporary files) somewhere else";
+  return new CannotWriteError(`Cannot write the download to ${path}: ${why}`, {
+    hint:
+      code !== undefined && noRoom.has(code)
+        ? `Free some disk space there, or point ${elsewhere}`
+        : `Check the permissions there, or point ${elsewhere}`,
+    cause: error,
+  });
 }
 
 /** A pass-through that hashes, counts and reports progress. */

@@ -4,18 +4,17 @@ import type { Action } from "../diego/actions.js";
 import type { TaskRequest } from "../diego/task-definition.js";
 import type { TaskLog } from "../diego/task-log.js";
 import { runTaskAction, type TaskRunResult } from "../diego/steps/run-task.js";
-import type {
-  Logger,
-  StepContext,
-  StepSettings,
-  UploadSettledEvent,
-} from "../diego/steps/step-context.js";
+import type { Logger, StepContext, StepSettings } from "../diego/steps/step-context.js";
 import type { Downloader, Uploader } from "../http/ports.js";
-import { ArtifactKeeper, type KeptArtifact } from "./kept-artifacts.js";
-import { cachedDependenciesAction } from "./cached-dependencies.js";
+import type { KeptArtifact } from "./kept-artifacts.js";
+import { Keepers } from "./keepers.js";
+import { LinkedSignal } from "./linked-signal.js";
 import { readResultFile, type TaskResult } from "./read-result-file.js";
-import { stagingContainerSpec } from "./staging-container-spec.js";
 import { PhaseTimer } from "./phase-timer.js";
+import { PrefetchingDownloader } from "./prefetching-downloader.js";
+import { prefetchRequests } from "./prefetch-requests.js";
+import { StagingDependencies } from "./staging-dependencies.js";
+import type { VolumeTiming } from "./volume-claims.js";
 
 export interface RestageDeps {
   runtime: ContainerRuntime;
@@ -29,6 +28,10 @@ export interface RestageDeps {
   onPhase?: ((phase: string) => void) | undefined;
   /** Told once the container exists, so a signal handler can name it. */
   onContainer?: ((container: Container) => void) | undefined;
+  /** Start the task's downloads while the cached dependencies are prepared (default true). */
+  prefetch?: boolean | undefined;
+  /** Timings of the dependency volumes' fill protocol (tests shorten them). */
+  volumeTiming?: Partial<VolumeTiming> | undefined;
 }
 
 export interface RestageOptions {
@@ -57,35 +60,69 @@ export interface RestageOutcome {
   result?: TaskResult | undefined;
   artifacts: KeptArtifact[];
   durationsMs: Record<string, number>;
+  /** Undefined when the task failed before its container was created (a cached dependency). */
   containerId?: string | undefined;
   containerKept: boolean;
 }
 
 /**
- * Executes a task definition as a Diego cell would: a container from the stack image with the
- * task's env and limits, the cached dependencies, the setup and main actions, then the result
- * file. The container is removed in every case unless `keepContainer`; cancellation (the
- * signal) rejects with CancelledError after cleanup.
+ * Executes a task definition as a Diego cell would: the cached dependencies downloaded and
+ * mounted read-only (staging-dependencies.ts), a container from the stack image with the
+ * task's env and limits, the setup and main actions, then the result file. The task's download
+ * actions start while the dependencies are prepared. The container is removed in every case
+ * unless `keepContainer`; cancellation (the signal) rejects with CancelledError after cleanup.
  */
 export async function restage(options: RestageOptions, deps: RestageDeps): Promise<RestageOutcome> {
   const timer = new PhaseTimer(deps.onPhase);
-  const keeper = new Keepers(options);
   const definition = options.request.definition;
-  await timer.time("checking the engine", () => deps.runtime.ping(options.signal));
-  const container = await timer.time("creating container", () =>
-    deps.runtime.createIdle(stagingContainerSpec(options), options.signal),
-  );
-  deps.onContainer?.(container);
+  // One signal for everything below: downloads and Docker calls run side by side on it.
+  const scope = new LinkedSignal(options.signal, 64 + 16 * definition.cachedDependencies.length);
+  const signal = scope.signal;
+  const downloader = new PrefetchingDownloader(deps.downloader, signal, deps.logger);
+  const prefetch = () => {
+    if (deps.prefetch !== false) downloader.prefetch(prefetchRequests(definition));
+  };
+  const dependencies = new StagingDependencies(options, deps, prefetch);
+  try {
+    await timer.time("checking the engine", () => dependencies.checkEngine(signal));
+    const prepared = await dependencies.prepare(timer, signal);
+    if (prepared.failed) return failedEarly(prepared, timer);
+    const container = await timer.time("creating container", () =>
+      dependencies.createContainer(signal),
+    );
+    deps.onContainer?.(container);
+    const run = { options, deps: { ...deps, downloader }, dependencies, timer, signal };
+    return await runInContainer(container, run);
+  } finally {
+    await dependencies.release();
+    await downloader.close();
+    scope.dispose();
+  }
+}
+
+interface ContainerRun {
+  options: RestageOptions;
+  deps: RestageDeps;
+  dependencies: StagingDependencies;
+  timer: PhaseTimer;
+  signal: AbortSignal;
+}
+
+async function runInContainer(container: Container, run: ContainerRun): Promise<RestageOutcome> {
+  const { options, deps, dependencies, timer, signal } = run;
+  const definition = options.request.definition;
+  const keeper = new Keepers(options);
   try {
     const ctx = stepContext(container, deps, keeper);
-    const run = await runPhases(definition, ctx, timer, options.signal);
-    const result = run.failed
+    let outcome = await dependencies.finish(container, timer, signal);
+    if (!outcome.failed) outcome = await runPhases(definition, ctx, timer, signal);
+    const result = outcome.failed
       ? undefined
       : await timer.time("reading result", () =>
-          readResultFile(container, deps.archives, definition.resultFile, options.signal),
+          readResultFile(container, deps.archives, definition.resultFile, signal),
         );
     return {
-      ...run,
+      ...outcome,
       result,
       artifacts: keeper.artifacts,
       durationsMs: timer.durations,
@@ -104,7 +141,6 @@ async function runPhases(
   signal: AbortSignal,
 ): Promise<TaskRunResult> {
   const phases: [string, Action | undefined][] = [
-    ["downloading cached dependencies", cachedDependenciesAction(definition.cachedDependencies)],
     ["setting up", definition.setup],
     ["running the task", definition.action],
   ];
@@ -114,6 +150,11 @@ async function runPhases(
     if (run.failed) return run;
   }
   return { failed: false, failureReason: "" };
+}
+
+/** A cached dependency failed: Diego fails the task before creating its container. */
+function failedEarly(run: TaskRunResult, timer: PhaseTimer): RestageOutcome {
+  return { ...run, artifacts: [], durationsMs: timer.durations, containerKept: false };
 }
 
 function stepContext(container: Container, deps: RestageDeps, keeper: Keepers): StepContext {
@@ -126,26 +167,5 @@ function stepContext(container: Container, deps: RestageDeps, keeper: Keepers): 
     archives: deps.archives,
     settings: deps.settings,
     onUploadSettled: keeper.onUploadSettled,
-  };
-}
-
-/** Keeps artifacts as ArtifactKeeper does, and the droplet always when `keepDroplet`. */
-class Keepers {
-  readonly artifacts: KeptArtifact[] = [];
-  readonly #some: ArtifactKeeper;
-  readonly #all: ArtifactKeeper | undefined;
-
-  constructor(options: RestageOptions) {
-    this.#some = new ArtifactKeeper(options.outputDir, options.keepArtifacts);
-    const keepDroplet = options.keepDroplet === true && !options.keepArtifacts;
-    this.#all = keepDroplet ? new ArtifactKeeper(options.outputDir, true) : undefined;
-  }
-
-  readonly onUploadSettled = async (event: UploadSettledEvent): Promise<void> => {
-    const isDroplet = event.artifact === "droplet" || event.from === "/tmp/droplet";
-    const keeper = (isDroplet ? this.#all : undefined) ?? this.#some;
-    await keeper.onUploadSettled(event);
-    const kept = keeper.artifacts.at(-1);
-    if (kept) this.artifacts.push(kept);
   };
 }

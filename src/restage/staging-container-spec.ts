@@ -1,6 +1,6 @@
 import type { ContainerSpec } from "../container/container.js";
 import { cpuSharesFor } from "../container/cpu-shares.js";
-import { buildLabels } from "../container/labels.js";
+import { buildLabels, type ContainerKind } from "../container/labels.js";
 import { appIdentity } from "../diego/app-identity.js";
 import type { RestageOptions } from "./restage.js";
 
@@ -10,25 +10,33 @@ import type { RestageOptions } from "./restage.js";
  * mapped (Diego's meaning is "no user namespace", Docker's default already).
  */
 export function stagingContainerSpec(options: RestageOptions): ContainerSpec {
-  const { request } = options;
-  const definition = request.definition;
-  const app = appIdentity(request);
+  const definition = options.request.definition;
   return {
     image: options.image,
     env: definition.env.map((variable) => `${variable.name}=${variable.value}`),
-    labels: {
-      ...buildLabels({
-        runId: options.runId,
-        kind: "staging",
-        appGuid: app.guid,
-        appName: app.name,
-        taskGuid: request.taskGuid,
-      }),
-      ...options.labels,
-    },
+    labels: stagingLabels(options, "staging"),
     memoryMb: definition.memoryMb > 0 ? definition.memoryMb : undefined,
     cpuShares: cpuSharesFor(definition.cpuWeight),
     maxPids: definition.maxPids > 0 ? definition.maxPids : undefined,
     network: options.network,
+  };
+}
+
+/** The labels of the containers a restage creates: its run, the app, the caller's extras. */
+export function stagingLabels(
+  options: RestageOptions,
+  kind: ContainerKind,
+): Record<string, string> {
+  const { request } = options;
+  const app = appIdentity(request);
+  return {
+    ...buildLabels({
+      runId: options.runId,
+      kind,
+      appGuid: app.guid,
+      appName: app.name,
+      taskGuid: request.taskGuid,
+    }),
+    ...options.labels,
   };
 }

@@ -61,6 +61,31 @@ describe("ZipWriter", () => {
     expect(() => new ZipWriter().addFile("a/../../b", "")).toThrow(/relative/);
   });
 
+  it("writes absolute and climbing names when asked to (bad-input fixtures)", async () => {
+    await writeFile(
+      join(dir, "evil.zip"),
+      new ZipWriter({ unsafeNames: true })
+        .addFile("../evil", "x")
+        .addFile("/etc/evil", "y")
+        .toBuffer(),
+    );
+    const listing = execFileSync("unzip", ["-Z1", join(dir, "evil.zip")], { encoding: "utf8" });
+    expect(listing.split("\n").filter(Boolean)).toEqual(["../evil", "/etc/evil"]);
+  });
+
+  it("claims a size it does not hold, in a zip64 field past 4 GiB", async () => {
+    const claimed = 10 * 1024 ** 3;
+    const zip = new ZipWriter()
+      .addFileClaimingSize("huge.bin", "tiny", claimed)
+      .addFileClaimingSize("small.bin", "tiny", 1000)
+      .toBuffer();
+    expect(zip.length).toBeLessThan(1024);
+    await writeFile(join(dir, "claim.zip"), zip);
+    const listing = execFileSync("unzip", ["-Zl", join(dir, "claim.zip")], { encoding: "utf8" });
+    expect(listing).toMatch(new RegExp(`\\s${claimed}\\s.*huge\\.bin`));
+    expect(listing).toMatch(/\s1000\s.*small\.bin/);
+  });
+
   it("computes the IEEE CRC-32 check value", () => {
     expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
   });

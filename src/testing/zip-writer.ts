@@ -1,7 +1,7 @@
 import { deflateRawSync } from "node:zlib";
 
 /**
- * A minimal, deterministic zip writer (no zip64, no encryption).
+ * A minimal, deterministic zip writer (no encryption; zip64 only for a claimed size).
  *
  * Entries keep unix modes in the central directory's external attributes ("version made by"
  * = Unix), so `unzip` restores executable bits and symlinks. Every entry gets the same DOS
@@ -11,8 +11,14 @@ export class ZipWriter {
   private readonly entries: PendingEntry[] = [];
   private readonly dosTime: number;
   private readonly dosDate: number;
+  private readonly unsafeNames: boolean;
 
-  constructor(options: { mtime?: Date } = {}) {
+  /**
+   * `unsafeNames` lets entry names be absolute or climb with `..`: only for bad-input
+   * fixtures (fixtures/bad/), which must hold exactly what a hostile archive would.
+   */
+  constructor(options: { mtime?: Date; unsafeNames?: boolean } = {}) {
+    this.unsafeNames = options.unsafeNames ?? false;
     const mtime = options.mtime ?? new Date(Date.UTC(2020, 0, 1));
     this.dosTime =
       (mtime.getUTCHours() << 11) | (mtime.getUTCMinutes() << 5) | (mtime.getUTCSeconds() >> 1);
@@ -32,6 +38,18 @@ export class ZipWriter {
   addDirectory(path: string, mode = 0o755): this {
     const name = path.endsWith("/") ? path : `${path}/`;
     return this.add(name, Buffer.alloc(0), S_IFDIR | (mode & 0o7777), false);
+  }
+
+  /**
+   * A regular file whose headers claim `claimedSize` uncompressed bytes (in a zip64 extra
+   * field when it needs 64 bits) while `data` is what is stored: a zip bomb's lying header,
+   * for bad-input fixtures. CRC and compressed size are those of `data`.
+   */
+  addFileClaimingSize(path: string, data: Uint8Array | string, claimedSize: number): this {
+    this.addFile(path, data);
+    const entry = this.entries[this.entries.length - 1];
+    if (entry) entry.claimedSize = claimedSize;
+    return this;
   }
 
   /** A symbolic link whose stored content is its target, as Info-ZIP does it. */
@@ -60,7 +78,7 @@ export class ZipWriter {
   }
 
   private add(name: string, data: Buffer, mode: number, compress: boolean): this {
-    if (name.startsWith("/") || name.split("/").includes("..")) {
+    if (!this.unsafeNames && (name.startsWith("/") || name.split("/").includes(".."))) {
       throw new Error(`zip entry name must be relative without '..': ${name}`);
     }
     checkLimit(data.length, `size of ${name}`);
@@ -78,6 +96,7 @@ export class ZipWriter {
   }
 
   private localHeader(e: PendingEntry): Buffer {
+    const zip64 = zip64Extra(e, true);
     const h = Buffer.alloc(30);
     h.writeUInt32LE(0x04034b50, 0);
     h.writeUInt16LE(20, 4);
@@ -86,14 +105,15 @@ export class ZipWriter {
     h.writeUInt16LE(this.dosTime, 10);
     h.writeUInt16LE(this.dosDate, 12);
     h.writeUInt32LE(e.crc, 14);
-    h.writeUInt32LE(e.stored.length, 18);
-    h.writeUInt32LE(e.size, 22);
+    h.writeUInt32LE(zip64 ? 0xffffffff : e.stored.length, 18);
+    h.writeUInt32LE(zip64 ? 0xffffffff : declaredSize(e), 22);
     h.writeUInt16LE(e.name.length, 26);
-    h.writeUInt16LE(0, 28);
-    return Buffer.concat([h, e.name]);
+    h.writeUInt16LE(zip64?.length ?? 0, 28);
+    return Buffer.concat([h, e.name, zip64 ?? Buffer.alloc(0)]);
   }
 
   private centralHeader(e: PendingEntry, localOffset: number): Buffer {
+    const zip64 = zip64Extra(e, false);
     const h = Buffer.alloc(46);
     h.writeUInt32LE(0x02014b50, 0);
     h.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, spec 2.0
@@ -104,14 +124,33 @@ export class ZipWriter {
     h.writeUInt16LE(this.dosDate, 14);
     h.writeUInt32LE(e.crc, 16);
     h.writeUInt32LE(e.stored.length, 20);
-    h.writeUInt32LE(e.size, 24);
+    h.writeUInt32LE(zip64 ? 0xffffffff : declaredSize(e), 24);
     h.writeUInt16LE(e.name.length, 28);
-    // extra length, comment length, disk number, internal attributes: all 0 (bytes 30..37)
+    h.writeUInt16LE(zip64?.length ?? 0, 30);
+    // comment length, disk number, internal attributes: all 0 (bytes 32..37)
     const msdosDir = (e.mode & S_IFMT) === S_IFDIR ? 0x10 : 0;
     h.writeUInt32LE(((e.mode << 16) | msdosDir) >>> 0, 38);
     h.writeUInt32LE(localOffset, 42);
-    return Buffer.concat([h, e.name]);
+    return Buffer.concat([h, e.name, zip64 ?? Buffer.alloc(0)]);
   }
+}
+
+function declaredSize(e: PendingEntry): number {
+  return e.claimedSize ?? e.size;
+}
+
+/**
+ * The zip64 extended information field for a claimed size of 4 GiB or more: the local header
+ * holds both sizes, the central one only the uncompressed size (the field it sets to 0xffffffff).
+ */
+function zip64Extra(e: PendingEntry, local: boolean): Buffer | undefined {
+  if (declaredSize(e) < 0xffffffff) return undefined;
+  const values = local ? [declaredSize(e), e.stored.length] : [declaredSize(e)];
+  const field = Buffer.alloc(4 + 8 * values.length);
+  field.writeUInt16LE(0x0001, 0);
+  field.writeUInt16LE(8 * values.length, 2);
+  values.forEach((value, i) => field.writeBigUInt64LE(BigInt(value), 4 + 8 * i));
+  return field;
 }
 
 interface PendingEntry {
@@ -121,6 +160,8 @@ interface PendingEntry {
   size: number;
   method: 0 | 8;
   stored: Buffer;
+  /** What the headers declare instead of `size` (addFileClaimingSize). */
+  claimedSize?: number;
 }
 
 const S_IFMT = 0o170000;

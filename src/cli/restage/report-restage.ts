@@ -5,6 +5,7 @@ import { CancelledError, ExitCode, RestagerError } from "../../errors.js";
 import type { KeptArtifact } from "../../restage/kept-artifacts.js";
 import type { RestageOutcome } from "../../restage/restage.js";
 import type { Output } from "../output.js";
+import { printCauses } from "../report-error.js";
 import type { OutputTail } from "./output-tail.js";
 import { imageJson } from "./report-image.js";
 import type { ImageRun } from "./run-image.js";
@@ -81,6 +82,7 @@ function printFailure(output: Output, { outcome, tail }: RestageReport): number 
   // Diego's failure reason often names only the step ("Downloading app package failed"); the
   // typed error says why (expired URL, checksum mismatch) and is what the exit code reflects.
   if (known && !outcome.failureReason.includes(known.message)) output.error(`  ${known.message}`);
+  if (output.verbose) printCauses(output, known?.cause);
   if (builder) output.error(`  The builder exited with ${status}: ${builder.text}.`);
   for (const artifact of outcome.artifacts.filter((a) => !a.uploaded)) {
     output.error(`  ${describeArtifact(artifact)}`);

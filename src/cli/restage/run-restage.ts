@@ -15,6 +15,7 @@ import { TaskLogPrinter } from "../task-log-printer.js";
 import { interruptSignal } from "./interrupt-signal.js";
 import { OutputTail } from "./output-tail.js";
 import { afterStaging } from "./after-staging.js";
+import { keepLabel, removeStaleStagingContainers } from "./stale-containers.js";
 
 /** Diego's graceful shutdown interval before KILL, and the wait after KILL. */
 const settings = { gracePeriodMs: 10_000, exitTimeoutMs: 1_000 };
@@ -40,11 +41,14 @@ export async function runRestage(
     cacheDir: args.cacheDir ?? defaultCacheDir(output.env),
     resolve: args.resolve,
     upload: args.upload,
+    transport: transportOverrides(output.env),
   });
   const cleanUp = async () => {
     interrupt.dispose();
     await http.close();
   };
+  const runtime = new DockerRuntime({ env: output.env });
+  await removeStaleStagingContainers(runtime, output);
   const started = performance.now();
   let outcome: RestageOutcome | undefined;
   try {
@@ -54,7 +58,7 @@ export async function runRestage(
         image,
         network: args.network,
         runId: randomUUID(),
-        labels: {},
+        labels: args.keep === true ? { [keepLabel]: "true" } : {},
         keepContainer: args.keep === true,
         outputDir: args.outputDir ?? join("restager-out", app.name ?? app.guid),
         keepArtifacts: !args.upload || args.outputDir !== undefined,
@@ -62,7 +66,7 @@ export async function runRestage(
         signal: interrupt.signal,
       },
       {
-        runtime: new DockerRuntime({ env: output.env }),
+        runtime,
         ...http,
         archives: new TarArchives(),
         taskLog,
@@ -93,4 +97,15 @@ export async function runRestage(
   } finally {
     await cleanUp();
   }
+}
+
+/**
+ * Undocumented, for tests: `RESTAGER_HTTP_IDLE_TIMEOUT_MS` shortens the downloader's and the
+ * uploader's idle timeout (default 10 s), so a stalled server fails within seconds. Anything
+ * but a positive integer is ignored.
+ */
+function transportOverrides(env: NodeJS.ProcessEnv): { idleTimeoutMs?: number } {
+  const value = env["RESTAGER_HTTP_IDLE_TIMEOUT_MS"];
+  if (value === undefined || !/^[1-9]\d*$/.test(value)) return {};
+  return { idleTimeoutMs: Number(value) };
 }

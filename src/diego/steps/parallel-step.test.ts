@@ -64,3 +64,41 @@ describe("ParallelStep", () => {
     expect([a.wasAborted, b.wasAborted]).toEqual([true, true]);
   });
 });
+
+describe("ParallelStep and abort listeners", () => {
+  it("lets twelve children each watch the signal twice without a MaxListeners warning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    const outer = new AbortController();
+    try {
+      const listening = Array.from({ length: 12 }, () => ({
+        run: async (signal: AbortSignal) => {
+          const first = () => undefined;
+          const second = () => undefined;
+          signal.addEventListener("abort", first);
+          signal.addEventListener("abort", second);
+          await settle();
+          signal.removeEventListener("abort", first);
+          signal.removeEventListener("abort", second);
+        },
+      }));
+      await new ParallelStep(listening).run(outer.signal);
+      await settle();
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("passes the outside abort reason to the children", async () => {
+    const outer = new AbortController();
+    const child = new FakeStep("child");
+    const running = new ParallelStep([child]).run(outer.signal);
+    await settle();
+    const reason = new CancelledError("stop");
+    outer.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    expect(child.wasAborted).toBe(true);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The cached-dependency side of a restage: checks the engine and the stack image, prepares the
+ * dependencies (downloads, volumes) before the container exists, creates the container with
+ * the volumes mounted read-only, and finishes (copies in what has no volume) once it exists.
+ */
+import { randomBytes } from "node:crypto";
+import type { Container } from "../container/container.js";
+import { ImageMissingError } from "../container/image-missing-error.js";
+import type { TaskRunResult } from "../diego/steps/run-task.js";
+import { abortReason, errorMessage, isCancellation } from "../diego/steps/step-errors.js";
+import { prepareCachedDependencies, type PreparedDependencies } from "./cached-dependencies.js";
+import type { PhaseTimer } from "./phase-timer.js";
+import type { RestageDeps, RestageOptions } from "./restage.js";
+import { stagingContainerSpec, stagingLabels } from "./staging-container-spec.js";
+import { defaultVolumeTiming } from "./volume-claims.js";
+
+const succeeded: TaskRunResult = { failed: false, failureReason: "" };
+
+export class StagingDependencies {
+  #prepared: PreparedDependencies | undefined;
+
+  constructor(
+    private readonly options: RestageOptions,
+    private readonly deps: RestageDeps,
+    /** Called once the dependencies are downloaded (at once when there are none). */
+    private readonly onDownloaded: () => void,
+  ) {}
+
+  /** Fails before any download when the engine is down or the stack image is missing. */
+  async checkEngine(signal: AbortSignal): Promise<void> {
+    await this.deps.runtime.ping(signal);
+    if (!(await this.deps.runtime.imageExists(this.options.image))) {
+      throw new ImageMissingError(this.options.image);
+    }
+  }
+
+  /** A failed result when a dependency failed (Diego fails the task then); throws on cancel. */
+  async prepare(timer: PhaseTimer, signal: AbortSignal): Promise<TaskRunResult> {
+    const dependencies = this.options.request.definition.cachedDependencies;
+    if (dependencies.length === 0) {
+      this.onDownloaded();
+      return succeeded;
+    }
+    const { runtime, downloader, archives, taskLog, logger, volumeTiming } = this.deps;
+    const ctx = {
+      ...{ runtime, downloader, archives, taskLog, logger, image: this.options.image },
+      fillLabels: stagingLabels(this.options, "dependency-fill"),
+      token: randomBytes(8).toString("hex"),
+      timing: { ...defaultVolumeTiming, ...volumeTiming },
+      onDownloaded: this.onDownloaded,
+    };
+    return timer.time("downloading cached dependencies", () =>
+      asTaskResult(async () => {
+        this.#prepared = await prepareCachedDependencies(dependencies, ctx, signal);
+      }, signal),
+    );
+  }
+
+  /** The staging container, with the volumes; without them (copying instead) if refused. */
+  async createContainer(signal: AbortSignal): Promise<Container> {
+    const spec = stagingContainerSpec(this.options);
+    const mounts = this.#prepared?.mounts ?? [];
+    if (mounts.length === 0) return this.deps.runtime.createIdle(spec, signal);
+    try {
+      return await this.deps.runtime.createIdle({ ...spec, volumes: mounts }, signal);
+    } catch (error) {
+      if (signal.aborted || isCancellation(error) || error instanceof ImageMissingError)
+        throw error;
+      this.deps.logger.debug("dependency-mounts-refused", { error: errorMessage(error) });
+      this.#prepared?.dropVolumes();
+      return this.deps.runtime.createIdle(spec, signal);
+    }
+  }
+
+  /** Copies in the dependencies without a volume, and announces them all as downloaded. */
+  async finish(container: Container, timer: PhaseTimer, signal: AbortSignal) {
+    const prepared = this.#prepared;
+    if (!prepared) return succeeded;
+    const work = () => asTaskResult(() => prepared.finish(container, signal), signal);
+    return prepared.needsCopy ? timer.time("copying cached dependencies", work) : work();
+  }
+
+  async release(): Promise<void> {
+    await this.#prepared?.release();
+  }
+}
+
+/** A failure is the task's failure (as runTaskAction reports it); a cancellation rejects. */
+async function asTaskResult(work: () => Promise<void>, signal: AbortSignal) {
+  try {
+    await work();
+    return succeeded;
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    if (signal.aborted) throw abortReason(signal);
+    return { failed: true, failureReason: errorMessage(error), error };
+  }
+}
