@@ -8,7 +8,9 @@
 #   WORK_DIR/in/uploads    "<optional 0|1> <from> <url>" per upload action
 #   WORK_DIR/in/argv       the builder's path, then one argument per line
 #   WORK_DIR/in/env        the container's and the builder's environment (docker --env-file)
-#   env: IMAGE, RUN_USER, RUN_UID, RUN_GID, WORKDIR, MEMORY_MB, LABEL
+#   env: IMAGE, RUN_USER, RUN_UID, RUN_GID, WORKDIR, MEMORY_MB, LABEL, DROPLET_FROM
+#        BUILD_IMAGE=1: then `docker build` an image of the stack, the lifecycle and the droplet
+#        (tagged TAG, labelled LABEL), timing that step into WORK_DIR/build-ms
 #
 # Every `to` and `from` is under /tmp. Archives are told apart by their first bytes (PK: zip,
 # else gzipped tar). Uploads carry Content-MD5, as cc-uploader insists. BASELINE_TRACE=1 traces.
@@ -18,6 +20,7 @@ if [[ -n ${BASELINE_TRACE:-} ]]; then PS4='+ $EPOCHREALTIME ' && set -x; fi
 
 work=$1
 : "${IMAGE:?}" "${RUN_USER:?}" "${RUN_UID:?}" "${RUN_GID:?}" "${WORKDIR:?}" "${MEMORY_MB:?}" "${LABEL:?}"
+: "${DROPLET_FROM:?}" "${BUILD_IMAGE:=0}"
 in=$work/in dl=$work/downloads root=$work/root user=$work/user out=$work/out
 mkdir -p "$dl" "$root" "$user" "$out"
 
@@ -35,6 +38,7 @@ while read -r to url; do
   n=$((n + 1))
   fetch "$url" "$dl/cached-$n"
   extract "$dl/cached-$n" "$root/${to#/tmp/}"
+  if [[ $to == /tmp/lifecycle ]]; then lifecycle_tgz=$dl/cached-$n; fi
 done <"$in/cached"
 
 while read -r optional to url; do
@@ -66,6 +70,7 @@ docker start -a "$cid"
 while read -r optional from url; do
   n=$((n + 1))
   if docker cp "$cid:$from" "$out/upload-$n" 2>/dev/null; then
+    if [[ $from == "$DROPLET_FROM" ]]; then droplet=$out/upload-$n; fi
     md5=$(openssl dgst -md5 -binary "$out/upload-$n" | base64)
     if curl -fsS -X POST -H "Expect:" -H "Content-Type: application/octet-stream" \
       -H "Content-MD5: $md5" -T "$out/upload-$n" "$url"; then
@@ -77,3 +82,28 @@ while read -r optional from url; do
     exit 1
   fi
 done <"$in/uploads"
+
+[[ $BUILD_IMAGE == 1 ]] || exit 0
+
+# The image `launch` would run: the stack, the lifecycle in /tmp/lifecycle, the droplet in
+# /home/vcap (ADD unpacks both tarballs), the launcher as entrypoint (an empty start command makes
+# it read staging_info.yml), port 8080.
+: "${TAG:?}" "${lifecycle_tgz:?no /tmp/lifecycle cached dependency}" "${droplet:?no droplet uploaded}"
+context=$work/image
+mkdir -p "$context"
+mv "$lifecycle_tgz" "$context/lifecycle.tgz"
+mv "$droplet" "$context/droplet.tgz"
+cat >"$context/Dockerfile" <<EOF
+FROM $IMAGE
+ADD lifecycle.tgz /tmp/lifecycle/
+ADD droplet.tgz /home/vcap/
+USER vcap
+WORKDIR /home/vcap/app
+ENV PORT=8080
+EXPOSE 8080
+ENTRYPOINT ["/tmp/lifecycle/launcher", "app", "", ""]
+EOF
+started=$EPOCHREALTIME
+docker build -q --label "$LABEL" -t "$TAG" "$context" >/dev/null
+finished=$EPOCHREALTIME
+echo $(((${finished/./} - ${started/./}) / 1000)) >"$work/build-ms"

@@ -1,8 +1,9 @@
 /**
- * Runs bench/baseline.sh (curl, tar/unzip, docker create/cp/start, curl -X POST) on the same
- * staging task restager gets, after writing out what the script needs from the task JSON.
+ * Runs bench/baseline.sh (curl, tar/unzip, docker create/cp/start, curl -X POST, and docker build
+ * when asked) on the same staging task restager gets, after writing out what the script needs
+ * from the task JSON.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TaskDefinitionJson } from "../../src/testing/fake-cf/staging-task.js";
@@ -15,8 +16,10 @@ export interface BaselineInvocation {
   /** A fresh directory for the script's downloads and extracted trees. */
   workDir: string;
   image: string;
-  /** Label put on the container, for cleanup. */
+  /** Label put on the container and the image, for cleanup. */
   label: string;
+  /** Also `docker build` an image of the stack, lifecycle and droplet, tagged so. */
+  imageTag?: string | undefined;
   signal: AbortSignal;
   verbose: boolean;
 }
@@ -30,8 +33,13 @@ interface TaskParts {
   user: string;
 }
 
-/** The baseline's wall time, in ms. */
-export async function runBaseline(run: BaselineInvocation): Promise<number> {
+export interface BaselineRun {
+  wallMs: number;
+  /** The `docker build` step alone (0 without imageTag). */
+  buildMs: number;
+}
+
+export async function runBaseline(run: BaselineInvocation): Promise<BaselineRun> {
   const parts = taskParts(run.task);
   const inDir = join(run.workDir, "in");
   await mkdir(inDir, { recursive: true });
@@ -50,10 +58,21 @@ export async function runBaseline(run: BaselineInvocation): Promise<number> {
     WORKDIR: parts.user === "root" ? "/root" : `/home/${parts.user}`,
     MEMORY_MB: String(numberField(run.task, "memory_mb") || 1024),
     LABEL: run.label,
+    DROPLET_FROM: dropletPath(parts.argv),
+    BUILD_IMAGE: run.imageTag === undefined ? "0" : "1",
+    TAG: run.imageTag ?? "",
   };
   const options = { env, signal: run.signal, echoStderr: run.verbose };
   const result = await runProcess("bash", [script, run.workDir], options);
-  return checkSuccess("the baseline script", result).wallMs;
+  const { wallMs } = checkSuccess("the baseline script", result);
+  if (run.imageTag === undefined) return { wallMs, buildMs: 0 };
+  return { wallMs, buildMs: Number(await readFile(join(run.workDir, "build-ms"), "utf8")) };
+}
+
+/** Where the builder writes the droplet (`-outputDroplet=`; /tmp/droplet by default). */
+function dropletPath(argv: readonly string[]): string {
+  const flag = argv.find((arg) => arg.startsWith("-outputDroplet="));
+  return flag === undefined ? "/tmp/droplet" : flag.slice("-outputDroplet=".length);
 }
 
 /** Cached dependencies, downloads, uploads and the run action of a raw (snake_case) task. */

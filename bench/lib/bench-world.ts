@@ -1,17 +1,26 @@
 /**
  * A fake Cloud Foundry serving the benchmark's blobs, and the staging tasks (stager-2016 style,
  * as the patched stager logs them) that point at it: one per scenario, each with its own app.
+ * It remembers every cached dependency body it served (key and SHA-256), so that the Docker
+ * volumes restager expands them into can be found and removed.
  */
 import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { FakeCf } from "../../src/testing/fake-cf/fake-cf.js";
 import {
   buildStagingTask,
   type TaskDefinitionJson,
 } from "../../src/testing/fake-cf/staging-task.js";
-import { buildLifecycleTgz, buildpackKey, md5Hex } from "../../src/testing/fixture-blobs.js";
+import {
+  buildpackKey,
+  buildTar,
+  lifecycleEntries,
+  md5Hex,
+} from "../../src/testing/fixture-blobs.js";
 import { paddedBuildpackZip, randomAppZip } from "./bench-blobs.js";
+import type { ServedDependency } from "./dependency-volumes.js";
 
 export interface BuildpackSpec {
   /** Fixture folder under fixtures/buildpacks. */
@@ -35,32 +44,52 @@ export interface Scenario {
 }
 
 const lifecyclePath = "buildpack_app_lifecycle/buildpack_app_lifecycle.tgz";
+/** The lifecycle's cache key in a cflinuxfs4 staging task (lifecycleDependency). */
+const lifecycleKey = "buildpack-cflinuxfs4-lifecycle";
 
 export class BenchWorld implements AsyncDisposable {
+  /** Every cached dependency body served so far. */
+  readonly served: ServedDependency[] = [];
+  #lifecycle = { path: "", size: 0 };
+  #renewals = 0;
+
   private constructor(
     readonly cf: FakeCf,
     readonly dir: string,
-    private readonly lifecycle: { path: string; size: number },
   ) {}
 
-  /** Starts the fake CF and serves the fixture lifecycle; blobs are written under `dir`. */
+  /** Starts the fake CF and serves a lifecycle; blobs are written under `dir`. */
   static async start(dir: string): Promise<BenchWorld> {
-    const cf = await FakeCf.start();
+    const world = new BenchWorld(await FakeCf.start(), dir);
     try {
-      const tgz = await buildLifecycleTgz(dir);
-      const file = await cf.fileServer.add(lifecyclePath, tgz.path);
-      const path = new URL(file.url()).pathname;
-      return new BenchWorld(cf, dir, { path, size: tgz.sizeBytes });
+      await world.renewLifecycle();
+      return world;
     } catch (error) {
-      await cf.close();
+      await world.close();
       throw error;
     }
+  }
+
+  /**
+   * Serves a new lifecycle body (the fixture's plus a random file) under the same URL and key,
+   * so that nothing left from an earlier round — a volume, an image layer, a build cache
+   * entry — matches it: each cold round is cold for both contenders. Answers its URL path and size.
+   */
+  async renewLifecycle(): Promise<{ path: string; size: number }> {
+    const nonce = { path: "bench-nonce", type: "file" as const, mode: 0o644 };
+    const entries = [...(await lifecycleEntries()), { ...nonce, data: Buffer.from(randomUUID()) }];
+    const file = join(this.dir, `lifecycle-${++this.#renewals}.tgz`);
+    await writeFile(file, gzipSync(buildTar(entries), { level: 9 }));
+    const served = await this.cf.fileServer.add(lifecyclePath, file);
+    this.served.push({ cacheKey: lifecycleKey, sha256: served.sha256, ownKey: false });
+    this.#lifecycle = { path: new URL(served.url()).pathname, size: served.size };
+    return this.#lifecycle;
   }
 
   /** Writes the scenario's app and buildpacks, registers them and writes its task JSON. */
   async scenario(spec: ScenarioSpec): Promise<Scenario> {
     const appGuid = randomUUID();
-    const keyedPaths = new Map([[this.lifecycle.path, this.lifecycle.size]]);
+    const keyedPaths = new Map([[this.#lifecycle.path, this.#lifecycle.size]]);
     const buildpacks = [];
     for (const [index, bp] of spec.buildpacks.entries()) {
       const name = `${spec.name}-${index}-${bp.fixture}`;
@@ -68,6 +97,7 @@ export class BenchWorld implements AsyncDisposable {
       const zip = await paddedBuildpackZip(bp.fixture, bp.padMb, this.dir, `${name}.zip`);
       const blob = await this.cf.blobstore.add(`cc-buildpacks/${key}`, zip);
       keyedPaths.set(`/read/cc-buildpacks/${key}`, blob.size);
+      this.served.push({ cacheKey: key, sha256: blob.sha256, ownKey: true });
       buildpacks.push({
         name: `${name}_buildpack`,
         key,

@@ -4,9 +4,12 @@
  */
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { runBaseline } from "./baseline.js";
+import { runBaseline, type BaselineRun } from "./baseline.js";
 import type { BenchConfig } from "./bench-config.js";
 import type { BenchWorld, Scenario } from "./bench-world.js";
+import { removeDependencyVolumes } from "./dependency-volumes.js";
+import { removeDockerObjects } from "./docker-cleanup.js";
+import { progress } from "./progress.js";
 import { checkSuccess, runProcess } from "./run-process.js";
 import { runRestager, type RestagerRun } from "./run-restager.js";
 
@@ -21,23 +24,40 @@ export interface RunContext {
   leftovers: string[];
 }
 
-export async function baseline(ctx: RunContext, standard: Scenario): Promise<number> {
+/** bench/baseline.sh on the scenario's task; with `buildImage`, ending in `docker build`. */
+export async function baseline(
+  ctx: RunContext,
+  standard: Scenario,
+  buildImage: boolean,
+): Promise<BaselineRun> {
   const workDir = join(ctx.root, "baseline");
   const droplets = ctx.world.cf.uploadedDroplets().length;
-  const wallMs = await runBaseline({
+  const tag = `restager-bench/baseline-${standard.appGuid.slice(0, 8)}:latest`;
+  const run = await runBaseline({
     task: standard.task,
     workDir,
     image: ctx.config.image,
     label: ctx.labels[0]!,
+    imageTag: buildImage ? tag : undefined,
     signal: ctx.signal,
     verbose: ctx.config.verbose,
   });
   await rm(workDir, { recursive: true, force: true });
-  progress(`  ${(wallMs / 1000).toFixed(1)} s`);
+  const built = buildImage ? ` (docker build ${(run.buildMs / 1000).toFixed(1)} s)` : "";
+  progress(`  ${(run.wallMs / 1000).toFixed(1)} s${built}`);
   if (ctx.world.cf.uploadedDroplets().length !== droplets + 1) {
     throw new Error("the baseline uploaded no droplet");
   }
-  return wallMs;
+  return run;
+}
+
+/**
+ * Removes the images (restager's and the baseline's) and the dependency volumes the run made so
+ * far, so that the next cold restage finds nothing of them.
+ */
+export async function clearDockerState(ctx: RunContext): Promise<void> {
+  await removeDockerObjects(ctx.labels);
+  await removeDependencyVolumes(ctx.world.served);
 }
 
 export async function scenario(
@@ -81,8 +101,4 @@ export async function restage(
 export async function warmUpEngine(ctx: RunContext): Promise<void> {
   const args = ["run", "--rm", "--label", ctx.labels[0]!, ctx.config.image, "true"];
   checkSuccess("docker run (warm-up)", await runProcess("docker", args, { signal: ctx.signal }));
-}
-
-export function progress(text: string): void {
-  console.error(`[bench] ${text}`);
 }

@@ -1,66 +1,64 @@
-/** The benchmark's figures as Markdown tables: printed, and appended to bench/results.md. */
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+/** The restage benchmark's figures (items 1–3) as Markdown tables: printed, and recorded. */
+import type { BaselineRun } from "./baseline.js";
 import type { BenchConfig } from "./bench-config.js";
 import type { KeyedDownloads } from "./keyed-downloads.js";
-import { machineLines, type Machine } from "./machine.js";
 import { markdownTable, median, seconds, shortSeconds, timing } from "./markdown-table.js";
+import type { RestageFigures } from "./restage-suite.js";
 import type { RestagerRun } from "./run-restager.js";
 
-export interface BenchResults {
-  config: BenchConfig;
-  machine: Machine;
-  startedAt: Date;
-  /** One entry per round. */
-  baselineMs: number[];
-  cold: RestagerRun[];
-  warm: RestagerRun[];
-  warmKeyed: KeyedDownloads[];
-  big: RestagerRun;
-  /** The big restage again, building restager's image after staging (when the CLI can). */
-  bigImage?: RestagerRun | undefined;
-  /** Names restager left in its TMPDIR. */
-  leftovers: string[];
-}
+export const restageGoals = { coldRatio: 1.0, warmRatio: 0.3, rssMb: 150 };
 
-const goals = { coldRatio: 1.0, warmRatio: 0.3, rssMb: 150 };
+export const wall = (runs: readonly { wallMs: number }[]): number[] =>
+  runs.map((run) => run.wallMs);
+export const baselineWall = (runs: readonly BaselineRun[]): number[] => wall(runs);
 
-export function figuresTable(results: BenchResults): string {
-  const { big, config } = results;
-  const baseline = median(results.baselineMs);
-  const cold = median(results.cold.map((run) => run.wallMs));
-  const warm = median(results.warm.map((run) => run.wallMs));
-  const keyed = sumKeyed(results.warmKeyed);
+/** restager's own image build times (`restage --json` → image.build_ms). */
+export const imageBuild = (runs: readonly RestagerRun[]): number[] =>
+  runs.flatMap((run) => run.report.image?.build_ms ?? []);
+
+export function figuresTable(figures: RestageFigures, config: BenchConfig): string {
+  const { big } = figures;
+  const baseline = median(baselineWall(figures.baseline));
+  const cold = median(wall(figures.cold));
+  const warm = median(wall(figures.warm));
+  const noImage = median(wall(figures.coldNoImage)) / median(baselineWall(figures.baselineNoImage));
+  const keyed = sumKeyed(figures.warmKeyed);
   const rssMb = big.peakRssBytes === undefined ? undefined : big.peakRssBytes / 1024 ** 2;
   const inputs = `${config.appMb} MB app, ${config.buildpackCount} × ${config.buildpackMb} MB buildpacks`;
   const rounds = config.rounds > 1 ? ` — median of ${config.rounds}` : "";
-  const peak = (runs: RestagerRun[]): number | undefined =>
-    Math.max(...runs.map((run) => run.peakRssBytes ?? Number.NaN));
   const rows: string[][] = [
     ["Measure", `Value${rounds}`, "Goal", ""],
-    [`Cold restage, restager (${inputs})`, timing(results.cold.map((run) => run.wallMs)), "", ""],
+    [`Cold restage + image, restager (${inputs})`, timing(wall(figures.cold)), "", ""],
     [
-      "Cold restage, baseline (curl, unzip, docker cp, curl POST)",
-      timing(results.baselineMs),
+      "Cold restage + image, baseline (curl, unzip, docker cp/start, curl POST, docker build)",
+      timing(baselineWall(figures.baseline)),
       "",
       "",
     ],
     [
       "restager / baseline",
       ratio(cold / baseline),
-      `≤ ${goals.coldRatio.toFixed(1)}x`,
-      verdict(cold / baseline <= goals.coldRatio),
+      `≤ ${restageGoals.coldRatio.toFixed(1)}x`,
+      verdict(cold / baseline <= restageGoals.coldRatio),
     ],
     [
-      "Warm restage (same request, same cache dir)",
-      timing(results.warm.map((run) => run.wallMs)),
+      "of which the image build: restager / `docker build`",
+      `${timing(imageBuild(figures.cold))} / ${timing(figures.baseline.map((run) => run.buildMs))}`,
       "",
       "",
     ],
+    [
+      "Cold restage --no-image: restager / baseline without docker build",
+      `${timing(wall(figures.coldNoImage))} / ${timing(baselineWall(figures.baselineNoImage))} = ${ratio(noImage)}`,
+      "",
+      "",
+    ],
+    ["Warm restage + image (same request, same cache dir)", timing(wall(figures.warm)), "", ""],
     [
       "warm / cold",
       ratio(warm / cold),
-      `≤ ${goals.warmRatio}x`,
-      verdict(warm / cold <= goals.warmRatio),
+      `≤ ${restageGoals.warmRatio}x`,
+      verdict(warm / cold <= restageGoals.warmRatio),
     ],
     [
       "Bytes downloaded again for cached keys (warm, all rounds)",
@@ -69,7 +67,7 @@ export function figuresTable(results: BenchResults): string {
       verdict(keyed.bytes === 0),
     ],
     [
-      `Big restage (${config.bigMb} MB app → ${dropletText(big)} droplet), wall time`,
+      `Big restage --no-image (${config.bigMb} MB app → ${dropletText(big)} droplet), wall time`,
       seconds(big.wallMs),
       "",
       "",
@@ -77,33 +75,34 @@ export function figuresTable(results: BenchResults): string {
     [
       `restager peak RSS, big restage (${big.rssMethod})`,
       rssMb === undefined ? "n/a" : `${rssMb.toFixed(0)} MB`,
-      `< ${goals.rssMb} MB`,
-      rssMb === undefined ? "?" : verdict(rssMb < goals.rssMb),
+      `< ${restageGoals.rssMb} MB`,
+      rssMb === undefined ? "?" : verdict(rssMb < restageGoals.rssMb),
     ],
-    ...imageRows(results.bigImage),
+    ...imageRows(figures.bigImage),
     [
       "restager peak RSS, cold / warm restage (max)",
-      `${mb(peak(results.cold))} / ${mb(peak(results.warm))}`,
+      `${mb(peak(figures.cold))} / ${mb(peak(figures.warm))}`,
       "",
       "",
     ],
     [
       "Files restager left in its TMPDIR",
-      results.leftovers.length === 0 ? "none" : results.leftovers.join(", "),
+      figures.leftovers.length === 0 ? "none" : figures.leftovers.join(", "),
       "none",
-      verdict(results.leftovers.length === 0),
+      verdict(figures.leftovers.length === 0),
     ],
   ];
   return markdownTable(rows);
 }
 
 /** restager's own phase durations (`restage --json` → durations; medians over the rounds). */
-export function phasesTable(results: BenchResults): string {
+export function phasesTable(figures: RestageFigures): string {
   const runs: [string, RestagerRun[]][] = [
-    ["cold", results.cold],
-    ["warm", results.warm],
-    ["big", [results.big]],
-    ...(results.bigImage ? [["big + image", [results.bigImage]] as [string, RestagerRun[]]] : []),
+    ["cold", figures.cold],
+    ["warm", figures.warm],
+    ["cold --no-image", figures.coldNoImage],
+    ["big", [figures.big]],
+    ["big + image", [figures.bigImage]],
   ];
   const phases = [
     ...new Set(
@@ -123,32 +122,13 @@ export function phasesTable(results: BenchResults): string {
   return markdownTable(rows);
 }
 
-/** Appends a dated section (machine, sizes, both tables) to `path`, creating it with a title. */
-export async function appendResults(path: string, results: BenchResults): Promise<void> {
-  const existing = await readFile(path, "utf8").catch(() => undefined);
-  if (existing === undefined) {
-    const intro = "Appended by `npm run bench` (bench/restage-bench.ts), newest last.\n";
-    await writeFile(path, `# restager benchmark results\n\n${intro}`);
-  }
-  const { config } = results;
-  const section = [
-    "",
-    `## ${results.startedAt.toISOString().replace(/\.\d+Z$/, "Z")}${config.quick ? " (--quick)" : ""}`,
-    "",
-    ...machineLines(results.machine),
-    `- Sizes: BENCH_APP_MB=${config.appMb} BENCH_BP_MB=${config.buildpackMb} BENCH_BP_COUNT=${config.buildpackCount} BENCH_BIG_MB=${config.bigMb} BENCH_ROUNDS=${config.rounds}; image ${config.image}`,
-    "",
-    figuresTable(results),
-    "",
-    phasesTable(results),
-    "",
-  ];
-  await appendFile(path, section.join("\n"));
+/** The sizes line of a recorded section. */
+export function sizesLine(config: BenchConfig): string {
+  return `- Sizes: BENCH_APP_MB=${config.appMb} BENCH_BP_MB=${config.buildpackMb} BENCH_BP_COUNT=${config.buildpackCount} BENCH_BIG_MB=${config.bigMb} BENCH_ROUNDS=${config.rounds}; image ${config.image}`;
 }
 
 /** The big restage with restager's default image build: time, image build time, peak RSS. */
-function imageRows(run: RestagerRun | undefined): string[][] {
-  if (run === undefined) return [];
+function imageRows(run: RestagerRun): string[][] {
   const image = run.report.image;
   const built = image ? `image build ${seconds(image.build_ms)}, ${mb(image.size)}` : "no image";
   return [
@@ -162,15 +142,19 @@ function imageRows(run: RestagerRun | undefined): string[][] {
   ];
 }
 
-function ratio(value: number): string {
+export function peak(runs: readonly RestagerRun[]): number {
+  return Math.max(...runs.map((run) => run.peakRssBytes ?? Number.NaN));
+}
+
+export function ratio(value: number): string {
   return `${value.toFixed(2)}x`;
 }
 
-function verdict(ok: boolean): string {
+export function verdict(ok: boolean): string {
   return ok ? "met" : "MISSED";
 }
 
-function mb(bytes: number | undefined): string {
+export function mb(bytes: number | undefined): string {
   return bytes === undefined || Number.isNaN(bytes)
     ? "n/a"
     : `${(bytes / 1024 ** 2).toFixed(0)} MB`;
@@ -180,7 +164,7 @@ function dropletText(run: RestagerRun): string {
   return run.report.droplet ? mb(run.report.droplet.size) : "?";
 }
 
-function sumKeyed(list: readonly KeyedDownloads[]): KeyedDownloads {
+export function sumKeyed(list: readonly KeyedDownloads[]): KeyedDownloads {
   const total: KeyedDownloads = { requests: 0, fullResponses: 0, notModified: 0, bytes: 0 };
   for (const keyed of list) {
     total.requests += keyed.requests;

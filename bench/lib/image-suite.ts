@@ -1,0 +1,147 @@
+/**
+ * The launcher image benchmark (issue item 4): build time and image size against droplet size,
+ * and what a rebuild on the same stack and lifecycle adds.
+ *
+ * For each droplet size: a droplet like a builder's (`tar -czf droplet -C contents .`) holding
+ * random bytes (incompressible, the worst case) plus 2,000 small files, built into an image with
+ * the build use case against the real engine. Then a second droplet of the same size on the
+ * same stack and lifecycle: how many layers it shares with the first, and the build time; then
+ * the first droplet again (same id, nothing new stored). Every image it makes is removed at the end.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { c as createTar } from "tar";
+import { DockerImageStore } from "../../src/container/docker-image-store.js";
+import { buildImage, type BuiltImage } from "../../src/image/build-image.js";
+import { defaultImageTime } from "../../src/image/image-time.js";
+import { buildLifecycleTgz } from "../../src/testing/fixture-blobs.js";
+import type { BenchConfig } from "./bench-config.js";
+import { MB } from "./bench-blobs.js";
+import { progress } from "./progress.js";
+
+export interface TimedBuild {
+  built: BuiltImage;
+  ms: number;
+}
+
+export interface ImageRow {
+  dropletMb: number;
+  first: TimedBuild;
+  second: TimedBuild;
+  again: TimedBuild;
+  /** The first droplet again with the stack's layers streamed instead of referenced (≤ 10 MB). */
+  streamedMs?: number | undefined;
+}
+
+export interface ImageFigures {
+  stackImage: string;
+  stackBytes: number;
+  rows: ImageRow[];
+}
+
+interface Build {
+  images: DockerImageStore;
+  repository: string;
+  stackImage: string;
+  lifecycle: string;
+  signal: AbortSignal;
+}
+
+export async function runImageSuite(
+  config: BenchConfig,
+  signal: AbortSignal,
+): Promise<ImageFigures> {
+  const images = new DockerImageStore();
+  const stack = await images.inspect(config.image);
+  if (!stack) throw new Error(`${config.image} is missing: run 'npm run setup'`);
+  const dir = await mkdtemp(join(tmpdir(), "restager-image-bench-"));
+  const repository = `restager-bench/image-${randomUUID().slice(0, 8)}`;
+  const rows: ImageRow[] = [];
+  try {
+    const lifecycle = (await buildLifecycleTgz(dir)).path;
+    const build: Build = { images, repository, stackImage: config.image, lifecycle, signal };
+    await timedBuild(build, await writeDroplet(dir, "warmup", 1), "warmup");
+    for (const mb of config.imageMb) {
+      progress(`image builds of a ${mb} MB droplet`);
+      rows.push(await measure(build, dir, mb, mb <= 10));
+    }
+  } finally {
+    await cleanUp(images, repository);
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { stackImage: config.image, stackBytes: stack.sizeBytes, rows };
+}
+
+async function writeDroplet(dir: string, name: string, mb: number): Promise<string> {
+  const root = join(dir, name);
+  await mkdir(join(root, "app", "node_modules"), { recursive: true });
+  await mkdir(join(root, "deps", "0"), { recursive: true });
+  const chunk = Math.min(mb * MB, 16 * MB);
+  for (let written = 0, part = 0; written < mb * MB; written += chunk, part++) {
+    const bytes = randomBytes(Math.min(chunk, mb * MB - written));
+    await writeFile(join(root, "app", `blob-${part}.bin`), bytes);
+  }
+  for (let i = 0; i < 2000; i++) {
+    const module = `module.exports = ${i};\n`.repeat(20);
+    await writeFile(join(root, "app", "node_modules", `m${i}.js`), module);
+  }
+  const info = '{"detected_buildpack":"bench","start_command":"sleep 1"}';
+  await writeFile(join(root, "staging_info.yml"), info);
+  const file = join(dir, `${name}.tgz`);
+  await createTar({ gzip: true, file, cwd: root, portable: true }, ["."]);
+  await rm(root, { recursive: true, force: true });
+  return file;
+}
+
+async function timedBuild(
+  build: Build,
+  droplet: string,
+  tag: string,
+  stream = false,
+): Promise<TimedBuild> {
+  const started = performance.now();
+  const built = await buildImage(
+    {
+      dropletPath: droplet,
+      lifecyclePath: build.lifecycle,
+      stackImage: build.stackImage,
+      appName: "bench",
+      tags: [`${build.repository}:${tag}`],
+      time: defaultImageTime,
+      baseLayers: stream ? "stream" : "reference",
+      signal: build.signal,
+    },
+    { images: build.images },
+  );
+  return { built, ms: performance.now() - started };
+}
+
+async function measure(build: Build, dir: string, mb: number, withStream: boolean) {
+  const a = await writeDroplet(dir, `a-${mb}`, mb);
+  const b = await writeDroplet(dir, `b-${mb}`, mb);
+  const first = await timedBuild(build, a, `${mb}mb-a`);
+  const second = await timedBuild(build, b, `${mb}mb-b`);
+  const again = await timedBuild(build, a, `${mb}mb-a-again`);
+  const streamedMs = withStream
+    ? (await timedBuild(build, a, `${mb}mb-a-streamed`, true)).ms
+    : undefined;
+  await rm(a);
+  await rm(b);
+  return { dropletMb: mb, first, second, again, streamedMs };
+}
+
+/** Layers of `second` equal to `first`'s at the same position (the stack's and lifecycle's). */
+export function sharedLayers(row: ImageRow): number {
+  const { first, second } = row;
+  return first.built.diffIds.filter((id, i) => second.built.diffIds[i] === id).length;
+}
+
+async function cleanUp(images: DockerImageStore, repository: string): Promise<void> {
+  for (const image of await images.findImages("io.restager.managed", "true")) {
+    for (const tag of image.repoTags.filter((t) => t.startsWith(`${repository}:`))) {
+      await images.untag(tag);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * How long `restager launch` takes to get an app answering, against the app's own start time
+ * (issue item 5).
+ *
+ * For one fixture app (hello-shell: bash + busybox httpd, behind the fixture launcher) it runs,
+ * BENCH_LAUNCH_RUNS times each (default 5), alternating:
+ *  - baseline: create + start the launcher image directly (its own entrypoint, the LRP's env,
+ *    one published port) and poll until the app answers 200: the app's own start time in a
+ *    plain container;
+ *  - launch: spawn the built CLI (`restager launch lrp.json --publish PORT:8080`) and poll the
+ *    same way from the moment it is spawned; also note when the CLI returned (it waits for the
+ *    health check: Docker runs the first check 2 s after start, Diego's starting interval).
+ * Medians: overhead = launch-to-first-answer − app start; gate = CLI return − first answer.
+ * Needs `npm run build` and the stack image. The image and containers are removed at the end.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildDesiredLrp } from "../../src/testing/fake-cf/desired-lrp.js";
+import type { FakeCfEndpoints } from "../../src/testing/fake-cf/fake-cf-options.js";
+import { buildLaunchImage, removeImages } from "../../src/testing/launch-images.js";
+import type { BenchConfig } from "./bench-config.js";
+import { baselineStart, launchStart, launchApp, launcherEnv } from "./launch-runs.js";
+import { median } from "./markdown-table.js";
+import { progress } from "./progress.js";
+
+export interface LaunchFigures {
+  runs: number;
+  appStartMs: number;
+  launchToFirstAnswerMs: number;
+  overheadMs: number;
+  launchReturnedMs: number;
+  healthGateMs: number;
+  samples: { app: number[]; answer: number[]; returned: number[] };
+}
+
+export async function runLaunchSuite(
+  config: BenchConfig,
+  signal: AbortSignal,
+): Promise<LaunchFigures> {
+  const dir = await mkdtemp(join(tmpdir(), "restager-launch-bench-"));
+  const image = `restager-bench/hello:${process.pid}`;
+  try {
+    progress("building the hello-shell launcher image");
+    await buildLaunchImage({
+      app: "hello-shell",
+      buildpacks: ["shell"],
+      skipDetect: true,
+      ...launchApp,
+      tag: image,
+      labels: { "io.restager.bench": `launch-${process.pid}` },
+    });
+    const lrp = benchLrp();
+    const lrpFile = join(dir, "lrp.json");
+    await writeFile(lrpFile, JSON.stringify(lrp));
+    const env = launcherEnv(lrp);
+    await baselineStart(image, env); // warm-up: page cache, image layers
+    const samples: LaunchFigures["samples"] = { app: [], answer: [], returned: [] };
+    for (let i = 1; i <= config.launchRuns; i++) {
+      signal.throwIfAborted();
+      progress(`launch run ${i} of ${config.launchRuns}`);
+      samples.app.push(await baselineStart(image, env));
+      const { answerMs, returnMs } = await launchStart(lrpFile);
+      samples.answer.push(answerMs);
+      samples.returned.push(returnMs);
+    }
+    return summarise(config.launchRuns, samples);
+  } finally {
+    await removeImages([image]);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function benchLrp(): Record<string, unknown> {
+  return buildDesiredLrp({
+    endpoints: {} as FakeCfEndpoints,
+    lifecycleUrl: "http://file-server.invalid/lifecycle.tgz",
+    dropletUrl: "http://cc.invalid/droplet",
+    startCommand: "",
+    memoryMb: 128,
+    healthCheck: { type: "http", endpoint: "/" },
+    ...launchApp,
+  });
+}
+
+function summarise(runs: number, samples: LaunchFigures["samples"]): LaunchFigures {
+  const round = (values: number[]): number[] => values.map(Math.round);
+  return {
+    runs,
+    appStartMs: Math.round(median(samples.app)),
+    launchToFirstAnswerMs: Math.round(median(samples.answer)),
+    overheadMs: Math.round(median(samples.answer) - median(samples.app)),
+    launchReturnedMs: Math.round(median(samples.returned)),
+    healthGateMs: Math.round(median(samples.returned) - median(samples.answer)),
+    samples: {
+      app: round(samples.app),
+      answer: round(samples.answer),
+      returned: round(samples.returned),
+    },
+  };
+}

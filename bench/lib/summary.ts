@@ -1,0 +1,168 @@
+/**
+ * The one-table summary of `npm run bench`: per issue-7 item, restager's figure, the baseline
+ * measured in the same run, their ratio, the goal and whether it was met. A suite that failed
+ * gives one row saying so.
+ */
+import type { BenchConfig } from "./bench-config.js";
+import { sharedLayers, type ImageFigures } from "./image-suite.js";
+import type { LaunchFigures } from "./launch-suite.js";
+import { markdownTable, median } from "./markdown-table.js";
+import {
+  baselineWall,
+  imageBuild,
+  mb,
+  ratio,
+  restageGoals,
+  sumKeyed,
+  verdict,
+  wall,
+} from "./report.js";
+import type { RestageFigures } from "./restage-suite.js";
+import { scrapeRatio, throughput } from "./scrape-report.js";
+import type { ScrapeCase, ScrapeResults } from "./scrape-suite.js";
+
+/** A suite's figures, or why there are none. */
+export type Outcome<T> = { ok: true; figures: T } | { ok: false; error: string };
+
+export interface AllOutcomes {
+  restage: Outcome<RestageFigures>;
+  image: Outcome<ImageFigures>;
+  launch: Outcome<LaunchFigures>;
+  scrape: Outcome<ScrapeResults>;
+}
+
+type Row = [string, string, string, string, string, string];
+
+const header: Row = ["Item", "restager", "baseline (same run)", "ratio", "goal", ""];
+
+export function summaryTable(all: AllOutcomes, config: BenchConfig): string {
+  return markdownTable([
+    header,
+    ...rowsOf(all.restage, "1–3. restage", (f) => restageRows(f, config)),
+    ...rowsOf(all.image, "4. image build", imageRows),
+    ...rowsOf(all.launch, "5. launch", launchRows),
+    ...rowsOf(all.scrape, "6. scraper", scrapeRows),
+  ]);
+}
+
+function rowsOf<T>(outcome: Outcome<T>, item: string, rows: (figures: T) => Row[]): Row[] {
+  if (outcome.ok) return rows(outcome.figures);
+  return [[item, `failed: ${outcome.error.split("\n")[0]!.slice(0, 120)}`, "", "", "", "ERROR"]];
+}
+
+function restageRows(f: RestageFigures, config: BenchConfig): Row[] {
+  const [cold, warm] = [median(wall(f.cold)), median(wall(f.warm))];
+  const baseline = median(baselineWall(f.baseline));
+  const [noImage, noImageBaseline] = [wall(f.coldNoImage), baselineWall(f.baselineNoImage)];
+  const [coldKeyed, warmKeyed] = [sumKeyed(f.coldKeyed), sumKeyed(f.warmKeyed)];
+  const rss = f.big.peakRssBytes;
+  const droplet = f.big.report.droplet?.size;
+  const inputs = `${config.appMb} MB app, ${config.buildpackCount} × ${config.buildpackMb} MB buildpacks`;
+  return [
+    [
+      `1. restage cold + image (${inputs})`,
+      s(cold),
+      `${s(baseline)} (curl, unzip, docker, curl, docker build)`,
+      ratio(cold / baseline),
+      `≤ ${restageGoals.coldRatio.toFixed(1)}x`,
+      verdict(cold / baseline <= restageGoals.coldRatio),
+    ],
+    [
+      "1. restage cold, --no-image",
+      s(median(noImage)),
+      `${s(median(noImageBaseline))} (the same, no docker build)`,
+      ratio(median(noImage) / median(noImageBaseline)),
+      "",
+      "",
+    ],
+    [
+      "2. restage warm (same request)",
+      s(warm),
+      `${s(cold)} (restager cold)`,
+      ratio(warm / cold),
+      `≤ ${restageGoals.warmRatio}x`,
+      verdict(warm / cold <= restageGoals.warmRatio),
+    ],
+    [
+      "2. bytes downloaded again, warm (all rounds)",
+      `${warmKeyed.bytes === 0 ? "0 B" : mb(warmKeyed.bytes)} (${warmKeyed.notModified} × 304)`,
+      `${mb(coldKeyed.bytes)} (cold, all rounds)`,
+
+      ratio(warmKeyed.bytes / coldKeyed.bytes),
+      "0 bytes",
+      verdict(warmKeyed.bytes === 0),
+    ],
+    [
+      `3. peak RSS, ${config.bigMb} MB app → droplet (--no-image)`,
+      mb(rss),
+      `${mb(droplet)} (droplet size)`,
+      rss === undefined || droplet === undefined ? "?" : ratio(rss / droplet),
+      `< ${restageGoals.rssMb} MB`,
+      rss === undefined ? "?" : verdict(rss / 1024 ** 2 < restageGoals.rssMb),
+    ],
+    [
+      "4. image build in the cold restage",
+      s(median(imageBuild(f.cold))),
+      `${s(median(f.baseline.map((run) => run.buildMs)))} (docker build)`,
+      ratio(median(imageBuild(f.cold)) / median(f.baseline.map((run) => run.buildMs))),
+      "",
+      "",
+    ],
+  ];
+}
+
+function imageRows(f: ImageFigures): Row[] {
+  const row = f.rows[f.rows.length - 1];
+  if (row === undefined) return [];
+  const { first, second } = row;
+  const added = first.built.sizeBytes - f.stackBytes;
+  const layers = second.built.diffIds.length;
+  return [
+    [
+      `4. image build, ${row.dropletMb} MB droplet`,
+      `${s(first.ms)}, +${mb(added)} over the stack`,
+      `${mb(first.built.dropletLayerBytes)} (droplet layer)`,
+      ratio(added / first.built.dropletLayerBytes),
+      "",
+      "",
+    ],
+    [
+      "4. rebuild, new droplet, same stack + lifecycle",
+      `${s(second.ms)}, ${sharedLayers(row)} of ${layers} layers reused`,
+      `${s(first.ms)} (first build)`,
+      ratio(second.ms / first.ms),
+      "lower layers reused",
+      verdict(sharedLayers(row) === layers - 1),
+    ],
+  ];
+}
+
+function launchRows(f: LaunchFigures): Row[] {
+  return [
+    [
+      "5. launch → first HTTP 200",
+      s(f.launchToFirstAnswerMs),
+      `${s(f.appStartMs)} (app's own start)`,
+      ratio(f.launchToFirstAnswerMs / f.appStartMs),
+      "overhead < 1 s",
+      `${verdict(f.overheadMs < 1000)} (${s(f.overheadMs)})`,
+    ],
+  ];
+}
+
+function scrapeRows(f: ScrapeResults): Row[] {
+  const row = (one: ScrapeCase, what: string): Row => [
+    `6. scraper, ${what}, ${mb(f.log.bytes)} log`,
+    throughput(wall(one.restager), f.log),
+    throughput(wall(one.pipeline), f.log),
+    ratio(scrapeRatio(one)),
+    "< 1.0x (faster)",
+    verdict(scrapeRatio(one) < 1),
+  ];
+  return [row(f.latest, "latest request"), row(f.byApp, `--app ${f.byApp.app ?? ""}`)];
+}
+
+/** Seconds with two decimals (the summary compares sub-second figures too). */
+function s(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
