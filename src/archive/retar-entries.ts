@@ -5,8 +5,9 @@
 import type { Readable } from "node:stream";
 import type { ReadEntry } from "tar";
 import type { Owner } from "./ports.js";
-import { CorruptArchiveError, UnsafeArchiveError } from "./archive-errors.js";
+import { CorruptArchiveError } from "./archive-errors.js";
 import { plainNaming, prefixedName, type EntryNaming } from "./entry-naming.js";
+import { entryKind } from "./entry-kind.js";
 import { EntrySafety, type SafeEntryType } from "./entry-safety.js";
 import { encodeTarHeader, tarEnd, tarPadding, type TarEntryHeader } from "./tar-header.js";
 import { tarEntries } from "./tar-entries.js";
@@ -58,23 +59,6 @@ function headerFields(
   };
 }
 
-const kinds: Partial<Record<ReadEntry["type"], SafeEntryType>> = {
-  File: "File",
-  OldFile: "File",
-  ContiguousFile: "File",
-  Directory: "Directory",
-  GNUDumpDir: "Directory",
-  SymbolicLink: "SymbolicLink",
-  Link: "Link",
-  FIFO: "FIFO",
-  CharacterDevice: "Device",
-  BlockDevice: "Device",
-};
-
 function entryType(entry: ReadEntry): SafeEntryType {
-  const kind = kinds[entry.type];
-  if (kind === undefined) {
-    throw new UnsafeArchiveError(entry.path, `entries of type ${entry.type} are not supported`);
-  }
-  return kind;
+  return entryKind(entry.type, entry.path);
 }

@@ -9,7 +9,8 @@ import { createReadStream } from "node:fs";
 import { posix } from "node:path";
 import { pipeline, PassThrough, type Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { UnknownArchiveFormatError, UnsafeArchiveError } from "../archive/archive-errors.js";
+import { UnknownArchiveFormatError } from "../archive/archive-errors.js";
+import { entryKind } from "../archive/entry-kind.js";
 import { EntrySafety, type SafeEntryType } from "../archive/entry-safety.js";
 import { sniffArchive } from "../archive/sniff-archive.js";
 import { encodeTarHeader, type TarEntryHeader } from "../archive/tar-header.js";
@@ -102,22 +103,6 @@ function linkTarget(type: SafeEntryType, linkpath: string | undefined, root: str
   return type === "SymbolicLink" ? linkpath : undefined;
 }
 
-const kinds: Record<string, SafeEntryType> = {
-  File: "File",
-  OldFile: "File",
-  ContiguousFile: "File",
-  Directory: "Directory",
-  GNUDumpDir: "Directory",
-  SymbolicLink: "SymbolicLink",
-  Link: "Link",
-  FIFO: "FIFO",
-  CharacterDevice: "Device",
-  BlockDevice: "Device",
-};
-
 function entryType(type: string, path: string): SafeEntryType {
-  const kind = kinds[type];
-  if (kind === undefined)
-    throw new UnsafeArchiveError(path, `entries of type ${type} are not supported`);
-  return kind;
+  return entryKind(type, path);
 }
