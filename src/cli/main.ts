@@ -18,7 +18,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   const verbose = argv.includes("--verbose") || argv.includes("-v");
   const output = createOutput({ ...io, verbose, json: argv.includes("--json") });
   try {
-    await buildParser(argv, output).parseAsync();
+    await (await buildParser(argv, output)).parseAsync();
     return Number(process.exitCode ?? 0) || output.exitCode;
   } catch (error) {
     return reportError(error, output);
@@ -36,7 +36,7 @@ function defaultIo(): CliIo {
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-function buildParser(argv: string[], output: Output): Argv {
+async function buildParser(argv: string[], output: Output): Promise<Argv> {
   let parser = yargs(argv)
     .scriptName("restager")
     .usage("$0 <command> [options]\n\nReplays Cloud Foundry Diego requests on plain Docker.")
@@ -62,7 +62,7 @@ function buildParser(argv: string[], output: Output): Argv {
       });
     });
   // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- each module types its own args
-  for (const command of commands(output)) parser = parser.command(command);
+  for (const command of await commands(output, argv)) parser = parser.command(command);
   return parser;
 }
 

@@ -12,16 +12,19 @@ export interface LogInput {
   open(signal?: AbortSignal): Promise<AsyncIterable<unknown>>;
 }
 
+/** 1 MiB reads: much of the scanner's cost is per chunk; 64 KiB reads took 2–3× as long. */
+const chunkBytes = 1024 * 1024;
+
 /** A log file; gzip is recognised by its magic bytes, so rotated `.1` files work compressed or not. */
 export function fileLogInput(path: string): LogInput {
   return {
     name: path,
     open: async (signal) => {
       const gzipped = await startsWithGzipMagic(path);
-      const file = createReadStream(path, { signal });
+      const file = createReadStream(path, { signal, highWaterMark: chunkBytes });
       if (!gzipped) return file;
       // pipeline destroys the gunzip stream with any read error, so the reader sees it.
-      return pipeline(file, createGunzip(), () => undefined);
+      return pipeline(file, createGunzip({ chunkSize: chunkBytes }), () => undefined);
     },
   };
 }

@@ -54,14 +54,16 @@ export async function* readLines(
   else yield { lineNo, text: decode(parts, Buffer.alloc(0)) };
 }
 
-function toBuffer(chunk: unknown): Buffer {
+/** A stream chunk as a Buffer (file streams give Buffers; in-memory streams may give strings). */
+export function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (typeof chunk === "string") return Buffer.from(chunk, "utf8");
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
   throw new TypeError(`readLines: unexpected chunk type ${typeof chunk}`);
 }
 
-function decode(parts: Buffer[], last: Buffer): string {
+/** The line held in `parts` + `last` as text, a trailing `\r` dropped. */
+export function decode(parts: readonly Buffer[], last: Buffer): string {
   const whole = parts.length === 0 ? last : Buffer.concat([...parts, last]);
   const end =
     whole.length > 0 && whole[whole.length - 1] === 0x0d ? whole.length - 1 : whole.length;

@@ -1,12 +1,13 @@
-import { classifyLine, isCandidateLine, type RequestKind } from "./classify-line.js";
+import { classifyLine, type RequestKind } from "./classify-line.js";
 import { findMarkers, type MarkedValue } from "./find-markers.js";
 import { jsonSpan } from "./json-span.js";
 import { parseLagerLine } from "./lager-line.js";
 import type { LagerTime } from "./lager-time.js";
 import type { LogInput } from "./log-input.js";
-import { readLines, defaultMaxLineBytes, type Line } from "./read-lines.js";
+import { defaultMaxLineBytes, type Line } from "./read-lines.js";
 import { describeRequest, type RequestMeta } from "./request-meta.js";
 import { readFailure } from "./read-failure.js";
+import { scanCandidates } from "./scan-candidates.js";
 import { newScrapeStats, type ScrapeStats } from "./scrape-stats.js";
 
 /** A request found in a log line. */
@@ -44,7 +45,8 @@ export interface ScrapeOptions {
 
 /**
  * Yields every request in the inputs, in input order (inputs in order, lines in order). Lines are
- * streamed; only lines passing a cheap substring test are parsed (diego-reference.md §1.7).
+ * streamed; only lines passing a cheap substring test are decoded and parsed (diego-reference.md
+ * §1.7); the test runs on raw chunks (scan-candidates.ts).
  */
 export async function* scrapeRequests(
   inputs: readonly LogInput[],
@@ -55,9 +57,12 @@ export async function* scrapeRequests(
     const source = { name: input.name, lines: 0 };
     stats.sources.push(source);
     try {
-      for await (const line of readInput(input, stats, options)) {
-        source.lines++;
-        stats.lines++;
+      const counted = (lines: number, nonJson: number) => {
+        source.lines += lines;
+        stats.lines += lines;
+        stats.nonJson += nonJson;
+      };
+      for await (const line of readInput(input, stats, { ...options, counted })) {
         const found = inspectLine(line, input.name, stats);
         if (found) yield { ...found, sequence: stats.requests++ };
       }
@@ -71,12 +76,13 @@ export async function* scrapeRequests(
 async function* readInput(
   input: LogInput,
   stats: ScrapeStats,
-  options: ScrapeOptions,
+  options: ScrapeOptions & { counted: (lines: number, nonJson: number) => void },
 ): AsyncGenerator<Line> {
   const stream = await input.open(options.signal);
-  yield* readLines(stream, {
+  yield* scanCandidates(stream, {
     maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes,
     signal: options.signal,
+    onLines: options.counted,
     onTooLong: (lineNo, bytes) => {
       stats.tooLong++;
       stats.lines++;
@@ -92,10 +98,6 @@ function inspectLine(
   source: string,
   stats: ScrapeStats,
 ): Omit<FoundRequest, "sequence"> | undefined {
-  if (!isCandidateLine(line.text)) {
-    if (!line.text.includes("{")) stats.nonJson++;
-    return undefined;
-  }
   stats.candidates++;
   const entry = parseLagerLine(line.text);
   if (entry === undefined) {
