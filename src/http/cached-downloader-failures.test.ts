@@ -1,66 +1,22 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import {
+  base,
+  cacheDir,
+  makeDownloader,
+  requests,
+  serve,
+  sleeps,
+  useDownloaderServer,
+  type Handler,
+} from "../testing/downloader-server.js";
 import { ExitCode, InvalidInputError } from "../errors.js";
-import { CachedDownloader, type CachedDownloaderOptions } from "./cached-downloader.js";
 import { ChecksumMismatchError, ExpiredUrlError } from "./http-errors.js";
 
-interface Recorded {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-}
-
-type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
-
-let server: Server;
-let base: string;
-let requests: Recorded[];
-let handler: Handler;
-let cacheDir: string;
-let sleeps: number[];
-const downloaders: CachedDownloader[] = [];
-
-beforeEach(async () => {
-  requests = [];
-  sleeps = [];
-  cacheDir = await mkdtemp(join(tmpdir(), "restager-cache-test-"));
-  server = createServer((req, res) => {
-    requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-    handler(req, res, requests.length);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  await Promise.all(downloaders.splice(0).map((d) => d.close()));
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await rm(cacheDir, { recursive: true, force: true });
-});
-
-function makeDownloader(extra: Partial<CachedDownloaderOptions> = {}): CachedDownloader {
-  const downloader = new CachedDownloader({
-    cacheDir,
-    transportOptions: { idleTimeoutMs: 2000, connectTimeoutMs: 2000 },
-    timing: {
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return Promise.resolve();
-      },
-      random: () => 0,
-    },
-    ...extra,
-  });
-  downloaders.push(downloader);
-  return downloader;
-}
+useDownloaderServer();
 
 const body = Buffer.from("droplet bytes ".repeat(1000));
 const sha256 = createHash("sha256").update(body).digest("hex");
@@ -82,7 +38,7 @@ async function cacheEntries(): Promise<string[]> {
 
 describe("CachedDownloader checksums", () => {
   it("checks a cached body against a later request's checksum before reusing it", async () => {
-    handler = serveWithEtag('"s"');
+    serve(serveWithEtag('"s"'));
     const downloader = makeDownloader();
     await downloader.download({ url: `${base}/c`, cacheKey: "c" });
     const md5 = createHash("md5").update(body).digest("hex");
@@ -103,7 +59,7 @@ describe("CachedDownloader checksums", () => {
   });
 
   it("accepts a matching checksum", async () => {
-    handler = serveWithEtag('"s"');
+    serve(serveWithEtag('"s"'));
     const file = await makeDownloader().download({
       url: `${base}/ok`,
       cacheKey: "ok",
@@ -113,7 +69,7 @@ describe("CachedDownloader checksums", () => {
   });
 
   it("fails a mismatch once, without retrying or storing, and without the URL", async () => {
-    handler = serveWithEtag('"s"');
+    serve(serveWithEtag('"s"'));
     const md5 = "0".repeat(32);
     const failure = makeDownloader().download({
       url: `${base}/bad?token=secret`,
@@ -132,7 +88,7 @@ describe("CachedDownloader checksums", () => {
 
 describe("CachedDownloader failures", () => {
   it("fails a 404 at once", async () => {
-    handler = (_req, res) => res.writeHead(404).end();
+    serve((_req, res) => res.writeHead(404).end());
     const failure = makeDownloader().download({ url: `${base}/missing?x=1`, cacheKey: "m" });
     await expect(failure).rejects.toThrow("Download failed: Status code 404");
     await expect(failure).rejects.not.toThrow("x=1");
@@ -140,7 +96,7 @@ describe("CachedDownloader failures", () => {
   });
 
   it("turns a 403 into ExpiredUrlError that says when the URL expired, without the query", async () => {
-    handler = (_req, res) => res.writeHead(403).end();
+    serve((_req, res) => res.writeHead(403).end());
     const url = `${base}/signed?expires=1600000000&signature=topsecret`;
     const error = (await makeDownloader()
       .download({ url, cacheKey: "" })
@@ -155,7 +111,7 @@ describe("CachedDownloader failures", () => {
   });
 
   it("sends basic auth from the URL's userinfo and never shows it in errors", async () => {
-    handler = (_req, res) => res.writeHead(404).end();
+    serve((_req, res) => res.writeHead(404).end());
     const url = `http://blob-user:blob-pass@127.0.0.1:${new URL(base).port}/secret-file`;
     const error = (await makeDownloader()
       .download({ url, cacheKey: "" })

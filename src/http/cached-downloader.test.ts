@@ -1,64 +1,19 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CachedDownloader, type CachedDownloaderOptions } from "./cached-downloader.js";
+import { describe, expect, it } from "vitest";
+import {
+  base,
+  cacheDir,
+  makeDownloader,
+  requests,
+  serve,
+  useDownloaderServer,
+  type Handler,
+} from "../testing/downloader-server.js";
 
-interface Recorded {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-}
-
-type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
-
-let server: Server;
-let base: string;
-let requests: Recorded[];
-let handler: Handler;
-let cacheDir: string;
-let sleeps: number[];
-const downloaders: CachedDownloader[] = [];
-
-beforeEach(async () => {
-  requests = [];
-  sleeps = [];
-  cacheDir = await mkdtemp(join(tmpdir(), "restager-cache-test-"));
-  server = createServer((req, res) => {
-    requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-    handler(req, res, requests.length);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  await Promise.all(downloaders.splice(0).map((d) => d.close()));
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await rm(cacheDir, { recursive: true, force: true });
-});
-
-function makeDownloader(extra: Partial<CachedDownloaderOptions> = {}): CachedDownloader {
-  const downloader = new CachedDownloader({
-    cacheDir,
-    transportOptions: { idleTimeoutMs: 2000, connectTimeoutMs: 2000 },
-    timing: {
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return Promise.resolve();
-      },
-      random: () => 0,
-    },
-    ...extra,
-  });
-  downloaders.push(downloader);
-  return downloader;
-}
+useDownloaderServer();
 
 const body = Buffer.from("droplet bytes ".repeat(1000));
 
@@ -79,7 +34,7 @@ async function cacheEntries(): Promise<string[]> {
 
 describe("CachedDownloader caching", () => {
   it("stores a 200 with an ETag and revalidates it with If-None-Match (304 → fromCache)", async () => {
-    handler = serveWithEtag('"v1"');
+    serve(serveWithEtag('"v1"'));
     const downloader = makeDownloader();
     const first = await downloader.download({
       url: `${base}/droplet?sig=secret`,
@@ -103,9 +58,9 @@ describe("CachedDownloader caching", () => {
   });
 
   it("replaces the entry when the server answers 200 to the conditional request", async () => {
-    handler = (_req, res, hit) => {
+    serve((_req, res, hit) => {
       res.writeHead(200, { etag: `"v${hit}"` }).end(`version ${hit}`);
-    };
+    });
     const downloader = makeDownloader();
     await downloader.download({ url: `${base}/a`, cacheKey: "k" });
     const second = await downloader.download({ url: `${base}/a`, cacheKey: "k" });
@@ -118,10 +73,10 @@ describe("CachedDownloader caching", () => {
 
   it("sends If-Modified-Since when only Last-Modified was stored", async () => {
     const lastModified = "Wed, 21 Oct 2015 07:28:00 GMT";
-    handler = (req, res) => {
+    serve((req, res) => {
       if (req.headers["if-modified-since"] === lastModified) res.writeHead(304).end();
       else res.writeHead(200, { "last-modified": lastModified }).end(body);
-    };
+    });
     const downloader = makeDownloader();
     await downloader.download({ url: `${base}/lm`, cacheKey: "lm" });
     const second = await downloader.download({ url: `${base}/lm`, cacheKey: "lm" });
@@ -131,7 +86,7 @@ describe("CachedDownloader caching", () => {
   });
 
   it("does not store a response without ETag and Last-Modified, and release() removes it", async () => {
-    handler = (_req, res) => res.writeHead(200).end(body);
+    serve((_req, res) => res.writeHead(200).end(body));
     const downloader = makeDownloader();
     const file = await downloader.download({ url: `${base}/plain`, cacheKey: "plain" });
     expect((await readFile(file.path)).equals(body)).toBe(true);
@@ -146,7 +101,7 @@ describe("CachedDownloader caching", () => {
   });
 
   it("never caches when the cache key is empty", async () => {
-    handler = serveWithEtag('"e"');
+    serve(serveWithEtag('"e"'));
     const downloader = makeDownloader();
     const file = await downloader.download({ url: `${base}/x`, cacheKey: "" });
     expect(file.fromCache).toBe(false);
@@ -155,9 +110,9 @@ describe("CachedDownloader caching", () => {
   });
 
   it("makes one GET for two concurrent downloads of the same key", async () => {
-    handler = (_req, res) => {
+    serve((_req, res) => {
       setTimeout(() => res.writeHead(200, { etag: '"c"' }).end(body), 50);
-    };
+    });
     const downloader = makeDownloader();
     const other = makeDownloader(); // a second instance stands in for a second process
     const results = await Promise.all([
