@@ -11,6 +11,8 @@ const adapters = [
   { lib: "yargs", dir: "src/cli" },
   { lib: "ora", dir: "src/cli" },
   { lib: "jsonpath-plus", dir: "src/logs" },
+  { lib: "@peculiar/x509", dir: "src/x509" },
+  { lib: "reflect-metadata", dir: "src/x509" },
 ];
 
 const restrictFor = (allowedDir) => ({
