@@ -77,6 +77,19 @@ export interface Container {
    */
   putArchive(path: string, tar: Readable, options?: { signal?: AbortSignal }): Promise<void>;
   /**
+   * Garden's StreamIn (guardian's nstar): `to` resolved against `user`'s home; the missing
+   * components created 0755 and owned by the user (existing ones untouched); the tar extracted
+   * by the user, so every entry is owned by the user and modes are masked by the umask, and a
+   * destination the user may not write fails. A failed extraction rejects with an error whose
+   * message reads like Garden's (`stream-in: nstar: error streaming in: exit status N. Output:
+   * ...`). The container must be running. The stream is consumed, or destroyed on rejection.
+   */
+  streamIn(
+    to: string,
+    tar: Readable,
+    options: { user: string; signal?: AbortSignal | undefined },
+  ): Promise<void>;
+  /**
    * Streams `path` out as a tar archive. The caller must consume or destroy the stream.
    * Rejects with PathMissingError (path-missing-error.ts) when `path` does not exist.
    */

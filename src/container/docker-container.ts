@@ -18,6 +18,7 @@ import { PathMissingError } from "./path-missing-error.js";
 import { processEnv } from "./process-env.js";
 import { RootCommands } from "./root-commands.js";
 import { startExec } from "./start-exec.js";
+import { streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
 
 export class DockerContainer implements Container {
@@ -57,6 +58,25 @@ export class DockerContainer implements Container {
     } catch (error) {
       tar.destroy();
       throw this.toError(error, `extract an archive into ${path}`, signal);
+    }
+  }
+
+  async streamIn(
+    to: string,
+    tar: Readable,
+    options: { user: string; signal?: AbortSignal | undefined },
+  ): Promise<void> {
+    const { signal } = options;
+    try {
+      throwIfCancelled(signal);
+      const user = await this.lookupUser(options.user);
+      const path = posix.resolve(user.home || "/", to);
+      await streamIn(this.container, this.root, { path, user, tar, signal }, (error, what, s) =>
+        this.toError(error, what, s),
+      );
+    } catch (error) {
+      tar.destroy();
+      throw error;
     }
   }
 

@@ -61,11 +61,14 @@ export class FakeContainer implements Container {
   readonly id = "fake-container";
   readonly files = new Map<string, FakeFile>();
   readonly putArchives: { path: string; entries: TarEntry[] }[] = [];
+  /** Garden-style stream-ins: `path` resolved against the user's home. */
+  readonly streamIns: { path: string; user: string; entries: TarEntry[] }[] = [];
   readonly execs: ExecRecord[] = [];
   oomKilled = false;
   removed = false;
   /** Set to make the next putArchive / getArchive / exec start fail with it. */
   putArchiveError: Error | undefined;
+  streamInError: Error | undefined;
   getArchiveError: Error | undefined;
   execError: Error | undefined;
   private readonly scripts = new Map<string, Script>();
@@ -98,6 +101,30 @@ export class FakeContainer implements Container {
       this.files.set(posix.join(path, entry.path), {
         content: entry.content ?? Buffer.alloc(0),
         ...owner,
+      });
+    }
+  }
+
+  /** Like Garden: every entry ends up owned by the user, whatever the archive says. */
+  async streamIn(to: string, tar: Readable, options: { user: string; signal?: AbortSignal }) {
+    options.signal?.throwIfAborted();
+    const user = await this.lookupUser(options.user).catch((error: unknown) => {
+      tar.destroy();
+      throw error;
+    });
+    if (this.streamInError) {
+      tar.destroy();
+      throw this.streamInError;
+    }
+    const path = posix.resolve(user.home, to);
+    const entries = await readTar(tar);
+    this.streamIns.push({ path, user: user.name, entries });
+    for (const entry of entries) {
+      if (entry.type !== "File") continue;
+      this.files.set(posix.join(path, entry.path), {
+        content: entry.content ?? Buffer.alloc(0),
+        uid: user.uid,
+        gid: user.gid,
       });
     }
   }
