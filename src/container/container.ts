@@ -8,6 +8,14 @@ export interface ContainerSpec {
   image: string;
   /** Container-level env, `NAME=value`. */
   env: string[];
+  /**
+   * Whether processes see the image's own env (its Docker `ENV`) under `env`. Garden applies a
+   * docker rootfs's image env, but a preloaded rootfs (a stack) has none: false for a stack
+   * image. Either way processes never see Docker's own additions (HOSTNAME). Default true.
+   */
+  imageEnv?: boolean | undefined;
+  /** The container's hostname (Garden: the container handle). Default: Docker's (the id). */
+  hostname?: string | undefined;
   labels: Record<string, string>;
   memoryMb?: number | undefined;
   /** Docker CPU shares (1024 = one full share). */
@@ -94,6 +102,11 @@ export interface Container {
    * Rejects with PathMissingError (path-missing-error.ts) when `path` does not exist.
    */
   getArchive(path: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  /**
+   * The container's address on its network and that network's gateway (the Docker host as the
+   * container sees it); "" each when it has none (network `none`).
+   */
+  networkAddresses(): Promise<{ ip: string; gateway: string }>;
   /** Starts a process. Never rejects for a non-zero exit. */
   exec(spec: ProcessSpec, io: ProcessIO, options?: { signal?: AbortSignal }): Promise<ExecProcess>;
   /**

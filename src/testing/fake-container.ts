@@ -66,6 +66,8 @@ export class FakeContainer implements Container {
   readonly execs: ExecRecord[] = [];
   oomKilled = false;
   removed = false;
+  /** What networkAddresses() answers. */
+  addresses = { ip: "10.255.0.2", gateway: "10.255.0.1" };
   /** Set to make the next putArchive / getArchive / exec start fail with it. */
   putArchiveError: Error | undefined;
   streamInError: Error | undefined;
@@ -161,6 +163,10 @@ export class FakeContainer implements Container {
       );
     }
     return Promise.resolve(found);
+  }
+
+  networkAddresses(): Promise<{ ip: string; gateway: string }> {
+    return Promise.resolve({ ...this.addresses });
   }
 
   wasOomKilled(): Promise<boolean> {
