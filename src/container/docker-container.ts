@@ -18,7 +18,7 @@ import { PathMissingError } from "./path-missing-error.js";
 import { parseEnv, processEnv } from "./process-env.js";
 import { RootCommands } from "./root-commands.js";
 import { startExec } from "./start-exec.js";
-import { streamIn } from "./stream-in.js";
+import { probeSetpriv, streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
 
 export class DockerContainer implements Container {
@@ -27,6 +27,7 @@ export class DockerContainer implements Container {
   private passwd: Promise<string> | undefined;
   /** The engine's env of the container (image env and Docker's merged with the spec's). */
   private engineEnv: Promise<string[]> | undefined;
+  private setpriv: Promise<boolean> | undefined;
   /** Working directories known to exist (they are never removed by restager). */
   private readonly knownDirs = new Set<string>();
 
@@ -77,13 +78,25 @@ export class DockerContainer implements Container {
       throwIfCancelled(signal);
       const user = await this.lookupUser(options.user);
       const path = posix.resolve(user.home || "/", to);
-      await streamIn(this.container, this.root, { path, user, tar, signal }, (error, what, s) =>
-        this.toError(error, what, s),
+      const hasSetpriv = () => this.hasSetpriv(signal);
+      await streamIn(
+        this.container,
+        this.root,
+        { path, user, tar, signal, hasSetpriv },
+        (error, what, s) => this.toError(error, what, s),
       );
     } catch (error) {
       tar.destroy();
       throw error;
     }
+  }
+
+  private hasSetpriv(signal?: AbortSignal): Promise<boolean> {
+    this.setpriv ??= this.root
+      .run(probeSetpriv, "look for setpriv", signal)
+      .then((result) => result.exitCode === 0);
+    this.setpriv.catch(() => (this.setpriv = undefined));
+    return this.setpriv;
   }
 
   async getArchive(path: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {

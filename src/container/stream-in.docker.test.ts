@@ -15,9 +15,9 @@ const runId = `stream-in-${randomUUID()}`;
 const runtime = new DockerRuntime();
 let container: Container;
 
-async function sh(script: string, user = "root") {
+async function sh(script: string, user = "root", target: Container = container) {
   const output = { stdout: "", stderr: "" };
-  const process = await container.exec(
+  const process = await target.exec(
     { path: "/bin/sh", args: ["-c", script], env: [], user },
     {
       stdout: (chunk) => (output.stdout += chunk.toString("utf8")),
@@ -146,5 +146,28 @@ describe("streamIn (Garden's nstar)", () => {
       "stream-in: nstar: error streaming in: exit status 1. Output: " +
         "fchdir to container destination: Not a directory\n",
     );
+  });
+
+  it("falls back to a second exec for the user's tar in a stack without setpriv", async () => {
+    const bare = await runtime.createIdle({ image, env: [], labels: { [testLabel]: runId } });
+    await sh("mv /usr/bin/setpriv /usr/bin/setpriv.off", "root", bare);
+    await bare.streamIn("/tmp/no-setpriv/app", sample(), { user: "vcap" });
+    const stat = await sh(
+      "stat -c '%n %U:%G %a' /tmp/no-setpriv /tmp/no-setpriv/app/bin/build",
+      "root",
+      bare,
+    );
+    expect(stat.stdout).toBe(
+      "/tmp/no-setpriv vcap:vcap 755\n/tmp/no-setpriv/app/bin/build vcap:vcap 755\n",
+    );
+    const denied = await bare
+      .streamIn("/usr/local", tarOf([{ path: "x", content: "x", mode: 0o644 }]), { user: "vcap" })
+      .catch((e: unknown) => e as Error);
+    expect((denied as Error).message).toBe(
+      "stream-in: nstar: error streaming in: exit status 2. Output: " +
+        "tar: x: Cannot open: Permission denied\n" +
+        "tar: Exiting with failure status due to previous errors\n",
+    );
+    await bare.remove();
   });
 });

@@ -34,8 +34,11 @@ export const nstarTarArgs = [
 const maxOutputBytes = 16 * 1024;
 
 /**
- * `$1` home, `$2` absolute destination, `$3` uid:gid, `$4` "uid gid". Messages are nstar's
- * perror lines (the reason is the part of the tool's message after its last `: `).
+ * `$1` home, `$2` absolute destination, `$3` uid:gid, `$4` "uid gid", `$5` uid, `$6` gid, then
+ * tar's argv. Messages are nstar's perror lines (the reason is the part of the tool's message
+ * after its last `: `). With util-linux's setpriv (Debian, Ubuntu, cflinuxfs) the same exec then
+ * becomes the user's tar in the destination, as nstar does after its fchdir; without it (see
+ * hasSetpriv), the tar runs in a second exec as the user.
  */
 const prepareScript = [
   `cd -- "$1" 2>/dev/null || { echo 'chdir to user home: No such file or directory'; exit 1; }`,
@@ -45,8 +48,14 @@ const prepareScript = [
   '  e=$(mkdir -m 755 -- "$p" 2>&1 && chown -- "$3" "$p" 2>&1) ||',
   `    { printf 'mkdir_p_as %s: %s\\n' "$4" "\${e##*: }"; exit 1; }`,
   "done",
-  `[ -d "$2" ] || { echo 'fchdir to container destination: Not a directory'; exit 1; }`,
+  `cd -- "$2" 2>/dev/null || { echo 'fchdir to container destination: Not a directory'; exit 1; }`,
+  "u=$5; g=$6; shift 6; [ $# -gt 0 ] || exit 0",
+  "command -v setpriv >/dev/null 2>&1 || exit 97",
+  'exec setpriv --reuid="$u" --regid="$g" --clear-groups -- "$@"',
 ].join("\n");
+
+/** Whether the container has setpriv: asked once per container, with `probeSetpriv`. */
+export const probeSetpriv = ["/bin/sh", "-c", "command -v setpriv"];
 
 /** What Garden answers when nstar fails. */
 export class StreamInError extends Error {
@@ -70,35 +79,42 @@ export interface StreamInRequest {
 export async function streamIn(
   container: Docker.Container,
   root: RootCommands,
-  request: StreamInRequest,
+  request: StreamInRequest & { hasSetpriv: () => Promise<boolean> },
   toError: ToError,
 ): Promise<void> {
-  const { path, user, signal } = request;
+  const { path, user } = request;
   const ids = `${user.uid}:${user.gid}`;
-  const prepared = await root.run(
-    ["/bin/sh", "-c", prepareScript, "sh", user.home || "/", path, ids, `${user.uid} ${user.gid}`],
-    `create ${path}`,
-    signal,
-  );
+  const prepare = (tarArgv: string[]) => [
+    ...["/bin/sh", "-c", prepareScript, "sh", user.home || "/", path, ids],
+    ...[`${user.uid} ${user.gid}`, String(user.uid), String(user.gid), ...tarArgv],
+  ];
+  if (await request.hasSetpriv()) {
+    // One exec as root that creates the destination and then drops to the user's tar.
+    await extract(container, { ...request, cmd: prepare(nstarTarArgs), execUser: "root" }, toError);
+    return;
+  }
+  const prepared = await root.run(prepare([]), `create ${path}`, request.signal);
   if (prepared.exitCode !== 0) {
     throw new StreamInError(prepared.exitCode, prepared.stdout + prepared.stderr);
   }
-  await extractAsUser(container, { ...request, ids }, toError);
+  await extract(
+    container,
+    { ...request, cmd: nstarTarArgs, execUser: ids, workingDir: path },
+    toError,
+  );
 }
 
-async function extractAsUser(
+/** Runs `cmd` fed with the tar; rejects with StreamInError unless it exits 0. */
+async function extract(
   container: Docker.Container,
-  request: StreamInRequest & { ids: string },
+  request: StreamInRequest & { cmd: string[]; execUser: string; workingDir?: string },
   toError: ToError,
 ): Promise<void> {
-  const { path, tar, signal, ids } = request;
+  const { path, tar, signal, cmd, execUser } = request;
+  const workingDir = request.workingDir ?? "/";
   let started;
   try {
-    started = await startExec(
-      container,
-      { cmd: nstarTarArgs, user: ids, workingDir: path, stdin: true },
-      signal,
-    );
+    started = await startExec(container, { cmd, user: execUser, workingDir, stdin: true }, signal);
   } catch (error) {
     throw toError(error, `extract an archive into ${path}`, signal);
   }
