@@ -8,6 +8,14 @@ export interface ContainerSpec {
   image: string;
   /** Container-level env, `NAME=value`. */
   env: string[];
+  /**
+   * Whether processes see the image's own env (its Docker `ENV`) under `env`. Garden applies a
+   * docker rootfs's image env, but a preloaded rootfs (a stack) has none: false for a stack
+   * image. Either way processes never see Docker's own additions (HOSTNAME). Default true.
+   */
+  imageEnv?: boolean | undefined;
+  /** The container's hostname (Garden: the container handle). Default: Docker's (the id). */
+  hostname?: string | undefined;
   labels: Record<string, string>;
   memoryMb?: number | undefined;
   /** Docker CPU shares (1024 = one full share). */
@@ -77,10 +85,28 @@ export interface Container {
    */
   putArchive(path: string, tar: Readable, options?: { signal?: AbortSignal }): Promise<void>;
   /**
+   * Garden's StreamIn (guardian's nstar): `to` resolved against `user`'s home; the missing
+   * components created 0755 and owned by the user (existing ones untouched); the tar extracted
+   * by the user, so every entry is owned by the user and modes are masked by the umask, and a
+   * destination the user may not write fails. A failed extraction rejects with an error whose
+   * message reads like Garden's (`stream-in: nstar: error streaming in: exit status N. Output:
+   * ...`). The container must be running. The stream is consumed, or destroyed on rejection.
+   */
+  streamIn(
+    to: string,
+    tar: Readable,
+    options: { user: string; signal?: AbortSignal | undefined },
+  ): Promise<void>;
+  /**
    * Streams `path` out as a tar archive. The caller must consume or destroy the stream.
    * Rejects with PathMissingError (path-missing-error.ts) when `path` does not exist.
    */
   getArchive(path: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  /**
+   * The container's address on its network and that network's gateway (the Docker host as the
+   * container sees it); "" each when it has none (network `none`).
+   */
+  networkAddresses(): Promise<{ ip: string; gateway: string }>;
   /** Starts a process. Never rejects for a non-zero exit. */
   exec(spec: ProcessSpec, io: ProcessIO, options?: { signal?: AbortSignal }): Promise<ExecProcess>;
   /**

@@ -43,6 +43,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
   return {
     ...(spec.name !== undefined ? { name: spec.name } : {}),
     Image: spec.image,
+    ...(spec.hostname !== undefined ? { Hostname: spec.hostname } : {}),
     Entrypoint: idleEntrypoint,
     // $0 of the idle shell, so `ps` in the container says what it is.
     Cmd: ["restager-idle"],

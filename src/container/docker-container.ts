@@ -15,23 +15,31 @@ import { DockerExecProcess } from "./exec-process.js";
 import { wrapperArgv } from "./exec-wrapper.js";
 import { findPasswdUser } from "./passwd.js";
 import { PathMissingError } from "./path-missing-error.js";
-import { processEnv } from "./process-env.js";
+import { parseEnv, processEnv } from "./process-env.js";
 import { RootCommands } from "./root-commands.js";
 import { startExec } from "./start-exec.js";
+import { probeSetpriv, streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
 
 export class DockerContainer implements Container {
   private readonly container: Docker.Container;
   private readonly root: RootCommands;
   private passwd: Promise<string> | undefined;
-  private env: Promise<string[]> | undefined;
+  /** The engine's env of the container (image env and Docker's merged with the spec's). */
+  private engineEnv: Promise<string[]> | undefined;
+  private setpriv: Promise<boolean> | undefined;
   /** Working directories known to exist (they are never removed by restager). */
   private readonly knownDirs = new Set<string>();
 
+  /**
+   * `options.env`: the container env as Garden would have it, when it differs from the
+   * engine's (a stack image whose own env must not apply); undefined: the engine's.
+   */
   constructor(
     docker: Docker,
     readonly id: string,
     private readonly where: string,
+    private readonly options: { env?: readonly string[] | undefined } = {},
   ) {
     this.container = docker.getContainer(id);
     this.root = new RootCommands(this.container, (error, what, signal) =>
@@ -60,6 +68,37 @@ export class DockerContainer implements Container {
     }
   }
 
+  async streamIn(
+    to: string,
+    tar: Readable,
+    options: { user: string; signal?: AbortSignal | undefined },
+  ): Promise<void> {
+    const { signal } = options;
+    try {
+      throwIfCancelled(signal);
+      const user = await this.lookupUser(options.user);
+      const path = posix.resolve(user.home || "/", to);
+      const hasSetpriv = () => this.hasSetpriv(signal);
+      await streamIn(
+        this.container,
+        this.root,
+        { path, user, tar, signal, hasSetpriv },
+        (error, what, s) => this.toError(error, what, s),
+      );
+    } catch (error) {
+      tar.destroy();
+      throw error;
+    }
+  }
+
+  private hasSetpriv(signal?: AbortSignal): Promise<boolean> {
+    this.setpriv ??= this.root
+      .run(probeSetpriv, "look for setpriv", signal)
+      .then((result) => result.exitCode === 0);
+    this.setpriv.catch(() => (this.setpriv = undefined));
+    return this.setpriv;
+  }
+
   async getArchive(path: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
     const { signal } = options;
     throwIfCancelled(signal);
@@ -81,9 +120,11 @@ export class DockerContainer implements Container {
     const { signal } = options;
     throwIfCancelled(signal);
     const user = await this.lookupUser(spec.user);
-    const env = processEnv(await this.containerEnv(), spec.env, user);
+    const engineEnv = await this.readEngineEnv();
+    const env = processEnv(this.options.env ?? engineEnv, spec.env, user);
+    const unset = dockerOnlyNames(engineEnv, env);
     const workingDir = await this.workingDir(spec.dir, user, signal);
-    const cmd = wrapperArgv({ path: spec.path, args: spec.args, env, nofile: spec.nofile });
+    const cmd = wrapperArgv({ path: spec.path, args: spec.args, env, nofile: spec.nofile, unset });
     throwIfCancelled(signal);
     let started;
     try {
@@ -158,12 +199,24 @@ export class DockerContainer implements Container {
     }
   }
 
-  private async containerEnv(): Promise<string[]> {
-    this.env ??= this.container.inspect().then((info) => info.Config.Env ?? []);
+  async networkAddresses(): Promise<{ ip: string; gateway: string }> {
+    let info: Docker.ContainerInspectInfo;
     try {
-      return await this.env;
+      info = await this.container.inspect();
     } catch (error) {
-      this.env = undefined;
+      throw this.toError(error, "inspect the container");
+    }
+    const networks = Object.values(info.NetworkSettings.Networks ?? {});
+    const attached = networks.find((network) => network.IPAddress);
+    return { ip: attached?.IPAddress ?? "", gateway: attached?.Gateway ?? "" };
+  }
+
+  private async readEngineEnv(): Promise<string[]> {
+    this.engineEnv ??= this.container.inspect().then((info) => info.Config.Env ?? []);
+    try {
+      return await this.engineEnv;
+    } catch (error) {
+      this.engineEnv = undefined;
       throw this.toError(error, "inspect the container");
     }
   }
@@ -191,4 +244,15 @@ export class DockerContainer implements Container {
   private toError(error: unknown, what: string, signal?: AbortSignal): RestagerError {
     return toRestagerError(error, { what, where: this.where, signal });
   }
+}
+
+/**
+ * What Docker puts in an exec's env beyond ours: HOSTNAME (the daemon adds it to every exec)
+ * and the engine's container env (the image's env included), minus the names the process does
+ * get from us.
+ */
+function dockerOnlyNames(engineEnv: readonly string[], env: readonly string[]): string[] {
+  const ours = new Set(parseEnv(env).map((variable) => variable.name));
+  const docker = new Set(["HOSTNAME", ...parseEnv(engineEnv).map((variable) => variable.name)]);
+  return [...docker].filter((name) => !ours.has(name));
 }

@@ -92,7 +92,9 @@ export class DockerRuntime implements ContainerRuntime {
    */
   async createIdle(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
     const created = await this.create(spec, signal);
-    const container = new DockerContainer(this.docker, created.id, this.where);
+    const container = new DockerContainer(this.docker, created.id, this.where, {
+      env: spec.imageEnv === false ? spec.env : undefined,
+    });
     try {
       throwIfCancelled(signal);
       await created.start(signal ? { abortSignal: signal } : {});

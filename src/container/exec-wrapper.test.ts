@@ -78,4 +78,17 @@ describe("shellQuote", () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(shellQuote("")).toBe("''");
   });
+
+  it("removes the names it is told to, before the program starts", async () => {
+    const result = await runWrapper({
+      path: "/usr/bin/env",
+      args: [],
+      env: [...env, "HOSTNAME=abc123", "KEEP=1", "IMAGE_ONLY=x"],
+      unset: ["HOSTNAME", "IMAGE_ONLY", "not.a-name"],
+    });
+    const names = result.stdout.split("\n").map((line) => line.split("=")[0]);
+    expect(names).toContain("KEEP");
+    expect(names).not.toContain("HOSTNAME");
+    expect(names).not.toContain("IMAGE_ONLY");
+  });
 });

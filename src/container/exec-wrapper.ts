@@ -20,6 +20,10 @@ import { isShellSafeName } from "./process-env.js";
  *
  * The working directory is set by Docker (exec WorkingDir), not by `cd`, so the shell does
  * not add OLDPWD to the environment.
+ *
+ * Docker adds variables of its own to every exec (HOSTNAME, and the image's env), and dash
+ * exports PWD: `unset` removes the ones the process must not see (before `exec`, so they never
+ * reach it).
  */
 export interface WrapperInput {
   path: string;
@@ -27,6 +31,8 @@ export interface WrapperInput {
   /** The full process env, `NAME=value`. */
   env: readonly string[];
   nofile?: number | undefined;
+  /** Names to remove from what Docker hands the wrapper (shell-safe ones only). */
+  unset?: readonly string[] | undefined;
 }
 
 export function wrapperArgv(input: WrapperInput): string[] {
@@ -37,6 +43,10 @@ export function wrapperArgv(input: WrapperInput): string[] {
       `ulimit -n ${n} || { echo "restager: cannot set the nofile limit to ${n}" >&2; exit 1; }`,
     );
   }
+  // dash exports a PWD of its own; a process Garden starts has none unless its env sets one.
+  const shellOwn = input.env.some((entry) => entry.startsWith("PWD=")) ? [] : ["PWD"];
+  const unset = [...(input.unset ?? []), ...shellOwn].filter(isShellSafeName);
+  if (unset.length > 0) lines.push(`unset ${unset.join(" ")}`);
   const unsafe = input.env.filter((entry) => !isShellSafeName(entry.slice(0, entry.indexOf("="))));
   lines.push(
     unsafe.length === 0

@@ -8,6 +8,8 @@ export interface ExecRequest {
   user: string;
   env?: string[] | undefined;
   workingDir?: string | undefined;
+  /** Attach stdin; the caller writes it into the returned stream and ends it. */
+  stdin?: boolean | undefined;
 }
 
 export interface StartedExec {
@@ -29,14 +31,14 @@ export async function startExec(
     User: request.user,
     Env: request.env,
     WorkingDir: request.workingDir,
-    AttachStdin: false,
+    AttachStdin: request.stdin === true,
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
     ...(signal ? { abortSignal: signal } : {}),
   });
   signal?.throwIfAborted();
-  const stream = await exec.start({ hijack: true, stdin: false });
+  const stream = await exec.start({ hijack: true, stdin: request.stdin === true });
   const handle: ExecHandle = {
     inspect: async () => {
       const info = await exec.inspect();

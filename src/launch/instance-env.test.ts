@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gardenDefaults, instanceEnv, repEnv, type EnvSources } from "./instance-env.js";
-import { mergeEnv } from "./merge-env.js";
-import { networkingEnv } from "./networking-env.js";
+import { mergeEnv } from "../cell-env/merge-env.js";
+import { networkingEnv } from "../cell-env/networking-env.js";
 
 const sources: EnvSources = {
   lrpEnv: [{ name: "LANG", value: "en_US.UTF-8" }],

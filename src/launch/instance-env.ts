@@ -1,5 +1,6 @@
 import type { EnvVar } from "../diego/actions.js";
-import { mergeEnv, withDefaults } from "./merge-env.js";
+import { gardenDefaults as processDefaults } from "../cell-env/garden-env.js";
+import { mergeEnv, withDefaults } from "../cell-env/merge-env.js";
 
 /** Where each part of an instance's environment comes from. */
 export interface EnvSources {
@@ -44,10 +45,5 @@ export function instanceEnv(
  * (a docker rootfs keeps its image's PATH) and USER, the run action's user.
  */
 export function gardenDefaults(rootfs: string, user: string): EnvVar[] {
-  const defaults: EnvVar[] = [];
-  if (rootfs.startsWith("preloaded:")) {
-    defaults.push({ name: "PATH", value: "/usr/local/bin:/usr/bin:/bin" });
-  }
-  defaults.push({ name: "USER", value: user });
-  return defaults;
+  return processDefaults({ name: user }, { path: rootfs.startsWith("preloaded:") });
 }

@@ -4,7 +4,7 @@ import { AppLabelKey } from "../launch/app-labels.js";
 import type { AppPlan } from "../launch/app-plan.js";
 import { appSlug } from "../launch/instance-plan.js";
 import { instanceEnv, repEnv } from "../launch/instance-env.js";
-import { networkingEnv } from "../launch/networking-env.js";
+import { networkingEnv } from "../cell-env/networking-env.js";
 import { startEntrypoint } from "../launch/start-script.js";
 
 /**

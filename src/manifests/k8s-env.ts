@@ -1,6 +1,6 @@
 import type { AppPlan } from "../launch/app-plan.js";
 import { instanceEnv, repEnv } from "../launch/instance-env.js";
-import { instancePortsJson } from "../launch/networking-env.js";
+import { instancePortsJson } from "../cell-env/networking-env.js";
 
 export type K8sEnvVar =
   | { name: string; value: string }

@@ -11,15 +11,34 @@ export interface IssuedCertificate {
   keyPem: string;
 }
 
+/**
+ * Key of a certificate. `ecdsa-p256` keys are written PKCS#8; `rsa-2048` leaf keys are written
+ * PKCS#1 (`RSA PRIVATE KEY`), as Go's crypto/x509 MarshalPKCS1PrivateKey writes them (the
+ * executor's instance identity), while an RSA CA key stays PKCS#8.
+ */
+export type KeyType = "ecdsa-p256" | "rsa-2048";
+
+/** Key usages a leaf may carry. */
+export type KeyUsage = "digitalSignature" | "keyEncipherment" | "keyAgreement";
+
 /** What a leaf certificate says about its holder. */
 export interface CertificateRequest {
   commonName: string;
-  /** Subject OU entries, in order (the executor puts `app:<guid>`, `space:…`, `organization:…` here). */
+  /** Subject OU entries (the executor puts `app:<guid>`, `space:…`, `organization:…` here). */
   organizationalUnits?: readonly string[] | undefined;
+  /**
+   * `each` (default): one RDN per unit, in the order given. `shared`: all units in one
+   * multi-valued RDN, DER-sorted, as Go's pkix.Name writes a list of OUs.
+   */
+  organizationalUnitRdn?: "each" | "shared" | undefined;
   dnsNames?: readonly string[] | undefined;
   ipAddresses?: readonly string[] | undefined;
   /** Extended key usages; default both. */
   usage?: "server" | "client" | "both" | undefined;
+  /** Default: digitalSignature and keyAgreement. */
+  keyUsages?: readonly KeyUsage[] | undefined;
+  /** Default: ecdsa-p256. */
+  keyType?: KeyType | undefined;
   /** Default: now minus one minute (clock skew between host and engine). */
   notBefore?: Date | undefined;
   notAfter: Date;
@@ -34,7 +53,12 @@ export interface CertificateAuthority {
 
 /** Creates and loads CAs; the adapter is loaded lazily (it is only needed by some runs). */
 export interface Pki {
-  createAuthority(options: { commonName: string; notAfter: Date }): Promise<CertificateAuthority>;
+  createAuthority(options: {
+    commonName: string;
+    notAfter: Date;
+    /** Default: ecdsa-p256. The CA key is written PKCS#8 either way. */
+    keyType?: KeyType | undefined;
+  }): Promise<CertificateAuthority>;
   /** Rejects with InvalidInputError when the PEMs are not a CA certificate and its key. */
   loadAuthority(pem: IssuedCertificate): Promise<CertificateAuthority>;
 }

@@ -1,4 +1,5 @@
 import type { Archives } from "../archive/ports.js";
+import { networkingEnv } from "../cell-env/networking-env.js";
 import type { Container, ContainerRuntime } from "../container/container.js";
 import type { Action } from "../diego/actions.js";
 import type { TaskRequest } from "../diego/task-definition.js";
@@ -6,6 +7,8 @@ import type { TaskLog } from "../diego/task-log.js";
 import { runTaskAction, type TaskRunResult } from "../diego/steps/run-task.js";
 import type { Logger, StepContext, StepSettings } from "../diego/steps/step-context.js";
 import type { Downloader, Uploader } from "../http/ports.js";
+import type { CertificateAuthority } from "../pki/ports.js";
+import { CellFiles } from "./cell-files.js";
 import type { KeptArtifact } from "./kept-artifacts.js";
 import { Keepers } from "./keepers.js";
 import { LinkedSignal } from "./linked-signal.js";
@@ -14,6 +17,7 @@ import { PhaseTimer } from "./phase-timer.js";
 import { PrefetchingDownloader } from "./prefetching-downloader.js";
 import { prefetchRequests } from "./prefetch-requests.js";
 import { StagingDependencies } from "./staging-dependencies.js";
+import type { CertificateFile } from "./system-certificates.js";
 import type { VolumeTiming } from "./volume-claims.js";
 
 export interface RestageDeps {
@@ -32,6 +36,11 @@ export interface RestageDeps {
   prefetch?: boolean | undefined;
   /** Timings of the dependency volumes' fill protocol (tests shorten them). */
   volumeTiming?: Partial<VolumeTiming> | undefined;
+  /**
+   * Issues the staging container's instance identity (src/identity/); undefined: none, as on a
+   * cell without instance identity.
+   */
+  identityCa?: CertificateAuthority | undefined;
 }
 
 export interface RestageOptions {
@@ -44,6 +53,11 @@ export interface RestageOptions {
   labels: Record<string, string>;
   /** Leave the container in place for debugging. */
   keepContainer: boolean;
+  /**
+   * The cell's trusted system certificates, mounted read-only at the task's
+   * `trusted_system_certificates_path`; undefined: none, as on a cell without them.
+   */
+  trustedCertificates?: readonly CertificateFile[] | undefined;
   /** Where artifacts are kept: always with keepArtifacts, else only those whose upload failed. */
   outputDir: string;
   keepArtifacts: boolean;
@@ -83,17 +97,23 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
     if (deps.prefetch !== false) downloader.prefetch(prefetchRequests(definition));
   };
   const dependencies = new StagingDependencies(options, deps, prefetch);
+  let cell: CellFiles | undefined;
+  let removed = true;
   try {
     await timer.time("checking the engine", () => dependencies.checkEngine(signal));
     const prepared = await dependencies.prepare(timer, signal);
     if (prepared.failed) return failedEarly(prepared, timer);
+    cell = await CellFiles.prepare(options, deps, signal);
+    const files = cell;
     const container = await timer.time("creating container", () =>
-      dependencies.createContainer(signal),
+      dependencies.createContainer(signal, files),
     );
+    removed = options.keepContainer !== true;
     deps.onContainer?.(container);
-    const run = { options, deps: { ...deps, downloader }, dependencies, timer, signal };
+    const run = { options, deps: { ...deps, downloader }, dependencies, cell, timer, signal };
     return await runInContainer(container, run);
   } finally {
+    await cell?.release(removed);
     await dependencies.release();
     await downloader.close();
     scope.dispose();
@@ -104,16 +124,18 @@ interface ContainerRun {
   options: RestageOptions;
   deps: RestageDeps;
   dependencies: StagingDependencies;
+  cell: CellFiles;
   timer: PhaseTimer;
   signal: AbortSignal;
 }
 
 async function runInContainer(container: Container, run: ContainerRun): Promise<RestageOutcome> {
-  const { options, deps, dependencies, timer, signal } = run;
+  const { options, deps, dependencies, cell, timer, signal } = run;
   const definition = options.request.definition;
   const keeper = new Keepers(options);
   try {
-    const ctx = stepContext(container, deps, keeper);
+    const ctx = await stepContext(container, deps, keeper);
+    await cell.finish(container, signal);
     let outcome = await dependencies.finish(container, timer, signal);
     if (!outcome.failed) outcome = await runPhases(definition, ctx, timer, signal);
     const result = outcome.failed
@@ -157,8 +179,15 @@ function failedEarly(run: TaskRunResult, timer: PhaseTimer): RestageOutcome {
   return { ...run, artifacts: [], durationsMs: timer.durations, containerKept: false };
 }
 
-function stepContext(container: Container, deps: RestageDeps, keeper: Keepers): StepContext {
+/** The executor appends its networking variables to every run step, a task's too. */
+async function stepContext(
+  container: Container,
+  deps: RestageDeps,
+  keeper: Keepers,
+): Promise<StepContext> {
+  const { ip, gateway } = await container.networkAddresses();
   return {
+    extraEnv: networkingEnv(gateway, [], ip),
     container,
     taskLog: deps.taskLog,
     logger: deps.logger,

@@ -1,19 +1,28 @@
+import { gardenHostname } from "../cell-env/garden-env.js";
 import type { ContainerSpec } from "../container/container.js";
 import { cpuSharesFor } from "../container/cpu-shares.js";
 import { buildLabels, type ContainerKind } from "../container/labels.js";
+import type { EnvVar } from "../diego/actions.js";
 import { appIdentity } from "../diego/app-identity.js";
 import type { RestageOptions } from "./restage.js";
 
 /**
- * The container Diego would create for a task: the task's container-level env, memory limit,
- * CPU shares from `cpu_weight`, pids limit, restager's labels. `privileged` is deliberately not
- * mapped (Diego's meaning is "no user namespace", Docker's default already).
+ * The container Diego would create for a task: the task's container-level env (then the
+ * executor's additions, `extraEnv`), the task guid as hostname (Garden names the host after the
+ * handle), the image's own env only for a docker rootfs (a preloaded stack has none), memory
+ * limit, CPU shares from `cpu_weight`, pids limit, restager's labels. `privileged` is
+ * deliberately not mapped (Diego's meaning is "no user namespace", Docker's default already).
  */
-export function stagingContainerSpec(options: RestageOptions): ContainerSpec {
+export function stagingContainerSpec(
+  options: RestageOptions,
+  extraEnv: readonly EnvVar[] = [],
+): ContainerSpec {
   const definition = options.request.definition;
   return {
     image: options.image,
-    env: definition.env.map((variable) => `${variable.name}=${variable.value}`),
+    env: [...definition.env, ...extraEnv].map((variable) => `${variable.name}=${variable.value}`),
+    imageEnv: !definition.rootfs.startsWith("preloaded"),
+    hostname: options.request.taskGuid ? gardenHostname(options.request.taskGuid) : undefined,
     labels: stagingLabels(options, "staging"),
     memoryMb: definition.memoryMb > 0 ? definition.memoryMb : undefined,
     cpuShares: cpuSharesFor(definition.cpuWeight),

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Container } from "../container/container.js";
 import { ImageMissingError } from "../container/image-missing-error.js";
 import type { TaskRunResult } from "../diego/steps/run-task.js";
+import type { CellFiles } from "./cell-files.js";
 import { abortReason, errorMessage, isCancellation } from "../diego/steps/step-errors.js";
 import { prepareCachedDependencies, type PreparedDependencies } from "./cached-dependencies.js";
 import type { PhaseTimer } from "./phase-timer.js";
@@ -56,10 +57,13 @@ export class StagingDependencies {
     );
   }
 
-  /** The staging container, with the volumes; without them (copying instead) if refused. */
-  async createContainer(signal: AbortSignal): Promise<Container> {
-    const spec = stagingContainerSpec(this.options);
-    const mounts = this.#prepared?.mounts ?? [];
+  /**
+   * The staging container, with the volumes (the dependencies', then the cell's own files');
+   * without them (copying instead) if refused.
+   */
+  async createContainer(signal: AbortSignal, cell: CellFiles): Promise<Container> {
+    const spec = stagingContainerSpec(this.options, cell.env);
+    const mounts = [...(this.#prepared?.mounts ?? []), ...cell.mounts];
     if (mounts.length === 0) return this.deps.runtime.createIdle(spec, signal);
     try {
       return await this.deps.runtime.createIdle({ ...spec, volumes: mounts }, signal);
@@ -68,6 +72,7 @@ export class StagingDependencies {
         throw error;
       this.deps.logger.debug("dependency-mounts-refused", { error: errorMessage(error) });
       this.#prepared?.dropVolumes();
+      await cell.dropVolumes();
       return this.deps.runtime.createIdle(spec, signal);
     }
   }

@@ -61,11 +61,16 @@ export class FakeContainer implements Container {
   readonly id = "fake-container";
   readonly files = new Map<string, FakeFile>();
   readonly putArchives: { path: string; entries: TarEntry[] }[] = [];
+  /** Garden-style stream-ins: `path` resolved against the user's home. */
+  readonly streamIns: { path: string; user: string; entries: TarEntry[] }[] = [];
   readonly execs: ExecRecord[] = [];
   oomKilled = false;
   removed = false;
+  /** What networkAddresses() answers. */
+  addresses = { ip: "10.255.0.2", gateway: "10.255.0.1" };
   /** Set to make the next putArchive / getArchive / exec start fail with it. */
   putArchiveError: Error | undefined;
+  streamInError: Error | undefined;
   getArchiveError: Error | undefined;
   execError: Error | undefined;
   private readonly scripts = new Map<string, Script>();
@@ -102,6 +107,30 @@ export class FakeContainer implements Container {
     }
   }
 
+  /** Like Garden: every entry ends up owned by the user, whatever the archive says. */
+  async streamIn(to: string, tar: Readable, options: { user: string; signal?: AbortSignal }) {
+    options.signal?.throwIfAborted();
+    const user = await this.lookupUser(options.user).catch((error: unknown) => {
+      tar.destroy();
+      throw error;
+    });
+    if (this.streamInError) {
+      tar.destroy();
+      throw this.streamInError;
+    }
+    const path = posix.resolve(user.home, to);
+    const entries = await readTar(tar);
+    this.streamIns.push({ path, user: user.name, entries });
+    for (const entry of entries) {
+      if (entry.type !== "File") continue;
+      this.files.set(posix.join(path, entry.path), {
+        content: entry.content ?? Buffer.alloc(0),
+        uid: user.uid,
+        gid: user.gid,
+      });
+    }
+  }
+
   getArchive(path: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
     return Promise.resolve().then(() => this.archiveOf(path, options.signal));
   }
@@ -134,6 +163,10 @@ export class FakeContainer implements Container {
       );
     }
     return Promise.resolve(found);
+  }
+
+  networkAddresses(): Promise<{ ip: string; gateway: string }> {
+    return Promise.resolve({ ...this.addresses });
   }
 
   wasOomKilled(): Promise<boolean> {

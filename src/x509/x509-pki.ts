@@ -1,6 +1,6 @@
-/** The Pki port over @peculiar/x509 and Node's WebCrypto (ECDSA P-256, SHA-256). */
+/** The Pki port over @peculiar/x509 and Node's WebCrypto (ECDSA P-256 or RSA 2048, SHA-256). */
 import "reflect-metadata";
-import { randomBytes, webcrypto } from "node:crypto";
+import { createPrivateKey, randomBytes, webcrypto } from "node:crypto";
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -10,18 +10,29 @@ import type {
   CertificateAuthority,
   CertificateRequest,
   IssuedCertificate,
+  KeyType,
+  KeyUsage,
   Pki,
 } from "../pki/ports.js";
 
 // The library is typed against the DOM's Crypto; Node's WebCrypto is the same API.
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+const algorithms = {
+  "ecdsa-p256": { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" },
+  "rsa-2048": {
+    name: "RSASSA-PKCS1-v1_5",
+    modulusLength: 2048,
+    publicExponent: new Uint8Array([1, 0, 1]),
+    hash: "SHA-256",
+  },
+} as const;
 const skewMs = 60_000;
 
 export const x509Pki: Pki = {
-  async createAuthority({ commonName, notAfter }) {
-    const keys = await generateKeys();
+  async createAuthority({ commonName, notAfter, keyType = "ecdsa-p256" }) {
+    const algorithm = algorithms[keyType];
+    const keys = await generateKeys(keyType);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: serialNumber(),
       name: [{ CN: [commonName] }],
@@ -38,7 +49,7 @@ export const x509Pki: Pki = {
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       ],
     });
-    return new X509Authority(cert, keys.privateKey, await exportKey(keys.privateKey));
+    return new X509Authority(cert, keys.privateKey, await exportPkcs8(keys.privateKey));
   },
 
   async loadAuthority(pem) {
@@ -49,7 +60,7 @@ export const x509Pki: Pki = {
       key = await webcrypto.subtle.importKey(
         "pkcs8",
         x509.PemConverter.decodeFirst(pem.keyPem),
-        algorithm,
+        algorithms[keyTypeOf(cert)],
         true,
         ["sign"],
       );
@@ -81,7 +92,8 @@ class X509Authority implements CertificateAuthority {
   }
 
   async issue(request: CertificateRequest): Promise<IssuedCertificate> {
-    const keys = await generateKeys();
+    const keyType = request.keyType ?? "ecdsa-p256";
+    const keys = await generateKeys(keyType);
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serialNumber(),
       subject: subjectOf(request),
@@ -90,19 +102,51 @@ class X509Authority implements CertificateAuthority {
       notAfter: request.notAfter,
       publicKey: keys.publicKey,
       signingKey: this.key,
-      signingAlgorithm: algorithm,
+      signingAlgorithm: algorithms[keyTypeOf(this.cert)],
       extensions: await leafExtensions(request, keys.publicKey, this.cert),
     });
-    return { certPem: cert.toString("pem") + "\n", keyPem: await exportKey(keys.privateKey) };
+    const keyPem =
+      keyType === "rsa-2048"
+        ? await exportPkcs1(keys.privateKey)
+        : await exportPkcs8(keys.privateKey);
+    return { certPem: cert.toString("pem") + "\n", keyPem };
   }
+}
+
+function keyTypeOf(cert: x509.X509Certificate): KeyType {
+  const algorithm = cert.publicKey.algorithm as { name: string };
+  return algorithm.name === "ECDSA" ? "ecdsa-p256" : "rsa-2048";
 }
 
 function subjectOf(request: CertificateRequest): x509.JsonName {
   const name: x509.JsonName = [];
-  for (const unit of request.organizationalUnits ?? []) name.push({ OU: [unit] });
+  const units = request.organizationalUnits ?? [];
+  if (request.organizationalUnitRdn === "shared") {
+    if (units.length > 0) name.push({ OU: derSorted(units) });
+  } else {
+    for (const unit of units) name.push({ OU: [unit] });
+  }
   name.push({ CN: [request.commonName] });
   return name;
 }
+
+/**
+ * DER orders the members of a SET OF by their encodings. Comparing the encodings of one-OU names
+ * orders them the same way: their headers differ exactly when the OU encodings' lengths do.
+ */
+function derSorted(units: readonly string[]): string[] {
+  const encoded = units.map((unit) => ({
+    unit,
+    der: Buffer.from(new x509.Name([{ OU: [unit] }]).toArrayBuffer()),
+  }));
+  return encoded.sort((a, b) => Buffer.compare(a.der, b.der)).map((entry) => entry.unit);
+}
+
+const keyUsageFlags: Record<KeyUsage, number> = {
+  digitalSignature: x509.KeyUsageFlags.digitalSignature,
+  keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
+  keyAgreement: x509.KeyUsageFlags.keyAgreement,
+};
 
 async function leafExtensions(
   request: CertificateRequest,
@@ -120,7 +164,10 @@ async function leafExtensions(
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(
-      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement,
+      (request.keyUsages ?? ["digitalSignature", "keyAgreement"]).reduce(
+        (flags, usage) => flags | keyUsageFlags[usage],
+        0,
+      ),
       true,
     ),
     new x509.ExtendedKeyUsageExtension(purposes, false),
@@ -131,13 +178,21 @@ async function leafExtensions(
   return extensions;
 }
 
-async function generateKeys(): Promise<CryptoKeyPair> {
-  return await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
+async function generateKeys(keyType: KeyType): Promise<CryptoKeyPair> {
+  return await webcrypto.subtle.generateKey(algorithms[keyType], true, ["sign", "verify"]);
 }
 
-async function exportKey(key: CryptoKey): Promise<string> {
+async function exportPkcs8(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey("pkcs8", key);
   return x509.PemConverter.encode(der, "PRIVATE KEY") + "\n";
+}
+
+/** `RSA PRIVATE KEY` PEM; Node's KeyObject re-encodes the PKCS#8 export. */
+async function exportPkcs1(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
+  return createPrivateKey({ key: der, format: "der", type: "pkcs8" })
+    .export({ type: "pkcs1", format: "pem" })
+    .toString();
 }
 
 /** 16 random bytes, positive (top bit clear), as RFC 5280 asks. */

@@ -14,6 +14,7 @@ export interface RestageArgs extends ImageFlags {
   stack: string[];
   network?: string;
   cacheDir?: string;
+  trustedCerts?: string;
   resolve: string[];
   upload: boolean;
   outputDir?: string;
@@ -63,6 +64,11 @@ function restageOptions(yargs: Argv): Argv<RestageArgs> {
     .option("cache-dir", {
       type: "string",
       describe: "Download cache (default $XDG_CACHE_HOME/restager or ~/.cache/restager)",
+    })
+    .option("trusted-certs", {
+      type: "string",
+      describe:
+        "Directory of CA certificates mounted read-only at the task's trusted_system_certificates_path (default: the host's)",
     })
     .option("resolve", {
       type: "string",

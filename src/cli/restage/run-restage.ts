@@ -15,6 +15,7 @@ import { TaskLogPrinter } from "../task-log-printer.js";
 import { interruptSignal } from "./interrupt-signal.js";
 import { OutputTail } from "./output-tail.js";
 import { afterStaging } from "./after-staging.js";
+import { identityAuthority, trustedCertificates } from "./cell-credentials.js";
 import { keepLabel, removeStaleStagingContainers } from "./stale-containers.js";
 
 /** Diego's graceful shutdown interval before KILL, and the wait after KILL. */
@@ -37,8 +38,11 @@ export async function runRestage(
   const interrupt = interruptSignal((signal) =>
     status.above(() => output.info(`Received ${signal}: stopping and removing the container...`)),
   );
+  const cacheDir = args.cacheDir ?? defaultCacheDir(output.env);
+  const trusted = await trustedCertificates(args.trustedCerts, output.env);
+  const identityCa = await identityAuthority(cacheDir);
   const http = createHttpClients({
-    cacheDir: args.cacheDir ?? defaultCacheDir(output.env),
+    cacheDir,
     resolve: args.resolve,
     upload: args.upload,
     transport: transportOverrides(output.env),
@@ -63,6 +67,7 @@ export async function runRestage(
         outputDir: args.outputDir ?? join("restager-out", app.name ?? app.guid),
         keepArtifacts: !args.upload || args.outputDir !== undefined,
         keepDroplet: args.image !== false,
+        trustedCertificates: trusted,
         signal: interrupt.signal,
       },
       {
@@ -72,6 +77,7 @@ export async function runRestage(
         taskLog,
         logger: output,
         settings,
+        identityCa,
         onPhase: (phase) => status.phase(`${app.name ?? app.guid}: ${phase}`),
         onContainer: (created) => (container = created),
       },

@@ -38,7 +38,7 @@ describe("DownloadStep", () => {
       "[STG] OUT Downloaded droplet (2.5K)",
     ]);
     expect(DROPLET_BYTES).toBe(2560);
-    const put = world.container.putArchives[0];
+    const put = world.container.streamIns[0];
     expect(put?.path).toBe("/home/vcap");
     expect(put?.entries.map((e) => [e.path, e.uid, e.gid])).toEqual([
       ["./app/", 2000, 2000],
@@ -55,7 +55,7 @@ describe("DownloadStep", () => {
     world.downloader.serve(URL_WITH_SECRET, { entries: DROPLET });
     await run(download({ to: "/tmp/lifecycle", user: "vcap" }), world);
     await run(download({ to: "buildpacks/0", user: "root" }), world);
-    expect(world.container.putArchives.map((p) => p.path)).toEqual([
+    expect(world.container.streamIns.map((p) => p.path)).toEqual([
       "/tmp/lifecycle",
       "/root/buildpacks/0",
     ]);
@@ -98,7 +98,7 @@ describe("DownloadStep", () => {
     await run(download({ artifact: "" }), world);
     expect(world.log.entries).toEqual([]);
     expect(world.log.progressEvents).toEqual([]);
-    expect(world.container.putArchives).toHaveLength(1);
+    expect(world.container.streamIns).toHaveLength(1);
   });
 
   it("a failed download is the emittable 'Downloading <artifact> failed', also on stderr", async () => {
@@ -116,7 +116,7 @@ describe("DownloadStep", () => {
       "[STG] ERR Downloading droplet failed",
     ]);
     expect(world.log.transcript().join("\n")).not.toContain("s3cr3t");
-    expect(world.container.putArchives).toEqual([]);
+    expect(world.container.streamIns).toEqual([]);
   });
 
   it("without an artifact the failure reads 'Downloading failed' (still on stderr)", async () => {
@@ -139,7 +139,7 @@ describe("DownloadStep", () => {
   it("a failed copy is 'Copying <artifact> into the container failed: <reason>'", async () => {
     const world = fakeStepWorld();
     world.downloader.serve(URL_WITH_SECRET, { entries: DROPLET });
-    world.container.putArchiveError = new Error("no space left on device");
+    world.container.streamInError = new Error("no space left on device");
     await expect(run(download(), world)).rejects.toThrow(
       /^Copying droplet into the container failed: no space left on device$/,
     );
@@ -160,7 +160,7 @@ describe("DownloadStep", () => {
   it("truncates the stderr line to 1024 bytes, keeping the full message on the error", async () => {
     const world = fakeStepWorld();
     world.downloader.serve(URL_WITH_SECRET, { entries: DROPLET });
-    world.container.putArchiveError = new Error("x".repeat(3000));
+    world.container.streamInError = new Error("x".repeat(3000));
     const error = (await run(download(), world).catch((e: unknown) => e)) as Error;
     const [line] = world.log.lines("err");
     expect(Buffer.byteLength(line ?? "")).toBe(1024);

@@ -9,8 +9,10 @@ import { abortReason, EmittableError, errorMessage, throwIfAborted } from "./ste
 
 /**
  * Diego's download action: fetches `from` (cached by `cacheKey`, verified against `checksum`),
- * converts the archive to a tar owned by `user` and extracts it into `to` inside the container.
- * A relative `to` is resolved against the user's home (`.` → `/home/vcap`).
+ * converts the archive to a tar and streams it into `to` inside the container as Garden does
+ * (Container.streamIn): a relative `to` is resolved against the user's home (`.` →
+ * `/home/vcap`), missing directories are created owned by the user, entries end up owned by
+ * the user, and a destination the user may not write fails.
  *
  * Lines (only with an artifact name): `Downloading X...`, then `Downloaded X (12M)` or
  * `Downloaded X` for a cache hit. Failures: `Downloading X failed` (also when the archive format
@@ -73,7 +75,7 @@ export class DownloadStep implements Step {
       tar = this.ctx.archives.toTar(file.path, { uid: owner.uid, gid: owner.gid });
       tar.once("error", (error) => (conversionError = error));
       this.ctx.logger.debug("stream-in-starting", { to, user });
-      await this.ctx.container.putArchive(to, tar, { signal });
+      await this.ctx.container.streamIn(to, tar, { user, signal });
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
       if (conversionError !== undefined) {

@@ -52,4 +52,14 @@ describe("networking variables", () => {
       { name: "CF_INSTANCE_ADDR", value: "" },
     ]);
   });
+
+  it("gives a task the container's address and no ports, as the executor's run step does", () => {
+    expect(networkingEnv("172.17.0.1", [], "172.17.0.5")).toEqual([
+      { name: "CF_INSTANCE_IP", value: "172.17.0.1" },
+      { name: "CF_INSTANCE_INTERNAL_IP", value: "172.17.0.5" },
+      { name: "CF_INSTANCE_PORT", value: "" },
+      { name: "CF_INSTANCE_ADDR", value: "" },
+      { name: "CF_INSTANCE_PORTS", value: "[]" },
+    ]);
+  });
 });

@@ -1,0 +1,24 @@
+/** A tar of a few small in-memory files (certificates, credentials), in the order given. */
+import { encodeTarHeader, tarEnd, tarPadding } from "./tar-header.js";
+
+export interface SmallFile {
+  /** Relative path inside the archive; its directories need entries of their own. */
+  path: string;
+  /** undefined: a directory. */
+  content?: Buffer | undefined;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+export function smallFilesTar(files: readonly SmallFile[], mtime = new Date(0)): Buffer {
+  const blocks: Buffer[] = [];
+  for (const file of files) {
+    const size = file.content?.length ?? 0;
+    const type = file.content === undefined ? "Directory" : "File";
+    blocks.push(encodeTarHeader({ ...file, type, size, mtime }));
+    if (file.content) blocks.push(file.content, tarPadding(size));
+  }
+  blocks.push(tarEnd);
+  return Buffer.concat(blocks);
+}

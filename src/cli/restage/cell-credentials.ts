@@ -1,0 +1,42 @@
+/**
+ * What the CLI gives restage() to stand in for the cell's configuration: the trusted system
+ * certificates (`--trusted-certs DIR`, else the host's CA certificates) and the local CA that
+ * issues instance identities (kept in the cache directory).
+ */
+import { access } from "node:fs/promises";
+import { openLocalCa } from "../../identity/local-ca.js";
+import type { CertificateAuthority } from "../../pki/ports.js";
+import { readCertificateDir, type CertificateFile } from "../../restage/system-certificates.js";
+
+/** Where distributions keep their CA certificates, one file each. */
+const hostCertDirs = ["/etc/ssl/certs", "/etc/pki/tls/certs"];
+
+/**
+ * `--trusted-certs DIR` when given (an unreadable one is an error); else `SSL_CERT_DIR`'s first
+ * entry or the first of the usual host directories that exists; else none (a cell without
+ * trusted certificates).
+ */
+export async function trustedCertificates(
+  dir: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CertificateFile[] | undefined> {
+  if (dir !== undefined) return readCertificateDir(dir);
+  const fromEnv = env["SSL_CERT_DIR"]?.split(":").find((entry) => entry !== "");
+  for (const candidate of [...(fromEnv ? [fromEnv] : []), ...hostCertDirs]) {
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      return readCertificateDir(candidate);
+    }
+  }
+  return undefined;
+}
+
+/** The local instance-identity CA, created in `cacheDir` on first use. */
+export async function identityAuthority(cacheDir: string): Promise<CertificateAuthority> {
+  const { x509Pki } = await import("../../x509/x509-pki.js");
+  return openLocalCa({ cacheDir, pki: x509Pki });
+}

@@ -1,0 +1,70 @@
+/**
+ * The instance identity a Diego cell gives every container when instance identity is enabled
+ * (staging tasks and LRP instances alike): a certificate and key the container finds at
+ * CF_INSTANCE_CERT / CF_INSTANCE_KEY, mounted read-only. What the executor's credential manager
+ * puts in it, and restager reproduces:
+ * - subject CN = the container guid (a task's guid; an LRP instance's instance guid), and the OUs
+ *   of the request's `certificate_properties.organizational_unit` as given (Cloud Controller puts
+ *   `organization:<guid>`, `space:<guid>`, `app:<guid>` there), all in one RDN;
+ * - SANs: DNS = the container guid, IP = the container's IP (none when it has none);
+ * - valid from now for 24 hours (the cell's default validity period);
+ * - key usages digitalSignature, keyEncipherment, keyAgreement; client and server auth;
+ * - an RSA 2048 key written as `RSA PRIVATE KEY` (PKCS#1), and a certificate file holding the
+ *   leaf followed by the issuing CA's certificate.
+ * The CA is restager's local one (./local-ca.ts) rather than the cell's.
+ */
+import type { EnvVar } from "../diego/actions.js";
+import type { CertificateAuthority } from "../pki/ports.js";
+
+/** Where the executor mounts the credentials (its default containerMountPath). */
+export const instanceIdentityDir = "/etc/cf-instance-credentials";
+export const instanceCertPath = `${instanceIdentityDir}/instance.crt`;
+export const instanceKeyPath = `${instanceIdentityDir}/instance.key`;
+export const instanceIdentityValidityMs = 24 * 3_600_000;
+
+export interface InstanceIdentityRequest {
+  /** The container guid: the task guid, or the LRP instance guid. */
+  containerGuid: string;
+  /** The container's IP as the cell reports it (internal IP, else external); "" for none. */
+  containerIp: string;
+  /** `certificate_properties.organizational_unit`, as in the request. */
+  organizationalUnits: readonly string[];
+  /** Default: now. */
+  now?: Date | undefined;
+}
+
+/** The two files, as the container sees them. */
+export interface InstanceIdentity {
+  /** Leaf certificate then the CA certificate, PEM. */
+  certPem: string;
+  /** PKCS#1 PEM. */
+  keyPem: string;
+}
+
+export async function issueInstanceIdentity(
+  ca: CertificateAuthority,
+  request: InstanceIdentityRequest,
+): Promise<InstanceIdentity> {
+  const now = request.now ?? new Date();
+  const leaf = await ca.issue({
+    commonName: request.containerGuid,
+    organizationalUnits: request.organizationalUnits,
+    organizationalUnitRdn: "shared",
+    dnsNames: [request.containerGuid],
+    ipAddresses: request.containerIp === "" ? [] : [request.containerIp],
+    usage: "both",
+    keyUsages: ["digitalSignature", "keyEncipherment", "keyAgreement"],
+    keyType: "rsa-2048",
+    notBefore: now,
+    notAfter: new Date(now.getTime() + instanceIdentityValidityMs),
+  });
+  return { certPem: leaf.certPem + ca.certPem, keyPem: leaf.keyPem };
+}
+
+/** The variables the executor adds to the container's environment with the mount. */
+export function instanceIdentityEnv(): EnvVar[] {
+  return [
+    { name: "CF_INSTANCE_CERT", value: instanceCertPath },
+    { name: "CF_INSTANCE_KEY", value: instanceKeyPath },
+  ];
+}

@@ -1,0 +1,144 @@
+/**
+ * Instance identity for the staging container, as a cell with instance identity enabled gives
+ * every container (executor depot/containerstore/instance_identity_handler.go and
+ * credmanager.go): `/etc/cf-instance-credentials` mounted read-only, holding `instance.crt`
+ * and `instance.key` (root-owned, 0644, in a 0755 directory), and CF_INSTANCE_CERT /
+ * CF_INSTANCE_KEY in the container env. The certificate is issued once the container has its
+ * address (the IP SAN), by restager's local CA (src/identity/).
+ *
+ * A cell bind-mounts a host directory; restager never bind-mounts, so the files live in a
+ * volume of this restage, filled through a container that is never started, and removed with
+ * the staging container. When the engine refuses volumes they are copied in instead (then the
+ * directory is not read-only).
+ */
+import { randomBytes } from "node:crypto";
+import { smallFilesTar } from "../archive/small-files-tar.js";
+import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
+import { LabelKey } from "../container/labels.js";
+import type { EnvVar } from "../diego/actions.js";
+import type { Logger } from "../diego/steps/step-context.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
+import {
+  instanceIdentityDir,
+  instanceIdentityEnv,
+  issueInstanceIdentity,
+} from "../identity/instance-identity.js";
+import type { CertificateAuthority } from "../pki/ports.js";
+import { Readable } from "node:stream";
+
+export interface InstanceCredentialsContext {
+  runtime: ContainerRuntime;
+  ca: CertificateAuthority;
+  /** The stack image (the fill container runs nothing). */
+  image: string;
+  /** Labels of the volume and of its fill container (run id, app, test labels). */
+  labels: Record<string, string>;
+  logger: Logger;
+}
+
+export const instanceIdentityKind = "instance-identity";
+
+export class InstanceCredentials {
+  #volume: string | undefined;
+
+  private constructor(
+    private readonly ctx: InstanceCredentialsContext,
+    volume: string | undefined,
+  ) {
+    this.#volume = volume;
+  }
+
+  /** Creates the (empty) volume; without one when the engine refuses it. */
+  static async prepare(
+    ctx: InstanceCredentialsContext,
+    signal: AbortSignal,
+  ): Promise<InstanceCredentials> {
+    const name = `restager-identity-${randomBytes(8).toString("hex")}`;
+    const labels = {
+      ...ctx.labels,
+      [LabelKey.managed]: "true",
+      [LabelKey.kind]: instanceIdentityKind,
+    };
+    try {
+      await ctx.runtime.volumes.create(name, labels, signal);
+      return new InstanceCredentials(ctx, name);
+    } catch (error) {
+      signal.throwIfAborted();
+      ctx.logger.debug("identity-volume-unavailable", { error: errorMessage(error) });
+      return new InstanceCredentials(ctx, undefined);
+    }
+  }
+
+  get env(): EnvVar[] {
+    return instanceIdentityEnv();
+  }
+
+  get mounts(): VolumeMount[] {
+    return this.#volume
+      ? [{ name: this.#volume, target: instanceIdentityDir, readOnly: true }]
+      : [];
+  }
+
+  /** The engine refused the mounts: the files will be copied into the container. */
+  async dropVolume(): Promise<void> {
+    await this.release();
+  }
+
+  /** Issues the credentials for the running container and puts them in place. */
+  async finish(
+    container: Container,
+    identity: { containerGuid: string; organizationalUnits: readonly string[] },
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { ip } = await container.networkAddresses();
+    const issued = await issueInstanceIdentity(this.ctx.ca, { ...identity, containerIp: ip });
+    const files = (prefix: string) =>
+      smallFilesTar([
+        {
+          path: `${prefix}instance.crt`,
+          content: Buffer.from(issued.certPem),
+          mode: 0o644,
+          uid: 0,
+          gid: 0,
+        },
+        {
+          path: `${prefix}instance.key`,
+          content: Buffer.from(issued.keyPem),
+          mode: 0o644,
+          uid: 0,
+          gid: 0,
+        },
+      ]);
+    if (this.#volume === undefined) {
+      await container.putArchive(instanceIdentityDir, Readable.from([files("")]), { signal });
+      return;
+    }
+    const filler = await this.ctx.runtime.createUnstarted(
+      {
+        image: this.ctx.image,
+        env: [],
+        labels: { ...this.ctx.labels, [LabelKey.kind]: "dependency-fill" },
+        network: "none",
+        volumes: [{ name: this.#volume, target: "/restager-fill", readOnly: false }],
+      },
+      signal,
+    );
+    try {
+      await filler.putArchive("/", Readable.from([files("restager-fill/")]), { signal });
+    } finally {
+      await filler.remove().catch((error: unknown) => {
+        this.ctx.logger.debug("fill-container-remove-failed", { error: errorMessage(error) });
+      });
+    }
+  }
+
+  /** Removes the volume (once no container uses it); a kept container keeps it. */
+  async release(): Promise<void> {
+    const name = this.#volume;
+    this.#volume = undefined;
+    if (name === undefined) return;
+    await this.ctx.runtime.volumes.remove(name).catch((error: unknown) => {
+      this.ctx.logger.debug("identity-volume-remove-failed", { name, error: errorMessage(error) });
+    });
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The trusted system certificates a cell bind-mounts read-only at the task's
+ * `trusted_system_certificates_path`, with `CF_SYSTEM_CERT_PATH` set to that path (executor
+ * depot/containerstore/storenode.go; only when the cell has certificates and the request names
+ * a path). restager takes them from a host directory and brings them in the way it brings
+ * cached dependencies (cached-dependencies.ts): a tar of the files becomes a content-named
+ * read-only volume, shared by every restage with the same certificates, or is copied into the
+ * container when the engine refuses volumes.
+ */
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { smallFilesTar } from "../archive/small-files-tar.js";
+import type { EnvVar } from "../diego/actions.js";
+import { InvalidInputError } from "../errors.js";
+import type { Archives } from "../archive/ports.js";
+import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
+import type { Logger } from "../diego/steps/step-context.js";
+import type { TaskLog } from "../diego/task-log.js";
+import { errorMessage, isCancellation } from "../diego/steps/step-errors.js";
+import { copyInDependencies } from "./copy-in-dependencies.js";
+import type { FetchedDependency } from "./dependency-downloads.js";
+import { provideVolumes } from "./dependency-volumes.js";
+import { VolumeClaims, type VolumeTiming } from "./volume-claims.js";
+
+export interface CertificateFile {
+  name: string;
+  content: Buffer;
+}
+
+/** OpenSSL's hash links (`3513523f.0`) repeat the certificates next to them. */
+const hashLink = /^[0-9a-f]{8}\.\d+$/;
+
+/**
+ * The regular files of `dir` (symbolic links followed, hidden files, subdirectories and
+ * OpenSSL hash links left out), by name. A missing or unreadable directory is an
+ * InvalidInputError naming it.
+ */
+export async function readCertificateDir(dir: string): Promise<CertificateFile[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (cause) {
+    throw new InvalidInputError(`Cannot read the trusted certificates directory ${dir}`, [], {
+      cause,
+      hint: "Pass a readable directory of PEM files with --trusted-certs DIR",
+    });
+  }
+  const files: CertificateFile[] = [];
+  for (const name of names) {
+    if (name.startsWith(".") || hashLink.test(name)) continue;
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    files.push({ name, content: await readFile(path) });
+  }
+  return files;
+}
+
+/** `CF_SYSTEM_CERT_PATH`, as the executor adds it to the container's env. */
+export function systemCertificatesEnv(path: string): EnvVar[] {
+  return [{ name: "CF_SYSTEM_CERT_PATH", value: path }];
+}
+
+/**
+ * The certificates as a dependency whose "download" is a tar on the host: files owned by root,
+ * mode 0644, in a 0755 directory, like the cell's host directory. The volume is named after
+ * the tar's SHA-256. release() removes the tar.
+ */
+export async function certificatesAsDependency(
+  files: readonly CertificateFile[],
+  target: string,
+  log: FetchedDependency["log"],
+): Promise<FetchedDependency> {
+  const tar = smallFilesTar([
+    ...files.map((file) => ({
+      path: file.name,
+      content: file.content,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+    })),
+  ]);
+  const dir = await mkdtemp(join(tmpdir(), "restager-certs-"));
+  const path = join(dir, "certificates.tar");
+  await writeFile(path, tar);
+  const sha256Hex = createHash("sha256").update(tar).digest("hex");
+  return {
+    dependency: {
+      name: "",
+      from: "",
+      to: target,
+      cacheKey: "restager-trusted-system-certificates",
+      logSource: "",
+    },
+    file: {
+      path,
+      sizeBytes: tar.length,
+      fromCache: false,
+      sha256Hex,
+      release: () => rm(dir, { recursive: true, force: true }),
+    },
+    sha256Hex,
+    log,
+  };
+}
+
+export interface SystemCertificatesContext {
+  runtime: ContainerRuntime;
+  archives: Archives;
+  logger: Logger;
+  taskLog: TaskLog;
+  /** The stack image (the fill container runs nothing). */
+  image: string;
+  /** Labels of the fill container. */
+  fillLabels: Record<string, string>;
+  /** Unique to this restage: marks the volumes it fills. */
+  token: string;
+  timing: VolumeTiming;
+}
+
+/** The certificates, with their volume when the engine gave one. */
+export class SystemCertificates {
+  private constructor(
+    private readonly fetched: FetchedDependency,
+    private volume: string | undefined,
+    private readonly ctx: SystemCertificatesContext,
+  ) {}
+
+  /** Makes the volume ready (filled once per set of certificates, then reused). */
+  static async prepare(
+    files: readonly CertificateFile[],
+    target: string,
+    ctx: SystemCertificatesContext,
+    signal: AbortSignal,
+  ): Promise<SystemCertificates> {
+    const fetched = await certificatesAsDependency(files, target, ctx.taskLog);
+    const claims = new VolumeClaims(ctx.runtime, ctx.token, ctx.timing);
+    try {
+      const { pollMs, maxWaitMs } = ctx.timing;
+      const volumeCtx = { ...ctx, labels: ctx.fillLabels, claims, pollMs, maxWaitMs };
+      const provided = await provideVolumes([fetched], volumeCtx, signal);
+      return new SystemCertificates(fetched, provided.ready.get(fetched), ctx);
+    } catch (error) {
+      if (signal.aborted || isCancellation(error)) {
+        await fetched.file.release();
+        throw error;
+      }
+      ctx.logger.debug("certificate-volume-unavailable", { error: errorMessage(error) });
+      return new SystemCertificates(fetched, undefined, ctx);
+    }
+  }
+
+  get mounts(): VolumeMount[] {
+    const to = this.fetched.dependency.to;
+    return this.volume ? [{ name: this.volume, target: to, readOnly: true }] : [];
+  }
+
+  dropVolume(): void {
+    this.volume = undefined;
+  }
+
+  /** Copies the certificates in when they have no volume. */
+  async finish(container: Container, signal: AbortSignal): Promise<void> {
+    if (this.volume !== undefined) return;
+    const { archives, logger } = this.ctx;
+    await copyInDependencies([this.fetched], { container, archives, logger }, signal);
+  }
+
+  release(): Promise<void> {
+    return this.fetched.file.release();
+  }
+}
