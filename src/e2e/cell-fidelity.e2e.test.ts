@@ -32,11 +32,19 @@ async function tarEntryText(file: string, name: string): Promise<string | undefi
 }
 
 async function dropletEntries(world: StagingWorld): Promise<string[]> {
+  return (await dropletOwners(world)).map((entry) => entry.path);
+}
+
+/** The uploaded droplet's entries with their owners, as the builder's tar recorded them. */
+async function dropletOwners(world: StagingWorld) {
   const [droplet] = world.cf.uploadedDroplets();
   if (!droplet) throw new Error("no droplet was uploaded");
-  const names: string[] = [];
-  await list({ file: droplet.filePath, onReadEntry: (entry) => names.push(entry.path) });
-  return names;
+  const entries: { path: string; uid: number | undefined; gid: number | undefined }[] = [];
+  await list({
+    file: droplet.filePath,
+    onReadEntry: (entry) => entries.push({ path: entry.path, uid: entry.uid, gid: entry.gid }),
+  });
+  return entries;
 }
 
 /** `<prefix> rest` lines of the staging output (the buildpack's stdout, tagged [STG] OUT). */
@@ -92,6 +100,9 @@ describe("staging as a cell stages", () => {
     const entries = await dropletEntries(world);
     expect(entries).toContain("./app/.profile.d/app-build.sh");
     expect(entries.every((name) => name.startsWith("./"))).toBe(true);
+    // The builder runs as vcap (uid 2000 in the stack image) and tars what vcap owns.
+    const owners = new Set((await dropletOwners(world)).map((e) => `${e.uid}:${e.gid}`));
+    expect([...owners]).toEqual(["2000:2000"]);
   });
 
   it("stages with a supply buildpack then a final one (deps/<index>, config.yml, .profile.d)", async () => {
