@@ -10,7 +10,8 @@ const builder = join(fixturesDir, "lifecycle", "builder");
 
 type Layout = "xxhash" | "md5" | "nested";
 
-describe("fixture lifecycle builder (host)", () => {
+// Each test runs the bash builder (and its bash XXH64 when xxhsum is missing) once or twice.
+describe("fixture lifecycle builder (host)", { timeout: 30_000 }, () => {
   let root: string;
   const paths = () => ({
     buildDir: join(root, "app"),
