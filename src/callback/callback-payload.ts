@@ -9,7 +9,7 @@ export interface TaskCallbackResponse {
   task_guid: string;
   failed: boolean;
   failure_reason: string;
-  /** The result file's contents, as a string ("" when the task failed). */
+  /** The result file's contents, as a string, failed or not ("" when it could not be read). */
   result: string;
   /** Omitted when empty, as BBS's `omitempty` does. */
   annotation?: string;
@@ -20,7 +20,7 @@ export interface TaskCallbackResponse {
 export interface TaskEnd {
   failed: boolean;
   failureReason: string;
-  /** The result file's text, when the task succeeded. */
+  /** The result file's text, when it could be read (the rep reads it on failure too). */
   resultText?: string | undefined;
 }
 
@@ -39,7 +39,7 @@ export function callbackPayload(
     task_guid: callbackTaskGuid(request),
     failed: end.failed,
     failure_reason: end.failed ? end.failureReason : "",
-    result: end.failed ? "" : (end.resultText ?? ""),
+    result: end.resultText ?? "",
     ...(annotation !== "" ? { annotation } : {}),
     created_at: request.state?.createdAtNs ?? now(),
   };

@@ -53,17 +53,23 @@ describe("callbackPayload", () => {
     });
   });
 
-  it("reports a failure with its reason and an empty result", () => {
+  it("reports a failure with its reason and the result file the rep read after it", () => {
     const payload = callbackPayload(
       stagingRequest("cc-2024"),
-      { failed: true, failureReason: "STG: Exited with status 223", resultText: "ignored" },
+      { failed: true, failureReason: "STG: Exited with status 223", resultText: "partial\n" },
       () => 1,
     );
     expect(payload).toMatchObject({
       failed: true,
       failure_reason: "STG: Exited with status 223",
-      result: "",
+      result: "partial\n",
     });
+    const unread = callbackPayload(
+      stagingRequest("cc-2024"),
+      { failed: true, failureReason: "failed to fetch result" },
+      () => 1,
+    );
+    expect(unread.result).toBe("");
     expect(payload).not.toHaveProperty("annotation");
   });
 

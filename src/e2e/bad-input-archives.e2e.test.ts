@@ -129,7 +129,7 @@ describe("hostile archives as a buildpack (a cached dependency)", () => {
       e2e.cacheDir,
     ]);
     expectExit(run, 1);
-    expect(run.stderr).toContain("[STG] ERR Downloading static_buildpack failed");
+    expect(run.stderr).toContain("[STG] OUT Downloading static_buildpack failed");
     expect(run.stderr).toMatch(/Refusing archive entry '\.\.\/evil': its path climbs out/);
     expect(run.stderr.match(/^Error: /gm) ?? []).toEqual([]);
     expectNoStackTrace(run);

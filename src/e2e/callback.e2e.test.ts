@@ -63,12 +63,13 @@ describe("restage --callback", () => {
     expect(run.stderr).toMatch(/^Callback \(failed\) to .+: HTTP 200 after 1 attempt$/m);
     const [callback] = world.cf.callbacks();
     expect(callback?.problem).toBeUndefined();
-    expect(callback?.payload).toMatchObject({
-      task_guid: world.stagingGuid,
-      failed: true,
-      result: "",
-    });
+    expect(callback?.payload).toMatchObject({ task_guid: world.stagingGuid, failed: true });
     expect(callback?.payload?.failure_reason).toMatch(/Exited with status 223$/);
+    // The rep reads the result file after a failure too; the builder wrote one after detect.
+    expect(JSON.parse(callback?.payload?.result ?? "")).toMatchObject({
+      lifecycle_type: "buildpack",
+      process_types: null,
+    });
   });
 
   it("retries a 503 at once, as BBS does, and says how many attempts it took", async () => {

@@ -37,7 +37,7 @@ describe("restage with a full cache disk", () => {
       );
       expectExit(run, 73);
       expect(run.stdout).toBe("");
-      expect(run.stderr).toContain("[STG] ERR Downloading static_buildpack failed");
+      expect(run.stderr).toContain("[STG] OUT Downloading static_buildpack failed");
       const reason = /^ {2}(Cannot write .*)$/m.exec(run.stderr)?.[1];
       expect(reason, run.stderr).toBeDefined();
       expect(reason).toContain(cacheDir);

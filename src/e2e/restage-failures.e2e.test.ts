@@ -63,7 +63,10 @@ describe("restage failures", () => {
     });
     const run = await e2e.restage([world.taskFile]);
     expectExit(run, 1);
-    expect(run.stderr).toContain("[STG] ERR Downloading static_buildpack failed");
+    // A cached dependency: the executor's line on stdout, its reason for the task.
+    expect(run.stderr).toContain("[STG] OUT Downloading static_buildpack failed");
+    expect(run.stderr).not.toContain("[STG] ERR Downloading static_buildpack failed");
+    expect(run.stderr).toMatch(/^Staging failed: failed to download cached artifacts$/m);
     expect(run.stderr).toMatch(/Checksum failed: expected sha256 0{64}, got [0-9a-f]{64}/);
     expect(run.stderr).toMatch(/^Hint: The server sent different bytes/m);
     expect(world.cf.requestsTo("blobstore", "/read/cc-buildpacks/")).toHaveLength(1);

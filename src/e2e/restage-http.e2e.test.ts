@@ -62,10 +62,24 @@ describe("restage over HTTP", () => {
     expect(await md5OfFile(path)).toBe(md5);
     // What staging produced is what every attempt sent.
     const posts = world.cf.requestsTo("ccUploader", "/v1/droplet/");
-    expect(posts.length).toBeGreaterThan(1);
+    // The executor's uploader: 3 attempts, then the task fails with its error.
+    expect(posts.map((p) => p.status)).toEqual([500, 500, 500]);
     expect(new Set(posts.map((p) => p.bodyMd5))).toEqual(new Set([md5]));
+    expect(run.stderr).toMatch(/^Staging failed: Upload failed: Status code 500$/m);
+    expect(run.stderr).toContain("[STG] ERR Failed to upload payload for droplet");
     expect(world.cf.uploadedDroplets()).toEqual([]);
     expectNoSecrets(run, urlSecrets(world.task, { signatures: true }));
+  });
+
+  it("retries a 4xx upload answer too, as the executor retries every failure", async () => {
+    const e2e = current();
+    const world = await e2e.world();
+    world.cf.inject({ server: "ccUploader", path: "/v1/droplet/" }, faults.status(400, 2));
+    const run = await e2e.restage([world.taskFile, "--no-image"]);
+    expectExit(run, 0);
+    const posts = world.cf.requestsTo("ccUploader", "/v1/droplet/");
+    expect(posts.map((p) => p.status)).toEqual([400, 400, 201]);
+    expect(world.cf.uploadedDroplets()).toHaveLength(1);
   });
 
   it("reaches platform host names through --resolve", async () => {

@@ -59,10 +59,17 @@ function expiredMessage(status: number, url: string, now: Date): string {
 export class UploadError extends RestagerError {
   readonly status: number | undefined;
 
+  /**
+   * The executor's uploader reports a refused upload as `Upload failed: Status code <n>`, which
+   * the upload step returns unchanged as the task's failure reason; the URL (redacted) is only
+   * in the hint.
+   */
   constructor(status: number | undefined, url: string, options: RestagerErrorOptions = {}) {
     const what = status === undefined ? "could not reach the server" : `Status code ${status}`;
-    super(`Upload failed: ${what} (POST ${redactUrl(url)})`, ExitCode.uploadFailed, {
-      hint: options.hint ?? "The artifact was kept; check the upload server and try again",
+    super(`Upload failed: ${what}`, ExitCode.uploadFailed, {
+      hint:
+        options.hint ??
+        `The artifact was kept; check the upload server (POST ${redactUrl(url)}) and try again`,
       cause: options.cause,
     });
     this.status = status;

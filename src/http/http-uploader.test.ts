@@ -104,8 +104,9 @@ describe("HttpUploader", () => {
     expect(error).toBeInstanceOf(UploadError);
     expect(error.exitCode).toBe(ExitCode.uploadFailed);
     expect(error.status).toBe(502);
-    expect(error.message).toBe(
-      `Upload failed: Status code 502 (POST http://***@127.0.0.1:${new URL(base).port}/v1/droplet/g?…)`,
+    expect(error.message).toBe("Upload failed: Status code 502");
+    expect(error.hint).toContain(
+      `(POST http://***@127.0.0.1:${new URL(base).port}/v1/droplet/g?…)`,
     );
     const cause = (error.cause as Error).message;
     expect(cause).toContain("status code: 502");
@@ -116,13 +117,31 @@ describe("HttpUploader", () => {
     );
   });
 
-  it("does not retry a 4xx", async () => {
+  it("retries a 4xx too, as the executor retries every failure, then fails", async () => {
     respond = (res) => res.writeHead(411).end("Missing Content Length");
     const uploader = new HttpUploader({ transport, timing: noSleep });
     await expect(uploader.upload(uploadRequest(`${base}/u`))).rejects.toThrow(
-      "Upload failed: Status code 411",
+      /^Upload failed: Status code 411$/,
     );
-    expect(received).toHaveLength(1);
+    expect(received).toHaveLength(3);
+  });
+
+  it("takes any status below 400 as success", async () => {
+    respond = (res) => res.writeHead(204).end();
+    const uploader = new HttpUploader({ transport, timing: noSleep });
+    expect(await uploader.upload(uploadRequest(`${base}/u`))).toEqual({ status: 204, attempts: 1 });
+  });
+
+  it("retries at once, without backoff", async () => {
+    respond = (res, hit) => res.writeHead(hit < 3 ? 503 : 201).end();
+    const delays: number[] = [];
+    const sleep = (ms: number) => {
+      delays.push(ms);
+      return Promise.resolve();
+    };
+    const uploader = new HttpUploader({ transport, timing: { sleep } });
+    expect(await uploader.upload(uploadRequest(`${base}/u`))).toEqual({ status: 201, attempts: 3 });
+    expect(delays).toEqual([0, 0]);
   });
 
   it("retries when the server cannot be reached, then fails with UploadError", async () => {

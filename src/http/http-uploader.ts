@@ -1,7 +1,9 @@
 /**
- * Diego's uploader: POST the raw bytes with Content-Length (never chunked), Content-MD5 and
- * Content-Digest, up to 3 attempts. Network failures and 5xx/429 are retried; other statuses
- * fail at once. 2xx (cc-uploader answers 201 for droplets, 200 for build artifacts) is success.
+ * The executor's uploader (depot/uploader/uploader.go): POST the raw bytes with Content-Length
+ * (never chunked), Content-MD5 and Content-Digest, up to 3 attempts one right after the other.
+ * Every failure but a cancellation is retried, network errors and any status from 400 up alike
+ * (`Upload failed: Status code <n>` after the last); a status below 400 is success
+ * (cc-uploader answers 201 for droplets, 200 for build artifacts).
  */
 import { pipeline, Transform, type Readable } from "node:stream";
 import { RestagerError } from "../errors.js";
@@ -72,16 +74,13 @@ export class HttpUploader implements Uploader {
       if (error instanceof RestagerError) throw error;
       throw new RetryableFailure(new UploadError(undefined, request.url, { cause: error }));
     }
-    if (response.status >= 200 && response.status < 300) {
+    if (response.status < 400) {
       response.body.resume();
       return { status: response.status, attempts };
     }
     const text = await readPrefix(response.body, errorBodyLimitBytes);
     const cause = new Error(`response body: ${text}`);
-    const failure = new UploadError(response.status, request.url, { cause });
-    throw response.status >= 500 || response.status === 429
-      ? new RetryableFailure(failure)
-      : failure;
+    throw new RetryableFailure(new UploadError(response.status, request.url, { cause }));
   }
 }
 

@@ -20,12 +20,12 @@ export const downloadRetryPolicy: RetryPolicy = {
   jitterMs: 200,
 };
 
-/** Diego's uploader makes 3 attempts; the short backoff is ours. */
+/** The executor's uploader: 3 attempts, one right after the other (depot/uploader/uploader.go). */
 export const uploadRetryPolicy: RetryPolicy = {
   maxAttempts: 3,
-  initialDelayMs: 500,
-  maxDelayMs: 2000,
-  jitterMs: 200,
+  initialDelayMs: 0,
+  maxDelayMs: 0,
+  jitterMs: 0,
 };
 
 /** Injectable timing, so tests need not wait for real backoff. */

@@ -11,13 +11,11 @@
 import type { Archives } from "../archive/ports.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
 import type { CachedDependency } from "../diego/common.js";
-import { messages } from "../diego/messages.js";
 import { abortReason, errorMessage, isCancellation } from "../diego/steps/step-errors.js";
 import { copyInDependencies, dependencyTarget } from "./copy-in-dependencies.js";
 import {
-  announceDownloaded,
-  dependencyFailure,
   downloadDependencies,
+  downloadFailure,
   releaseAll,
   type DependencyDownloadContext,
   type FetchedDependency,
@@ -67,12 +65,11 @@ export class PreparedDependencies {
     this.volumes.clear();
   }
 
-  /** Copies in what has no volume, then writes the `Downloaded` lines. */
+  /** Copies in what has no volume. */
   async finish(container: Container, signal: AbortSignal): Promise<void> {
     const copied = this.fetched.filter((item) => !this.volumes.has(item));
     const { archives, logger } = this.ctx;
     await copyInDependencies(copied, { container, archives, logger }, signal);
-    this.fetched.forEach(announceDownloaded);
   }
 
   release(): Promise<void> {
@@ -122,8 +119,7 @@ async function volumesOrNone(
     if (signal.aborted) throw abortReason(signal);
     if (isCancellation(error)) throw error;
     if (error instanceof DependencyExpandError) {
-      const message = messages.downloadFailed(error.fetched.dependency.name);
-      throw dependencyFailure(error.fetched, message, error.cause, ctx.logger);
+      throw downloadFailure(error.fetched, error.cause, ctx.logger);
     }
     ctx.logger.debug("dependency-volumes-unavailable", { error: errorMessage(error) });
     return new Map();

@@ -10,7 +10,11 @@ import type { Container } from "../container/container.js";
 import { messages } from "../diego/messages.js";
 import type { Logger } from "../diego/steps/step-context.js";
 import { abortReason, aggregateErrors, errorMessage } from "../diego/steps/step-errors.js";
-import { dependencyFailure, type FetchedDependency } from "./dependency-downloads.js";
+import {
+  dependencyFailure,
+  downloadFailure,
+  type FetchedDependency,
+} from "./dependency-downloads.js";
 
 /** Dependencies are mounted (and copied) as root; a relative `to` is under root's home. */
 const rootHome = "/root";
@@ -46,8 +50,7 @@ export async function copyInDependencies(
     const { logger } = target;
     const failed = partError instanceof TarPartError ? fetched[partError.index] : undefined;
     if (failed && partError instanceof TarPartError) {
-      const message = messages.downloadFailed(failed.dependency.name);
-      throw dependencyFailure(failed, message, partError.cause, logger);
+      throw downloadFailure(failed, partError.cause, logger);
     }
     const reason = errorMessage(error);
     throw aggregateErrors(

@@ -1,19 +1,16 @@
 /**
- * Downloads a task's cached dependencies on the host, all at once, with the lines Diego prints
- * for named ones (`Downloading <name>...`, then `Downloaded <name> (<size>)` or, from the cache,
- * `Downloaded <name>`, once the dependency is in place; `Downloading <name> failed`).
+ * Downloads a task's cached dependencies on the host, all at once, as the executor's dependency
+ * manager does (executor depot/containerstore/dependencymanager.go): for named ones it writes
+ * `Downloading <name>...`, then, as each download finishes, `Downloaded <name> (<size>)` or,
+ * from the cache, `Downloaded <name>`, and `Downloading <name> failed` when it fails, all on
+ * stdout. The first failure cancels the other downloads (each then also reports its failure).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { CachedDependency } from "../diego/common.js";
 import { messages, truncateErrorLine } from "../diego/messages.js";
 import type { Logger } from "../diego/steps/step-context.js";
-import {
-  abortReason,
-  aggregateErrors,
-  EmittableError,
-  errorMessage,
-} from "../diego/steps/step-errors.js";
+import { abortReason, EmittableError, errorMessage } from "../diego/steps/step-errors.js";
 import type { TaskLog } from "../diego/task-log.js";
 import type { DownloadedFile, Downloader } from "../http/ports.js";
 
@@ -32,28 +29,44 @@ export interface DependencyDownloadContext {
 }
 
 /**
- * Resolves with every dependency, downloaded; rejects with the aggregated EmittableErrors of
- * the failed ones (their lines written to stderr), or with the cancellation. Nothing is kept
- * when it rejects.
+ * Resolves with every dependency, downloaded; rejects with the first failure's EmittableError
+ * once the others, cancelled by it, have ended, or with the cancellation. Nothing is kept when
+ * it rejects.
  */
 export async function downloadDependencies(
   dependencies: readonly CachedDependency[],
   ctx: DependencyDownloadContext,
   signal: AbortSignal,
 ): Promise<FetchedDependency[]> {
-  const settled = await Promise.allSettled(
-    dependencies.map((dependency) => downloadOne(dependency, ctx, signal)),
-  );
-  const fetched = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const errors = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
-  if (errors.length === 0) return fetched;
-  await releaseAll(fetched, ctx.logger);
-  if (signal.aborted) throw abortReason(signal);
-  throw aggregateErrors(errors);
+  const siblings = new AbortController();
+  const cancelSiblings = () => siblings.abort(abortReason(signal));
+  signal.addEventListener("abort", cancelSiblings, { once: true });
+  let first: unknown;
+  const one = async (dependency: CachedDependency) => {
+    try {
+      return await downloadOne(dependency, ctx, { signal: siblings.signal, outer: signal });
+    } catch (error) {
+      if (first === undefined && !signal.aborted) {
+        first = error;
+        siblings.abort(new Error("another cached dependency failed"));
+      }
+      throw error;
+    }
+  };
+  try {
+    const settled = await Promise.allSettled(dependencies.map(one));
+    const fetched = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    if (first === undefined && !signal.aborted) return fetched;
+    await releaseAll(fetched, ctx.logger);
+    if (signal.aborted) throw abortReason(signal);
+    throw first;
+  } finally {
+    signal.removeEventListener("abort", cancelSiblings);
+  }
 }
 
 /** Writes `Downloaded <name> (<size>)` (size left out for a cache hit) and its progress event. */
-export function announceDownloaded(fetched: FetchedDependency): void {
+function announceDownloaded(fetched: FetchedDependency): void {
   const { name } = fetched.dependency;
   if (name === "") return;
   const { file } = fetched;
@@ -70,10 +83,11 @@ export async function releaseAll(fetched: readonly FetchedDependency[], logger: 
   }
 }
 
+/** `signal` also aborts when a sibling fails; `outer` only when the restage is cancelled. */
 async function downloadOne(
   dependency: CachedDependency,
   ctx: DependencyDownloadContext,
-  signal: AbortSignal,
+  { signal, outer }: { signal: AbortSignal; outer: AbortSignal },
 ): Promise<FetchedDependency> {
   const { name } = dependency;
   const log = dependency.logSource ? ctx.taskLog.withSource(dependency.logSource) : ctx.taskLog;
@@ -94,12 +108,30 @@ async function downloadOne(
           : log.progress?.({ kind: "download-progress", artifact: name, bytes, totalBytes }),
     });
     const sha256Hex = file.sha256Hex ?? (await fileSha256(file.path));
-    return { dependency, file, sha256Hex, log };
+    const fetched = { dependency, file, sha256Hex, log };
+    announceDownloaded(fetched);
+    return fetched;
   } catch (error) {
     await file?.release().catch(() => undefined);
-    if (signal.aborted) throw abortReason(signal);
-    throw dependencyFailure({ dependency, log }, messages.downloadFailed(name), error, ctx.logger);
+    if (outer.aborted) throw abortReason(outer);
+    throw downloadFailure({ dependency, log }, error, ctx.logger);
   }
+}
+
+/**
+ * Writes `Downloading <name> failed` on stdout (nothing for an unnamed dependency), as the
+ * executor does for any error of a dependency's fetch (cancellation by a sibling's failure
+ * included), and returns the error to throw.
+ */
+export function downloadFailure(
+  failed: Pick<FetchedDependency, "dependency" | "log">,
+  cause: unknown,
+  logger: Logger,
+): EmittableError {
+  const message = messages.downloadFailed(failed.dependency.name);
+  logger.debug("cached-dependency-failed", { message, error: errorMessage(cause) });
+  if (failed.dependency.name !== "") failed.log.out(message);
+  return new EmittableError(message, { cause });
 }
 
 /** Writes a dependency's failure line to stderr (capped as Diego does) and returns it to throw. */

@@ -6,13 +6,14 @@ import type { TaskRequest } from "../diego/task-definition.js";
 import type { TaskLog } from "../diego/task-log.js";
 import { runTaskAction, type TaskRunResult } from "../diego/steps/run-task.js";
 import type { Logger, StepContext, StepSettings } from "../diego/steps/step-context.js";
+import { abortReason, errorMessage } from "../diego/steps/step-errors.js";
 import type { Downloader, Uploader } from "../http/ports.js";
 import type { CertificateAuthority } from "../pki/ports.js";
 import { CellFiles } from "./cell-files.js";
 import type { KeptArtifact } from "./kept-artifacts.js";
 import { Keepers } from "./keepers.js";
 import { LinkedSignal } from "./linked-signal.js";
-import { readResultFile, type TaskResult } from "./read-result-file.js";
+import { completeWithResult, readResultFile, type TaskResult } from "./read-result-file.js";
 import { PhaseTimer } from "./phase-timer.js";
 import { PrefetchingDownloader } from "./prefetching-downloader.js";
 import { prefetchRequests } from "./prefetch-requests.js";
@@ -136,24 +137,38 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
   try {
     const ctx = await stepContext(container, deps, keeper);
     await cell.finish(container, signal);
-    let outcome = await dependencies.finish(container, timer, signal);
-    if (!outcome.failed) outcome = await runPhases(definition, ctx, timer, signal);
-    const result = outcome.failed
-      ? undefined
-      : await timer.time("reading result", () =>
-          readResultFile(container, deps.archives, definition.resultFile, signal),
-        );
+    const copied = await dependencies.finish(container, timer, signal);
+    // A dependency that could not be copied in fails the task before its action, as a cached
+    // dependency failing fails the container's creation on a cell: no result file then.
+    if (copied.failed) return { ...copied, ...kept(options, keeper, timer, container) };
+    const outcome = await runPhases(definition, ctx, timer, signal);
+    const read = () => readResultFile(container, deps.archives, definition.resultFile, signal);
+    const completed = await timer.time("reading result", () =>
+      completeWithResult(outcome, read, definition.resultFile),
+    );
+    if (signal.aborted) throw abortReason(signal);
+    if (completed.readError !== undefined) {
+      deps.logger.debug("result-file-unreadable", { error: errorMessage(completed.readError) });
+    }
+    const error = completed.failed && !outcome.failed ? completed.readError : outcome.error;
     return {
       ...outcome,
-      result,
-      artifacts: keeper.artifacts,
-      durationsMs: timer.durations,
-      containerId: container.id,
-      containerKept: options.keepContainer,
+      ...completed,
+      error,
+      ...kept(options, keeper, timer, container),
     };
   } finally {
     if (!options.keepContainer) await container.remove();
   }
+}
+
+function kept(options: RestageOptions, keeper: Keepers, timer: PhaseTimer, container: Container) {
+  return {
+    artifacts: keeper.artifacts,
+    durationsMs: timer.durations,
+    containerId: container.id,
+    containerKept: options.keepContainer,
+  };
 }
 
 async function runPhases(

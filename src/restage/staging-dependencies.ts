@@ -17,6 +17,14 @@ import { defaultVolumeTiming } from "./volume-claims.js";
 
 const succeeded: TaskRunResult = { failed: false, failureReason: "" };
 
+/**
+ * The executor's reason when a cached dependency cannot be provided (executor
+ * depot/containerstore/storenode.go): the container is never created. The executor marks it
+ * retryable, so the rep rejects the task and BBS fails it with this reason once it may not be
+ * retried (BBS's default max_task_retries is 0); restager runs a task once.
+ */
+export const cachedDependenciesFailed = "failed to download cached artifacts";
+
 export class StagingDependencies {
   #prepared: PreparedDependencies | undefined;
 
@@ -90,7 +98,7 @@ export class StagingDependencies {
   }
 }
 
-/** A failure is the task's failure (as runTaskAction reports it); a cancellation rejects. */
+/** A failure fails the task with the executor's reason; a cancellation rejects. */
 async function asTaskResult(work: () => Promise<void>, signal: AbortSignal) {
   try {
     await work();
@@ -98,6 +106,6 @@ async function asTaskResult(work: () => Promise<void>, signal: AbortSignal) {
   } catch (error) {
     if (isCancellation(error)) throw error;
     if (signal.aborted) throw abortReason(signal);
-    return { failed: true, failureReason: errorMessage(error), error };
+    return { failed: true, failureReason: cachedDependenciesFailed, error };
   }
 }

@@ -98,10 +98,35 @@ async function putLifecycle(container: Docker.Container): Promise<void> {
 
 /** Stages `app` in a fresh container; returns the result JSON text and the droplet bytes. */
 async function stage(app: string, buildpacks: string[], skipDetect: boolean) {
-  const keys = buildpacks.map(buildpackKey);
   const container = await newContainer();
   try {
     await container.start();
+    const staging = await runBuilder(container, { app, buildpacks, skipDetect, appOwner: VCAP });
+    expect(staging.stderr).toBe("");
+    expect(staging.code).toBe(0);
+    return {
+      staging,
+      result: (await readFileOut(container, "/tmp/result.json")).toString(),
+      droplet: await readFileOut(container, "/tmp/droplet"),
+    };
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+interface BuilderRun {
+  app: string;
+  buildpacks: string[];
+  skipDetect: boolean;
+  /** Owner of /tmp/app and its files (nstar makes them the download user's, vcap). */
+  appOwner: number;
+}
+
+/** Puts the lifecycle, buildpacks and app into a started container and runs the builder as vcap. */
+async function runBuilder(container: Docker.Container, options: BuilderRun): Promise<ExecResult> {
+  const { app, buildpacks, skipDetect, appOwner } = options;
+  const keys = buildpacks.map(buildpackKey);
+  {
     await putLifecycle(container);
     for (const [i, name] of buildpacks.entries()) {
       const dir = `buildpacks/${xxh64Hex(keys[i] ?? "")}`;
@@ -113,11 +138,12 @@ async function stage(app: string, buildpacks: string[], skipDetect: boolean) {
       await container.putArchive(buildTar(tree, { prefix: dir, parents }), { path: "/tmp" });
     }
     const appTree = await readTree(join(fixturesDir, "apps", app));
-    const appParents = [{ path: "app", uid: VCAP, gid: VCAP }];
-    const appTar = buildTar(appTree, { prefix: "app", uid: VCAP, gid: VCAP, parents: appParents });
+    const owner = { uid: appOwner, gid: appOwner };
+    const appParents = [{ path: "app", ...owner }];
+    const appTar = buildTar(appTree, { prefix: "app", ...owner, parents: appParents });
     await container.putArchive(appTar, { path: "/tmp" });
 
-    const staging = await run(
+    return run(
       container,
       [
         "/tmp/lifecycle/builder",
@@ -133,15 +159,6 @@ async function stage(app: string, buildpacks: string[], skipDetect: boolean) {
       ],
       { env: ["CF_STACK=cflinuxfs4", "MEMORY_LIMIT=256m", `VCAP_APPLICATION=${vcapApplication}`] },
     );
-    expect(staging.stderr).toBe("");
-    expect(staging.code).toBe(0);
-    return {
-      staging,
-      result: (await readFileOut(container, "/tmp/result.json")).toString(),
-      droplet: await readFileOut(container, "/tmp/droplet"),
-    };
-  } finally {
-    await container.remove({ force: true });
   }
 }
 
@@ -270,6 +287,30 @@ describe("fixture lifecycle in the stack image", () => {
     } finally {
       await container.remove({ force: true });
     }
+  });
+
+  it("fails as the real builder would when /tmp/app is root's: the app's bin/build cannot write", async () => {
+    const container = await newContainer();
+    try {
+      await container.start();
+      const run = await runBuilder(container, {
+        app: "hello-build",
+        buildpacks: ["static", "app-build"],
+        skipDetect: false,
+        appOwner: 0,
+      });
+      expect(run.code).toBe(223);
+      expect(run.stderr).toContain("built.marker: Permission denied");
+      expect(run.stderr).toMatch(/Failed to compile droplet: exit status 1\n$/);
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
+  it("stages an app whose bin/build writes into /tmp/app when vcap owns it", async () => {
+    const { staging, droplet } = await stage("hello-build", ["static", "app-build"], false);
+    expect(staging.stdout).toContain("bin/build wrote built.marker");
+    expect(droplet.length).toBeGreaterThan(0);
   });
 
   it("exits 3 from healthcheck when the container has no network", async () => {

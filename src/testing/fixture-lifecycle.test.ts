@@ -10,7 +10,8 @@ const builder = join(fixturesDir, "lifecycle", "builder");
 
 type Layout = "xxhash" | "md5" | "nested";
 
-describe("fixture lifecycle builder (host)", () => {
+// Each test runs the bash builder (and its bash XXH64 when xxhsum is missing) once or twice.
+describe("fixture lifecycle builder (host)", { timeout: 30_000 }, () => {
   let root: string;
   const paths = () => ({
     buildDir: join(root, "app"),
@@ -40,7 +41,11 @@ describe("fixture lifecycle builder (host)", () => {
     await cp(join(fixturesDir, "apps", app), paths().buildDir, { recursive: true });
   }
 
-  function runBuilder(order: string[], extraArgs: string[] = []) {
+  function runBuilder(
+    order: string[],
+    extraArgs: string[] = [],
+    extraEnv: Record<string, string> = {},
+  ) {
     const p = paths();
     const args = [
       `-buildArtifactsCacheDir=${p.cacheDir}`,
@@ -55,7 +60,12 @@ describe("fixture lifecycle builder (host)", () => {
     ];
     const run = spawnSync(builder, args, {
       encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", TMPDIR: root, CF_STACK: "cflinuxfs4" },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        TMPDIR: root,
+        CF_STACK: "cflinuxfs4",
+        ...extraEnv,
+      },
     });
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
   }
@@ -203,5 +213,116 @@ describe("fixture lifecycle builder (host)", () => {
     const run = runBuilder([key], ["-skipDetect=true"]);
     expect(run.code).toBe(225);
     expect(run.stderr).toContain(`malformed buildpack does not contain a /bin dir: ${key}`);
+  });
+
+  /** A buildpack key whose XXH64 starts with 0: Go's "%x" and "%016x" name it differently. */
+  function keyWithLeadingZero(): string {
+    for (let i = 0; ; i++) {
+      const key = `leading-zero-${i}`;
+      if (xxh64Hex(key).startsWith("0")) return key;
+    }
+  }
+
+  it("names a supply buildpack's cache dir with the 16-digit XXH64, as upstream", async () => {
+    const supply = keyWithLeadingZero();
+    const unpadded = xxh64Hex(supply).replace(/^0+/, "");
+    await cp(join(fixturesDir, "buildpacks", "supply"), join(paths().buildpacksDir, unpadded), {
+      recursive: true,
+    });
+    const stat = await install("static");
+    await prepareApp("hello-static");
+    await mkdir(join(paths().cacheDir, unpadded), { recursive: true });
+    await writeFile(join(paths().cacheDir, unpadded, "stale"), "unpadded dir from an old builder");
+
+    const run = runBuilder([supply, stat], ["-skipDetect=true"]);
+
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const cache = listTgz(paths().outputCache);
+    expect(cache).toContain(`./${xxh64Hex(supply)}/supply-buildpack.builds`);
+    expect(cache.some((e) => e.startsWith(`./${unpadded}`))).toBe(false);
+    const droplet = listTgz(paths().droplet);
+    expect(droplet).toEqual(
+      expect.arrayContaining([
+        "./deps/0/config.yml",
+        "./deps/0/bin/supplied-tool",
+        "./deps/1/config.yml",
+        "./app/.profile.d/000_multi-supply.sh",
+      ]),
+    );
+    expect(readFromTgz(paths().droplet, "./app/.profile.d/000_multi-supply.sh")).toBe(
+      "export PATH=$DEPS_DIR/0/bin:$PATH\nexport PATH=$DEPS_DIR/1/bin:$PATH\n",
+    );
+    const result = JSON.parse(await readFile(paths().result, "utf8")) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      lifecycle_metadata: {
+        buildpacks: [
+          { key: supply, name: "supply_buildpack", version: "0.9.0" },
+          { key: stat, name: "static_buildpack", version: "1.2.3" },
+        ],
+      },
+    });
+  });
+
+  it("runs the app's bin/build from a compile buildpack, writing into the build dir", async () => {
+    const stat = await install("static");
+    const appBuild = await install("app-build");
+    await prepareApp("hello-build");
+
+    const run = runBuilder([stat, appBuild]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("bin/build wrote built.marker");
+    expect(readFromTgz(paths().droplet, "./app/built.marker")).toBe("built by bin/build\n");
+    expect(listTgz(paths().droplet)).toContain("./app/.profile.d/app-build.sh");
+    // deps/0 is removed for a compile-only buildpack, so upstream says it has no config.yml.
+    expect(run.stdout).toContain(
+      `Failed to read buildpack config.yml for buildpack key ${appBuild}: open ${root}/contents`,
+    );
+  });
+
+  it("writes result.json with the buildpack metadata when the build fails after detect", async () => {
+    const broken = await install("broken-compile");
+    await prepareApp("hello-shell");
+    const run = runBuilder([broken]);
+    expect(run.code).toBe(223);
+    expect(await readFile(paths().result, "utf8")).toBe(
+      `{"lifecycle_metadata":{"buildpack_key":"${broken}","detected_buildpack":"broken-compile",` +
+        `"buildpacks":[{"key":"${broken}","name":"broken-compile"}]},"process_types":null,` +
+        `"processes":null,"sidecars":null,"execution_metadata":"","lifecycle_type":"buildpack"}\n`,
+    );
+  });
+
+  it("writes no result.json when no buildpack detects", async () => {
+    const never = await install("never");
+    await prepareApp("hello-static");
+    expect(runBuilder([never]).code).toBe(222);
+    await expect(readFile(paths().result, "utf8")).rejects.toThrow(/ENOENT/);
+  });
+
+  it("stops as upstream does on a credhub-ref without instance credentials", async () => {
+    const stat = await install("static");
+    await prepareApp("hello-static");
+    const platform = {
+      VCAP_PLATFORM_OPTIONS: '{"credhub-uri":"https://credhub.service.cf.internal:8844"}',
+    };
+    const withRef = {
+      ...platform,
+      VCAP_SERVICES: '{"p-db":[{"credentials":{"credhub-ref":"((/c/db))"}}]}',
+    };
+    const missing = runBuilder([stat], [], withRef);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toBe(
+      "Unable to interpolate credhub refs: unable to set up credhub client: " +
+        "missing CF_INSTANCE_CERT and/or CF_INSTANCE_KEY",
+    );
+    const noRef = runBuilder([stat], [], { ...platform, VCAP_SERVICES: '{"p-db":[]}' });
+    expect(noRef.code).toBe(0);
+    const certs = {
+      ...withRef,
+      CF_INSTANCE_CERT: "/etc/cf-instance-credentials/instance.crt",
+      CF_INSTANCE_KEY: "/etc/cf-instance-credentials/instance.key",
+    };
+    expect(runBuilder([stat], [], certs).stderr).toContain("missing CF_SYSTEM_CERT_PATH");
   });
 });

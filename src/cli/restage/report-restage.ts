@@ -1,8 +1,9 @@
 import type { AppIdentity } from "../../diego/app-identity.js";
 import { formatByteSize } from "../../diego/messages.js";
-import { findExitStatus, findStepError } from "../../diego/steps/step-errors.js";
+import { errorMessage, findExitStatus, findStepError } from "../../diego/steps/step-errors.js";
 import { CancelledError, ExitCode, RestagerError } from "../../errors.js";
 import type { KeptArtifact } from "../../restage/kept-artifacts.js";
+import { failedToFetchResult } from "../../restage/read-result-file.js";
 import type { RestageOutcome } from "../../restage/restage.js";
 import type { Output } from "../output.js";
 import { printCauses } from "../report-error.js";
@@ -82,6 +83,9 @@ function printFailure(output: Output, { outcome, tail }: RestageReport): number 
   // Diego's failure reason often names only the step ("Downloading app package failed"); the
   // typed error says why (expired URL, checksum mismatch) and is what the exit code reflects.
   if (known && !outcome.failureReason.includes(known.message)) output.error(`  ${known.message}`);
+  if (outcome.failureReason === failedToFetchResult) {
+    output.error(`  The result file could not be read: ${errorMessage(outcome.error)}`);
+  }
   if (output.verbose) printCauses(output, known?.cause);
   if (builder) output.error(`  The builder exited with ${status}: ${builder.text}.`);
   for (const artifact of outcome.artifacts.filter((a) => !a.uploaded)) {

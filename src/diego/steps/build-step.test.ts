@@ -71,7 +71,7 @@ describe("buildStep", () => {
     }
   });
 
-  it("logSource tags an action's lines and its children's; others inherit the context's", async () => {
+  it("logSource tags an action's lines and its children's; serial ignores its own", async () => {
     const world = fakeStepWorld();
     const say = (text: string, status = 0) =>
       world.container.onExec(`/bin/${text}`, ({ io }) => {
@@ -87,13 +87,22 @@ describe("buildStep", () => {
       actions: [
         run("/bin/cell"),
         {
-          kind: "serial",
+          kind: "try",
           logSource: "STG",
-          actions: [
-            run("/bin/stg"),
-            { kind: "try", logSource: "", action: run("/bin/inherit") },
-            { kind: "try", action: run("/bin/app", "APP/PROC/WEB") },
-          ],
+          action: {
+            kind: "parallel",
+            actions: [
+              {
+                kind: "serial",
+                logSource: "IGNORED",
+                actions: [
+                  run("/bin/stg"),
+                  { kind: "try", logSource: "", action: run("/bin/inherit") },
+                  { kind: "try", action: run("/bin/app", "APP/PROC/WEB") },
+                ],
+              },
+            ],
+          },
         },
       ],
     };
@@ -114,5 +123,30 @@ describe("buildStep", () => {
       event: "try-step-failed",
       data: { error: "APP/PROC/WEB: Exited with status 1" },
     });
+  });
+
+  it("emit_progress tags its messages with its source and its child with the parent's", async () => {
+    const world = fakeStepWorld();
+    world.container.onExec("/bin/child", ({ io }) => {
+      io.stdout(Buffer.from("child\n"));
+      return 0;
+    });
+    const tree: Action = {
+      kind: "emit_progress",
+      logSource: "PROGRESS",
+      startMessage: "starting",
+      successMessage: "done",
+      failureMessagePrefix: "",
+      action: run("/bin/child"),
+    };
+    await buildStep(tree, { ...world.ctx, taskLog: world.log.withSource("PARENT") }).run(
+      new AbortController().signal,
+    );
+    expect(world.log.transcript()).toEqual([
+      "[PROGRESS] OUT starting",
+      "[PARENT] OUT child",
+      "[PARENT] OUT Exit status 0",
+      "[PROGRESS] OUT done",
+    ]);
   });
 });

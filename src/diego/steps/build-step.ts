@@ -13,13 +13,17 @@ import { UploadStep } from "./upload-step.js";
 
 /**
  * Turns an action tree into a step tree (Diego's transformer, without its parameter lists).
- * An action with a non-empty `logSource` tags its own lines and its children's with that source.
+ * A non-empty `logSource` tags the action's own lines and its children's, as the executor's
+ * transformer builds them, with two exceptions: a `serial` action ignores its own source (its
+ * children get the parent's), and an `emit_progress` action tags only its messages, its child
+ * getting the parent's source.
  */
 export function buildStep(action: Action, parent: StepContext): Step {
   const ctx = action.logSource
     ? { ...parent, taskLog: parent.taskLog.withSource(action.logSource) }
     : parent;
-  const children = (actions: readonly Action[]) => actions.map((child) => buildStep(child, ctx));
+  const children = (actions: readonly Action[], of = ctx) =>
+    actions.map((child) => buildStep(child, of));
   switch (action.kind) {
     case "download":
       return new DownloadStep(action, ctx);
@@ -28,13 +32,13 @@ export function buildStep(action: Action, parent: StepContext): Step {
     case "run":
       return new RunStep(action, ctx);
     case "emit_progress":
-      return new EmitProgressStep(buildStep(action.action, ctx), action, ctx.taskLog);
+      return new EmitProgressStep(buildStep(action.action, parent), action, ctx.taskLog);
     case "timeout":
       return new TimeoutStep(buildStep(action.action, ctx), action.timeoutMs);
     case "try":
       return new TryStep(buildStep(action.action, ctx), ctx.logger);
     case "serial":
-      return new SerialStep(children(action.actions));
+      return new SerialStep(children(action.actions, parent));
     case "parallel":
       return new ParallelStep(children(action.actions));
     case "codependent":

@@ -119,9 +119,8 @@ describe("runTaskAction", () => {
       ExitCode.uploadFailed,
     );
     const result = await runTaskAction(stagingTask(), world.ctx, new AbortController().signal);
-    expect(result.failureReason).toBe(
-      "Failed to upload payload for droplet: Upload failed: Status code 500",
-    );
+    // The executor's upload step returns the uploader's error unchanged.
+    expect(result.failureReason).toBe("Upload failed: Status code 500");
     const coded = findStepError(
       result.error,
       (e): e is RestagerError => e instanceof RestagerError,

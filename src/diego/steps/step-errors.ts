@@ -62,10 +62,15 @@ export class UploadStepError extends RestagerError {
     readonly artifact: string,
     cause: unknown,
   ) {
+    // The executor's upload step returns the uploader's error unchanged (`Upload failed: Status
+    // code 500` is the task's failure reason); an error of unknown shape might carry the signed
+    // URL, so it is replaced by the step's own line.
     const inner = cause instanceof RestagerError ? cause : undefined;
     const code: ExitCodeValue = inner?.exitCode ?? ExitCode.uploadFailed;
-    const base = messages.uploadFailed(artifact);
-    super(inner ? `${base}: ${inner.message}` : base, code, { hint: inner?.hint, cause });
+    super(inner ? inner.message : messages.uploadFailed(artifact), code, {
+      hint: inner?.hint,
+      cause,
+    });
   }
 }
 

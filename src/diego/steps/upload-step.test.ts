@@ -82,7 +82,7 @@ describe("UploadStep", () => {
     expect(error).toBeInstanceOf(UploadStepError);
     expect(error).not.toBeInstanceOf(EmittableError);
     expect(error).toMatchObject({
-      message: "Failed to upload payload for droplet: Upload failed: Status code 403",
+      message: "Upload failed: Status code 403",
       exitCode: ExitCode.expired,
       hint: "Capture a fresh request",
       cause,
