@@ -42,13 +42,15 @@ export function probeTls(
       port: target.port,
       ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}),
       ...tlsConnectOptions(settings),
-      signal,
     });
+    const onAbort = (): void => finish({ kind: "fine" });
     const finish = (outcome: ProbeOutcome): void => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       resolve(outcome);
     };
+    signal?.addEventListener("abort", onAbort, { once: true });
     let timer = setTimeout(() => finish({ kind: "fine" }), connectTimeoutMs);
     socket.once("secureConnect", () => {
       handshakeDone = true;
