@@ -65,7 +65,7 @@ export interface TlsContext {
 export function tlsErrorOf(error: unknown, context: TlsContext): TlsError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const failure = fromCode(current as NodeJS.ErrnoException & { cert?: unknown }, context);
+    const failure = fromCode(current, context);
     if (failure) return failure;
     current = current.cause;
   }
