@@ -81,7 +81,7 @@ describe("FakeCf in TLS mode", { timeout: 30_000 }, () => {
     const query = new URLSearchParams({ "cc-droplet-upload-uri": ccUri, timeout: "60" });
     const status = await send(
       cell,
-      `${cf.localUrl("ccUploader")}/v1/droplet/build-guid?${query}`,
+      `${cf.localUrl("ccUploader")}/v1/droplet/build-guid?${query.toString()}`,
       body,
     );
     expect(status).toBe(201);
