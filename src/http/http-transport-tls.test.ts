@@ -162,7 +162,7 @@ describe("HttpTransport over TLS", () => {
     const error = await failure(settings(), { host: "uaa.service.cf.internal", port: ports.tls });
     expect(error.kind).toBe("host-mismatch");
     expect(error.message).toBe(
-      `TLS: the certificate of uaa.service.cf.internal:${ports.tls} is not valid for uaa.service.cf.internal (it names DNS:file-server.service.cf.internal, DNS:blobstore.service.cf.internal, DNS:cc-uploader.service.cf.internal, DNS:cloud-controller-ng.service.cf.internal, DNS:stager.service.cf.internal, IP:127.0.0.1); check that --resolve sends uaa.service.cf.internal to the right server, or pass --insecure to skip verification`,
+      `TLS: the certificate of uaa.service.cf.internal:${ports.tls} is not valid for uaa.service.cf.internal (it names DNS:file-server.service.cf.internal, DNS:blobstore.service.cf.internal, DNS:cc-uploader.service.cf.internal, DNS:cloud-controller-ng.service.cf.internal, DNS:stager.service.cf.internal, DNS:fake-cf.service.cf.internal, IP:127.0.0.1); check that --resolve sends uaa.service.cf.internal to the right server, or pass --insecure to skip verification`,
     );
   });
 

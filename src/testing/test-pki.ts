@@ -18,6 +18,8 @@ export const internalNames = [
   "cc-uploader.service.cf.internal",
   "cloud-controller-ng.service.cf.internal",
   "stager.service.cf.internal",
+  // The one name e2e tests give every fake server, reached through --resolve.
+  "fake-cf.service.cf.internal",
 ];
 
 export interface TestPki {
