@@ -32,7 +32,7 @@ export function explainCommand(output: Output): CommandModule<object, ExplainArg
         .example(
           "restager explain task.json --cacert tls_ca.crt --cert tls.crt --key tls.key",
           "Also say whether these cover what each endpoint demands (TLS, client certificate)",
-        ) as unknown as Argv<ExplainArgs>,
+        ),
     handler: async (args) => {
       const loaded = await loadRequest({ file: args.file, stdin: output.stdin, app: args.app });
       printWarnings(output, loaded.warnings);
