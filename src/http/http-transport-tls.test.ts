@@ -82,7 +82,12 @@ describe("HttpTransport over TLS", () => {
   }
 
   function settings(extra: Partial<TlsSettings> = {}): TlsSettings {
-    return { extraCaPems: [pki.ca.certPem], caSource: "--cacert ca.crt", insecure: false, ...extra };
+    return {
+      extraCaPems: [pki.ca.certPem],
+      caSource: "--cacert ca.crt",
+      insecure: false,
+      ...extra,
+    };
   }
 
   function cell(identity: IssuedCertificate = pki.cell): TlsSettings["client"] {

@@ -39,7 +39,8 @@ export async function postJson(
   body: unknown,
   options: PostJsonOptions = {},
 ): Promise<PostJsonResult> {
-  const transport = options.transport ?? new HttpTransport({ resolveMap: options.resolveMap, tls: options.tls });
+  const transport =
+    options.transport ?? new HttpTransport({ resolveMap: options.resolveMap, tls: options.tls });
   const maxAttempts = options.maxAttempts ?? 3;
   const retryOn = options.retryOn ?? [503, 504];
   const payload = Buffer.from(JSON.stringify(body));

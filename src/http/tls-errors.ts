@@ -111,7 +111,9 @@ function serverMessage(
   const skip = "or pass --insecure to skip verification";
   switch (kind) {
     case "unknown-ca": {
-      const given = settings.caSource ? `; the CAs from ${settings.caSource} do not include it` : "";
+      const given = settings.caSource
+        ? `; the CAs from ${settings.caSource} do not include it`
+        : "";
       return `TLS: the certificate of ${host} is signed by an unknown CA (${error.message}${given}); pass the platform's CA with --cacert FILE`;
     }
     case "host-mismatch":

@@ -64,8 +64,7 @@ export class FakeCf implements AsyncDisposable {
     const resolved = await resolveOptions(options);
     const fake = new FakeCf(resolved, tempDir);
     try {
-      if (resolved.tls)
-        fake.#pki = await createTestPki(certificateAddresses(resolved));
+      if (resolved.tls) fake.#pki = await createTestPki(certificateAddresses(resolved));
       await fake.#startServers(resolved.jobPollIntervalMs);
       return fake;
     } catch (error) {
