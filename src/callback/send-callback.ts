@@ -8,11 +8,14 @@ import { postJson } from "../http/post-json.js";
 import { redactUrl } from "../http/redact-url.js";
 import { parseResolveSpec } from "../http/resolve-map.js";
 import { abortReason } from "../http/sleep.js";
+import type { TlsSettings } from "../http/tls-settings.js";
 import type { TaskCallbackResponse } from "./callback-payload.js";
 
 export interface CallbackOptions {
   /** `--resolve HOST[:PORT]=ADDR[:PORT]` values. */
   resolve?: readonly string[] | undefined;
+  /** CC's internal API asks for the client certificate (mutual TLS). */
+  tls?: TlsSettings | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -50,6 +53,7 @@ export async function sendCallback(
     retryOn: [503, 504],
     maxAttempts: 3,
     resolveMap: (options.resolve ?? []).map(parseResolveSpec),
+    tls: options.tls,
     signal: options.signal,
     timing: { sleep: immediately },
   });

@@ -39,6 +39,9 @@ function defaultIo(): CliIo {
 async function buildParser(argv: string[], output: Output): Promise<Argv> {
   let parser = yargs(argv)
     .scriptName("restager")
+    // A repeatable option takes one value per occurrence, so it never swallows a positional:
+    // `restage --tag my/app:1 task.json` reads task.json (yargs' default is greedy).
+    .parserConfiguration({ "greedy-arrays": false })
     .usage("$0 <command> [options]\n\nReplays Cloud Foundry Diego requests on plain Docker.")
     .option("verbose", {
       type: "boolean",
@@ -56,8 +59,9 @@ async function buildParser(argv: string[], output: Output): Promise<Argv> {
     .exitProcess(false)
     // Handler failures are rethrown untouched so they are reported once, without the help text.
     .fail((message: string | undefined, error: Error | undefined) => {
-      if (error) throw error;
-      throw new UsageError(message ?? "Invalid arguments", {
+      // yargs reports some argument errors (a missing value after an option) as a YError.
+      if (error && error.name !== "YError") throw error;
+      throw new UsageError(message ?? error?.message ?? "Invalid arguments", {
         hint: "Run 'restager <command> --help' for the options",
       });
     });

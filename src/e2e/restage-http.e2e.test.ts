@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { faults } from "../testing/fake-cf/fake-cf.js";
 import { useE2eCase } from "./e2e-case.js";
+import { renameHosts } from "./rename-hosts.js";
 import {
   expectExit,
   expectNoSecrets,
@@ -111,16 +112,3 @@ describe("restage over HTTP", () => {
     );
   });
 });
-
-/**
- * The task with `host` replaced by `name` in every URL's authority (ports kept). URLs nested,
- * percent-encoded, in a query (cc-uploader's CC URI) keep the address: the fake cc-uploader,
- * not restager, connects to those.
- */
-function renameHosts(task: unknown, host: string, name: string): unknown {
-  const escaped = host.replaceAll(".", "\\.");
-  const authority = new RegExp(`(https?://(?:[^/@"\\s]*@)?)${escaped}(?=[:/"])`, "g");
-  const renamed = JSON.stringify(task).replace(authority, `$1${name}`);
-  if (!renamed.includes(name)) throw new Error(`no URL with host ${host} in the task`);
-  return JSON.parse(renamed);
-}

@@ -26,10 +26,33 @@ export function classifyDownloadFailure(error: unknown, request: DownloadRequest
   }
   return new RetryableFailure(
     new UnavailableError(`Download failed: could not fetch ${url}`, {
-      hint: "Check that the server is reachable from here (use --resolve to map a Cloud Foundry host name to a local address)",
+      hint: answered(error)
+        ? "The server accepted the connection, then closed it; check its logs and load"
+        : "Check that the server is reachable from here (use --resolve to map a Cloud Foundry host name to a local address)",
       cause: error,
     }),
   );
+}
+
+/** Codes of a connection that never reached a server; anything else means the host answered. */
+const unreachedCodes = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+function answered(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return !unreachedCodes.has(code);
+    current = current.cause;
+  }
+  return false;
 }
 
 type TimeoutKind = "headers" | "body" | "request";

@@ -7,6 +7,7 @@ import { CachedDownloader } from "./cached-downloader.js";
 import { HttpTransport, type HttpTransportOptions } from "./http-transport.js";
 import { HttpUploader } from "./http-uploader.js";
 import { parseResolveSpec } from "./resolve-map.js";
+import type { TlsSettings } from "./tls-settings.js";
 
 export interface HttpClientsOptions {
   /** Download cache root, e.g. defaultCacheDir(env). */
@@ -15,8 +16,10 @@ export interface HttpClientsOptions {
   resolve?: readonly string[] | undefined;
   /** false (`--no-upload`): the uploader sends nothing and answers `{ status: 0, attempts: 0, skipped: true }`. */
   upload?: boolean | undefined;
-  /** Timeouts and TLS material; the resolve map comes from `resolve`. */
-  transport?: Omit<HttpTransportOptions, "resolveMap"> | undefined;
+  /** `--cacert`, `--cert`/`--key`, `--insecure`: for every download and upload. */
+  tls?: TlsSettings | undefined;
+  /** Timeouts; the resolve map and TLS come from `resolve` and `tls`. */
+  transport?: Omit<HttpTransportOptions, "resolveMap" | "tls"> | undefined;
 }
 
 export interface HttpClients {
@@ -27,7 +30,7 @@ export interface HttpClients {
 
 export function createHttpClients(options: HttpClientsOptions): HttpClients {
   const resolveMap = (options.resolve ?? []).map(parseResolveSpec);
-  const transport = new HttpTransport({ ...options.transport, resolveMap });
+  const transport = new HttpTransport({ ...options.transport, resolveMap, tls: options.tls });
   const uploader: Uploader =
     options.upload === false ? { upload: skipUpload } : new HttpUploader({ transport });
   return {

@@ -8,7 +8,10 @@ import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
 import { InvalidInputError, UnavailableError } from "../errors.js";
 import { redactUrl } from "./redact-url.js";
-import { applyResolveMap, type ResolveMap } from "./resolve-map.js";
+import { applyResolveMap, type ResolvedTarget, type ResolveMap } from "./resolve-map.js";
+import { tlsErrorOf, tlsErrorOfProbe } from "./tls-errors.js";
+import { probeTls } from "./tls-probe.js";
+import { noTlsSettings, tlsConnectOptions, type TlsSettings } from "./tls-settings.js";
 
 export interface HttpTransportOptions {
   /** TCP/TLS connect timeout; default 10 s. */
@@ -18,7 +21,8 @@ export interface HttpTransportOptions {
   /** Deadline for one whole request including its body; default 10 min. */
   requestTimeoutMs?: number | undefined;
   resolveMap?: ResolveMap | undefined;
-  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer } | undefined;
+  /** CAs added to the defaults, client identity, --insecure; default: none of them. */
+  tls?: TlsSettings | undefined;
 }
 
 export interface HttpRequest {
@@ -56,13 +60,15 @@ export class HttpTransport {
   readonly requestTimeoutMs: number;
   readonly #agent: Agent;
   readonly #resolveMap: ResolveMap;
+  readonly #tls: TlsSettings;
 
   constructor(options: HttpTransportOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 600_000;
     this.#resolveMap = options.resolveMap ?? [];
+    this.#tls = options.tls ?? noTlsSettings;
     this.#agent = new Agent({
-      connect: { timeout: options.connectTimeoutMs ?? 10_000, ...options.tls },
+      connect: { timeout: options.connectTimeoutMs ?? 10_000, ...tlsConnectOptions(this.#tls) },
       headersTimeout: this.idleTimeoutMs,
       bodyTimeout: this.idleTimeoutMs,
     });
@@ -124,9 +130,47 @@ export class HttpTransport {
       return { status: res.statusCode, header, body: res.body };
     } catch (error) {
       clearTimeout(timer);
-      throw error;
+      throw await this.#explain(error, url, target, req.signal);
     }
   }
+
+  /**
+   * A TLS failure becomes a TlsError. When the server only hung up (how a TLS 1.3 server
+   * refuses a client certificate looks to an HTTP client), a lone handshake tells why.
+   */
+  async #explain(
+    error: unknown,
+    url: URL,
+    target: ResolvedTarget,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    if (url.protocol !== "https:" || signal?.aborted) return error;
+    const context = { url, settings: this.#tls };
+    const known = tlsErrorOf(error, context);
+    if (known || !isHangUp(error)) return known ?? error;
+    const connect = target.connectUrl;
+    const outcome = await probeTls(
+      {
+        address: connect.hostname.replace(/^\[|\]$/g, ""),
+        port: Number(connect.port || 443),
+        hostname: url.hostname,
+      },
+      this.#tls,
+      signal,
+    );
+    return tlsErrorOfProbe(outcome, context, error) ?? error;
+  }
+}
+
+/** The server closed or reset the connection (undici's and node's codes). */
+function isHangUp(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE") return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 function requestHeaders(

@@ -7,6 +7,7 @@ import { RestagerError, UnavailableError } from "../errors.js";
 import { HttpTransport } from "./http-transport.js";
 import { redactUrl } from "./redact-url.js";
 import type { ResolveMap } from "./resolve-map.js";
+import type { TlsSettings } from "./tls-settings.js";
 import { RetryableFailure, retryWithBackoff, type RetryTiming } from "./retry.js";
 import { abortReason } from "./sleep.js";
 
@@ -18,6 +19,8 @@ export interface PostJsonOptions {
   signal?: AbortSignal | undefined;
   /** Used when no transport is given. */
   resolveMap?: ResolveMap | undefined;
+  /** Used when no transport is given. */
+  tls?: TlsSettings | undefined;
   /** A shared transport; when absent a temporary one is made and closed. */
   transport?: HttpTransport | undefined;
   timing?: RetryTiming | undefined;
@@ -36,7 +39,8 @@ export async function postJson(
   body: unknown,
   options: PostJsonOptions = {},
 ): Promise<PostJsonResult> {
-  const transport = options.transport ?? new HttpTransport({ resolveMap: options.resolveMap });
+  const transport =
+    options.transport ?? new HttpTransport({ resolveMap: options.resolveMap, tls: options.tls });
   const maxAttempts = options.maxAttempts ?? 3;
   const retryOn = options.retryOn ?? [503, 504];
   const payload = Buffer.from(JSON.stringify(body));

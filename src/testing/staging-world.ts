@@ -34,6 +34,8 @@ export interface StagingWorldOptions {
    * `io.restager.app-guid` label identify that test's containers for leak checks.
    */
   appGuid?: string;
+  /** Run the fake Cloud Foundry in TLS mode (see FakeCfOptions.tls). */
+  tls?: boolean;
 }
 
 export const appGuid = "273b4ea1-c0b9-4a7c-bd3b-5275150cad19";
@@ -62,7 +64,7 @@ export class StagingWorld implements AsyncDisposable {
 
   static async create(options: StagingWorldOptions = {}): Promise<StagingWorld> {
     const dir = await mkdtemp(join(tmpdir(), "restager-world-"));
-    const cf = await FakeCf.start();
+    const cf = await FakeCf.start({ tls: options.tls ?? false });
     const guid = options.appGuid ?? appGuid;
     try {
       const task = await registerBlobs(cf, dir, guid, options);

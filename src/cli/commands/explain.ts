@@ -1,12 +1,15 @@
-import type { CommandModule } from "yargs";
+import type { Argv, CommandModule } from "yargs";
 import { loadRequest } from "../../requests/load-request.js";
 import { buildPlan } from "../../diego/plan/build-plan.js";
 import { renderPlan } from "../../diego/plan/render-plan.js";
 import { toJsonView } from "../../diego/plan/json-view.js";
+import { planEndpoints } from "../../diego/plan/endpoints.js";
+import { renderEndpoints } from "../endpoints-report.js";
+import { readTlsSettings, withTlsFlags, type TlsFlags } from "../tls-flags.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";
 
-interface ExplainArgs {
+interface ExplainArgs extends TlsFlags {
   file?: string;
   app?: string;
   json?: boolean;
@@ -18,14 +21,18 @@ export function explainCommand(output: Output): CommandModule<object, ExplainArg
     command: "explain [file]",
     describe: "Print a staging task or desired LRP as a readable plan (secrets redacted)",
     builder: (yargs) =>
-      yargs
+      (withTlsFlags(yargs) as Argv)
         .positional("file", {
           type: "string",
           describe: "Request JSON, cfdot output or lager log lines; '-' or omitted reads stdin",
         })
         .option("app", { type: "string", describe: "With log input: pick this app's request" })
         .example("build_req --log stager.log | restager explain", "Explain the latest staging task")
-        .example("restager explain lrp.json --json", "Print the normalised model as JSON"),
+        .example("restager explain lrp.json --json", "Print the normalised model as JSON")
+        .example(
+          "restager explain task.json --cacert tls_ca.crt --cert tls.crt --key tls.key",
+          "Also say whether these cover what each endpoint demands (TLS, client certificate)",
+        ),
     handler: async (args) => {
       const loaded = await loadRequest({ file: args.file, stdin: output.stdin, app: args.app });
       printWarnings(output, loaded.warnings);
@@ -33,7 +40,9 @@ export function explainCommand(output: Output): CommandModule<object, ExplainArg
         output.result(JSON.stringify(toJsonView(loaded.request), null, 2));
         return;
       }
-      output.result(renderPlan(buildPlan(loaded.request)));
+      const tls = await readTlsSettings(args, output);
+      const endpoints = renderEndpoints(planEndpoints(loaded.request), tls);
+      output.result([renderPlan(buildPlan(loaded.request)), ...endpoints].join("\n"));
     },
   };
 }

@@ -68,6 +68,7 @@ function containerOptions(yargs: Argv): Argv {
     .option("publish", {
       type: "string",
       array: true,
+      requiresArg: true,
       default: [] as string[],
       describe: "[IP:]HOST:CONTAINER host port of an LRP port; instance i gets HOST+i (repeatable)",
     })
@@ -75,12 +76,14 @@ function containerOptions(yargs: Argv): Argv {
       alias: "e",
       type: "string",
       array: true,
+      requiresArg: true,
       default: [] as string[],
       describe: "NAME=value, set last (a bare NAME passes restager's value) (repeatable)",
     })
     .option("env-file", {
       type: "string",
       array: true,
+      requiresArg: true,
       default: [] as string[],
       describe: "File of NAME=value lines, as docker run reads it; before --env (repeatable)",
     })
@@ -116,6 +119,7 @@ function runOptions(yargs: Argv): Argv {
     .option("label", {
       type: "string",
       array: true,
+      requiresArg: true,
       default: [] as string[],
       describe: "KEY=VALUE label on every container (repeatable)",
     })

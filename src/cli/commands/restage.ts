@@ -7,8 +7,9 @@ import { printWarnings } from "../print-warnings.js";
 import { printDryRun } from "../restage/print-dry-run.js";
 import { readPasswordFromStdin, withImageFlags, type ImageFlags } from "../restage/image-flags.js";
 import { runRestage } from "../restage/run-restage.js";
+import { readTlsSettings, withTlsFlags, type TlsFlags } from "../tls-flags.js";
 
-export interface RestageArgs extends ImageFlags {
+export interface RestageArgs extends ImageFlags, TlsFlags {
   file?: string;
   app?: string;
   stack: string[];
@@ -35,14 +36,15 @@ export function restageCommand(output: Output): CommandModule<object, RestageArg
     handler: async (args) => {
       const loaded = await loadTaskRequest({ file: args.file, stdin: output.stdin, app: args.app });
       printWarnings(output, loaded.warnings);
+      const tls = await readTlsSettings(args, output);
       const stacks = parseStackMappings(args.stack);
       const image = resolveStackImage(loaded.request.definition.rootfs, stacks);
       if (args.dryRun) {
-        printDryRun(output, loaded.request, image, args);
+        printDryRun(output, loaded.request, { image, args, tls });
         return;
       }
       const password = await registryPassword(output, args);
-      output.exitCode = await runRestage(output, loaded.request, image, args, { password });
+      output.exitCode = await runRestage(output, loaded.request, image, args, { password, tls });
     },
   };
 }
@@ -57,6 +59,7 @@ function restageOptions(yargs: Argv): Argv<RestageArgs> {
     .option("stack", {
       type: "string",
       array: true,
+      requiresArg: true,
       default: [] as string[],
       describe: "Map a preloaded stack to an image: NAME=IMAGE (default restager/NAME:latest)",
     })
@@ -73,6 +76,7 @@ function restageOptions(yargs: Argv): Argv<RestageArgs> {
     .option("resolve", {
       type: "string",
       array: true,
+      requiresArg: true,
       default: [] as string[],
       describe: "Send HOST[:PORT] to ADDR[:PORT], like curl --resolve (repeatable)",
     })
@@ -96,7 +100,7 @@ function restageOptions(yargs: Argv): Argv<RestageArgs> {
       type: "boolean",
       describe: "POST the task completion callback to completion_callback_url, as BBS does",
     });
-  return withImageFlags(options)
+  return withTlsFlags(withImageFlags(options))
     .example("build_req --log stager.log | restage", "Restage the latest staging request")
     .example("restage task.json --no-upload --output-dir out", "Stage; keep the droplet in out/")
     .example("restage task.json --push --registry 127.0.0.1:5000", "Also push the image")

@@ -6,6 +6,7 @@
 import type { AppIdentity } from "../../diego/app-identity.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
 import type { Downloader } from "../../http/ports.js";
+import type { TlsSettings } from "../../http/tls-settings.js";
 import { fetchLifecycle } from "../../image/lifecycle-source.js";
 import type { RestageOutcome } from "../../restage/restage.js";
 import type { RestageArgs } from "../commands/restage.js";
@@ -28,6 +29,8 @@ export interface AfterStaging {
   args: RestageArgs;
   password?: string | undefined;
   downloader: Downloader;
+  /** For the callback: CC's internal API wants the client certificate. */
+  tls: TlsSettings;
   status: StatusLine;
   signal: AbortSignal;
 }

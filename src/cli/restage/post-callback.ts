@@ -2,6 +2,7 @@ import { callbackPayload } from "../../callback/callback-payload.js";
 import { CallbackRefusedError, sendCallback } from "../../callback/send-callback.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
 import { redactUrl } from "../../http/redact-url.js";
+import type { TlsSettings } from "../../http/tls-settings.js";
 import type { RestageOutcome } from "../../restage/restage.js";
 import type { RestageArgs } from "../commands/restage.js";
 import type { Output } from "../output.js";
@@ -10,6 +11,7 @@ interface CallbackContext {
   outcome: RestageOutcome;
   request: TaskRequest;
   args: RestageArgs;
+  tls: TlsSettings;
   signal: AbortSignal;
 }
 
@@ -30,6 +32,7 @@ export async function postRestageCallback(output: Output, context: CallbackConte
   try {
     const sent = await sendCallback(url, payload, {
       resolve: context.args.resolve,
+      tls: context.tls,
       signal: context.signal,
     });
     output.info(

@@ -4,6 +4,7 @@ import type { TaskRequest } from "../../diego/task-definition.js";
 import { cpuSharesFor } from "../../container/cpu-shares.js";
 import { redactEnvValue } from "../../redact.js";
 import { redactUrl } from "../../http/redact-url.js";
+import type { TlsSettings } from "../../http/tls-settings.js";
 import type { RestageArgs } from "../commands/restage.js";
 import type { Output } from "../output.js";
 
@@ -11,9 +12,9 @@ import type { Output } from "../output.js";
 export function printDryRun(
   output: Output,
   request: TaskRequest,
-  image: string,
-  args: RestageArgs,
+  run: { image: string; args: RestageArgs; tls: TlsSettings },
 ): void {
+  const { image, args } = run;
   const definition = request.definition;
   const shares = cpuSharesFor(definition.cpuWeight);
   const env = definition.env.map((v) => `${v.name}=${redactEnvValue(v.name, v.value)}`);
@@ -27,6 +28,7 @@ export function printDryRun(
     `  uploads     ${args.upload ? "to the recorded URLs" : `skipped; kept in ${args.outputDir ?? "./restager-out/<app>"}`}`,
   ];
   if (args.resolve.length > 0) container.push(`  resolve     ${args.resolve.join(", ")}`);
+  container.push(`  tls         ${describeTls(run.tls)}`);
   container.push(`  app image   ${dryRunImage(args)}`);
   if (args.callback) container.push(`  callback    ${redactUrl(definition.completionCallbackUrl)}`);
   if (output.json) {
@@ -34,6 +36,13 @@ export function printDryRun(
     return;
   }
   output.result([...container, "", renderPlan(buildPlan(request))].join("\n"));
+}
+
+function describeTls(tls: TlsSettings): string {
+  const cas = tls.caSource ? `system CAs + ${tls.caSource}` : "system CAs";
+  const client = tls.client ? `client certificate ${tls.client.source}` : "no client certificate";
+  const verify = tls.insecure ? "server certificates NOT verified (--insecure)" : cas;
+  return `${verify}; ${client}`;
 }
 
 function dryRunImage(args: RestageArgs): string {

@@ -8,6 +8,7 @@ import type { TaskRequest } from "../../diego/task-definition.js";
 import { CancelledError } from "../../errors.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
+import type { TlsSettings } from "../../http/tls-settings.js";
 import { restage, type RestageOutcome } from "../../restage/restage.js";
 import type { RestageArgs } from "../commands/restage.js";
 import type { Output } from "../output.js";
@@ -27,7 +28,7 @@ export async function runRestage(
   request: TaskRequest,
   image: string,
   args: RestageArgs,
-  extras: { password?: string | undefined } = {},
+  extras: { password?: string | undefined; tls: TlsSettings },
 ): Promise<number> {
   const app = appIdentity(request);
   const status = output.statusLine();
@@ -45,6 +46,7 @@ export async function runRestage(
     cacheDir,
     resolve: args.resolve,
     upload: args.upload,
+    tls: extras.tls,
     transport: transportOverrides(output.env),
   });
   const cleanUp = async () => {
@@ -98,7 +100,8 @@ export async function runRestage(
   try {
     return await afterStaging(output, {
       ...{ outcome, request, stackImage: image, app, tail, elapsedMs, args, status },
-      ...{ password: extras.password, downloader: http.downloader, signal: interrupt.signal },
+      ...{ password: extras.password, downloader: http.downloader, tls: extras.tls },
+      signal: interrupt.signal,
     });
   } finally {
     await cleanUp();

@@ -4,6 +4,7 @@
  */
 import { createReadStream } from "node:fs";
 import { request, type IncomingMessage } from "node:http";
+import { request as tlsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pipeline } from "node:stream/promises";
 import { multipartEnvelope } from "./multipart-envelope.js";
@@ -23,6 +24,15 @@ export interface MultipartUpload {
   /** Forwarded unchanged: Content-MD5, Content-Digest. */
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** cc-uploader's client identity towards CC's mutual-TLS internal API. */
+  tls?: CcClientTls | undefined;
+}
+
+/** cc-uploader's `cc.ca_cert` / `cc.client_cert` / `cc.client_key`. */
+export interface CcClientTls {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
 }
 
 const DIAL_ATTEMPTS = 3;
@@ -42,7 +52,8 @@ export async function postMultipart(upload: MultipartUpload): Promise<CcResponse
   };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await exchange(upload.uri, { method: "POST", headers, signal: upload.signal, body });
+      const call = { method: "POST" as const, headers, signal: upload.signal, body };
+      return await exchange(upload.uri, { ...call, tls: upload.tls, verify: true });
     } catch (error) {
       if (attempt >= DIAL_ATTEMPTS || (error as NodeJS.ErrnoException).code !== "ECONNREFUSED")
         throw error;
@@ -54,8 +65,9 @@ export async function postMultipart(upload: MultipartUpload): Promise<CcResponse
 export async function pollJob(
   first: CcResponse,
   uploadUri: URL,
-  { intervalMs, signal }: { intervalMs: number; signal: AbortSignal },
+  polling: { intervalMs: number; signal: AbortSignal; tls?: CcClientTls | undefined },
 ): Promise<string> {
+  const { intervalMs, signal } = polling;
   let response = first;
   for (;;) {
     const job = parseJob(response.body);
@@ -65,7 +77,8 @@ export async function pollJob(
     if (url.username === "" && url.host === uploadUri.host) {
       [url.username, url.password] = [uploadUri.username, uploadUri.password];
     }
-    response = await exchange(url, { method: "GET", headers: {}, signal });
+    // As upstream: job polls skip server verification (hairpin URLs), still with the identity.
+    response = await exchange(url, { method: "GET", headers: {}, signal, tls: polling.tls });
     if (response.status !== 200) return "failed";
   }
 }
@@ -85,18 +98,25 @@ interface Call {
   headers: Record<string, string>;
   signal: AbortSignal;
   body?: () => AsyncGenerator<Buffer>;
+  tls?: CcClientTls | undefined;
+  /** Verify CC's certificate (uploads do; job polls do not). */
+  verify?: boolean | undefined;
 }
 
 async function exchange(url: URL, call: Call): Promise<CcResponse> {
   const { username, password } = url;
   const auth =
     username === "" ? undefined : `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
-  const req = request(url, {
-    method: call.method,
-    headers: call.headers,
-    auth,
-    signal: call.signal,
-  });
+  const common = { method: call.method, headers: call.headers, auth, signal: call.signal };
+  const tls = call.tls;
+  const req =
+    url.protocol === "https:"
+      ? tlsRequest(url, {
+          ...common,
+          ...(tls ? { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem } : {}),
+          rejectUnauthorized: call.verify === true,
+        })
+      : request(url, common);
   const response = new Promise<IncomingMessage>((resolve, reject) => {
     req.once("response", resolve).once("error", reject);
   });

@@ -7,7 +7,7 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { postMultipart, pollJob, type CcResponse } from "./cc-client.js";
+import { postMultipart, pollJob, type CcClientTls, type CcResponse } from "./cc-client.js";
 import type { Digests } from "./digests.js";
 import { sendText, type Exchange } from "./exchange.js";
 import { anyIntegrityProblem, headerValue } from "./integrity.js";
@@ -37,6 +37,8 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 export interface CcUploaderOptions {
   spoolDir: string;
   jobPollIntervalMs: number;
+  /** The identity presented to CC's mutual-TLS API (https CC URIs). */
+  tls?: CcClientTls | undefined;
 }
 
 export class CcUploader {
@@ -93,6 +95,7 @@ export class CcUploader {
         filename: kind.filename,
         headers: forwarded,
         signal: upload.signal,
+        tls: this.#options.tls,
       });
     } catch (error) {
       return sendText(ex, 500, `uploading to cloud controller failed: ${String(error)}\n`);
@@ -101,7 +104,11 @@ export class CcUploader {
       return sendText(ex, response.status, `status code: ${response.status}\n${response.body}`);
     }
     if (!kind.async) return sendText(ex, kind.success, "");
-    const polling = { intervalMs: this.#options.jobPollIntervalMs, signal: upload.signal };
+    const polling = {
+      intervalMs: this.#options.jobPollIntervalMs,
+      signal: upload.signal,
+      tls: this.#options.tls,
+    };
     const status = await pollJob(response, uri, polling).catch(() => "timed out");
     if (status === "finished") return sendText(ex, kind.success, "");
     return sendText(

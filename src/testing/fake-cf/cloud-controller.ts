@@ -94,11 +94,12 @@ function cache(ex: Exchange, appGuid: string, stack: string | undefined) {
 
 function uploadContext(ex: Exchange, cc: CloudControllerOptions, jobPath: string): UploadContext {
   const host = ex.req.headers.host ?? "localhost";
+  const scheme = "encrypted" in ex.req.socket ? "https" : "http";
   return {
     store: cc.store,
     jobs: cc.jobs,
     spoolDir: cc.spoolDir,
-    jobUrlPrefix: `http://${host}${jobPath}`,
+    jobUrlPrefix: `${scheme}://${host}${jobPath}`,
   };
 }
 

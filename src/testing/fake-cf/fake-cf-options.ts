@@ -14,6 +14,12 @@ export interface FakeCfOptions {
   jobPollIntervalMs?: number;
   /** Lifetime of blobstore signed URLs; default 1 hour. */
   signedUrlTtlSeconds?: number;
+  /**
+   * Speak TLS as a current Cloud Foundry does, with a PKI made at start: file server, blobstore
+   * and stager over HTTPS; cc-uploader and Cloud Controller over mutual TLS (a client
+   * certificate of the test CA is required at the handshake). Default false (plain HTTP).
+   */
+  tls?: boolean;
 }
 
 /** Base URLs of every server plus the CC credentials: what the task builders need. */
@@ -29,5 +35,6 @@ export async function resolveOptions(options: FakeCfOptions): Promise<Required<F
     },
     jobPollIntervalMs: options.jobPollIntervalMs ?? 100,
     signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 3600,
+    tls: options.tls ?? false,
   };
 }

@@ -21,7 +21,9 @@ import { CcUploader } from "./cc-uploader.js";
 import { cloudControllerHandler } from "./cloud-controller.js";
 import type { Handler } from "./exchange.js";
 import { resolveOptions, type FakeCfEndpoints, type FakeCfOptions } from "./fake-cf-options.js";
-import { FakeServer } from "./fake-server.js";
+import { FakeServer, type ServerTls } from "./fake-server.js";
+import { createTestPki, issueClient, type TestPki } from "../test-pki.js";
+import type { IssuedCertificate } from "../../pki/ports.js";
 import { FaultTable, type Fault, type Route } from "./faults.js";
 import { FileServer } from "./file-server.js";
 import { RequestLog, type RecordedRequest } from "./request-log.js";
@@ -42,6 +44,7 @@ export class FakeCf implements AsyncDisposable {
   readonly #servers = new Map<ServerName, FakeServer>();
   readonly #tempDir: string;
   #store: ArtifactStore | undefined;
+  #pki: TestPki | undefined;
 
   private constructor(options: Required<FakeCfOptions>, tempDir: string) {
     this.bindHost = options.bindHost;
@@ -61,6 +64,7 @@ export class FakeCf implements AsyncDisposable {
     const resolved = await resolveOptions(options);
     const fake = new FakeCf(resolved, tempDir);
     try {
+      if (resolved.tls) fake.#pki = await createTestPki(certificateAddresses(resolved));
       await fake.#startServers(resolved.jobPollIntervalMs);
       return fake;
     } catch (error) {
@@ -77,7 +81,8 @@ export class FakeCf implements AsyncDisposable {
     const handlers: Record<ServerName, Handler> = {
       fileServer: this.fileServer.handle,
       blobstore: this.blobstore.handle,
-      ccUploader: new CcUploader({ spoolDir, jobPollIntervalMs }).handle,
+      ccUploader: new CcUploader({ spoolDir, jobPollIntervalMs, tls: await this.#ccClientTls() })
+        .handle,
       cloudController: cloudControllerHandler({
         credentials: this.credentials,
         store,
@@ -96,16 +101,43 @@ export class FakeCf implements AsyncDisposable {
         log: this.#log,
         faults: this.#faults,
         bodySha256: name === "ccUploader",
+        tls: this.#serverTls(name),
       });
       this.#servers.set(name, server);
     }
   }
 
-  /** `http://<host>:<port>` of a server; `host` defaults to the advertised (container-facing) host. */
+  /** What each server demands in TLS mode: HTTPS everywhere, client certificates where CF does. */
+  #serverTls(name: ServerName): ServerTls | undefined {
+    const pki = this.#pki;
+    if (pki === undefined) return undefined;
+    const identity = { certPem: pki.server.certPem, keyPem: pki.server.keyPem };
+    const mutual = name === "ccUploader" || name === "cloudController";
+    return mutual ? { ...identity, clientCaPem: pki.ca.certPem } : identity;
+  }
+
+  /** cc-uploader's own client certificate towards CC (capi-release `cc_uploader` job). */
+  async #ccClientTls() {
+    const pki = this.#pki;
+    if (pki === undefined) return undefined;
+    const client = await issueClient(pki.ca, "cc_uploader");
+    return { caPem: pki.ca.certPem, certPem: client.certPem, keyPem: client.keyPem };
+  }
+
+  /**
+   * TLS mode: the CA that signed every server certificate (pass it with --cacert) and the
+   * cell's client identity (--cert/--key); undefined in plain HTTP mode.
+   */
+  get tls(): { caPem: string; cell: IssuedCertificate; ca: TestPki["ca"] } | undefined {
+    const pki = this.#pki;
+    return pki && { caPem: pki.ca.certPem, cell: pki.cell, ca: pki.ca };
+  }
+
+  /** `http(s)://<host>:<port>` of a server; `host` defaults to the advertised (container-facing) host. */
   urlFor(server: ServerName, host: string = this.advertiseHost): string {
     const running = this.#servers.get(server);
     if (running === undefined) throw new Error(`fake-cf: ${server} is not running`);
-    return `http://${host}:${running.port}`;
+    return `${this.#pki ? "https" : "http"}://${host}:${running.port}`;
   }
 
   /** The URL the test process itself should use (loopback when bound to every address). */
@@ -166,6 +198,12 @@ export class FakeCf implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** The addresses the server certificate names besides the internal host names. */
+function certificateAddresses(options: { advertiseHost: string; bindHost: string }): string[] {
+  const wildcard = options.bindHost === "0.0.0.0" || options.bindHost === "::";
+  return wildcard ? [options.advertiseHost] : [options.advertiseHost, options.bindHost];
 }
 
 export { faults, type Fault, type Route } from "./faults.js";

@@ -3,6 +3,7 @@
  * RequestLog, applies injected faults, and hands the rest to its handler.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { finished, pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,6 +22,15 @@ export interface FakeServerOptions {
   faults: FaultTable;
   /** Also hash request bodies with SHA-256 (`exchange.body.digests().sha256`); default MD5 only. */
   bodySha256?: boolean;
+  /** Serve HTTPS with this identity; `clientCa` makes a client certificate it signed mandatory. */
+  tls?: ServerTls | undefined;
+}
+
+export interface ServerTls {
+  certPem: string;
+  keyPem: string;
+  /** Refuse, at the handshake, every client without a certificate this CA signed. */
+  clientCaPem?: string | undefined;
 }
 
 export class FakeServer {
@@ -35,7 +45,11 @@ export class FakeServer {
   }
 
   static async start(options: FakeServerOptions): Promise<FakeServer> {
-    const server = createServer((req, res) => void dispatch(options, req, res));
+    const listener = (req: IncomingMessage, res: ServerResponse) =>
+      void dispatch(options, req, res);
+    const server = options.tls
+      ? createTlsServer(tlsOptions(options.tls), listener)
+      : createServer(listener);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(0, options.bindHost, () => resolve());
@@ -48,6 +62,17 @@ export class FakeServer {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** Node refuses a missing or unverifiable client certificate during the handshake. */
+function tlsOptions(tls: ServerTls) {
+  const ca = tls.clientCaPem;
+  return {
+    cert: tls.certPem,
+    key: tls.keyPem,
+    minVersion: "TLSv1.2" as const,
+    ...(ca === undefined ? {} : { ca: [ca], requestCert: true, rejectUnauthorized: true }),
+  };
 }
 
 async function dispatch(options: FakeServerOptions, req: IncomingMessage, res: ServerResponse) {
