@@ -47,10 +47,15 @@ export class PrivateDocker {
     return join(this.dir, "dockerd.log");
   }
 
-  static async start(): Promise<PrivateDocker> {
+  /** `dataRootBytes`: put the engine's data on a tmpfs of that size (disk-full tests). */
+  static async start(options: { dataRootBytes?: number } = {}): Promise<PrivateDocker> {
     const engine = new PrivateDocker(await mkdtemp("/tmp/rpd-"));
     await Promise.all(["data", "exec"].map((d) => mkdir(join(engine.dir, d))));
     try {
+      if (options.dataRootBytes !== undefined) {
+        const size = `size=${options.dataRootBytes}`;
+        await execa("mount", ["-t", "tmpfs", "-o", size, "tmpfs", join(engine.dir, "data")]);
+      }
       await engine.restart();
       return engine;
     } catch (error) {
