@@ -7,6 +7,7 @@
  *   fill is unfinished;
  * - A (dead) is SIGKILLed in the middle of filling its volume: a fill container, a half-filled
  *   volume and a temp directory whose owner is gone;
+ * - `restager ps --all` lists both, with why, marking only A's for removal;
  * - C, a plain restage, runs next: it must remove A's leftovers (one line saying so), leave B's
  *   alone, and succeed; B, resumed, must then succeed too.
  */
@@ -18,7 +19,7 @@ import Docker from "dockerode";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildpackKey, buildZip, fixturesDir, readTree } from "../testing/fixture-blobs.js";
 import type { StagingWorld } from "../testing/staging-world.js";
-import { startCli, type RunningCli } from "./cli.js";
+import { runCli, startCli, type RunningCli } from "./cli.js";
 import { useE2eCase, type E2eCase } from "./e2e-case.js";
 import { expectExit, expectNoStackTrace } from "./expectations.js";
 
@@ -66,6 +67,22 @@ describe("leftovers of a dead restage", () => {
       expect(await isComplete(aVolumes[0] ?? "")).toBe(false);
       expect(await containerExists(aFill)).toBe(true);
       expect(await runTempDirs(e2e, a.pid)).toHaveLength(1);
+
+      // `ps --all` shows both runs' things, with why, and which the next restage removes.
+      const ps = await runCli("restager", ["ps", "--all"], e2e.cliOptions());
+      expectExit(ps, 0);
+      const row = (needle: string) => ps.stdout.split("\n").find((l) => l.includes(needle)) ?? "";
+      expect(row(aFill.slice(0, 12))).toMatch(
+        new RegExp(
+          `^  fill container \\S+ \\(${aFill.slice(0, 12)}\\) of node-env: created; its restage \\(pid ${a.pid}\\) is gone \\(the next restage removes it\\)$`,
+        ),
+      );
+      expect(row(aVolumes[0] ?? "")).toBe(
+        `  dependency volume ${aVolumes[0]}: half-filled; its restage (pid ${a.pid}) is gone (the next restage removes it)`,
+      );
+      expect(row(bFill.slice(0, 12))).toContain(`: in use by the restage running as pid ${b.pid}`);
+      expect(row(`_${b.pid}_`)).toContain(`in use by the restage running as pid ${b.pid}`);
+      expect(row(`_${a.pid}_`)).toContain("(the next restage removes it)");
 
       const c = await e2e.restage([plain.taskFile, "--no-image"]);
       expectExit(c, 0);
