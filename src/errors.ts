@@ -26,8 +26,11 @@ export const ExitCode = {
   uploadFailed: 75,
   /** A signed URL was refused (401/403): the request has expired. */
   expired: 77,
-  /** Interrupted by SIGINT/SIGTERM. */
+  /** Interrupted: 128 + the signal number (SIGHUP 129, SIGINT 130, SIGQUIT 131, SIGTERM 143). */
+  hangup: 129,
   cancelled: 130,
+  quit: 131,
+  terminated: 143,
   /** The builder found no buildpack that detects the app (builder exit 222). */
   noAppDetected: 222,
   /** A buildpack's compile/finalize failed (builder exit 223). */
@@ -102,9 +105,23 @@ export class CannotWriteError extends RestagerError {
   }
 }
 
+/** The signals restager treats as an interrupt, with the exit code each one gives (128 + n). */
+export const interruptExitCodes = {
+  SIGHUP: ExitCode.hangup,
+  SIGINT: ExitCode.cancelled,
+  SIGQUIT: ExitCode.quit,
+  SIGTERM: ExitCode.terminated,
+} as const;
+
+export type InterruptSignalName = keyof typeof interruptExitCodes;
+
+/** Stopped early: by a signal (exit 128 + its number), or by a caller's abort (exit 130). */
 export class CancelledError extends RestagerError {
-  constructor(message = "Interrupted", options: RestagerErrorOptions = {}) {
-    super(message, ExitCode.cancelled, options);
+  constructor(
+    message = "Interrupted",
+    options: RestagerErrorOptions & { signal?: InterruptSignalName | undefined } = {},
+  ) {
+    super(message, interruptExitCodes[options.signal ?? "SIGINT"], options);
   }
 }
 

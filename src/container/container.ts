@@ -29,6 +29,11 @@ export interface ContainerSpec {
   name?: string | undefined;
   /** Named volumes to mount (never host paths: see create-options.ts). */
   volumes?: VolumeMount[] | undefined;
+  /**
+   * Tie the container's life to the creating process (createIdle only): it stops and the engine
+   * removes it as soon as that process's connection to it closes, even after a SIGKILL.
+   */
+  boundToOwner?: boolean | undefined;
 }
 
 /**

@@ -14,6 +14,20 @@ export const idleEntrypoint = [
   "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done",
 ];
 
+/**
+ * PID 1 of a container bound to its owner (ContainerSpec.boundToOwner): as idleEntrypoint, and
+ * it also exits when its stdin reaches end of file. restager attaches to that stdin before the
+ * start and never writes to it; the engine closes it when restager's connection goes away
+ * (StdinOnce), however restager ended, and AutoRemove then removes the container. This needs
+ * nothing but the engine connection, so it holds when restager runs in a container too. (A
+ * background list gets /dev/null as stdin unless redirected, hence fd 3.)
+ */
+export const boundEntrypoint = [
+  "/bin/sh",
+  "-c",
+  "trap 'exit 0' TERM; exec 3<&0; (while read -r _; do :; done) <&3 & wait $!",
+];
+
 const mebibyte = 1024 * 1024;
 
 /**
@@ -22,7 +36,8 @@ const mebibyte = 1024 * 1024;
  * or live in named volumes (which the engine resolves, wherever restager runs).
  */
 export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
-  const hostConfig: Docker.HostConfig = { AutoRemove: false };
+  const bound = spec.boundToOwner === true;
+  const hostConfig: Docker.HostConfig = { AutoRemove: bound };
   if (spec.memoryMb !== undefined && spec.memoryMb > 0) {
     hostConfig.Memory = Math.floor(spec.memoryMb * mebibyte);
     // Equal to Memory: no swap on top, so the limit is what the app gets (Garden has no swap).
@@ -44,7 +59,8 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     ...(spec.name !== undefined ? { name: spec.name } : {}),
     Image: spec.image,
     ...(spec.hostname !== undefined ? { Hostname: spec.hostname } : {}),
-    Entrypoint: idleEntrypoint,
+    Entrypoint: bound ? boundEntrypoint : idleEntrypoint,
+    ...(bound ? { OpenStdin: true, StdinOnce: true, AttachStdin: true } : {}),
     // $0 of the idle shell, so `ps` in the container says what it is.
     Cmd: ["restager-idle"],
     User: "root",

@@ -35,6 +35,16 @@ describe("toRestagerError", () => {
     expect(error.exitCode).toBe(ExitCode.unavailable);
   });
 
+  it("names a full engine disk as a write failure (exit 73), with what to free", () => {
+    const full = new Error(
+      "Error processing tar file(exit status 1): write /droplet/layer.tar: no space left on device",
+    );
+    const error = toRestagerError(full, { what: "load the image", where });
+    expect(error.message).toBe("The Docker engine ran out of disk space trying to load the image");
+    expect(error.exitCode).toBe(ExitCode.cannotWrite);
+    expect(error.hint).toContain("docker system df");
+  });
+
   it("keeps RestagerErrors and prefers the abort reason once cancelled", () => {
     const own = new InvalidInputError("bad");
     expect(toRestagerError(own, { what: "x", where })).toBe(own);

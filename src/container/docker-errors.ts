@@ -2,7 +2,7 @@
  * Turns dockerode failures into RestagerErrors. dockerode rejects with plain Errors: socket
  * errors carry a Node `code`, HTTP errors a `statusCode` and the engine's `json.message`.
  */
-import { CancelledError, RestagerError, UnavailableError } from "../errors.js";
+import { CancelledError, CannotWriteError, RestagerError, UnavailableError } from "../errors.js";
 
 const connectionCodes = new Set([
   "ECONNREFUSED",
@@ -34,6 +34,15 @@ export function toRestagerError(error: unknown, context: ErrorContext): Restager
   if (isConnectionError(error)) return engineUnreachable(context.where, error);
   const status = statusCodeOf(error);
   const detail = engineMessage(error);
+  if (/no space left on device|disk quota exceeded/i.test(detail)) {
+    return new CannotWriteError(
+      `The Docker engine ran out of disk space trying to ${context.what}`,
+      {
+        hint: "Free space where the engine keeps its data ('docker system df' shows what uses it; 'docker image prune' and 'docker volume prune' free some), then try again",
+        cause: error,
+      },
+    );
+  }
   return new UnavailableError(
     `Docker failed to ${context.what}${status === undefined ? "" : ` (HTTP ${status})`}: ${detail}`,
     { hint: "Check the Docker engine's log; rerun with --verbose for details", cause: error },

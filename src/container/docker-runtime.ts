@@ -29,6 +29,8 @@ export interface FoundContainer {
   name: string;
   state: string;
   labels: Record<string, string>;
+  /** The engine's clock, second precision. */
+  createdAt: Date;
 }
 
 type PingWithSignal = (options: { abortSignal: AbortSignal }) => Promise<unknown>;
@@ -97,6 +99,8 @@ export class DockerRuntime implements ContainerRuntime {
     });
     try {
       throwIfCancelled(signal);
+      // Attached before the start, so no moment exists in which a dead restager leaves it up.
+      if (spec.boundToOwner === true) await holdStdin(created);
       await created.start(signal ? { abortSignal: signal } : {});
       throwIfCancelled(signal);
       return container;
@@ -145,6 +149,7 @@ export class DockerRuntime implements ContainerRuntime {
         name: (info.Names[0] ?? "").replace(/^\//, ""),
         state: info.State,
         labels: info.Labels,
+        createdAt: new Date(info.Created * 1000),
       }));
     } catch (error) {
       throw this.toError(error, "list containers");
@@ -160,4 +165,21 @@ export class DockerRuntime implements ContainerRuntime {
   private toError(error: unknown, what: string, signal?: AbortSignal) {
     return toRestagerError(error, { what, where: this.where, signal });
   }
+}
+
+/**
+ * Opens the connection a bound container lives on (create-options.ts, boundEntrypoint): its
+ * stdin, attached and never written. The engine ends it when the container goes; it does not
+ * keep Node running, and an engine that vanishes only ends it.
+ */
+async function holdStdin(container: Docker.Container): Promise<void> {
+  const link = (await container.attach({
+    stream: true,
+    stdin: true,
+    stdout: false,
+    stderr: false,
+    hijack: true,
+  })) as NodeJS.ReadWriteStream & { unref?: () => void; on(event: "error", fn: () => void): void };
+  link.on("error", () => undefined);
+  link.unref?.();
 }

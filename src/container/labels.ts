@@ -9,6 +9,11 @@ export const LabelKey = {
   appGuid: "io.restager.app-guid",
   appName: "io.restager.app-name",
   taskGuid: "io.restager.task-guid",
+  /**
+   * The restager process a staging run's containers and volumes belong to
+   * (src/owner/run-owner.ts); launched app instances have none, as they outlive `launch`.
+   */
+  owner: "io.restager.owner",
 } as const;
 
 /** `dependency-fill`: the short-lived container that fills cached-dependency volumes. */

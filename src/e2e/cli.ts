@@ -75,6 +75,8 @@ export interface RunningCli {
   /** Resolves once stderr matches `pattern`; rejects after `timeoutMs` or if the process ends first. */
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
   kill(signal: NodeJS.Signals): void;
+  /** The process id (to pause it with SIGSTOP, or to find what it owns). */
+  pid: number;
   result: Promise<CliResult>;
 }
 
@@ -86,6 +88,7 @@ export function startCli(bin: Bin, args: string[], options: CliOptions = {}): Ru
   return {
     result: settle(subprocess, started),
     kill: (signal) => subprocess.kill(signal),
+    pid: subprocess.pid ?? 0,
     waitForStderr: (pattern, timeoutMs = 60_000) =>
       waitFor(subprocess, () => pattern.test(stderr), {
         timeoutMs,

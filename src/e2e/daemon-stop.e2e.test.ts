@@ -1,9 +1,11 @@
 /**
  * The Docker engine stops in the middle of a restage. A private engine (private-docker.ts, in
  * its own network namespace, so the shared engine and its docker0 are never touched) is stopped
- * while the sleepy buildpack runs: restage must end with exit 69 and one clear line naming the
- * engine, without a stack trace. The engine stops the staging container, so once it is back
- * that container is still there; the next restage removes it, saying so, and leaves nothing.
+ * (SIGTERM) or killed (SIGKILL) while the sleepy buildpack runs: restage must end with exit 69
+ * and one clear line naming the engine, without a stack trace. Once the engine is back, the
+ * staging container is not running (it is bound to its restager and removes itself, else the
+ * next restage removes it, saying so), and the rerun succeeds and leaves nothing: no container,
+ * no half-filled dependency volume.
  */
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,42 +32,54 @@ afterAll(async () => {
 describe("restage when the Docker engine stops", () => {
   const current = useE2eCase();
 
-  it("exits 69 naming the engine; the next restage removes the stopped staging container", async () => {
-    const e2e = current();
-    const docker = engine as PrivateDocker;
-    const options = e2e.cliOptions({ env: { DOCKER_HOST: docker.host } });
-    const world = await e2e.world({ buildpacks: ["sleepy"] });
-    const running = startCli("restage", [world.taskFile, "--cache-dir", e2e.cacheDir], options);
-    await running.waitForStderr(/Sleeping for 60s/);
-    // As `systemctl stop docker` does: the engine stops its containers, then exits.
-    await docker.stop("SIGTERM");
-    const run = await running.result;
-    expectExit(run, 69);
-    expect(run.stdout).toBe("");
-    const errors = run.stderr.split("\n").filter((line) => line.startsWith("Error: "));
-    expect(errors).toEqual([`Error: Cannot reach the Docker engine at ${docker.host}`]);
-    expect(run.stderr).toMatch(/^Hint: Is Docker running\?/m);
-    expectNoStackTrace(run);
-    expect(world.cf.requestsTo("ccUploader")).toEqual([]);
+  // SIGTERM: as `systemctl stop docker` does (the engine stops its containers, then exits).
+  // SIGKILL: the engine dies at once; its containerd goes with it, the container shims stay.
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    it(`exits 69 naming the engine when dockerd gets ${signal}; the rerun after its restart leaves nothing`, async () => {
+      const e2e = current();
+      const docker = engine as PrivateDocker;
+      const options = e2e.cliOptions({ env: { DOCKER_HOST: docker.host } });
+      const world = await e2e.world({ buildpacks: ["sleepy"] });
+      const running = startCli("restage", [world.taskFile, "--cache-dir", e2e.cacheDir], options);
+      await running.waitForStderr(/Sleeping for 60s/);
+      await docker.stop(signal);
+      const run = await running.result;
+      expectExit(run, 69);
+      expect(run.stdout).toBe("");
+      const errors = run.stderr.split("\n").filter((line) => line.startsWith("Error: "));
+      expect(errors).toEqual([`Error: Cannot reach the Docker engine at ${docker.host}`]);
+      expect(run.stderr).toMatch(/^Hint: Is Docker running\?/m);
+      expectNoStackTrace(run);
+      expect(world.cf.requestsTo("ccUploader")).toEqual([]);
 
-    await docker.restart();
-    const appLabel = { label: [`io.restager.app-guid=${e2e.appGuid}`] };
-    const left = await docker.docker.listContainers({ all: true, filters: appLabel });
-    expect(left.map((c) => [c.Labels["io.restager.kind"], c.State])).toEqual([
-      ["staging", "exited"],
-    ]);
+      await docker.restart();
+      const appLabel = { label: [`io.restager.app-guid=${e2e.appGuid}`] };
+      const left = await docker.docker.listContainers({ all: true, filters: appLabel });
+      // Bound to the dead run (AutoRemove): the engine removed it, or at least stopped it.
+      expect(left.filter((c) => c.State === "running")).toEqual([]);
 
-    const next = await e2e.world({ buildpacks: ["static"] });
-    const again = await runCli(
-      "restage",
-      [next.taskFile, "--no-image", "--cache-dir", e2e.cacheDir],
-      options,
-    );
-    expectExit(again, 0);
-    const name = (left[0]?.Names[0] ?? "").replace(/^\//, "");
-    expect(again.stderr).toContain(
-      `Removed ${name} (${left[0]?.Id.slice(0, 12)}), a staging container of node-env left by an interrupted restage`,
-    );
-    expect(await docker.docker.listContainers({ all: true, filters: appLabel })).toEqual([]);
-  });
+      const next = await e2e.world({ buildpacks: ["static"] });
+      const again = await runCli(
+        "restage",
+        [next.taskFile, "--no-image", "--cache-dir", e2e.cacheDir],
+        options,
+      );
+      expectExit(again, 0);
+      expect(next.cf.uploadedDroplets()).toHaveLength(1);
+      if (left.length > 0) {
+        expect(again.stderr).toContain(`staging container ${(left[0]?.Names[0] ?? "").slice(1)}`);
+      }
+      expect(await docker.docker.listContainers({ all: true, filters: appLabel })).toEqual([]);
+      expect(await unfinishedVolumes(docker)).toEqual([]);
+    });
+  }
 });
+
+/** Dependency volumes without their completion marker (half-filled). */
+async function unfinishedVolumes(docker: PrivateDocker): Promise<string[]> {
+  const { Volumes } = await docker.docker.listVolumes({
+    filters: { label: ["io.restager.kind=dependency"] },
+  });
+  const names = new Set((Volumes ?? []).map((v) => v.Name));
+  return [...names].filter((n) => !n.endsWith("-complete") && !names.has(`${n}-complete`));
+}

@@ -47,10 +47,15 @@ export class PrivateDocker {
     return join(this.dir, "dockerd.log");
   }
 
-  static async start(): Promise<PrivateDocker> {
+  /** `dataRootBytes`: put the engine's data on a tmpfs of that size (disk-full tests). */
+  static async start(options: { dataRootBytes?: number } = {}): Promise<PrivateDocker> {
     const engine = new PrivateDocker(await mkdtemp("/tmp/rpd-"));
     await Promise.all(["data", "exec"].map((d) => mkdir(join(engine.dir, d))));
     try {
+      if (options.dataRootBytes !== undefined) {
+        const size = `size=${options.dataRootBytes}`;
+        await execa("mount", ["-t", "tmpfs", "-o", size, "tmpfs", join(engine.dir, "data")]);
+      }
       await engine.restart();
       return engine;
     } catch (error) {
@@ -62,6 +67,7 @@ export class PrivateDocker {
   /** Starts dockerd (again, on the same data) and waits until it answers. */
   async restart(): Promise<void> {
     if (this.#pid !== undefined) throw new Error("the private dockerd is still running");
+    await this.#forgetDeadContainerd();
     const log = openSync(this.log, "a");
     try {
       const child = spawn("unshare", ["--net", "--", "dockerd", ...this.#flags()], {
@@ -116,6 +122,20 @@ export class PrivateDocker {
       await execa("umount", ["-l", mount], { reject: false });
     }
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * After a SIGKILL of dockerd its managed containerd dies too (parent-death signal), but its
+   * pid file stays; and where PID 1 does not reap orphans (this machine's init does not) the
+   * dead containerd stays a zombie, which `kill(pid, 0)` still finds. dockerd then takes it for
+   * a running containerd, dials its socket, and gives up after a timeout ("failed to start
+   * containerd"). Removing the pid file of a dead or zombie containerd lets dockerd start a
+   * new one, which finds the running container shims again.
+   */
+  async #forgetDeadContainerd(): Promise<void> {
+    const pidFile = join(this.dir, "exec", "containerd", "containerd.pid");
+    const pid = Number.parseInt(await readFile(pidFile, "utf8").catch(() => ""), 10);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) await rm(pidFile, { force: true });
   }
 
   #flags(): string[] {

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import { execa } from "execa";
@@ -84,6 +85,35 @@ describe("the stager image", () => {
     // Container paths stayed in the container: nothing appeared at them on the host.
     expect(existsSync(cacheDir)).toBe(false);
     expect(existsSync(outputDir)).toBe(false);
+  });
+
+  it("leaves no staging container when the stager container itself is killed mid-builder", async () => {
+    const world = await e2e().world({ buildpacks: ["sleepy"] });
+    const running = execa(
+      "docker",
+      [
+        ...["run", "-i", "--rm", "--name", containerName],
+        ...["--label", `${TEST_RUN_LABEL}=${testRunId()}`],
+        ...["-v", "/var/run/docker.sock:/var/run/docker.sock", image],
+      ],
+      { input: await readFile(world.logFile, "utf8"), reject: false, timeout: 240_000 },
+    );
+    let stderr = "";
+    running.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    for (let tries = 0; !stderr.includes("Sleeping for 60s"); tries++) {
+      if (tries > 1200) throw new Error(`the builder never started:\n${stderr}`);
+      await sleep(100);
+    }
+    expect(await e2e().newContainers()).toHaveLength(1);
+    // SIGKILL to restager inside the stager container: no handler, no finally block runs.
+    await execa("docker", ["kill", containerName]);
+    await running;
+    let left = await e2e().newContainers();
+    for (let tries = 0; left.length > 0 && tries < 50; tries++) {
+      await sleep(200);
+      left = await e2e().newContainers();
+    }
+    expect(left).toEqual([]);
   });
 
   it("reads its flags as restage does and reports the package version", async () => {

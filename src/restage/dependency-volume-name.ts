@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { LabelKey } from "../container/labels.js";
+import { currentOwner, formatOwner } from "../owner/run-owner.js";
 
 export const DependencyLabel = {
   managed: LabelKey.managed,
@@ -19,6 +20,8 @@ export const DependencyLabel = {
   fillToken: "io.restager.fill-token",
   /** On a marker: the volume it completes. */
   completes: "io.restager.completes",
+  /** On a volume being filled: the restager filling it, so others know whether it still lives. */
+  owner: LabelKey.owner,
 } as const;
 
 /** Every dependency volume and marker carries `io.restager.kind=dependency`. */
@@ -41,6 +44,7 @@ export function dependencyVolumeLabels(cacheKey: string, token: string): Record<
     [DependencyLabel.kind]: dependencyKind,
     [DependencyLabel.cacheKey]: labelValue(cacheKey),
     [DependencyLabel.fillToken]: token,
+    [DependencyLabel.owner]: formatOwner(currentOwner()),
   };
 }
 

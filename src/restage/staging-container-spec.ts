@@ -1,9 +1,10 @@
 import { gardenHostname } from "../cell-env/garden-env.js";
 import type { ContainerSpec } from "../container/container.js";
 import { cpuSharesFor } from "../container/cpu-shares.js";
-import { buildLabels, type ContainerKind } from "../container/labels.js";
+import { buildLabels, LabelKey, type ContainerKind } from "../container/labels.js";
 import type { EnvVar } from "../diego/actions.js";
 import { appIdentity } from "../diego/app-identity.js";
+import { currentOwner, formatOwner } from "../owner/run-owner.js";
 import type { RestageOptions } from "./restage.js";
 
 /**
@@ -28,10 +29,15 @@ export function stagingContainerSpec(
     cpuShares: cpuSharesFor(definition.cpuWeight),
     maxPids: definition.maxPids > 0 ? definition.maxPids : undefined,
     network: options.network,
+    // Never outlives this restager, unless kept on purpose for debugging.
+    boundToOwner: !options.keepContainer,
   };
 }
 
-/** The labels of the containers a restage creates: its run, the app, the caller's extras. */
+/**
+ * The labels of the containers a restage creates: its run, its owner (this process), the app,
+ * the caller's extras.
+ */
 export function stagingLabels(
   options: RestageOptions,
   kind: ContainerKind,
@@ -46,6 +52,7 @@ export function stagingLabels(
       appName: app.name,
       taskGuid: request.taskGuid,
     }),
+    [LabelKey.owner]: formatOwner(currentOwner()),
     ...options.labels,
   };
 }

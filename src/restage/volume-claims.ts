@@ -9,9 +9,14 @@
  *   has not mounted it yet: younger than `claimGraceMs`): wait for it;
  * - abandoned: incomplete, older than that, and mounted by nothing but fill containers older
  *   than `staleFillMs` (left by a killed restager): those are removed and it is refilled.
+ *
+ * Where the filler's process can be judged (its owner label names a process of this machine,
+ * src/owner/run-owner.ts), that answer wins over the clock: a live filler's volume is busy
+ * however old, a dead one's is abandoned at once.
  */
 import type { ContainerRuntime, VolumeInfo } from "../container/container.js";
 import { LabelKey } from "../container/labels.js";
+import { ownerState } from "../owner/run-owner.js";
 import {
   DependencyLabel,
   dependencyKind,
@@ -44,7 +49,7 @@ export const fillContainerKind = "dependency-fill";
 
 export class VolumeClaims {
   constructor(
-    private readonly runtime: ContainerRuntime,
+    private readonly runtime: Pick<ContainerRuntime, "volumes" | "removeLabelled">,
     /** Unique to this restage. */
     readonly token: string,
     private readonly timing: VolumeTiming,
@@ -98,13 +103,17 @@ export class VolumeClaims {
 
   private async judge(volume: VolumeInfo, signal: AbortSignal): Promise<VolumeState> {
     const now = Date.now();
-    if (now - volume.createdAt.getTime() < this.timing.claimGraceMs) return { kind: "busy" };
+    const owner = ownerState(volume.labels[LabelKey.owner]);
+    if (owner === "alive") return { kind: "busy" };
+    const young = now - volume.createdAt.getTime() < this.timing.claimGraceMs;
+    if (owner === "unknown" && young) return { kind: "busy" };
     const users = await this.runtime.volumes.users(volume.name, signal);
-    const stale = users.filter(
-      (user) =>
-        user.labels[LabelKey.kind] === fillContainerKind &&
-        now - user.createdAt.getTime() > this.timing.staleFillMs,
-    );
+    const stale = users.filter((user) => {
+      if (user.labels[LabelKey.kind] !== fillContainerKind) return false;
+      const filler = ownerState(user.labels[LabelKey.owner]);
+      if (filler !== "unknown") return filler === "gone";
+      return now - user.createdAt.getTime() > this.timing.staleFillMs;
+    });
     if (stale.length < users.length) return { kind: "busy" };
     const staleFillTokens = stale.map((user) => user.labels[DependencyLabel.fillToken] ?? "");
     return { kind: "abandoned", staleFillTokens: staleFillTokens.filter((t) => t !== "") };

@@ -25,6 +25,8 @@ export interface RestageArgs extends ImageFlags, TlsFlags {
   /** `--no-image`: false. */
   image?: boolean;
   callback?: boolean;
+  /** `--memory`: the staging container's memory limit in MB, instead of the task's memory_mb. */
+  memory?: string;
 }
 
 /** `restager restage [FILE|-]` (also `restage`): execute a staging task on Docker. */
@@ -37,6 +39,10 @@ export function restageCommand(output: Output): CommandModule<object, RestageArg
       const loaded = await loadTaskRequest({ file: args.file, stdin: output.stdin, app: args.app });
       printWarnings(output, loaded.warnings);
       const tls = await readTlsSettings(args, output);
+      if (args.memory !== undefined) {
+        const definition = { ...loaded.request.definition, memoryMb: parseMemoryMb(args.memory) };
+        loaded.request = { ...loaded.request, definition };
+      }
       const stacks = parseStackMappings(args.stack);
       const image = resolveStackImage(loaded.request.definition.rootfs, stacks);
       if (args.dryRun) {
@@ -91,6 +97,12 @@ function restageOptions(yargs: Argv): Argv<RestageArgs> {
     })
     .option("dry-run", { type: "boolean", describe: "Print what would be done; touch nothing" })
     .option("keep", { type: "boolean", describe: "Leave the staging container for debugging" })
+    .option("memory", {
+      type: "string",
+      alias: "m",
+      describe:
+        "Memory limit of the staging container (512, 512m, 2g; MB without a unit) instead of the task's memory_mb",
+    })
     .option("image", {
       type: "boolean",
       default: true,
@@ -120,4 +132,16 @@ async function registryPassword(output: Output, args: RestageArgs): Promise<stri
     });
   }
   return readPasswordFromStdin(output.stdin);
+}
+
+/** `--memory`: MB, as a number or with docker's `m` / `g` unit. */
+export function parseMemoryMb(text: string): number {
+  const match = /^(\d+)([mg]?)$/i.exec(text.trim());
+  const value = match ? Number(match[1]) * (match[2]?.toLowerCase() === "g" ? 1024 : 1) : 0;
+  if (!match || value <= 0) {
+    throw new UsageError(`--memory ${text}: not a memory size`, {
+      hint: "Give megabytes (1024), or a number with m or g (1024m, 2g)",
+    });
+  }
+  return value;
 }

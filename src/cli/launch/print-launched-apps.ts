@@ -33,7 +33,7 @@ export function printLaunchedApps(output: Output, apps: LaunchedApp[], host: str
   }
 }
 
-function appJson(app: LaunchedApp, host: string) {
+export function appJson(app: LaunchedApp, host: string) {
   return {
     name: app.name ?? null,
     guid: app.guid,

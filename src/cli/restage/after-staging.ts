@@ -5,6 +5,7 @@
  */
 import type { AppIdentity } from "../../diego/app-identity.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
+import { CancelledError } from "../../errors.js";
 import type { Downloader } from "../../http/ports.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
 import { fetchLifecycle } from "../../image/lifecycle-source.js";
@@ -51,6 +52,7 @@ export async function afterStaging(output: Output, after: AfterStaging): Promise
   } catch (error) {
     after.status.stop();
     reportRestage(output, after);
+    if (!(error instanceof CancelledError)) printKeptDroplet(output, after);
     throw error;
   }
   const code = reportRestage(output, { ...after, image });
@@ -59,14 +61,25 @@ export async function afterStaging(output: Output, after: AfterStaging): Promise
   return code;
 }
 
+/** The image failed: where the droplet is, and how to build the image from it later. */
+function printKeptDroplet(output: Output, { outcome, stackImage }: AfterStaging): void {
+  const path = stagedDroplet(outcome)?.path;
+  if (!path) return;
+  output.error(
+    `The droplet is kept at ${path}; build the image from it later with 'restager image --droplet ${path} --lifecycle <buildpack_app_lifecycle.tgz> --stack ${stackImage}', or restage again`,
+  );
+}
+
+function stagedDroplet(outcome: RestageOutcome) {
+  return outcome.artifacts.find((a) => a.artifact === "droplet" || a.from === "/tmp/droplet");
+}
+
 async function buildStagedImage(
   output: Output,
   after: AfterStaging,
 ): Promise<ImageRun | undefined> {
   const { outcome, request, app } = after;
-  const droplet = outcome.artifacts.find(
-    (a) => a.artifact === "droplet" || a.from === "/tmp/droplet",
-  );
+  const droplet = stagedDroplet(outcome);
   if (!droplet?.path) {
     output.warn("The task produced no droplet, so no image was built (--no-image skips this)");
     return undefined;

@@ -1,4 +1,5 @@
 import type { AppIdentity } from "../../diego/app-identity.js";
+import type { TaskRequest } from "../../diego/task-definition.js";
 import { formatByteSize } from "../../diego/messages.js";
 import { errorMessage, findExitStatus, findStepError } from "../../diego/steps/step-errors.js";
 import { CancelledError, ExitCode, RestagerError } from "../../errors.js";
@@ -18,6 +19,8 @@ export interface RestageReport {
   elapsedMs: number;
   /** The image built after staging, for --json. */
   image?: ImageRun | undefined;
+  /** The request as run (its memory limit names what an out-of-memory kill hit). */
+  request?: TaskRequest | undefined;
 }
 
 /** What the builder's exit statuses mean (diego-reference.md §6.7). */
@@ -70,7 +73,7 @@ function printSuccess(output: Output, { outcome, app, elapsedMs }: RestageReport
   }
 }
 
-function printFailure(output: Output, { outcome, tail }: RestageReport): number {
+function printFailure(output: Output, { outcome, tail, request }: RestageReport): number {
   const status = findExitStatus(outcome.error);
   const builder = status === undefined ? undefined : builderFailures[status];
   // A cancellation inside a failed outcome is a timeout action firing (an interrupt rejects
@@ -96,12 +99,29 @@ function printFailure(output: Output, { outcome, tail }: RestageReport): number 
     if (lines.length > 0)
       output.error(["  Last output:", ...lines.map((l) => `    ${l}`)].join("\n"));
   }
-  const hint = builder?.hint ?? known?.hint;
+  const oom = outOfMemory(outcome, request);
+  if (oom) output.error(`  ${oom.text}`);
+  const hint = oom?.hint ?? builder?.hint ?? known?.hint;
   if (hint) output.error(`Hint: ${hint}`);
   if (outcome.containerKept && outcome.containerId) {
     output.error(`The container ${outcome.containerId.slice(0, 12)} was kept (--keep).`);
   }
   return builder?.code ?? known?.exitCode ?? ExitCode.taskFailed;
+}
+
+/**
+ * Diego's reason ends in ` (out of memory)` when the kernel OOM-killed a process of the
+ * container (run-step.ts): say which limit that was and how to raise it. Cloud Controller gives
+ * staging the larger of the app's memory and its `staging.minimum_staging_memory_mb`.
+ */
+function outOfMemory(outcome: RestageOutcome, request: TaskRequest | undefined) {
+  if (!outcome.failureReason.includes("(out of memory)")) return undefined;
+  const memoryMb = request?.definition.memoryMb ?? 0;
+  const limit = memoryMb > 0 ? `${memoryMb} MB` : "its memory limit";
+  return {
+    text: `The kernel killed the builder for using more than the task's memory_mb (${limit}).`,
+    hint: `Raise the limit: restage again with --memory ${Math.max(1024, memoryMb * 2)} (or a larger memory_mb in the request); in Cloud Foundry, give the app more memory (cf push -m) or raise Cloud Controller's staging.minimum_staging_memory_mb`,
+  };
 }
 
 function describeArtifact(artifact: KeptArtifact): string {

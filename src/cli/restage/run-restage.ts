@@ -17,7 +17,8 @@ import { interruptSignal } from "./interrupt-signal.js";
 import { OutputTail } from "./output-tail.js";
 import { afterStaging } from "./after-staging.js";
 import { identityAuthority, trustedCertificates } from "./cell-credentials.js";
-import { keepLabel, removeStaleStagingContainers } from "./stale-containers.js";
+import { keepLabel, reapLeftovers } from "./leftovers.js";
+import { enterRunTempDir, type RunTempDir } from "./run-temp-dir.js";
 
 /** Diego's graceful shutdown interval before KILL, and the wait after KILL. */
 const settings = { gracePeriodMs: 10_000, exitTimeoutMs: 1_000 };
@@ -36,8 +37,13 @@ export async function runRestage(
   const source = request.definition.logSource || "STG";
   const taskLog = tail.wrap(new TaskLogPrinter(output, status, source));
   let container: Container | undefined;
-  const interrupt = interruptSignal((signal) =>
-    status.above(() => output.info(`Received ${signal}: stopping and removing the container...`)),
+  const runtime = new DockerRuntime({ env: output.env });
+  await reapLeftoversQuietly(runtime, output);
+  const temp = await enterRunTempDir();
+  const interrupt = interruptSignal(
+    (signal) =>
+      status.above(() => output.info(`Received ${signal}: stopping and removing the container...`)),
+    { leftovers: () => leftoverLines(container, temp, args.keep === true) },
   );
   const cacheDir = args.cacheDir ?? defaultCacheDir(output.env);
   const trusted = await trustedCertificates(args.trustedCerts, output.env);
@@ -50,11 +56,10 @@ export async function runRestage(
     transport: transportOverrides(output.env),
   });
   const cleanUp = async () => {
-    interrupt.dispose();
     await http.close();
+    await temp.release();
+    interrupt.dispose();
   };
-  const runtime = new DockerRuntime({ env: output.env });
-  await removeStaleStagingContainers(runtime, output);
   const started = performance.now();
   let outcome: RestageOutcome | undefined;
   try {
@@ -88,7 +93,12 @@ export async function runRestage(
     status.stop();
     if (error instanceof CancelledError && container) {
       const where = args.keep ? "kept" : "removed";
-      throw new CancelledError(`${error.message}; ${where} container ${container.id.slice(0, 12)}`);
+      throw new CancelledError(
+        `${error.message}; ${where} container ${container.id.slice(0, 12)}`,
+        {
+          signal: interrupt.received(),
+        },
+      );
     }
     throw error;
   } finally {
@@ -106,6 +116,38 @@ export async function runRestage(
   } finally {
     await cleanUp();
   }
+}
+
+/**
+ * Before the run: what restages that are gone left behind. Best effort: when the engine cannot
+ * be asked, restage's own engine check reports that a moment later, so a failure here is only a
+ * debug line. The ping is bounded, so an engine that hangs does not hang this.
+ */
+async function reapLeftoversQuietly(runtime: DockerRuntime, output: Output): Promise<void> {
+  try {
+    await runtime.ping();
+    await reapLeftovers(runtime, output);
+  } catch (error) {
+    output.debug("leftovers-not-removed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Told on a second signal: what this run leaves if it exits now, and how to remove it. */
+function leftoverLines(container: Container | undefined, temp: RunTempDir, kept: boolean) {
+  const lines: string[] = [];
+  if (container) {
+    const id = container.id.slice(0, 12);
+    lines.push(
+      kept
+        ? `Left: staging container ${id} (kept with --keep); remove it with: docker rm -f ${id}`
+        : `Left: staging container ${id}; it removes itself once restager has exited (if it is still listed by 'docker ps -a': docker rm -f ${id})`,
+    );
+  }
+  lines.push(`Left: temporary files in ${temp.path}; remove them with: rm -rf ${temp.path}`);
+  lines.push("The next restage removes whatever else this run left ('restager ps --all' lists it)");
+  return lines;
 }
 
 /**
