@@ -1,28 +1,18 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki, writeIdentity } from "../testing/test-pki.js";
-import { main } from "./main.js";
+import { runMain } from "../testing/run-main.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/requests/${name}`, import.meta.url));
 
 async function endpointsOf(argv: string[]): Promise<string[]> {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const code = await main(["explain", ...argv], {
-    stdin,
-    stdout,
-    stderr: new PassThrough(),
-    env: {},
-  });
+  const { code, stdout } = await runMain(["explain", ...argv]);
   expect(code).toBe(0);
-  const lines = Buffer.concat(chunks).toString().split("\n");
+  const lines = stdout.split("\n");
   return lines.slice(lines.indexOf("Endpoints") + 1).map((line) => line.replace(/ {2,}/g, "  "));
 }
 

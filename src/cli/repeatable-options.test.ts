@@ -6,27 +6,14 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki } from "../testing/test-pki.js";
-import { main } from "./main.js";
+import { runMain } from "../testing/run-main.js";
 
 const task = fileURLToPath(new URL("../../fixtures/requests/task-cc-2024.json", import.meta.url));
 
-async function run(argv: string[]) {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const code = await main(argv, { stdin, stdout: stdout.stream, stderr: stderr.stream, env: {} });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const run = (argv: string[]) => runMain(argv);
 
 describe("repeatable options never swallow a positional", { timeout: 30_000 }, () => {
   let dir: string;

@@ -1,31 +1,18 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki, issueClient, writeIdentity } from "../testing/test-pki.js";
-import { main } from "./main.js";
+import { runMain } from "../testing/run-main.js";
 
 const task = fileURLToPath(new URL("../../fixtures/requests/task-cc-2024.json", import.meta.url));
 
 async function dryRun(args: string[], env: Record<string, string> = {}) {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
   const argv = ["restage", task, "--dry-run", ...args];
-  const code = await main(argv, { stdin, stdout: stdout.stream, stderr: stderr.stream, env });
-  const tlsLine = stdout
-    .text()
-    .split("\n")
-    .find((line) => line.startsWith("  tls "));
-  return { code, tls: tlsLine?.replace(/^ {2}tls +/, ""), stderr: stderr.text() };
+  const { code, stdout, stderr } = await runMain(argv, env);
+  const tlsLine = stdout.split("\n").find((line) => line.startsWith("  tls "));
+  return { code, tls: tlsLine?.replace(/^ {2}tls +/, ""), stderr };
 }
 
 describe("--cacert, --cert, --key, --insecure and RESTAGER_*", { timeout: 30_000 }, () => {

@@ -1,25 +1,12 @@
 import { readFileSync } from "node:fs";
-import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../main.js";
+import { runMain } from "../../testing/run-main.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));
 
-async function run(argv: string[]) {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const code = await main(argv, { stdin, stdout: stdout.stream, stderr: stderr.stream, env: {} });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const run = (argv: string[]) => runMain(argv);
 
 describe("build-req and launch-req on the command line", () => {
   it("prints exactly the logged payload of the latest staging task, and exits 0", async () => {
