@@ -5,6 +5,7 @@ import { renderPlan } from "../../diego/plan/render-plan.js";
 import { toJsonView } from "../../diego/plan/json-view.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";
+import { commandSummaries } from "./summaries.js";
 
 interface ExplainArgs {
   file?: string;
@@ -15,8 +16,7 @@ interface ExplainArgs {
 /** `restager explain [FILE|-]`: the request as a readable plan, or the normalised model. */
 export function explainCommand(output: Output): CommandModule<object, ExplainArgs> {
   return {
-    command: "explain [file]",
-    describe: "Print a staging task or desired LRP as a readable plan (secrets redacted)",
+    ...commandSummaries.explain,
     builder: (yargs) =>
       yargs
         .positional("file", {

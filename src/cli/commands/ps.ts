@@ -4,12 +4,12 @@ import { DockerSwarm } from "../../container/docker-swarm.js";
 import { listLaunchedApps } from "../../launch/launched-apps.js";
 import { printLaunchedApps } from "../launch/print-launched-apps.js";
 import type { Output } from "../output.js";
+import { commandSummaries } from "./summaries.js";
 
 /** `restager ps`: the apps `launch` started on this engine, with their instances. */
 export function psCommand(output: Output): CommandModule<object, object> {
   return {
-    command: "ps",
-    describe: "List the apps launched by restager (instances, state, URLs, image, age)",
+    ...commandSummaries.ps,
     builder: (yargs) =>
       yargs.example("$0 ps", "every launched app").example("$0 ps --json", "as JSON"),
     handler: async () => {

@@ -7,6 +7,7 @@ import { printWarnings } from "../print-warnings.js";
 import { printDryRun } from "../restage/print-dry-run.js";
 import { readPasswordFromStdin, withImageFlags, type ImageFlags } from "../restage/image-flags.js";
 import { runRestage } from "../restage/run-restage.js";
+import { commandSummaries } from "./summaries.js";
 
 export interface RestageArgs extends ImageFlags {
   file?: string;
@@ -28,8 +29,7 @@ export interface RestageArgs extends ImageFlags {
 /** `restager restage [FILE|-]` (also `restage`): execute a staging task on Docker. */
 export function restageCommand(output: Output): CommandModule<object, RestageArgs> {
   return {
-    command: "restage [file]",
-    describe: "Execute a staging task definition on Docker, as a Diego cell would",
+    ...commandSummaries.restage,
     builder: (yargs) => restageOptions(yargs),
     handler: async (args) => {
       const loaded = await loadTaskRequest({ file: args.file, stdin: output.stdin, app: args.app });
