@@ -138,7 +138,7 @@ const sha256 = (bytes: Buffer | undefined) =>
     .update(bytes ?? Buffer.alloc(0))
     .digest("hex")}`;
 
-const keysOf = (files: Map<string, Buffer> | undefined) => [...(files ?? new Map()).keys()];
+const keysOf = (files: Map<string, Buffer> | undefined) => [...(files?.keys() ?? [])];
 const manifestOf = (files: Map<string, Buffer> | undefined) =>
   JSON.parse(files?.get("manifest.json")?.toString() ?? "") as unknown;
 
