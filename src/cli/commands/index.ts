@@ -20,6 +20,7 @@ const table: readonly { name: CommandName; load: () => Promise<CommandFactory> }
   { name: "launch", load: async () => (await import("./launch.js")).launchCommand },
   { name: "ps", load: async () => (await import("./ps.js")).psCommand },
   { name: "stop", load: async () => (await import("./stop.js")).stopCommand },
+  { name: "cache", load: async () => (await import("./cache.js")).cacheCommand },
 ];
 
 /**

@@ -36,6 +36,10 @@ export const commandSummaries = {
     command: "stop <app>",
     describe: "Stop and remove a launched app's containers (and its Swarm service)",
   },
+  cache: {
+    command: "cache <action>",
+    describe: "List (ls) or remove (prune) the volumes, base images and downloads restager keeps",
+  },
 } as const;
 
 export type CommandName = keyof typeof commandSummaries;
