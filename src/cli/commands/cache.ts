@@ -45,7 +45,7 @@ export function cacheCommand(output: Output): CommandModule<object, CacheArgs> {
         })
         .example("$0 cache ls", "dependency volumes, lifecycle base images, downloads")
         .example("$0 cache prune --older-than 7d", "what would be removed")
-        .example("$0 cache prune --older-than 7d --force", "remove it") as never,
+        .example("$0 cache prune --older-than 7d --force", "remove it"),
     handler: async (args) => {
       const olderThanMs = args.olderThan === undefined ? undefined : parseAge(args.olderThan);
       const runtime = new DockerRuntime({ env: output.env });
