@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the four benchmarks of issue 7 in sequence — restage (items 1–3), image
- * build (4), launch (5), scraper (6) — then ONE summary table (item, restager, baseline measured
+ * `npm run bench`: the benchmarks of issues 7 and 14 in sequence — restage (items 1–3), image
+ * build (4), launch (5), scraper (6), start-up — then ONE summary table (item, restager, baseline measured
  * in the same run, ratio, goal, met/missed) and each benchmark's details, printed and appended
  * as a dated section, with the machine's description, to bench/results.md.
  *
@@ -20,6 +20,7 @@ import { progress } from "./lib/progress.js";
 import { runRestageSuite } from "./lib/restage-suite.js";
 import { appendSection, resultsFile } from "./lib/results-file.js";
 import { runScrapeSuite } from "./lib/scrape-suite.js";
+import { runStartupSuite } from "./lib/startup-suite.js";
 import type { AllOutcomes, Outcome } from "./lib/summary.js";
 import { loadavg } from "node:os";
 
@@ -28,7 +29,7 @@ type Suite<T> = (config: BenchConfig, signal: AbortSignal) => Promise<T>;
 runEntry("bench", async (config, signal) => {
   const startedAt = new Date();
   const machine = await describeMachine();
-  const loads = { restage: 0, image: 0, launch: 0, scrape: 0 };
+  const loads = { restage: 0, image: 0, launch: 0, scrape: 0, startup: 0 };
   const attempt = async <T>(name: keyof AllOutcomes, suite: Suite<T>): Promise<Outcome<T>> => {
     signal.throwIfAborted();
     loads[name] = loadavg()[0] ?? 0;
@@ -59,6 +60,7 @@ runEntry("bench", async (config, signal) => {
       await checkScrapeTools(c);
       return runScrapeSuite(c, s);
     }),
+    startup: await attempt("startup", runStartupSuite),
   };
   // A safety net: the launch benchmark's containers and image carry this label.
   await removeDockerObjects([`io.restager.bench=launch-${process.pid}`]);

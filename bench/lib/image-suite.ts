@@ -7,19 +7,28 @@
  * the build use case against the real engine. Then a second droplet of the same size on the
  * same stack and lifecycle: how many layers it shares with the first, and the build time; then
  * the first droplet again (same id, nothing new stored). Every image it makes is removed at the end.
+ *
+ * The floor (issue 14): the engine's own ingest of the second droplet's layer alone — the exact
+ * layer tar restager streams, written to a file first, then `docker import FILE` timed — in the
+ * same run, right after the rebuild it is compared with.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
 import { c as createTar } from "tar";
 import { DockerImageStore } from "../../src/container/docker-image-store.js";
 import { buildImage, type BuiltImage } from "../../src/image/build-image.js";
 import { defaultImageTime } from "../../src/image/image-time.js";
+import { dropletSpec, LayerStream, planFileLayer } from "../../src/image/planned-layer.js";
 import { buildLifecycleTgz } from "../../src/testing/fixture-blobs.js";
 import type { BenchConfig } from "./bench-config.js";
 import { MB } from "./bench-blobs.js";
 import { progress } from "./progress.js";
+import { checkSuccess, runProcess } from "./run-process.js";
 
 export interface TimedBuild {
   built: BuiltImage;
@@ -33,6 +42,8 @@ export interface ImageRow {
   again: TimedBuild;
   /** The first droplet again with the stack's layers streamed instead of referenced (≤ 10 MB). */
   streamedMs?: number | undefined;
+  /** `docker import` of the second droplet's layer tar (the floor of the rebuild). */
+  importMs: number;
 }
 
 export interface ImageFigures {
@@ -123,13 +134,33 @@ async function measure(build: Build, dir: string, mb: number, withStream: boolea
   const b = await writeDroplet(dir, `b-${mb}`, mb);
   const first = await timedBuild(build, a, `${mb}mb-a`);
   const second = await timedBuild(build, b, `${mb}mb-b`);
+  const importMs = await importFloor(build, b, join(dir, `b-${mb}.layer.tar`));
   const again = await timedBuild(build, a, `${mb}mb-a-again`);
   const streamedMs = withStream
     ? (await timedBuild(build, a, `${mb}mb-a-streamed`, true)).ms
     : undefined;
   await rm(a);
   await rm(b);
-  return { dropletMb: mb, first, second, again, streamedMs };
+  return { dropletMb: mb, first, second, again, streamedMs, importMs };
+}
+
+/** Writes the droplet's layer tar (as restager streams it), then times `docker import` of it. */
+async function importFloor(build: Build, droplet: string, layerPath: string): Promise<number> {
+  const planned = await planFileLayer("droplet", droplet, dropletSpec(defaultImageTime));
+  const layer = new LayerStream(planned, "layer.tar");
+  await pipeline(
+    Readable.from(layer.entry().content as AsyncIterable<Buffer>),
+    createWriteStream(layerPath),
+  );
+  const tag = `${build.repository}:import-floor`;
+  const args = ["import", "--change", "LABEL io.restager.managed=true", layerPath, tag];
+  const result = checkSuccess(
+    "docker import",
+    await runProcess("docker", args, { signal: build.signal }),
+  );
+  await build.images.untag(tag);
+  await rm(layerPath);
+  return result.wallMs;
 }
 
 /** Layers of `second` equal to `first`'s at the same position (the stack's and lifecycle's). */

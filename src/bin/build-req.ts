@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from "../cli/main.js";
+import { run } from "../cli/entry.js";
 
-process.exitCode = await main(["build-req", ...process.argv.slice(2)]);
+process.exitCode = await run(["build-req", ...process.argv.slice(2)]);

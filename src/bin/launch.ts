@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from "../cli/main.js";
+import { run } from "../cli/entry.js";
 
-process.exitCode = await main(["launch", ...process.argv.slice(2)]);
+process.exitCode = await run(["launch", ...process.argv.slice(2)]);

@@ -1,5 +1,5 @@
 import type { CliIo } from "./main.js";
-import { createStatusLine, type StatusLine } from "./status-line.js";
+import type { StatusLine } from "./status-line.js";
 
 /**
  * The only writer to the terminal. stdout carries results (request JSON, plans, --json);
@@ -22,8 +22,11 @@ export interface Output {
   info(text: string): void;
   warn(text: string): void;
   error(text: string): void;
-  /** A live status line on stderr: an ora spinner on a TTY, silent otherwise. */
-  statusLine(): StatusLine;
+  /**
+   * A live status line on stderr: an ora spinner on a TTY, silent otherwise. Loaded on first
+   * use, so commands without one (help, build-req) do not import the spinner.
+   */
+  statusLine(): Promise<StatusLine>;
   /** Diagnostics, only with --verbose. */
   debug(event: string, data?: Record<string, unknown>): void;
 }
@@ -45,7 +48,7 @@ export function createOutput(options: CliIo & { verbose: boolean; json: boolean 
     info: (text) => line(stderr, text),
     warn: (text) => line(stderr, `Warning: ${text}`),
     error: (text) => line(stderr, text),
-    statusLine: () => createStatusLine(stderr),
+    statusLine: async () => (await import("./status-line.js")).createStatusLine(stderr),
     debug: (event, data) => {
       if (options.verbose)
         line(stderr, `[debug] ${event}${data ? ` ${JSON.stringify(data)}` : ""}`);

@@ -10,7 +10,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, type Bin } from "./cli.js";
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const commands = ["build-req", "launch-req", "explain", "restage", "image", "launch", "ps", "stop"];
+const commands = [
+  "build-req",
+  "launch-req",
+  "explain",
+  "restage",
+  "image",
+  "launch",
+  "ps",
+  "stop",
+  "cache",
+];
 const globalFlags = new Set(["--verbose", "--json", "--version", "--help"]);
 let readme = "";
 let version = "";

@@ -1,6 +1,8 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { Transform, type Readable } from "node:stream";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { c as createTar } from "tar";
@@ -9,6 +11,7 @@ import { DockerImageStore } from "../container/docker-image-store.js";
 import { TEST_RUN_LABEL, testRunId } from "../testing/docker-leaks.js";
 import { buildLifecycleTgz } from "../testing/fixture-blobs.js";
 import { buildImage, type BuildImageOptions } from "./build-image.js";
+import { lifecycleBaseTag } from "./lifecycle-base.js";
 import { ImageLabel } from "./image-labels.js";
 import { defaultImageTime } from "./image-time.js";
 
@@ -21,6 +24,7 @@ const repo = `restager-test/image-${randomUUID().slice(0, 8)}`;
 const startCommand = "busybox httpd -f -p $PORT -h /home/vcap/app/public";
 let dir: string;
 let lifecyclePath: string;
+let stackId: string;
 
 /** A droplet as the builder writes it: `tar -czf droplet -C contents .` (entries `./`-prefixed). */
 async function writeDroplet(name: string, page: string, extra?: (root: string) => Promise<void>) {
@@ -65,6 +69,27 @@ function options(dropletPath: string, tag: string): BuildImageOptions {
   };
 }
 
+/** The real store, counting the bytes of each archive it loads. */
+class CountingStore extends DockerImageStore {
+  readonly loadedBytes: number[] = [];
+
+  override load(archive: Readable, signal?: AbortSignal): Promise<string[]> {
+    const index = this.loadedBytes.push(0) - 1;
+    const counter = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.loadedBytes[index] = (this.loadedBytes[index] ?? 0) + chunk.length;
+        done(null, chunk);
+      },
+    });
+    return super.load(archive.pipe(counter), signal);
+  }
+}
+
+function lifecycleBase(): string {
+  const sha = createHash("sha256").update(readFileSync(lifecyclePath)).digest("hex");
+  return lifecycleBaseTag(stackId, sha, defaultImageTime);
+}
+
 async function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: response.status, body: await response.text() };
@@ -101,6 +126,7 @@ async function hostPort(container: Docker.Container): Promise<number> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "restager-image-"));
   lifecyclePath = (await buildLifecycleTgz(dir)).path;
+  stackId = (await docker.getImage(stackImage).inspect()).Id;
 });
 
 afterAll(async () => {
@@ -167,6 +193,34 @@ describe("buildImage", () => {
     expect(b.id).not.toBe(a.id);
     expect(b.diffIds.slice(0, -1)).toEqual(a.diffIds.slice(0, -1));
     expect(b.diffIds.at(-1)).not.toBe(a.diffIds.at(-1));
+  });
+
+  it("streams the lifecycle once, then only droplet layers, and loads nothing for a known image", async () => {
+    const counted = new CountingStore();
+    const first = await buildImage(options(await writeDroplet("c1", "c1\n"), "c1"), {
+      images: counted,
+    });
+    const base = await docker.getImage(lifecycleBase()).inspect();
+    expect(base.Config.Labels?.["io.restager.kind"]).toBe("lifecycle-base");
+    expect(base.RootFS.Layers).toEqual(first.diffIds.slice(0, -1));
+
+    const loadsBefore = counted.loadedBytes.length;
+    const c2 = await writeDroplet("c2", "c2\n");
+    const second = await buildImage(options(c2, "c2"), {
+      images: counted,
+    });
+    expect(counted.loadedBytes).toHaveLength(loadsBefore + 1);
+    // Only the droplet layer (a few KB with the tar headers), never the lifecycle layer.
+    expect(counted.loadedBytes.at(-1)).toBeLessThan(second.dropletLayerBytes + 16 * 1024);
+    expect(counted.loadedBytes.at(-1)).toBeLessThan(second.lifecycleLayerBytes);
+    expect(second.reused).toBe(false);
+
+    const again = await buildImage(options(c2, "c2-again"), {
+      images: counted,
+    });
+    expect(counted.loadedBytes).toHaveLength(loadsBefore + 1);
+    expect(again).toMatchObject({ id: second.id, reused: true });
+    expect((await docker.getImage(`${repo}:c2-again`).inspect()).Id).toBe(second.id);
   });
 
   it("runs another start command given at run time, as vcap, with the droplet owned by vcap", async () => {

@@ -14,12 +14,21 @@ import { defaultImageTime } from "./image-time.js";
 class RecordingStore implements Partial<ImageStore> {
   readonly loads: Map<string, Buffer>[] = [];
   readonly tagged = new Map<string, ImageInfo>();
+  readonly tags: string[] = [];
   failFirstLoad?: Error;
 
   constructor(private readonly base: ImageInfo | undefined) {}
 
   inspect(ref: string): Promise<ImageInfo | undefined> {
     return Promise.resolve(ref === "stack:1" ? this.base : this.tagged.get(ref));
+  }
+
+  tag(source: string, target: string): Promise<void> {
+    const image = this.tagged.get(source);
+    if (!image) throw new Error(`no image ${source}`);
+    this.tagged.set(target, image);
+    this.tags.push(target);
+    return Promise.resolve();
   }
 
   exportImage(): Promise<Readable> {
@@ -40,15 +49,18 @@ class RecordingStore implements Partial<ImageStore> {
     }[];
     const config = files.get(manifest[0]?.Config ?? "") ?? Buffer.alloc(0);
     const id = `sha256:${createHash("sha256").update(config).digest("hex")}`;
-    const parsed = JSON.parse(config.toString()) as { rootfs: { diff_ids: string[] } };
-    for (const tag of manifest[0]?.RepoTags ?? []) {
-      this.tagged.set(tag, {
-        ...(this.base as ImageInfo),
-        id,
-        diffIds: parsed.rootfs.diff_ids,
-        sizeBytes: 9,
-      });
-    }
+    const parsed = JSON.parse(config.toString()) as {
+      rootfs: { diff_ids: string[] };
+      config: { Labels: Record<string, string> };
+    };
+    const image = {
+      ...(this.base as ImageInfo),
+      id,
+      labels: parsed.config.Labels,
+      diffIds: parsed.rootfs.diff_ids,
+      sizeBytes: 9,
+    };
+    for (const name of [id, ...(manifest[0]?.RepoTags ?? [])]) this.tagged.set(name, image);
     return [];
   }
 }
@@ -126,32 +138,40 @@ const sha256 = (bytes: Buffer | undefined) =>
     .update(bytes ?? Buffer.alloc(0))
     .digest("hex")}`;
 
+const keysOf = (files: Map<string, Buffer> | undefined) => [...(files?.keys() ?? [])];
+const manifestOf = (files: Map<string, Buffer> | undefined) =>
+  JSON.parse(files?.get("manifest.json")?.toString() ?? "") as unknown;
+
 describe("buildImage", () => {
-  it("streams a load archive whose config lists the layers' diffIDs and whose manifest names them", async () => {
+  it("streams the lifecycle once into a base image, then the droplet layer on top of it", async () => {
     const store = new RecordingStore(base);
     const built = await buildImage(options, { images: store as unknown as ImageStore });
-    const files = store.loads[0] as Map<string, Buffer>;
-    expect([...files.keys()]).toEqual([
-      "lifecycle/layer.tar",
-      "droplet/layer.tar",
-      "config.json",
-      "manifest.json",
+    expect(store.loads).toHaveLength(2);
+    const [baseFiles, files] = store.loads as [Map<string, Buffer>, Map<string, Buffer>];
+    expect(keysOf(baseFiles)).toEqual(["lifecycle/layer.tar", "config.json", "manifest.json"]);
+    expect(manifestOf(baseFiles)).toEqual([
+      {
+        Config: "config.json",
+        RepoTags: [expect.stringMatching(/^restager\/lifecycle-base:[0-9a-f]{24}$/)],
+        Layers: ["base/0/layer.tar", "lifecycle/layer.tar"],
+      },
     ]);
+    expect(keysOf(files)).toEqual(["droplet/layer.tar", "config.json", "manifest.json"]);
     const config = JSON.parse(files.get("config.json")?.toString() ?? "") as {
       rootfs: { diff_ids: string[] };
       config: { Cmd: string[] };
     };
     expect(config.rootfs.diff_ids).toEqual([
       "sha256:base0",
-      sha256(files.get("lifecycle/layer.tar")),
+      sha256(baseFiles.get("lifecycle/layer.tar")),
       sha256(files.get("droplet/layer.tar")),
     ]);
     expect(config.config.Cmd).toEqual(["run.sh", ""]);
-    expect(JSON.parse(files.get("manifest.json")?.toString() ?? "")).toEqual([
+    expect(manifestOf(files)).toEqual([
       {
         Config: "config.json",
         RepoTags: built.tags,
-        Layers: ["base/0/layer.tar", "lifecycle/layer.tar", "droplet/layer.tar"],
+        Layers: ["base/0/layer.tar", "base/1/layer.tar", "droplet/layer.tar"],
       },
     ]);
     expect(built.tags).toEqual([
@@ -159,7 +179,26 @@ describe("buildImage", () => {
       "restager/app:latest",
     ]);
     expect(built.id).toBe(sha256(files.get("config.json")));
-    expect(built.baseLayers).toBe("reference");
+    expect(built.lifecycleLayerBytes).toBe(baseFiles.get("lifecycle/layer.tar")?.length);
+    expect(built).toMatchObject({ baseLayers: "reference", reused: false });
+  });
+
+  it("streams only the droplet layer once the base image exists, and nothing for the same droplet", async () => {
+    const store = new RecordingStore(base);
+    const images = store as unknown as ImageStore;
+    const first = await buildImage(options, { images });
+    const other = join(dir, "other.tgz");
+    await writeFile(other, gzipSync(tarOf([["./staging_info.yml", '{"start_command":"b"}']])));
+    const second = await buildImage({ ...options, dropletPath: other }, { images });
+    expect(store.loads).toHaveLength(3);
+    expect(keysOf(store.loads[2])).toEqual(["droplet/layer.tar", "config.json", "manifest.json"]);
+    expect(second.diffIds.slice(0, 2)).toEqual(first.diffIds.slice(0, 2));
+    expect(second.lifecycleLayerBytes).toBe(first.lifecycleLayerBytes);
+
+    const again = await buildImage({ ...options, tags: ["x/again:1"] }, { images });
+    expect(store.loads).toHaveLength(3);
+    expect(store.tags).toEqual(["x/again:1"]);
+    expect(again).toMatchObject({ id: first.id, reused: true, tags: ["x/again:1"] });
   });
 
   it("sends the stack's layers after all when the engine lacks them", async () => {
@@ -171,13 +210,27 @@ describe("buildImage", () => {
       { ...options, tags: ["x/y:z"] },
       { images: store as unknown as ImageStore },
     );
-    expect(built.baseLayers).toBe("stream");
     const files = store.loads[1] as Map<string, Buffer>;
     expect(files.get("abc/layer.tar")?.toString()).toBe("base layer bytes");
-    expect(JSON.parse(files.get("manifest.json")?.toString() ?? "")).toMatchObject([
+    expect(manifestOf(files)).toMatchObject([{ Layers: ["abc/layer.tar", "lifecycle/layer.tar"] }]);
+    expect(keysOf(store.loads[2])).toEqual(["droplet/layer.tar", "config.json", "manifest.json"]);
+    expect(built.id).toBe(sha256((store.loads[2] as Map<string, Buffer>).get("config.json")));
+  });
+
+  it("streams every layer in one archive when asked to, with the same id", async () => {
+    const referenced = await buildImage(options, {
+      images: new RecordingStore(base) as unknown as ImageStore,
+    });
+    const store = new RecordingStore(base);
+    const built = await buildImage(
+      { ...options, baseLayers: "stream" },
+      { images: store as unknown as ImageStore },
+    );
+    expect(store.loads).toHaveLength(1);
+    expect(manifestOf(store.loads[0])).toMatchObject([
       { Layers: ["abc/layer.tar", "lifecycle/layer.tar", "droplet/layer.tar"] },
     ]);
-    expect(built.id).toBe(sha256((store.loads[0] as Map<string, Buffer>).get("config.json")));
+    expect(built).toMatchObject({ id: referenced.id, baseLayers: "stream" });
   });
 
   it("says how to get the stack image when the engine does not have it", async () => {

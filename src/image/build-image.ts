@@ -2,20 +2,16 @@
  * Builds the launcher image of a droplet: the stack image, the lifecycle in /tmp/lifecycle and
  * the droplet in /home/vcap, written by restager itself (the engine's legacy builder stamps the
  * current time, so its images are never reproducible) and streamed into `POST /images/load`.
- * Same droplet, lifecycle, stack and time → same image id; a rebuild on an unchanged stack and
- * lifecycle adds only the droplet layer to the engine's store.
+ * Same droplet, lifecycle, stack and time → same image id. The lifecycle travels once, in a
+ * base image keyed by the stack and lifecycle (lifecycle-base.ts), so a rebuild streams only the
+ * droplet layer; and since the droplet layer's diffID is computed while it is planned, the image
+ * id is known first: when the engine already has that image, it is only tagged.
  */
-import { Readable } from "node:stream";
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
 import { ImageMissingError } from "../container/image-missing-error.js";
 import type { ProgressEvent } from "../diego/task-log.js";
 import { throwIfAborted } from "./abort.js";
-import {
-  isMissingBaseLayer,
-  referencedBaseLayers,
-  StreamedBaseLayers,
-  type BaseLayerMode,
-} from "./base-layers.js";
+import { isMissingBaseLayer, type BaseLayerMode } from "./base-layers.js";
 import { buildMetadata, type AppFacts } from "./build-metadata.js";
 import { buildImageConfig, type ImageConfig } from "./image-config.js";
 import { ImageIdMismatchError } from "./image-errors.js";
@@ -23,14 +19,20 @@ import type { ImageMetadata } from "./image-metadata.js";
 import { defaultTags } from "./image-tags.js";
 import { layerProgress } from "./layer-progress.js";
 import {
+  ensureLifecycleBase,
+  lifecycleHistory,
+  type LifecycleLayerFacts,
+} from "./lifecycle-base.js";
+import { loadLayers } from "./load-layers.js";
+import {
   dropletSpec,
+  fileSha256,
   LayerStream,
   lifecycleSpec,
   planFileLayer,
   stagingInfoPath,
   type PlannedLayer,
 } from "./planned-layer.js";
-import { manifestEntry, saveArchive, type SaveEntry } from "./save-archive.js";
 
 export interface BuildImageOptions extends AppFacts {
   dropletPath: string;
@@ -64,6 +66,8 @@ export interface BuiltImage {
   dropletLayerBytes: number;
   diffIds: string[];
   baseLayers: BaseLayerMode;
+  /** Whether the engine already had the image: it was only tagged, nothing was loaded. */
+  reused: boolean;
 }
 
 export async function buildImage(
@@ -71,81 +75,144 @@ export async function buildImage(
   deps: BuildImageDeps,
 ): Promise<BuiltImage> {
   const { images, onPhase } = deps;
-  const base = await images.inspect(options.stackImage, options.signal);
-  if (!base) throw new ImageMissingError(options.stackImage);
+  const stack = await images.inspect(options.stackImage, options.signal);
+  if (!stack) throw new ImageMissingError(options.stackImage);
   onPhase?.("reading the droplet and the lifecycle");
-  const [lifecycle, droplet] = await Promise.all([
-    planFileLayer("lifecycle", options.lifecyclePath, lifecycleSpec(options.time)),
+  const [droplet, lifecycleSha256Hex] = await Promise.all([
     planFileLayer("droplet", options.dropletPath, dropletSpec(options.time), [stagingInfoPath]),
+    fileSha256(options.lifecyclePath),
   ]);
   throwIfAborted(options.signal);
   const metadata = buildMetadata(options, droplet);
   const tags = options.tags ?? defaultTags(metadata.appName, metadata.dropletMd5Hex);
-  const build: Build = { options, deps, base, lifecycle, droplet, metadata, tags };
-  onPhase?.("loading the image into the engine");
-  let mode = options.baseLayers ?? "reference";
-  let config: ImageConfig;
-  try {
-    config = await load(build, mode);
-  } catch (error) {
-    if (mode !== "reference" || !isMissingBaseLayer(error)) throw error;
-    mode = "stream";
-    config = await load(build, mode);
+  const build: Build = { options, deps, stack, droplet, metadata, tags };
+  if ((options.baseLayers ?? "reference") === "reference") {
+    const base = await ensureLifecycleBase(
+      {
+        stack,
+        lifecyclePath: options.lifecyclePath,
+        lifecycleSha256Hex,
+        time: options.time,
+        signal: options.signal,
+      },
+      images,
+    ).catch((error: unknown) => {
+      if (isMissingBaseLayer(error)) return undefined;
+      throw error;
+    });
+    if (base) {
+      const config = configOf(build, base.lifecycle);
+      const reused = await tagExisting(build, config);
+      if (reused) {
+        return result(build, {
+          loaded: reused,
+          mode: "reference",
+          lifecycle: base.lifecycle,
+          reused: true,
+        });
+      }
+      try {
+        onPhase?.("loading the droplet layer into the engine");
+        await loadLayers(images, {
+          baseImage: base.tag,
+          baseLayerCount: base.diffIds.length,
+          mode: "reference",
+          added: [dropletStream(build)],
+          config,
+          tags,
+          time: options.time,
+          signal: options.signal,
+        });
+        return result(build, await checkLoaded(build, config, base.lifecycle, "reference"));
+      } catch (error) {
+        if (!isMissingBaseLayer(error)) throw error;
+      }
+    }
   }
-  const loaded = await images.inspect(tags[0] ?? config.id, options.signal);
-  if (loaded?.id !== config.id) throw new ImageIdMismatchError(config.id, loaded?.id);
-  return result(build, loaded, mode);
+  return streamAll(build, lifecycleSha256Hex);
 }
 
 interface Build {
   options: BuildImageOptions;
   deps: BuildImageDeps;
-  base: ImageInfo;
-  lifecycle: PlannedLayer;
+  stack: ImageInfo;
   droplet: PlannedLayer;
   metadata: ImageMetadata;
   tags: string[];
 }
 
-async function load(build: Build, mode: BaseLayerMode): Promise<ImageConfig> {
+interface Outcome {
+  loaded: ImageInfo;
+  mode: BaseLayerMode;
+  lifecycle: LifecycleLayerFacts;
+  reused?: boolean;
+}
+
+/** Every layer through the archive: the stack's out of the engine, the lifecycle, the droplet. */
+async function streamAll(build: Build, lifecycleSha256Hex: string): Promise<BuiltImage> {
   const { options, deps } = build;
-  const streamed =
-    mode === "stream"
-      ? new StreamedBaseLayers(await deps.images.exportImage(options.stackImage, options.signal))
-      : undefined;
-  let config: ImageConfig | undefined;
-  const entries = async function* (): AsyncGenerator<SaveEntry> {
-    if (streamed) yield* streamed.entries();
-    const added = addedLayers(build);
-    for (const layer of added) yield layer.entry();
-    config = configOf(build, added);
-    yield { path: "config.json", sizeBytes: config.bytes.length, content: config.bytes };
-    const baseLayers = streamed?.layers ?? referencedBaseLayers(build.base.diffIds.length);
-    const layers = [...baseLayers, ...added.map((layer) => layer.path)];
-    yield manifestEntry({ config: "config.json", repoTags: build.tags, layers });
+  const planned = await planFileLayer(
+    "lifecycle",
+    options.lifecyclePath,
+    lifecycleSpec(options.time),
+  );
+  const lifecycle = {
+    sha256Hex: lifecycleSha256Hex,
+    diffId: planned.plan.diffId,
+    sizeBytes: planned.plan.sizeBytes,
   };
-  await deps.images.load(Readable.from(saveArchive(entries(), options.time)), options.signal);
-  if (!config) throw new Error("the load archive was not fully written");
-  return config;
+  const config = configOf(build, lifecycle);
+  const reused = await tagExisting(build, config);
+  if (reused) return result(build, { loaded: reused, mode: "stream", lifecycle, reused: true });
+  deps.onPhase?.("loading the image into the engine");
+  const progress = layerProgress("lifecycle layer", lifecycle.sizeBytes, deps.onProgress);
+  await loadLayers(deps.images, {
+    baseImage: options.stackImage,
+    baseLayerCount: build.stack.diffIds.length,
+    mode: "stream",
+    added: [new LayerStream(planned, "lifecycle/layer.tar", progress), dropletStream(build)],
+    config,
+    tags: build.tags,
+    time: options.time,
+    signal: options.signal,
+  });
+  return result(build, await checkLoaded(build, config, lifecycle, "stream"));
 }
 
-function addedLayers(build: Build): LayerStream[] {
-  const progress = (layer: PlannedLayer) =>
-    layerProgress(`${layer.what} layer`, layer.plan.sizeBytes, build.deps.onProgress);
-  return [
-    new LayerStream(build.lifecycle, "lifecycle/layer.tar", progress(build.lifecycle)),
-    new LayerStream(build.droplet, "droplet/layer.tar", progress(build.droplet)),
-  ];
+function dropletStream(build: Build): LayerStream {
+  const { droplet, deps } = build;
+  const progress = layerProgress("droplet layer", droplet.plan.sizeBytes, deps.onProgress);
+  return new LayerStream(droplet, "droplet/layer.tar", progress);
 }
 
-function configOf(build: Build, added: LayerStream[]): ImageConfig {
-  const { options, metadata } = build;
+/** When the engine has the image already: names it with the tags and returns it. */
+async function tagExisting(build: Build, config: ImageConfig): Promise<ImageInfo | undefined> {
+  const { images } = build.deps;
+  const existing = await images.inspect(config.id, build.options.signal);
+  if (existing?.id !== config.id) return undefined;
+  for (const tag of build.tags) await images.tag(config.id, tag);
+  return existing;
+}
+
+async function checkLoaded(
+  build: Build,
+  config: ImageConfig,
+  lifecycle: LifecycleLayerFacts,
+  mode: BaseLayerMode,
+): Promise<Outcome> {
+  const loaded = await build.deps.images.inspect(build.tags[0] ?? config.id, build.options.signal);
+  if (loaded?.id !== config.id) throw new ImageIdMismatchError(config.id, loaded?.id);
+  return { loaded, mode, lifecycle };
+}
+
+function configOf(build: Build, lifecycle: LifecycleLayerFacts): ImageConfig {
+  const { options, metadata, stack, droplet } = build;
   return buildImageConfig({
-    base: build.base,
+    base: stack,
     metadata,
-    diffIds: [...build.base.diffIds, ...added.map((layer) => layer.diffId)],
+    diffIds: [...stack.diffIds, lifecycle.diffId, droplet.plan.diffId],
     addedLayers: [
-      `restager: lifecycle in /tmp/lifecycle (sha256 ${build.lifecycle.sha256Hex.slice(0, 12)})`,
+      lifecycleHistory(lifecycle.sha256Hex),
       `restager: droplet in /home/vcap (md5 ${metadata.dropletMd5Hex})`,
     ],
     time: options.time,
@@ -154,16 +221,18 @@ function configOf(build: Build, added: LayerStream[]): ImageConfig {
   });
 }
 
-function result(build: Build, loaded: ImageInfo, mode: BaseLayerMode): BuiltImage {
+function result(build: Build, outcome: Outcome): BuiltImage {
+  const { loaded, mode, lifecycle } = outcome;
   return {
     id: loaded.id,
     tags: build.tags,
     metadata: build.metadata,
     sizeBytes: loaded.sizeBytes,
     dropletFileBytes: build.droplet.fileBytes,
-    lifecycleLayerBytes: build.lifecycle.plan.sizeBytes,
+    lifecycleLayerBytes: lifecycle.sizeBytes,
     dropletLayerBytes: build.droplet.plan.sizeBytes,
     diffIds: loaded.diffIds,
     baseLayers: mode,
+    reused: outcome.reused ?? false,
   };
 }

@@ -1,8 +1,10 @@
 /**
- * A layer as tar blocks, in two passes over the same archive: `planLayer` reads only headers
- * (bodies are skipped) to learn the layer tar's exact size, which the docker-save archive must
- * state before the layer's bytes; `layerBlocks` then streams those bytes. Nothing is spooled.
+ * A layer as tar blocks, in two passes over the same archive: `planLayer` learns the layer
+ * tar's exact size, which the docker-save archive must state before the layer's bytes, and its
+ * diffID (the sha256 of those bytes), which lets the image id be known before anything is sent
+ * to the engine; `layerBlocks` then streams the bytes. Nothing is spooled.
  */
+import { createHash } from "node:crypto";
 import { tarEnd, tarPadding } from "../archive/tar-header.js";
 import { LayerChangedError } from "./image-errors.js";
 import type { LayerPart } from "./layer-parts.js";
@@ -12,6 +14,8 @@ const captureLimitBytes = 1024 * 1024;
 
 export interface LayerPlan {
   sizeBytes: number;
+  /** `sha256:<hex>` of the layer tar: the engine checks the streamed bytes against it. */
+  diffId: string;
   /** Bodies of the entries asked for (by source path), when present. */
   captured: Map<string, Buffer>;
 }
@@ -21,14 +25,22 @@ export async function planLayer(
   capture: readonly string[] = [],
 ): Promise<LayerPlan> {
   let sizeBytes = tarEnd.length;
+  const hash = createHash("sha256");
   const captured = new Map<string, Buffer>();
   for await (const part of parts) {
     sizeBytes += part.header.length + part.size + tarPadding(part.size).length;
+    hash.update(part.header);
     if (part.body && capture.includes(part.sourcePath) && part.size <= captureLimitBytes) {
-      captured.set(part.sourcePath, await readAll(part.body));
+      const body = await readAll(part.body);
+      captured.set(part.sourcePath, body);
+      hash.update(body);
+    } else if (part.body) {
+      for await (const chunk of part.body) hash.update(chunk);
     }
+    hash.update(tarPadding(part.size));
   }
-  return { sizeBytes, captured };
+  hash.update(tarEnd);
+  return { sizeBytes, diffId: `sha256:${hash.digest("hex")}`, captured };
 }
 
 /** The layer tar's bytes; throws LayerChangedError when they do not add up to the plan. */

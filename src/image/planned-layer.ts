@@ -5,6 +5,7 @@
  * then streamed with its diffID computed on the way.
  */
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { layerBlocks, planLayer, type LayerPlan } from "./layer-blocks.js";
 import { layerParts, openTarFile, type LayerSpec } from "./layer-parts.js";
 import type { SaveEntry } from "./save-archive.js";
@@ -77,11 +78,8 @@ export async function planFileLayer(
   };
 }
 
-/** A layer being streamed: its archive entry, and its diffID once the entry was consumed. */
+/** A layer being streamed: its archive entry; the engine checks its bytes against the diffID. */
 export class LayerStream {
-  readonly #hash = createHash("sha256");
-  #diffId: string | undefined;
-
   constructor(
     private readonly layer: PlannedLayer,
     readonly path: string,
@@ -89,8 +87,7 @@ export class LayerStream {
   ) {}
 
   get diffId(): string {
-    if (this.#diffId === undefined) throw new Error(`${this.path} was not streamed yet`);
-    return this.#diffId;
+    return this.layer.plan.diffId;
   }
 
   entry(): SaveEntry {
@@ -101,10 +98,15 @@ export class LayerStream {
     const { file, spec, plan, what } = this.layer;
     const parts = layerParts(await openTarFile(file), spec);
     for await (const chunk of layerBlocks(parts, plan.sizeBytes, what)) {
-      this.#hash.update(chunk);
       this.onBytes(chunk.length);
       yield chunk;
     }
-    this.#diffId = `sha256:${this.#hash.digest("hex")}`;
   }
+}
+
+/** The sha256 (hex) of a file's own bytes, read once without expanding it. */
+export async function fileSha256(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, NoInputError } from "../errors.js";
@@ -57,6 +58,25 @@ describe("findLatestRequest", () => {
     const found = await latest(["nsync-listener-2016.log"], { family: "lrp", app });
     expect(found.meta.processGuid?.slice(37)).toBe(version);
     expect(found.kind).toBe("lrp");
+  });
+
+  it("reads a plain file from the end: without line numbers, the match has its byte offset", async () => {
+    const found = await latest(["stager-bbs-2016.log"], { family: "task", lineNumbers: false });
+    const counted = await latest(["stager-bbs-2016.log"], { family: "task" });
+    expect(found.rawText).toBe(counted.rawText);
+    expect(found.origin.line).toBe(0);
+    const bytes = readFileSync(fixture("stager-bbs-2016.log"));
+    const offset = found.origin.offset ?? -1;
+    expect(bytes.subarray(0, offset).toString().split("\n")).toHaveLength(counted.origin.line);
+  });
+
+  it("reads a gzip file whole, forward, with line numbers", async () => {
+    const found = await latest(["stager-bbs-2016.log.1.gz"], {
+      family: "task",
+      lineNumbers: false,
+    });
+    expect(found.origin.line).toBeGreaterThan(0);
+    expect(found.origin.offset).toBeUndefined();
   });
 
   it("breaks timestamp ties by input order: the later line wins", async () => {

@@ -8,6 +8,8 @@ import { createGunzip } from "node:zlib";
 export interface LogInput {
   /** How origins are named in messages: the path as given, or "stdin". */
   name: string;
+  /** The file read, when the input is one (it may then be read from the end backwards). */
+  path?: string | undefined;
   /** Opens the bytes; gzip is already undone. Called once. */
   open(signal?: AbortSignal): Promise<AsyncIterable<unknown>>;
 }
@@ -19,6 +21,7 @@ const chunkBytes = 1024 * 1024;
 export function fileLogInput(path: string): LogInput {
   return {
     name: path,
+    path,
     open: async (signal) => {
       const gzipped = await startsWithGzipMagic(path);
       const file = createReadStream(path, { signal, highWaterMark: chunkBytes });
@@ -39,7 +42,7 @@ export function textLogInput(name: string, text: string): LogInput {
   return { name, open: () => Promise.resolve(Readable.from([Buffer.from(text, "utf8")])) };
 }
 
-async function startsWithGzipMagic(path: string): Promise<boolean> {
+export async function startsWithGzipMagic(path: string): Promise<boolean> {
   const handle = await open(path, "r");
   try {
     const head = Buffer.alloc(2);

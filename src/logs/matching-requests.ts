@@ -17,6 +17,11 @@ export interface MatchOptions extends ScrapeOptions {
   family: RequestFamily;
   /** App name, app guid, staging guid, process guid or log guid (see matchesApp). */
   app?: string | undefined;
+  /**
+   * Whether a request found by reading a file backwards gets its line number (by counting every
+   * newline before it: a second read of the file up to it); default true. Refusals always do.
+   */
+  lineNumbers?: boolean | undefined;
 }
 
 /** The requests of the family (and app, if given), in input order. */
@@ -24,12 +29,15 @@ export async function* matchingRequests(
   inputs: readonly LogInput[],
   options: MatchOptions,
 ): AsyncGenerator<FoundRequest> {
-  const kinds = familyKinds[options.family];
   for await (const found of scrapeRequests(inputs, options)) {
-    if (!kinds.includes(found.kind)) continue;
-    if (options.app !== undefined && !matchesApp(found.meta, options.app)) continue;
-    yield found;
+    if (isMatch(found, options)) yield found;
   }
+}
+
+/** Whether a request is of the family (and app) asked for. */
+export function isMatch(found: FoundRequest, options: MatchOptions): boolean {
+  if (!familyKinds[options.family].includes(found.kind)) return false;
+  return options.app === undefined || matchesApp(found.meta, options.app);
 }
 
 /** True when `a` was logged after `b`: later timestamp, or the same (or none) and later in the input. */

@@ -40,7 +40,8 @@ export async function runRequestQuery(query: RequestQuery, sink: QuerySink): Pro
   const inputs = await resolveLogInputs({ kind: query.family, ...query });
   switch (query.mode) {
     case "latest": {
-      const found = await findLatestRequest(inputs, { ...query, logger: sink });
+      // Only the request is printed: its line number is not worth a second read of the file.
+      const found = await findLatestRequest(inputs, { ...query, logger: sink, lineNumbers: false });
       sink.result(found.rawText);
       return;
     }

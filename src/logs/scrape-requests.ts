@@ -16,8 +16,11 @@ export interface FoundRequest {
   /** The `data` key the payload sat under. */
   key: string;
   message: string;
-  /** The source name (path as given, or "stdin") and 1-based line number. */
-  origin: { source: string; line: number };
+  /**
+   * The source name (path as given, or "stdin") and 1-based line number; a request found by
+   * reading a file backwards has its byte offset, and line 0 unless its line was counted.
+   */
+  origin: { source: string; line: number; offset?: number | undefined };
   time: LagerTime | undefined;
   /** Position in the whole input; orders requests whose timestamps tie. */
   sequence: number;
@@ -93,7 +96,8 @@ async function* readInput(
   });
 }
 
-function inspectLine(
+/** The request on a candidate line, if it holds one (counted in `stats`). */
+export function inspectLine(
   line: Line,
   source: string,
   stats: ScrapeStats,

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { runRequestQuery, type RequestQuery } from "../../logs/run-request-query.js";
 import type { Output } from "../output.js";
+import { commandSummaries } from "./summaries.js";
 
 interface RequestArgs {
   log?: string[] | undefined;
@@ -22,7 +23,7 @@ export function buildReqCommand(output: Output): CommandModule<object, RequestAr
   return requestCommand(output, {
     name: "build-req",
     family: "task",
-    describe: "Print the staging task request (Diego TaskDefinition JSON) found in stager logs",
+    describe: commandSummaries["build-req"].describe,
     examples: [
       ["$0 build-req --log stager.stdout.log > task.json", "the latest staging task, as logged"],
       ["$0 build-req --app my-app --list", "every staging of an app, one line each"],

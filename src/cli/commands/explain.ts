@@ -8,6 +8,7 @@ import { renderEndpoints } from "../endpoints-report.js";
 import { readTlsSettings, withTlsFlags, type TlsFlags } from "../tls-flags.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";
+import { commandSummaries } from "./summaries.js";
 
 interface ExplainArgs extends TlsFlags {
   file?: string;
@@ -18,8 +19,7 @@ interface ExplainArgs extends TlsFlags {
 /** `restager explain [FILE|-]`: the request as a readable plan, or the normalised model. */
 export function explainCommand(output: Output): CommandModule<object, ExplainArgs> {
   return {
-    command: "explain [file]",
-    describe: "Print a staging task or desired LRP as a readable plan (secrets redacted)",
+    ...commandSummaries.explain,
     builder: (yargs) =>
       (withTlsFlags(yargs) as Argv)
         .positional("file", {

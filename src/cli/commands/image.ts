@@ -6,6 +6,7 @@ import { interruptSignal } from "../restage/interrupt-signal.js";
 import { readPasswordFromStdin, withImageFlags, type ImageFlags } from "../restage/image-flags.js";
 import { imageJson, printImage } from "../restage/report-image.js";
 import { runImage } from "../restage/run-image.js";
+import { commandSummaries } from "./summaries.js";
 
 export interface ImageArgs extends ImageFlags {
   droplet: string;
@@ -24,8 +25,7 @@ export interface ImageArgs extends ImageFlags {
 /** `restager image`: a launcher image from a droplet, a lifecycle tarball and a stack image. */
 export function imageCommand(output: Output): CommandModule<object, ImageArgs> {
   return {
-    command: "image",
-    describe: "Build a runnable image from a droplet, the lifecycle and a stack image",
+    ...commandSummaries.image,
     builder: (yargs) => imageOptions(yargs),
     handler: async (args) => {
       const password = args.registryPasswordStdin
@@ -33,7 +33,7 @@ export function imageCommand(output: Output): CommandModule<object, ImageArgs> {
         : undefined;
       const result = args.result === undefined ? undefined : await readResult(args.result);
       const interrupt = interruptSignal();
-      const status = output.statusLine();
+      const status = await output.statusLine();
       try {
         const run = await runImage(
           {

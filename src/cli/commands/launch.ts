@@ -8,12 +8,12 @@ import { runSwarm } from "../launch/run-swarm.js";
 import { writeManifest } from "../launch/write-manifest.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";
+import { commandSummaries } from "./summaries.js";
 
 /** `restager launch [FILE|-]` (also `launch`): run a desired LRP's instances like a Diego cell. */
 export function launchCommand(output: Output): CommandModule<object, LaunchArgs> {
   return {
-    command: "launch [file]",
-    describe: "Run a desired LRP on Docker as a Diego cell would (or on Swarm, k8s, compose)",
+    ...commandSummaries.launch,
     builder: (yargs) => launchOptions(yargs),
     handler: async (args) => {
       const attach = args.attach === true || args.detach === false;

@@ -7,6 +7,7 @@ import { printLaunchedApps } from "../launch/print-launched-apps.js";
 import type { Output } from "../output.js";
 import { printLeftovers } from "../restage/print-leftovers.js";
 import { surveyLeftovers } from "../restage/leftovers.js";
+import { commandSummaries } from "./summaries.js";
 
 interface PsArgs {
   all?: boolean;
@@ -18,8 +19,7 @@ interface PsArgs {
  */
 export function psCommand(output: Output): CommandModule<object, PsArgs> {
   return {
-    command: "ps",
-    describe: "List the apps launched by restager (instances, state, URLs, image, age)",
+    ...commandSummaries.ps,
     builder: (yargs) =>
       yargs
         .option("all", {

@@ -8,6 +8,7 @@ import { printDryRun } from "../restage/print-dry-run.js";
 import { readPasswordFromStdin, withImageFlags, type ImageFlags } from "../restage/image-flags.js";
 import { runRestage } from "../restage/run-restage.js";
 import { readTlsSettings, withTlsFlags, type TlsFlags } from "../tls-flags.js";
+import { commandSummaries } from "./summaries.js";
 
 export interface RestageArgs extends ImageFlags, TlsFlags {
   file?: string;
@@ -32,8 +33,7 @@ export interface RestageArgs extends ImageFlags, TlsFlags {
 /** `restager restage [FILE|-]` (also `restage`): execute a staging task on Docker. */
 export function restageCommand(output: Output): CommandModule<object, RestageArgs> {
   return {
-    command: "restage [file]",
-    describe: "Execute a staging task definition on Docker, as a Diego cell would",
+    ...commandSummaries.restage,
     builder: (yargs) => restageOptions(yargs),
     handler: async (args) => {
       const loaded = await loadTaskRequest({ file: args.file, stdin: output.stdin, app: args.app });

@@ -3,6 +3,7 @@ import { DockerApps } from "../../container/docker-apps.js";
 import { DockerSwarm } from "../../container/docker-swarm.js";
 import { stopApp } from "../../launch/stop-app.js";
 import type { Output } from "../output.js";
+import { commandSummaries } from "./summaries.js";
 
 interface StopArgs {
   app: string;
@@ -11,8 +12,7 @@ interface StopArgs {
 /** `restager stop APP`: stops and removes what `launch` started for an app. */
 export function stopCommand(output: Output): CommandModule<object, StopArgs> {
   return {
-    command: "stop <app>",
-    describe: "Stop and remove a launched app's containers (and its Swarm service)",
+    ...commandSummaries.stop,
     builder: (yargs) =>
       yargs
         .positional("app", {
@@ -22,7 +22,7 @@ export function stopCommand(output: Output): CommandModule<object, StopArgs> {
         })
         .example("$0 stop my-app", "remove every instance of my-app"),
     handler: async (args) => {
-      const status = output.statusLine();
+      const status = await output.statusLine();
       status.phase(`Stopping ${args.app}`);
       try {
         const result = await stopApp(args.app, {

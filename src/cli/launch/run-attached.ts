@@ -24,7 +24,7 @@ export interface AttachedLaunch {
  */
 export async function runAttached(output: Output, launch: AttachedLaunch): Promise<number> {
   const { plan, runtime } = launch;
-  const status = output.statusLine();
+  const status = await output.statusLine();
   const interrupt = interruptSignal((signal) =>
     status.above(() => output.info(`Received ${signal}: stopping and removing the instances...`)),
   );

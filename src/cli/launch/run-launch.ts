@@ -42,7 +42,7 @@ async function runDetached(
   runtime: AppRuntime,
   secrets: readonly string[],
 ): Promise<number> {
-  const status = output.statusLine();
+  const status = await output.statusLine();
   const interrupt = interruptSignal((signal) =>
     status.above(() => output.info(`Received ${signal}: removing the instances...`)),
   );

@@ -27,7 +27,7 @@ export async function runSwarm(
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   if (plan.cpuShares)
     output.info("Note: Swarm services have no CPU shares; cpu_weight is not applied");
-  const status = output.statusLine();
+  const status = await output.statusLine();
   const interrupt = interruptSignal((signal) =>
     status.above(() => output.info(`Received ${signal}: removing the service...`)),
   );

@@ -6,7 +6,8 @@ import type { ImageRun } from "./run-image.js";
 export function printImage(output: Output, run: ImageRun): void {
   const { built, pushed } = run;
   const [first, ...others] = built.tags;
-  output.info(`Image ${first ?? built.id} built in ${seconds(run.buildMs)}`);
+  const how = built.reused ? "already in the engine, tagged" : "built";
+  output.info(`Image ${first ?? built.id} ${how} in ${seconds(run.buildMs)}`);
   output.info(`  id ${built.id}`);
   if (others.length > 0) output.info(`  also tagged ${others.join(", ")}`);
   output.info(
@@ -37,6 +38,7 @@ export function imageJson(run: ImageRun): Record<string, unknown> {
     droplet_sha256: built.metadata.dropletSha256Hex,
     start_command: built.metadata.processTypes.web ?? "",
     build_ms: Math.round(run.buildMs),
+    reused: built.reused,
     pushed: pushed
       ? {
           refs: pushed.refs,

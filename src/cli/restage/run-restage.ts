@@ -32,7 +32,7 @@ export async function runRestage(
   extras: { password?: string | undefined; tls: TlsSettings },
 ): Promise<number> {
   const app = appIdentity(request);
-  const status = output.statusLine();
+  const status = await output.statusLine();
   const tail = new OutputTail(40);
   const source = request.definition.logSource || "STG";
   const taskLog = tail.wrap(new TaskLogPrinter(output, status, source));

@@ -1,0 +1,41 @@
+/**
+ * One `POST /images/load` of an image whose config is already known: the base image's layers
+ * (referenced, or streamed out of the engine), the layers restager adds, the config and the
+ * manifest. Shared by the lifecycle base image and the launcher image.
+ */
+import { Readable } from "node:stream";
+import type { ImageStore } from "../container/image-store.js";
+import { referencedBaseLayers, StreamedBaseLayers, type BaseLayerMode } from "./base-layers.js";
+import type { ImageConfig } from "./image-config.js";
+import type { LayerStream } from "./planned-layer.js";
+import { manifestEntry, saveArchive, type SaveEntry } from "./save-archive.js";
+
+export interface LoadRequest {
+  /** The image whose layers come first: referenced by count, or streamed from the engine. */
+  baseImage: string;
+  baseLayerCount: number;
+  mode: BaseLayerMode;
+  added: LayerStream[];
+  config: ImageConfig;
+  tags: string[];
+  time: Date;
+  signal?: AbortSignal | undefined;
+}
+
+export async function loadLayers(images: ImageStore, request: LoadRequest): Promise<void> {
+  const { mode, signal } = request;
+  const streamed =
+    mode === "stream"
+      ? new StreamedBaseLayers(await images.exportImage(request.baseImage, signal))
+      : undefined;
+  const entries = async function* (): AsyncGenerator<SaveEntry> {
+    if (streamed) yield* streamed.entries();
+    for (const layer of request.added) yield layer.entry();
+    const { bytes } = request.config;
+    yield { path: "config.json", sizeBytes: bytes.length, content: bytes };
+    const baseLayers = streamed?.layers ?? referencedBaseLayers(request.baseLayerCount);
+    const layers = [...baseLayers, ...request.added.map((layer) => layer.path)];
+    yield manifestEntry({ config: "config.json", repoTags: request.tags, layers });
+  };
+  await images.load(Readable.from(saveArchive(entries(), request.time)), signal);
+}
