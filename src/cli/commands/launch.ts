@@ -61,7 +61,23 @@ function containerOptions(yargs: Argv): Argv {
     .option("app", { type: "string", describe: "With log input: pick this app's latest LRP" })
     .option("image", {
       type: "string",
-      describe: "Image to run (default: the newest image restage built for the app)",
+      describe: "Image to run (default: the image of the LRP's droplet, built when missing)",
+    })
+    .option("stack", {
+      type: "string",
+      array: true,
+      default: [] as string[],
+      describe: "Map a preloaded stack to an image: NAME=IMAGE (default restager/NAME:latest)",
+    })
+    .option("cache-dir", {
+      type: "string",
+      describe: "Download cache (default $XDG_CACHE_HOME/restager or ~/.cache/restager)",
+    })
+    .option("resolve", {
+      type: "string",
+      array: true,
+      default: [] as string[],
+      describe: "Send HOST[:PORT] to ADDR[:PORT], like curl --resolve (repeatable)",
     })
     .option("instances", { type: "number", describe: "How many instances (default: the LRP's)" })
     .option("network", { type: "string", describe: "Docker network of the instances" })

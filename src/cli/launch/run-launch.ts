@@ -1,8 +1,6 @@
 import type { AppRuntime } from "../../container/app-runtime.js";
 import { DockerApps } from "../../container/docker-apps.js";
-import { appIdentity } from "../../diego/app-identity.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
-import { resolveAppImage } from "../../launch/app-image.js";
 import { planApp, type AppPlan } from "../../launch/app-plan.js";
 import { findFreePort } from "../../launch/host-ports.js";
 import { launchApp } from "../../launch/launch-app.js";
@@ -10,6 +8,7 @@ import { launchSecrets } from "../../launch/launch-secrets.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import type { Output } from "../output.js";
 import { interruptSignal } from "../restage/interrupt-signal.js";
+import { launchImage } from "./launch-image.js";
 import type { LaunchArgs } from "./launch-args.js";
 import { launchStatus } from "./launch-status.js";
 import { printLaunchDryRun } from "./print-launch-dry-run.js";
@@ -24,7 +23,7 @@ export async function runLaunch(
   args: LaunchArgs,
 ): Promise<number> {
   const runtime = new DockerApps({ env: output.env });
-  const image = await resolveAppImage(runtime, appIdentity(lrp), args.image);
+  const image = await launchImage(output, lrp, { runtime, args });
   const plan = planApp(lrp, { ...settings, image: image.ref });
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   const secrets = launchSecrets(lrp, [...settings.envFile, ...settings.env]);
