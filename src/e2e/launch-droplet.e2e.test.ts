@@ -5,9 +5,11 @@
  * Cloud Foundry, builds the image with the image builder and runs it; a second launch reuses
  * that image; `--image` with another droplet warns.
  */
-import { mkdtemp } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
+import { create as createTar } from "tar";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   listRestagerContainers,
@@ -103,4 +105,65 @@ describe("launch runs the LRP's own droplet", () => {
       `--image ${stack} holds no known droplet, not the LRP's droplet sha256 abababababab: running it anyway`,
     );
   });
+
+  it("replaces running instances of an older droplet instance by instance", async () => {
+    const { hello } = apps();
+    const v1 = await hello.writeLrp(
+      "v1",
+      hello.lrp({ instances: 2, dropletSha256: hello.dropletSha256 }),
+    );
+    const first = await runCli(
+      "restager",
+      ["launch", v1.file, "--json", ...labelArgs],
+      hello.cli(),
+    );
+    expectExit(first, 0);
+    const oldIds = (JSON.parse(first.stdout) as LaunchJson).instances.map((i) => i.id);
+
+    const droplet = await secondDroplet(hello.e2e.dir);
+    const guid = randomUUID();
+    await hello.world.cf.blobstore.add(`cc-droplets/${guid}`, droplet.path);
+    const dropletUrl = `${hello.world.cf.endpoints().cloudController}/internal/v2/droplets/${guid}/${droplet.sha256}/download`;
+    const lrp2 = hello.lrp({ instances: 2, dropletUrl, dropletSha256: droplet.sha256 });
+    const v2 = await hello.writeLrp("v2", lrp2);
+    const second = await runCli(
+      "restager",
+      ["launch", v2.file, "--json", ...labelArgs],
+      hello.cli(),
+    );
+    expectExit(second, 0);
+    expect(second.stderr).toMatch(/Replaced instance #0 \(.*\) holding an older droplet/);
+    expect(second.stderr).toMatch(/Replaced instance #1 \(.*\) holding an older droplet/);
+    const remaining = await listRestagerContainers(`${role}=1`);
+    expect(remaining.map((c) => c.id).filter((id) => oldIds.includes(id))).toEqual([]);
+    for (const instance of (JSON.parse(second.stdout) as LaunchJson).instances) {
+      const response = await fetch(`${instance.urls[0] ?? ""}/`);
+      expect(await response.text()).toContain("Hello from the second droplet");
+    }
+    expectExit(await runCli("restager", ["stop", hello.appGuid], hello.cli()), 0);
+  });
 });
+
+/** A droplet as staging leaves one: app/ and staging_info.yml, as a .tgz. */
+async function secondDroplet(dir: string): Promise<{ path: string; sha256: string }> {
+  const root = join(dir, "droplet-v2");
+  await mkdir(join(root, "app"), { recursive: true });
+  await writeFile(
+    join(root, "app", "run.sh"),
+    '#!/bin/bash\nset -e\nmkdir -p /tmp/www\necho "Hello from the second droplet" >/tmp/www/index.html\nexec busybox httpd -f -p "$PORT" -h /tmp/www\n',
+    { mode: 0o755 },
+  );
+  await writeFile(
+    join(root, "staging_info.yml"),
+    '{"detected_buildpack":"","start_command":"bash run.sh"}\n',
+  );
+  const path = join(dir, "droplet-v2.tgz");
+  await createTar({ gzip: true, file: path, cwd: root, portable: true }, [
+    "./app",
+    "./staging_info.yml",
+  ]);
+  const sha256 = createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
+  return { path, sha256 };
+}

@@ -90,6 +90,7 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
       app,
       processGuid: lrp.processGuid,
       logSource,
+      dropletSha256: options.dropletSha256,
       output: "docker",
       extra: options.labels,
     }),

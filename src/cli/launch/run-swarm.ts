@@ -22,7 +22,11 @@ export async function runSwarm(
 ): Promise<number> {
   const apps = new DockerApps({ env: output.env });
   const image = await launchImage(output, lrp, { runtime: apps, args });
-  const plan = planApp(lrp, { ...settings, image: image.ref });
+  const plan = planApp(lrp, {
+    ...settings,
+    image: image.ref,
+    dropletSha256: image.dropletSha256,
+  });
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   if (plan.cpuShares)
     output.info("Note: Swarm services have no CPU shares; cpu_weight is not applied");
