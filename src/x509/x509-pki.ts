@@ -132,7 +132,7 @@ async function leafExtensions(
 }
 
 async function generateKeys(): Promise<CryptoKeyPair> {
-  return await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
+  return (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]));
 }
 
 async function exportKey(key: CryptoKey): Promise<string> {
