@@ -22,6 +22,8 @@ export function containerState(info: Docker.ContainerInspectInfo): AppContainerS
     health: healthStatus(health?.Status),
     lastHealthOutput: lastCheck?.Output?.trim() || undefined,
     ip: ip || undefined,
+    restartCount: info.RestartCount ?? 0,
+    restarting: info.State.Restarting,
   };
 }
 

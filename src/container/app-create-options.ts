@@ -7,8 +7,8 @@ const mebibyte = 1024 * 1024;
 const nanosPerMs = 1_000_000;
 
 /**
- * Like `docker run` of the spec, with Diego's choices: no restart (a crashed instance is
- * reported, not restarted), an init process as PID 1 (Garden's init reaps and forwards TERM,
+ * Like `docker run` of the spec, with Diego's choices: the restart policy the spec asks for
+ * (src/launch/container-spec.ts explains how it maps Diego's restarts), an init process as PID 1 (Garden's init reaps and forwards TERM,
  * so the app is never PID 1 and stops promptly), swap equal to memory (Garden has none).
  */
 export function appCreateOptions(spec: AppContainerSpec): Docker.ContainerCreateOptions {
@@ -21,7 +21,7 @@ export function appCreateOptions(spec: AppContainerSpec): Docker.ContainerCreate
   }
   const hostConfig: Docker.HostConfig = {
     PortBindings: bindings,
-    RestartPolicy: { Name: "no" },
+    RestartPolicy: { Name: spec.restart ?? "no" },
     Init: true,
     AutoRemove: false,
   };
@@ -41,6 +41,7 @@ export function appCreateOptions(spec: AppContainerSpec): Docker.ContainerCreate
     Cmd: [...spec.cmd],
     User: spec.user,
     WorkingDir: spec.workingDir,
+    ...(spec.hostname === undefined ? {} : { Hostname: spec.hostname }),
     Env: [...spec.env],
     Labels: { ...spec.labels, [LabelKey.managed]: "true" },
     ExposedPorts: exposed,

@@ -37,6 +37,19 @@ export interface AppContainerSpec {
   /** undefined: health checks disabled (also the image's own). */
   healthcheck?: ContainerHealthcheck | undefined;
   network?: string | undefined;
+  /** The container's hostname (Garden: the container handle, i.e. the instance guid). */
+  hostname?: string | undefined;
+  /**
+   * "unless-stopped": the engine restarts the container whenever it exits, until it is
+   * stopped (a crashed Diego instance is restarted); "no" (default): never.
+   */
+  restart?: "no" | "unless-stopped" | undefined;
+}
+
+export interface CheckResult {
+  exitCode: number;
+  /** stdout and stderr, interleaved, trimmed (the last few KiB). */
+  output: string;
 }
 
 export type HealthStatus = "none" | "starting" | "healthy" | "unhealthy";
@@ -54,6 +67,10 @@ export interface AppContainerState {
   lastHealthOutput?: string | undefined;
   /** The container's IPv4 address on its first network, when it runs. */
   ip?: string | undefined;
+  /** How often the engine restarted it (restart policy). */
+  restartCount: number;
+  /** Between an exit and the engine's restart. */
+  restarting: boolean;
 }
 
 export interface LogLine {
@@ -113,6 +130,14 @@ export interface AppRuntime {
    * `signal` aborts (then resolves too).
    */
   followLogs(id: string, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void>;
+  /** Runs a command in a running container and waits for its exit code (a health check). */
+  runCheck(
+    id: string,
+    command: { argv: string[]; user: string },
+    signal?: AbortSignal,
+  ): Promise<CheckResult>;
+  /** Sets the restart policy to "unless-stopped": from now on the engine restarts crashes. */
+  enableRestarts(id: string): Promise<void>;
   /** Starts a process in a running container without waiting for it. */
   execDetached(id: string, process: DetachedProcess): Promise<void>;
   /** Containers, running or not, carrying every one of `labels` (`key` or `key=value`). */

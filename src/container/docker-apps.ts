@@ -4,6 +4,7 @@ import { NoInputError } from "../errors.js";
 import { appCreateOptions } from "./app-create-options.js";
 import type {
   AppContainerSpec,
+  CheckResult,
   AppContainerState,
   AppImage,
   AppRuntime,
@@ -24,6 +25,7 @@ import { DockerRuntime } from "./docker-runtime.js";
 import { containerState, listedContainer, networkGatewayOf } from "./app-container-info.js";
 import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
+import { runCheck } from "./run-check.js";
 
 export class DockerApps implements AppRuntime {
   readonly where: string;
@@ -122,6 +124,26 @@ export class DockerApps implements AppRuntime {
     } catch (error) {
       if (signal.aborted) return;
       throw this.toError(error, "follow an app container's logs");
+    }
+  }
+
+  async runCheck(
+    id: string,
+    command: { argv: string[]; user: string },
+    signal?: AbortSignal,
+  ): Promise<CheckResult> {
+    try {
+      return await runCheck(this.docker.getContainer(id), command, signal);
+    } catch (error) {
+      throw this.toError(error, `run ${command.argv[0] ?? "a check"} in an app container`, signal);
+    }
+  }
+
+  async enableRestarts(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).update({ RestartPolicy: { Name: "unless-stopped" } });
+    } catch (error) {
+      throw this.toError(error, "set an app container's restart policy");
     }
   }
 

@@ -89,7 +89,10 @@ describe("restager launch --dry-run", () => {
     expect(dry.stdout).toContain("--env MEMORY_LIMIT=64m \\\n");
     expect(dry.stdout).not.toContain("MEMORY_LIMIT=128m");
     expect(dry.stdout).toContain("--memory 128m");
-    expect(dry.stdout).toContain("--health-cmd '/tmp/lifecycle/healthcheck -port=8080 -uri=/'");
+    expect(dry.stdout).toContain(
+      "--health-cmd 'if /tmp/lifecycle/healthcheck -port=8080 -uri=/; then",
+    );
+    expect(dry.stdout).toContain("--restart unless-stopped \\\n");
     expect(dry.stdout).toContain(` ${hello.image.tags[0]} -c `);
     expect(dry.stdout).toContain(" restager-start /tmp/lifecycle/launcher app 'bash run.sh' ''");
     expectNoSecrets(dry, [password, "very-secret-value"]);
@@ -104,10 +107,14 @@ describe("restager launch --dry-run", () => {
     expectExit(dry, 0);
     const { stdout: id } = await promisify(execFile)("bash", ["-c", dry.stdout]);
     const container = new Docker().getContainer(id.trim());
-    // The printed health check decides, as it does for launch: healthy, then the app answers.
+    // The printed liveness check runs every 30 s (Diego's healthy interval); launch itself runs
+    // the first check at once, so here the app answering is what says it started.
+    const port = Number(/--publish (\d+):8080/.exec(dry.stdout)?.[1]);
     await eventually(async () => {
-      const health = (await container.inspect()).State.Health?.Status;
-      if (health !== "healthy") throw new Error(`the container is ${health ?? "unchecked"}`);
+      const response = await fetch(`http://127.0.0.1:${port}/`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      if (response.status !== 200) throw new Error(`the app answered ${response.status}`);
     }, 30_000);
     const info = await container.inspect();
     const hostPort = Number(/--publish (\d+):8080/.exec(dry.stdout)?.[1]);

@@ -53,6 +53,8 @@ export class RestagedApp {
     readonly world: StagingWorld,
     readonly appName: string,
     readonly image: RestagedImage,
+    /** The staged droplet's sha256, as restage --json reports it. */
+    readonly dropletSha256: string,
   ) {}
 
   get appGuid(): string {
@@ -109,9 +111,13 @@ export async function restageApp(e2e: E2eCase, spec: RestagedAppSpec): Promise<R
   if (run.exitCode !== 0) {
     throw new Error(`restage of ${spec.app} failed (${String(run.exitCode)}):\n${run.stderr}`);
   }
-  const image = (JSON.parse(run.stdout) as { image: RestagedImage | null }).image;
+  const report = JSON.parse(run.stdout) as {
+    image: RestagedImage | null;
+    droplet: { sha256: string };
+  };
+  const { image } = report;
   if (image === null) throw new Error(`restage of ${spec.app} built no image:\n${run.stderr}`);
-  return new RestagedApp(e2e, world, spec.appName, image);
+  return new RestagedApp(e2e, world, spec.appName, image, report.droplet.sha256);
 }
 
 /**

@@ -17,7 +17,12 @@ export interface LifecycleSource {
   checksum?: Checksum | undefined;
 }
 
-export function lifecycleSource(definition: TaskDefinition): LifecycleSource | undefined {
+/** A staging task, or anything else with cached dependencies and actions (a desired LRP). */
+export type LifecycleHolder = Pick<TaskDefinition, "cachedDependencies" | "setup"> & {
+  action?: TaskDefinition["action"] | undefined;
+};
+
+export function lifecycleSource(definition: LifecycleHolder): LifecycleSource | undefined {
   const isLifecycleDir = (to: string) => to.replace(/\/+$/, "") === lifecycleDir;
   const cached = definition.cachedDependencies.find((dependency) => isLifecycleDir(dependency.to));
   if (cached) return { url: cached.from, cacheKey: cached.cacheKey, checksum: cached.checksum };

@@ -13,6 +13,8 @@ export const AppLabelKey = {
   output: "io.restager.output",
   /** The launcher run's log source (APP/PROC/WEB), for log prefixes. */
   logSource: "io.restager.log-source",
+  /** The sha256 of the droplet the instance runs, when known (replacing instances compares it). */
+  dropletSha256: "io.restager.droplet-sha256",
 } as const;
 
 export type AppOutput = "docker" | "swarm" | "compose";
@@ -23,6 +25,7 @@ export interface AppLabelInput {
   processGuid: string;
   output: AppOutput;
   logSource: string;
+  dropletSha256?: string | undefined;
   /** `--label` values; they cannot replace restager's own keys. */
   extra: Record<string, string>;
 }
@@ -40,5 +43,6 @@ export function appLabels(input: AppLabelInput): Record<string, string> {
     [AppLabelKey.processGuid]: input.processGuid,
     [AppLabelKey.output]: input.output,
     [AppLabelKey.logSource]: input.logSource,
+    ...(input.dropletSha256 ? { [AppLabelKey.dropletSha256]: input.dropletSha256 } : {}),
   };
 }

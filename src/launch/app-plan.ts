@@ -5,7 +5,12 @@ import { homeDir } from "../diego/plan/home-dir.js";
 import { cpuSharesFor } from "../container/cpu-shares.js";
 import { appHealth, type AppHealth } from "./app-health.js";
 import { appLabels } from "./app-labels.js";
-import { containerHealthcheck, type HealthcheckSpec } from "./container-healthcheck.js";
+import {
+  containerHealthcheck,
+  livenessHealthcheck,
+  readyCheckArgv,
+  type HealthcheckSpec,
+} from "./container-healthcheck.js";
 import { gardenDefaults, type EnvSources } from "./instance-env.js";
 import { defaultStartTimeoutMs, type LaunchOptions } from "./launch-options.js";
 import { lrpProcesses } from "./lrp-processes.js";
@@ -33,7 +38,12 @@ export interface AppPlan {
   cpuShares?: number | undefined;
   nofile?: number | undefined;
   health: AppHealth;
+  /** Docker's health check on Swarm and compose (status only). */
   healthcheck?: HealthcheckSpec | undefined;
+  /** Docker's health check of local instances: liveness that ends a failing instance. */
+  liveness?: HealthcheckSpec | undefined;
+  /** What `launch` runs itself until an instance is healthy (and ready). */
+  readyCheck?: string[] | undefined;
   startTimeoutMs: number;
   /** Every LRP port, in LRP order (CF_INSTANCE_PORTS lists them all). */
   lrpPorts: number[];
@@ -79,6 +89,8 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
     nofile: main.resourceLimits.nofile,
     health,
     healthcheck: containerHealthcheck(health, startTimeoutMs),
+    liveness: livenessHealthcheck(health, startTimeoutMs),
+    readyCheck: readyCheckArgv(health),
     startTimeoutMs,
     lrpPorts: [...lrp.ports],
     published: publishedPorts(lrp, { sshd, withSsh, publish: options.publish }),
@@ -90,6 +102,7 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
       app,
       processGuid: lrp.processGuid,
       logSource,
+      dropletSha256: options.dropletSha256,
       output: "docker",
       extra: options.labels,
     }),

@@ -1,4 +1,5 @@
-import { healthShellCommand, type AppHealth } from "./app-health.js";
+import { healthcheckArgv, healthShellCommand, type AppHealth } from "./app-health.js";
+import { shellJoin } from "./shell-quote.js";
 
 /** A Docker health check (container, Swarm service or compose service). */
 export interface HealthcheckSpec {
@@ -38,4 +39,61 @@ export function containerHealthcheck(
     retries: healthRetries,
     startPeriodMs: startTimeoutMs,
   };
+}
+
+/** Diego checks a healthy instance every 30 s (`healthy_monitoring_interval`) unless told. */
+export const healthyIntervalMs = 30_000;
+/** Written by the start script at every (re)start; see livenessScript. */
+export const startedMarker = "/tmp/.restager-started";
+/** Written by a passing check; a later failure is then a liveness failure. */
+export const liveMarker = "/tmp/.restager-live";
+
+/**
+ * Liveness for containers `launch` runs itself. Diego crashes an instance at its first failed
+ * liveness check, and when it is not healthy within the start timeout; the crash is then
+ * restarted. Docker only marks a container unhealthy, so the check itself ends the instance:
+ * on failure after a passing check (the live marker) or after the start timeout (the started
+ * marker's age), it sends TERM to PID 1 (the init, which runs as the app's user and forwards
+ * it), the container exits and the restart policy restarts it. One failure is enough
+ * (retries 1), checked every `interval_ms` of the check definition (the shortest), else 30 s.
+ * `launch` does not wait for Docker's first interval: it runs readyCheckArgv itself.
+ */
+export function livenessHealthcheck(
+  health: AppHealth,
+  startTimeoutMs: number,
+): HealthcheckSpec | undefined {
+  if (health.commands.length === 0) return undefined;
+  const probeTimeoutMs = Math.max(...health.probes.map((probe) => probe.timeoutMs ?? 1_000));
+  const startTimeoutS = Math.ceil(startTimeoutMs / 1000);
+  const script = [
+    `if ${healthShellCommand(health)}; then : >${liveMarker}; exit 0; fi`,
+    `s=$(cat ${startedMarker} 2>/dev/null || echo 0)`,
+    `if [ -e ${liveMarker} ] || [ $(($(date +%s) - s)) -ge ${startTimeoutS} ]; then kill -TERM 1; fi`,
+    "exit 1",
+  ].join("\n");
+  return {
+    test: ["CMD-SHELL", script],
+    intervalMs: livenessIntervalMs(health),
+    timeoutMs: probeTimeoutMs + 2_000,
+    retries: 1,
+    startPeriodMs: startTimeoutMs,
+  };
+}
+
+function livenessIntervalMs(health: AppHealth): number {
+  const intervals = health.probes.flatMap((probe) => (probe.intervalMs ? [probe.intervalMs] : []));
+  return intervals.length > 0 ? Math.min(...intervals) : healthyIntervalMs;
+}
+
+/**
+ * What `launch` runs (docker exec) until an instance is healthy: the liveness checks (marking
+ * the instance live, as Docker's check would) and then the readiness checks, which on a cell
+ * decide routability; an instance counts as running when both pass. undefined = no check.
+ */
+export function readyCheckArgv(health: AppHealth): string[] | undefined {
+  if (health.commands.length === 0) return undefined;
+  const readiness = health.readiness.map((probe) => shellJoin(healthcheckArgv(probe)));
+  const lines = [`${healthShellCommand(health)} || exit 1`, `: >${liveMarker}`];
+  if (readiness.length > 0) lines.push(readiness.join(" && "));
+  return ["/bin/sh", "-c", lines.join("\n")];
 }

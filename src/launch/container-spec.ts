@@ -23,7 +23,11 @@ export function appContainerSpec(app: AppPlan, instance: InstancePlan): AppConta
     memoryMb: app.memoryMb,
     cpuShares: app.cpuShares,
     nofile: app.nofile,
-    healthcheck: app.healthcheck,
+    healthcheck: app.liveness,
     network: app.network,
+    hostname: instance.guid,
+    // Created without restarts: a crash while `launch` waits is reported (with its exit status
+    // and last lines); once an instance is running, launch turns restarts on (launch-app.ts).
+    restart: "no",
   };
 }

@@ -49,10 +49,16 @@ describe("the docker run line of --dry-run", () => {
     expect(lines).toContain("--memory 512m");
     expect(lines).toContain("--cpu-shares 61");
     expect(lines).toContain("--ulimit nofile=16384:16384");
-    expect(lines).toContain(
-      "--health-cmd '/tmp/lifecycle/healthcheck -port=8080 -timeout=1000ms -uri=/health'",
+    const healthCmd = lines.find((l) => l.startsWith("--health-cmd ")) ?? "";
+    expect(healthCmd).toContain(
+      "if /tmp/lifecycle/healthcheck -port=8080 -timeout=1000ms -uri=/health; then",
     );
+    expect(healthCmd).toContain("then kill -TERM 1; fi");
+    expect(lines).toContain("--health-interval 30s");
+    expect(lines).toContain("--health-retries 1");
     expect(lines).toContain("--health-start-period 60s");
+    expect(lines).toContain("--hostname guid-0");
+    expect(lines).toContain("--restart no");
     expect(lines).toContain("--env CF_INSTANCE_ADDR=172.17.0.1:61001");
     expect(lines).toContain("--entrypoint /bin/sh");
     expect(lines.at(-1)).toMatch(

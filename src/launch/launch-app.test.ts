@@ -43,13 +43,20 @@ describe("launching an app's instances", () => {
   it("starts one container per instance and reports them running once healthy", async () => {
     const runtime = new FakeAppRuntime();
     const plan = planApp(lrp, options);
-    runtime.script("restager-node-env-0-run123", [{ health: "starting" }, { health: "healthy" }]);
-    runtime.script("restager-node-env-1-run123", [{ health: "healthy" }]);
+    runtime.checkScripts.set("restager-node-env-0-run123", [1, 0]);
     const outcomes = await launchApp(plan, deps(runtime));
     expect(outcomes.map((o) => [o.index, o.state])).toEqual([
       [0, "running"],
       [1, "running"],
     ]);
+    // launch ran the check itself (twice for #0), as the app's user, and then let the engine
+    // restart crashes.
+    expect(runtime.checks.map((c) => [c.id, c.user, c.argv[0]])).toEqual([
+      ["c0", "vcap", "/bin/sh"],
+      ["c1", "vcap", "/bin/sh"],
+      ["c0", "vcap", "/bin/sh"],
+    ]);
+    expect(runtime.restartsEnabled.sort()).toEqual(["c0", "c1"]);
     const [first, second] = runtime.containers;
     expect(first?.spec.env).toContain("INSTANCE_INDEX=0");
     expect(second?.spec.env).toContain("CF_INSTANCE_INDEX=1");
@@ -81,11 +88,11 @@ describe("launching an app's instances", () => {
   it("crashes and stops an instance never healthy within the start timeout", async () => {
     const runtime = new FakeAppRuntime();
     const plan = planApp(lrp, { ...options, instances: 1, startTimeoutMs: 30 });
-    runtime.script("restager-node-env-0-run123", [
-      { health: "starting", lastHealthOutput: "received status code 404" },
-    ]);
+    runtime.checkScripts.set("restager-node-env-0-run123", [1]);
     const [outcome] = await launchApp(plan, deps(runtime));
-    expect(outcome?.reason).toBe("Instance never healthy after 30ms: received status code 404");
+    expect(outcome?.reason).toBe(
+      "Instance never healthy after 30ms: failure to get valid HTTP response: 404",
+    );
     expect(runtime.containers[0]).toMatchObject({ stopped: true, removed: false });
   });
 
@@ -127,6 +134,7 @@ describe("launching an app's instances", () => {
   it("removes the instances when interrupted while waiting", async () => {
     const runtime = new FakeAppRuntime();
     const plan = planApp(lrp, options);
+    for (const index of [0, 1]) runtime.checkScripts.set(`restager-node-env-${index}-run123`, [1]);
     const controller = new AbortController();
     const launching = launchApp(plan, deps(runtime), controller.signal);
     setTimeout(() => controller.abort(new CancelledError()), 20);

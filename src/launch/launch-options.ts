@@ -19,6 +19,8 @@ export interface LaunchOptions {
   startTimeoutMs?: number | undefined;
   /** `--label` values, added to every container. */
   labels: Record<string, string>;
+  /** The sha256 of the droplet the image holds, when known; labels every instance. */
+  dropletSha256?: string | undefined;
   /** Identifies this invocation; part of container names and labels. */
   runId: string;
   /** restager's own environment: proxy values and bare `--env NAME`. */

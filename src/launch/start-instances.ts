@@ -12,7 +12,7 @@ export interface StartDeps {
   runtime: AppRuntime;
   findPort: FreePortFinder;
   onEvent?: ((event: LaunchEvent) => void) | undefined;
-  /** Instance guids; default random UUIDs (the rep's actual LRP instance guids). */
+  /** Instance guids; default newInstanceGuid. */
   newGuid?: (() => string) | undefined;
 }
 
@@ -20,6 +20,14 @@ export interface StartedInstance {
   plan: InstancePlan;
   id: string;
   startedAtMs: number;
+}
+
+/**
+ * An actual LRP instance guid as the rep makes it: a random (v4) UUID cut to 28 characters, so
+ * that it fits Garden's container handle limits; the container's hostname is this guid.
+ */
+export function newInstanceGuid(): string {
+  return randomUUID().slice(0, 28);
 }
 
 /** Host ports restager picked can be taken before Docker binds them; pick again this often. */
@@ -58,7 +66,7 @@ interface Slot {
 }
 
 async function startOne(app: AppPlan, slot: Slot, deps: StartDeps, signal?: AbortSignal) {
-  const guid = (deps.newGuid ?? randomUUID)();
+  const guid = (deps.newGuid ?? newInstanceGuid)();
   for (let attempt = 1; ; attempt++) {
     const ports = await chooseHostPorts(app, slot.index, slot.taken, deps.findPort);
     const plan = planInstance(app, { index: slot.index, guid, hostIp: slot.hostIp, ports });

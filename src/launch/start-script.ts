@@ -3,6 +3,7 @@
  * path and args: it fills in what only the running container knows. Without it Docker could not
  * give the app CF_INSTANCE_INTERNAL_IP (the container's address exists only once it started).
  */
+import { liveMarker, startedMarker } from "./container-healthcheck.js";
 export interface StartScriptOptions {
   /**
    * Derive INSTANCE_INDEX and CF_INSTANCE_INDEX from `RESTAGER_TASK_SLOT` (Swarm's 1-based
@@ -16,7 +17,7 @@ export interface StartScriptOptions {
    */
   gatewayIp?: boolean | undefined;
   /**
-   * Give an empty INSTANCE_GUID / CF_INSTANCE_GUID a fresh UUID, for targets whose replicas all
+   * Give an empty INSTANCE_GUID / CF_INSTANCE_GUID a fresh UUID cut to 28 characters (as the rep does), for targets whose replicas all
    * share one environment (compose).
    */
   guidAtStart?: boolean | undefined;
@@ -37,6 +38,8 @@ export function startScript(options: StartScriptOptions = {}): string {
     'ip4() { set -- $(hostname -I 2>/dev/null); printf %s "${1:-}"; }',
     '[ -n "${CF_INSTANCE_INTERNAL_IP:-}" ] || CF_INSTANCE_INTERNAL_IP=$(ip4)',
     "export CF_INSTANCE_INTERNAL_IP",
+    // Markers of the liveness check (container-healthcheck.ts), reset at every (re)start.
+    `date +%s >${startedMarker} 2>/dev/null; rm -f ${liveMarker}`,
   ];
   if (options.indexFromSlot) lines.push(...slotLines);
   if (options.gatewayIp) lines.push(...gatewayLines);
@@ -55,7 +58,7 @@ const slotLines = [
 ];
 
 const guidLines = [
-  '[ -n "${INSTANCE_GUID:-}" ] || INSTANCE_GUID=$(cat /proc/sys/kernel/random/uuid)',
+  '[ -n "${INSTANCE_GUID:-}" ] || INSTANCE_GUID=$(cut -c1-28 /proc/sys/kernel/random/uuid)',
   '[ -n "${CF_INSTANCE_GUID:-}" ] || CF_INSTANCE_GUID=$INSTANCE_GUID',
   "export INSTANCE_GUID CF_INSTANCE_GUID",
 ];

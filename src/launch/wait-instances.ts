@@ -21,10 +21,13 @@ export const crashLogLines = 10;
 type Verdict = { state: "pending" } | { state: "running" } | { state: "crashed"; reason: string };
 
 /**
- * Waits until every instance is running (healthy, or up for a short grace without a health
- * check) or crashed (exited or unhealthy), or the start timeout passed: then the rest crashed
- * with Diego's "Instance never healthy after ..." reason. Crashed instances that still run are
- * stopped (Diego destroys them) but kept, so their logs stay readable; their last lines are read.
+ * Waits until every instance is running (its ready check passed, or up for a short grace
+ * without a health check) or crashed (exited), or the start timeout passed: then the rest
+ * crashed with Diego's "Instance never healthy after ..." reason. The check is run here (docker
+ * exec) every poll rather than read from Docker's health status, so `launch` returns as soon as
+ * the app answers instead of after Docker's next interval. Running instances get restarts
+ * turned on; crashed instances that still run are stopped (Diego destroys them) but kept, so
+ * their logs stay readable; their last lines are read.
  */
 export async function waitForInstances(
   app: AppPlan,
@@ -35,6 +38,7 @@ export async function waitForInstances(
   const began = Date.now();
   const deadline = began + app.startTimeoutMs;
   const outcomes = new Map<number, InstanceOutcome>();
+  const lastOutput = new Map<number, string>();
   while (outcomes.size < started.length) {
     if (signal?.aborted) throw cancellation(signal);
     const pending = started.filter((instance) => !outcomes.has(instance.plan.index));
@@ -42,8 +46,8 @@ export async function waitForInstances(
     const timedOut = Date.now() >= deadline;
     await Promise.all(
       pending.map(async (instance) => {
-        const state = await deps.runtime.inspectApp(instance.id);
-        const verdict = judge(state, instance, { timedOut, app, graceMs: deps.graceMs ?? 1_000 });
+        const context = { timedOut, app, graceMs: deps.graceMs ?? 1_000, lastOutput, signal };
+        const { verdict, state } = await judge(instance, deps.runtime, context);
         if (verdict.state === "pending") return;
         const outcome = await settle(instance, verdict, state, deps.runtime);
         outcomes.set(instance.plan.index, outcome);
@@ -55,34 +59,44 @@ export async function waitForInstances(
   return started.flatMap((instance) => outcomes.get(instance.plan.index) ?? []);
 }
 
-function judge(
-  state: AppContainerState,
+interface JudgeContext {
+  timedOut: boolean;
+  app: AppPlan;
+  graceMs: number;
+  /** The last failed check's output per instance index. */
+  lastOutput: Map<number, string>;
+  signal?: AbortSignal | undefined;
+}
+
+async function judge(
   instance: StartedInstance,
-  context: { timedOut: boolean; app: AppPlan; graceMs: number },
-): Verdict {
-  if (!state.running) {
-    const reason = messages.exitedWithStatus(
-      context.app.logSource,
-      state.exitCode,
-      state.oomKilled,
-    );
-    return { state: "crashed", reason };
+  runtime: AppRuntime,
+  context: JudgeContext,
+): Promise<{ verdict: Verdict; state: AppContainerState }> {
+  const { app } = context;
+  const state = await runtime.inspectApp(instance.id);
+  if (!state.running || state.restarting) {
+    const reason = messages.exitedWithStatus(app.logSource, state.exitCode, state.oomKilled);
+    return { verdict: { state: "crashed", reason }, state };
   }
-  if (state.health === "healthy") return { state: "running" };
-  if (state.health === "unhealthy") {
-    return { state: "crashed", reason: `Container became unhealthy${detail(state)}` };
+  const index = instance.plan.index;
+  if (app.readyCheck) {
+    const argv = app.readyCheck;
+    const check = await runtime.runCheck(instance.id, { argv, user: app.user }, context.signal);
+    if (check.exitCode === 0) return { verdict: { state: "running" }, state };
+    context.lastOutput.set(index, check.output);
+  } else if (Date.now() - instance.startedAtMs >= context.graceMs) {
+    return { verdict: { state: "running" }, state };
   }
-  if (state.health === "none" && Date.now() - instance.startedAtMs >= context.graceMs) {
-    return { state: "running" };
-  }
-  if (!context.timedOut) return { state: "pending" };
-  const after = formatGoDuration(context.app.startTimeoutMs);
-  return { state: "crashed", reason: `Instance never healthy after ${after}${detail(state)}` };
+  if (!context.timedOut) return { verdict: { state: "pending" }, state };
+  const after = formatGoDuration(app.startTimeoutMs);
+  const reason = `Instance never healthy after ${after}${detail(context.lastOutput.get(index))}`;
+  return { verdict: { state: "crashed", reason }, state };
 }
 
 /** The health check's failure: its last output line (the binary prints the reason last). */
-function detail(state: AppContainerState): string {
-  const lines = (state.lastHealthOutput ?? "").split("\n").filter((line) => line.trim() !== "");
+function detail(output: string | undefined): string {
+  const lines = (output ?? "").split("\n").filter((line) => line.trim() !== "");
   const last = lines.at(-1)?.trim();
   return last ? `: ${last}` : "";
 }
@@ -102,6 +116,7 @@ async function settle(
     ports: plan.ports,
   };
   if (verdict.state === "running") {
+    await runtime.enableRestarts(instance.id);
     return {
       ...base,
       state: "running",
@@ -109,7 +124,7 @@ async function settle(
       lastLines: [],
     };
   }
-  if (state.running) await runtime.stopApp(instance.id, 10);
+  await runtime.stopApp(instance.id, 10);
   const lastLines = await runtime.tailLogs(instance.id, crashLogLines);
   return { ...base, state: "crashed", reason: verdict.reason, lastLines };
 }

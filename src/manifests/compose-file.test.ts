@@ -55,7 +55,9 @@ describe("the compose file", () => {
     const app = service();
     expect(app.deploy).toEqual({ replicas: 2 });
     expect(app.command).toEqual(["/tmp/lifecycle/launcher", "app", "node server.js", ""]);
-    expect(app.entrypoint[2]).toContain("INSTANCE_GUID=$$(cat /proc/sys/kernel/random/uuid)");
+    expect(app.entrypoint[2]).toContain(
+      "INSTANCE_GUID=$$(cut -c1-28 /proc/sys/kernel/random/uuid)",
+    );
     expect(app).toMatchObject({
       user: "vcap",
       working_dir: "/home/vcap",

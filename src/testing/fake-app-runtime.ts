@@ -7,6 +7,7 @@ import type {
   AppContainerState,
   AppImage,
   AppRuntime,
+  CheckResult,
   DetachedProcess,
   ListedAppContainer,
   LogLine,
@@ -75,6 +76,8 @@ export class FakeAppRuntime implements AppRuntime {
       exitCode: 0,
       oomKilled: false,
       health: container.spec.healthcheck ? "starting" : "none",
+      restartCount: 0,
+      restarting: false,
       ...next,
     });
   }
@@ -84,6 +87,27 @@ export class FakeAppRuntime implements AppRuntime {
   }
 
   followLogs(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Exit codes of successive checks per container name (the last one repeats); default 0. */
+  readonly checkScripts = new Map<string, number[]>();
+  readonly checks: { id: string; argv: string[]; user: string }[] = [];
+
+  runCheck(id: string, command: { argv: string[]; user: string }): Promise<CheckResult> {
+    this.checks.push({ id, ...command });
+    const script = this.checkScripts.get(this.get(id).spec.name) ?? [0];
+    const exitCode = (script.length > 1 ? script.shift() : script[0]) ?? 0;
+    return Promise.resolve({
+      exitCode,
+      output: exitCode === 0 ? "healthcheck passed" : "failure to get valid HTTP response: 404",
+    });
+  }
+
+  readonly restartsEnabled: string[] = [];
+
+  enableRestarts(id: string): Promise<void> {
+    this.restartsEnabled.push(id);
     return Promise.resolve();
   }
 

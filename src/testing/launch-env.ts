@@ -59,12 +59,13 @@ export function expectInstanceEnv(
 ): void {
   const lrp = lrpJson as LrpJson;
   const guid = env.get("INSTANCE_GUID") ?? "";
-  expect(guid).toMatch(/^[0-9a-f-]{36}$/);
+  expect(guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{4}$/);
   const expected = diegoEnv(lrp, facts, guid);
   const names = [...expected.keys(), "VCAP_APPLICATION", ...addedByShell];
   expect([...env.keys()].sort(), "the variable names").toEqual([...new Set(names)].sort());
   for (const [name, value] of expected) expect(env.get(name), name).toBe(value);
-  expect(env.get("HOSTNAME")).toMatch(/^[0-9a-f]{12}$/);
+  // Garden names the container (and its hostname) after the instance guid.
+  expect(env.get("HOSTNAME")).toBe(guid);
   expect(env.get("PWD")).toBe("/home/vcap/app");
   const recorded = lrp.action.codependent.actions[0]?.run.env ?? [];
   expectVcapApplication(env, recorded, { guid, index: facts.index });

@@ -5,6 +5,7 @@
  * fixture app is staged with the fixture builder in a stack container, then its droplet and the
  * lifecycle go into a second container, which is committed.
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import Docker from "dockerode";
@@ -54,6 +55,7 @@ export async function buildLaunchImage(options: LaunchImageOptions): Promise<str
       "io.restager.app-guid": options.appGuid,
       "io.restager.app-name": options.appName,
       "io.restager.droplet-md5": md5Hex(droplet),
+      "io.restager.droplet-sha256": createHash("sha256").update(droplet).digest("hex"),
       "io.restager.stack": "cflinuxfs4",
       "io.restager.start-command": processTypes.web ?? "",
       "io.restager.process-types": JSON.stringify(processTypes),

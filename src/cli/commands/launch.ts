@@ -61,7 +61,23 @@ function containerOptions(yargs: Argv): Argv {
     .option("app", { type: "string", describe: "With log input: pick this app's latest LRP" })
     .option("image", {
       type: "string",
-      describe: "Image to run (default: the newest image restage built for the app)",
+      describe: "Image to run (default: the image of the LRP's droplet, built when missing)",
+    })
+    .option("stack", {
+      type: "string",
+      array: true,
+      default: [] as string[],
+      describe: "Map a preloaded stack to an image: NAME=IMAGE (default restager/NAME:latest)",
+    })
+    .option("cache-dir", {
+      type: "string",
+      describe: "Download cache (default $XDG_CACHE_HOME/restager or ~/.cache/restager)",
+    })
+    .option("resolve", {
+      type: "string",
+      array: true,
+      default: [] as string[],
+      describe: "Send HOST[:PORT] to ADDR[:PORT], like curl --resolve (repeatable)",
     })
     .option("instances", { type: "number", describe: "How many instances (default: the LRP's)" })
     .option("network", { type: "string", describe: "Docker network of the instances" })
@@ -145,7 +161,10 @@ const launchEpilogue =
   "http_proxy/https_proxy/no_proxy recorded EMPTY (any case) are left out so they cannot " +
   "switch a proxy off, and take restager's own value when it has one; --keep-proxy keeps " +
   "them as recorded; non-empty values are always kept. memory_mb, cpu_weight (CPU shares) " +
-  "and nofile are applied; disk_mb is not enforced. The health check (check_definition, else " +
-  "the monitor) runs every 2 s until healthy or the start timeout; crashed instances are " +
-  "stopped and kept for 'docker logs' (exit 1). --attach: Ctrl-C stops and removes the " +
+  "and nofile are applied; disk_mb is not enforced. The image is the one built from the LRP's " +
+  "droplet (sha256 label), else launch downloads the droplet and lifecycle and builds it. " +
+  "launch runs the health check (check_definition, else the monitor; plus readiness checks) " +
+  "itself until it passes or the start timeout; crashed instances are stopped and kept for " +
+  "'docker logs' (exit 1); running ones restart on a crash or a failed liveness check. " +
+  "--attach: Ctrl-C stops and removes the " +
   "instances and exits 0. 'restager ps' lists launched apps, 'restager stop APP' removes them.";

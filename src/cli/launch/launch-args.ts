@@ -3,6 +3,9 @@ export interface LaunchArgs {
   file?: string;
   app?: string;
   image?: string;
+  stack: string[];
+  cacheDir?: string;
+  resolve: string[];
   instances?: number;
   network?: string;
   publish: string[];

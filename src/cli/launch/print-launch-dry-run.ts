@@ -1,15 +1,17 @@
-import { randomUUID } from "node:crypto";
 import type { AppRuntime } from "../../container/app-runtime.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import { appContainerSpec } from "../../launch/container-spec.js";
 import { chooseHostPorts, findFreePort } from "../../launch/host-ports.js";
 import { dockerRunLine } from "../../launch/docker-run-line.js";
 import { planInstance } from "../../launch/instance-plan.js";
+import { newInstanceGuid } from "../../launch/start-instances.js";
 import type { Output } from "../output.js";
 
 /**
  * `launch --dry-run`: the `docker run` command of each instance, secrets masked, on stdout.
  * Only reads from the engine (the network's gateway); host ports are picked as for a launch.
+ * Crashes restart (`--restart unless-stopped`) from the start, including one before the app
+ * first answered, since nothing reports it as `launch` does.
  */
 export async function printLaunchDryRun(
   output: Output,
@@ -21,9 +23,11 @@ export async function printLaunchDryRun(
   const taken = new Set<number>();
   for (let index = 0; index < plan.instances; index++) {
     const ports = await chooseHostPorts(plan, index, taken, findFreePort);
-    const guid = randomUUID();
+    const guid = newInstanceGuid();
     const instance = planInstance(plan, { index, guid, hostIp, ports });
     output.result(`# instance ${index}`);
-    output.result(dockerRunLine(appContainerSpec(plan, instance), secrets));
+    // No launch turns restarts on once the instance runs: the printed line restarts at once.
+    const spec = { ...appContainerSpec(plan, instance), restart: "unless-stopped" as const };
+    output.result(dockerRunLine(spec, secrets));
   }
 }

@@ -1,15 +1,15 @@
 import type { AppRuntime } from "../../container/app-runtime.js";
 import { DockerApps } from "../../container/docker-apps.js";
-import { appIdentity } from "../../diego/app-identity.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
-import { resolveAppImage } from "../../launch/app-image.js";
 import { planApp, type AppPlan } from "../../launch/app-plan.js";
 import { findFreePort } from "../../launch/host-ports.js";
 import { launchApp } from "../../launch/launch-app.js";
+import { InstanceReplacer, outdatedInstances } from "../../launch/replace-instances.js";
 import { launchSecrets } from "../../launch/launch-secrets.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import type { Output } from "../output.js";
 import { interruptSignal } from "../restage/interrupt-signal.js";
+import { launchImage } from "./launch-image.js";
 import type { LaunchArgs } from "./launch-args.js";
 import { launchStatus } from "./launch-status.js";
 import { printLaunchDryRun } from "./print-launch-dry-run.js";
@@ -24,8 +24,12 @@ export async function runLaunch(
   args: LaunchArgs,
 ): Promise<number> {
   const runtime = new DockerApps({ env: output.env });
-  const image = await resolveAppImage(runtime, appIdentity(lrp), args.image);
-  const plan = planApp(lrp, { ...settings, image: image.ref });
+  const image = await launchImage(output, lrp, { runtime, args });
+  const plan = planApp(lrp, {
+    ...settings,
+    image: image.ref,
+    dropletSha256: image.dropletSha256,
+  });
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   const secrets = launchSecrets(lrp, [...settings.envFile, ...settings.env]);
   if (args.dryRun) {
@@ -47,17 +51,26 @@ async function runDetached(
     status.above(() => output.info(`Received ${signal}: removing the instances...`)),
   );
   const started = performance.now();
+  const replacer = new InstanceReplacer(await outdatedInstances(plan, runtime), runtime);
+  const showStatus = launchStatus(status, plan.app.name ?? plan.app.guid);
   try {
     const outcomes = await launchApp(
       plan,
       {
         runtime,
         findPort: findFreePort,
-        onEvent: launchStatus(status, plan.app.name ?? plan.app.guid),
+        onEvent: (event) => {
+          if (event.kind === "settled") replacer.settled(event.outcome);
+          showStatus(event);
+        },
       },
       interrupt.signal,
     );
+    const replaced = await replacer.finish(outcomes);
     status.stop();
+    for (const old of replaced) {
+      output.info(`Replaced instance #${old.index} (${old.name}) holding an older droplet`);
+    }
     const elapsedMs = performance.now() - started;
     return reportLaunch(output, {
       plan,

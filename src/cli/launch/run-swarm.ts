@@ -1,10 +1,8 @@
 import { DockerApps } from "../../container/docker-apps.js";
 import { DockerSwarm } from "../../container/docker-swarm.js";
 import type { SwarmTask } from "../../container/swarm-runtime.js";
-import { appIdentity } from "../../diego/app-identity.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { ExitCode } from "../../errors.js";
-import { resolveAppImage } from "../../launch/app-image.js";
 import { planApp, type AppPlan } from "../../launch/app-plan.js";
 import { findFreePort } from "../../launch/host-ports.js";
 import { portUrl } from "../../launch/instance-urls.js";
@@ -13,6 +11,7 @@ import { launchSwarm, type SwarmOutcome } from "../../launch/launch-swarm.js";
 import type { Output } from "../output.js";
 import { interruptSignal } from "../restage/interrupt-signal.js";
 import type { LaunchArgs } from "./launch-args.js";
+import { launchImage } from "./launch-image.js";
 
 /** `launch --output swarm`: the LRP's instances as replicas of a Swarm service. */
 export async function runSwarm(
@@ -22,8 +21,12 @@ export async function runSwarm(
   args: LaunchArgs,
 ): Promise<number> {
   const apps = new DockerApps({ env: output.env });
-  const image = await resolveAppImage(apps, appIdentity(lrp), args.image);
-  const plan = planApp(lrp, { ...settings, image: image.ref });
+  const image = await launchImage(output, lrp, { runtime: apps, args });
+  const plan = planApp(lrp, {
+    ...settings,
+    image: image.ref,
+    dropletSha256: image.dropletSha256,
+  });
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   if (plan.cpuShares)
     output.info("Note: Swarm services have no CPU shares; cpu_weight is not applied");

@@ -1,9 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { DockerApps } from "../../container/docker-apps.js";
-import { appIdentity } from "../../diego/app-identity.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { CannotWriteError } from "../../errors.js";
-import { resolveAppImage } from "../../launch/app-image.js";
 import { planApp, type AppPlan } from "../../launch/app-plan.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import { launchSecrets } from "../../launch/launch-secrets.js";
@@ -12,6 +10,7 @@ import { k8sManifest } from "../../manifests/k8s-manifest.js";
 import { maskSecretsInText } from "../../redact.js";
 import type { Output } from "../output.js";
 import type { LaunchArgs } from "./launch-args.js";
+import { launchImage } from "./launch-image.js";
 
 /**
  * `launch --output k8s|compose`: writes the YAML to `--out` (mode 0600 when it holds
@@ -27,7 +26,7 @@ export async function writeManifest(
 ): Promise<void> {
   const image =
     args.image ??
-    (await resolveAppImage(new DockerApps({ env: output.env }), appIdentity(lrp))).ref;
+    (await launchImage(output, lrp, { runtime: new DockerApps({ env: output.env }), args })).ref;
   const plan = planApp(lrp, { ...settings, image });
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   for (const note of targetNotes(plan, args.output)) output.info(`Note: ${note}`);

@@ -37,6 +37,8 @@ export interface DesiredLrpOptions {
   diskMb?: number;
   /** Default: the file server's lifecycle path. */
   lifecycleUrl?: string;
+  /** The droplet's sha256, as Cloud Controller records it since v3 (checksum_algorithm/value). */
+  dropletSha256?: string;
 }
 
 export type DesiredLrpJson = Record<string, unknown>;
@@ -53,6 +55,9 @@ export function buildDesiredLrp(options: DesiredLrpOptions): DesiredLrpJson {
     to: ".",
     cache_key: `droplets-${processGuid}`,
     user: "vcap",
+    ...(options.dropletSha256 === undefined
+      ? {}
+      : { checksum_algorithm: "sha256", checksum_value: options.dropletSha256 }),
   };
   return {
     process_guid: processGuid,
