@@ -25,7 +25,7 @@ export async function launchImage(
     resolve: args.resolve,
     upload: false,
   });
-  const status = output.statusLine();
+  const status = await output.statusLine();
   const name = lrp.processGuid;
   try {
     const image = await resolveLrpImage(
