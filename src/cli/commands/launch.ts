@@ -8,6 +8,7 @@ import { runSwarm } from "../launch/run-swarm.js";
 import { writeManifest } from "../launch/write-manifest.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";
+import { withTlsFlags } from "../tls-flags.js";
 import { commandSummaries } from "./summaries.js";
 
 /** `restager launch [FILE|-]` (also `launch`): run a desired LRP's instances like a Diego cell. */
@@ -42,7 +43,7 @@ export function launchCommand(output: Output): CommandModule<object, LaunchArgs>
 }
 
 function launchOptions(yargs: Argv): Argv<LaunchArgs> {
-  return runOptions(containerOptions(yargs))
+  return withTlsFlags(runOptions(containerOptions(yargs)))
     .conflicts("attach", "dry-run")
     .example("launch_req --log nsync.log | launch", "Run the latest desired LRP, detached")
     .example("launch lrp.json --attach --instances 2", "Two instances; logs until Ctrl-C")

@@ -1,5 +1,7 @@
+import type { TlsFlags } from "../tls-flags.js";
+
 /** The flags of `launch`, as yargs parses them. */
-export interface LaunchArgs {
+export interface LaunchArgs extends TlsFlags {
   file?: string;
   app?: string;
   image?: string;

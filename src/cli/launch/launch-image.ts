@@ -1,6 +1,6 @@
 /**
  * The composition root of `launch`'s image: the app runtime, the cached downloader (cache dir,
- * `--resolve`) and the image builder of src/image, behind resolveLrpImage.
+ * `--resolve`, the TLS options) and the image builder of src/image, behind resolveLrpImage.
  */
 import { DockerImageStore } from "../../container/docker-image-store.js";
 import type { AppRuntime } from "../../container/app-runtime.js";
@@ -12,6 +12,7 @@ import { imageTime } from "../../image/image-time.js";
 import { resolveLrpImage, type ImageBuildInput, type LrpImage } from "../../launch/lrp-image.js";
 import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
 import type { Output } from "../output.js";
+import { readTlsSettings } from "../tls-flags.js";
 import type { LaunchArgs } from "./launch-args.js";
 
 export async function launchImage(
@@ -24,6 +25,7 @@ export async function launchImage(
     cacheDir: args.cacheDir ?? defaultCacheDir(output.env),
     resolve: args.resolve,
     upload: false,
+    tls: await readTlsSettings(args, output),
   });
   const status = await output.statusLine();
   const name = lrp.processGuid;
