@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { currentOwner, formatOwner } from "../owner/run-owner.js";
 import {
   dependencyVolumeLabels,
   dependencyVolumeName,
@@ -34,12 +35,14 @@ describe("dependencyVolumeName", () => {
 });
 
 describe("dependency volume labels", () => {
-  it("marks volume and marker as restager's dependency cache, with the fill token", () => {
+  it("marks volume and marker as restager's dependency cache, with the fill token and owner", () => {
     expect(dependencyVolumeLabels("bp-key", "t1")).toEqual({
       "io.restager.managed": "true",
       "io.restager.kind": "dependency",
       "io.restager.cache-key": "bp-key",
       "io.restager.fill-token": "t1",
+      // The filling process: the next restage reaps a half-filled volume once it is gone.
+      "io.restager.owner": formatOwner(currentOwner()),
     });
     expect(markerVolumeLabels("restager-dep-0123", "t1")).toEqual({
       "io.restager.managed": "true",
