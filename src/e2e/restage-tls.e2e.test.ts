@@ -11,8 +11,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { describe, expect, it } from "vitest";
-import type { StagingWorld } from "../testing/staging-world.js";
 import { issueClient, writeIdentity } from "../testing/test-pki.js";
+import { flags, tlsWorld } from "./tls-world.js";
 import { x509Pki } from "../x509/x509-pki.js";
 import type { E2eCase } from "./e2e-case.js";
 import { useE2eCase } from "./e2e-case.js";
@@ -22,26 +22,6 @@ import { renameHosts } from "./rename-hosts.js";
 
 const dayMs = 86_400_000;
 const internalName = "fake-cf.service.cf.internal";
-
-interface Files {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-async function tlsWorld(e2e: E2eCase): Promise<{ world: StagingWorld; files: Files }> {
-  const world = await e2e.world({ style: "cc-2024", tls: true });
-  const tls = world.cf.tls;
-  if (tls === undefined) throw new Error("the fake Cloud Foundry has no PKI");
-  const ca = join(e2e.dir, "tls_ca.crt");
-  await writeFile(ca, tls.caPem);
-  const identity = await writeIdentity(e2e.dir, "tls", tls.cell);
-  return { world, files: { ca, ...identity } };
-}
-
-function flags(files: Files): string[] {
-  return ["--cacert", files.ca, "--cert", files.cert, "--key", files.key];
-}
 
 /** Containers of this test's app the engine created since `since` (seconds). */
 async function containersCreatedSince(e2e: E2eCase, since: number): Promise<number> {

@@ -69,6 +69,8 @@ const ROUTES: [string, RegExp, boolean, Route][] = [
     (ex, [guid = ""], cc) => cc.callbacks.receive(ex, guid, false),
   ],
   ["GET", /^\/internal\/v2\/droplets\/([^/]+)\/([^/]+)\/download$/, false, downloadDroplet],
+  // CC-direct era LRPs: /internal/v4/droplets/<droplet guid>/<checksum>/download (mutual TLS).
+  ["GET", /^\/internal\/v4\/droplets\/([^/]+)\/([^/]+)\/download$/, false, downloadDroplet],
 ];
 
 export function cloudControllerHandler(options: CloudControllerOptions) {
