@@ -212,8 +212,10 @@ function expectTlsLine(run: CliResult, message: string): void {
 function uploadFailure(message: string): RegExp {
   const escaped = message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const why = "(alert certificate required|it closed the connection during the handshake)";
+  // The executor's upload step logs `Failed to upload payload for <artifact>` and fails with the
+  // uploader's own error; both uploads fail alike, and parallel joins their errors with "; ".
   return new RegExp(
-    `^Staging failed: Failed to upload payload for droplet: ${escaped.replace("WHY", why)};`,
+    `^\\[STG\\] ERR Failed to upload payload for droplet$[\\s\\S]*^Staging failed: ${escaped.replace("WHY", why)}(;|$)`,
     "m",
   );
 }
