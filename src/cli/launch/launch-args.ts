@@ -22,4 +22,5 @@ export interface LaunchArgs {
   output: "docker" | "swarm" | "k8s" | "compose";
   out?: string;
   publishMode: "ingress" | "host";
+  k8sKind: "statefulset" | "deployment";
 }
