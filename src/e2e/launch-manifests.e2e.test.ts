@@ -219,9 +219,15 @@ describe("restager launch --output k8s|compose", () => {
     expect(run.stderr).toContain("the YAML contains credentials");
     expect(run.stderr).not.toContain(password);
     const compose = parse(run.stdout) as { name: string; services: Record<string, ComposeService> };
-    const service = compose.services[compose.name];
+    const names = [0, 1, 2].map((index) => `${compose.name}-${index}`);
+    expect(Object.keys(compose.services)).toEqual(names);
+    for (const [index, name] of names.entries()) {
+      expect(compose.services[name]?.environment.INSTANCE_INDEX).toBe(String(index));
+      expect(compose.services[name]?.environment.CF_INSTANCE_INDEX).toBe(String(index));
+    }
+    const service = compose.services[`${compose.name}-0`];
     expect(service?.image).toBe(hello.image.tags[0]);
-    expect(service?.deploy).toEqual({ replicas: 3 });
+    expect(service?.deploy).toBeUndefined();
     expect(service?.ports).toEqual(["8080"]);
     expect(service?.mem_limit).toBe("128m");
     expect(service?.healthcheck.test).toEqual([
@@ -243,8 +249,9 @@ describe("restager launch --output k8s|compose", () => {
     const run = await runCli("restager", args, hello.cli());
     expectExit(run, 0);
     const compose = parse(run.stdout) as { services: Record<string, ComposeService> };
-    expect(compose.services["node-env"]?.deploy).toEqual({ replicas: 2 });
-    expect(compose.services["node-env"]?.environment.VCAP_SERVICES).toContain("p-mysql");
+    expect(Object.keys(compose.services)).toEqual(["node-env-0", "node-env-1"]);
+    expect(compose.services["node-env-1"]?.environment.INSTANCE_INDEX).toBe("1");
+    expect(compose.services["node-env-1"]?.environment.VCAP_SERVICES).toContain("p-mysql");
   });
 });
 
