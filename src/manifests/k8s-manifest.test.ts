@@ -107,6 +107,7 @@ describe("the Kubernetes manifest", () => {
     expect(container.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     expect(container.command[2]).toContain("ulimit -n 16384");
     expect(container.command[2]).toContain("$$(hostname -I");
+    expect(container.command[2]).toContain('INSTANCE_GUID=$$(printf %.28s "${INSTANCE_GUID:-}")');
   });
 
   it("keeps the recorded env, escapes $( and takes per-pod values from the pod", () => {

@@ -90,7 +90,7 @@ function container(app: AppPlan, name: string, stateful: boolean): Record<string
   return {
     name,
     image: app.image,
-    command: startEntrypoint({ nofile: app.nofile }).map(escapeK8s),
+    command: startEntrypoint({ cutGuids: true, nofile: app.nofile }).map(escapeK8s),
     args: app.command.map(escapeK8s),
     workingDir: app.workingDir,
     env: k8sEnv(app, stateful ? "ordinal" : "zero"),
