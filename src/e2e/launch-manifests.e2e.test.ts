@@ -154,7 +154,7 @@ describe("restager launch --dry-run", () => {
 });
 
 describe("restager launch --output k8s|compose", () => {
-  it("writes a Deployment and a Service with the LRP's replicas, env, ports and probes", async () => {
+  it("writes a StatefulSet and Services with the LRP's replicas, env, ports, probes and pod-ordinal index", async () => {
     const { hello, lrp, file } = await helloLrp();
     const out = join(hello.e2e.dir, "app.yaml");
     const run = await runCli(
@@ -164,11 +164,12 @@ describe("restager launch --output k8s|compose", () => {
     );
     expectExit(run, 0);
     expect(run.stderr).toContain(`${out} contains credentials`);
-    expect(run.stderr).toContain("every one gets INSTANCE_INDEX=0");
+    expect(run.stderr).toContain("a StatefulSet, a Service and a headless Service");
+    expect(run.stderr).not.toContain("INSTANCE_INDEX=0");
     expectNoSecrets(run, [password]);
     expect((await stat(out)).mode & 0o777).toBe(0o600);
     const docs = parseAllDocuments(await readFile(out, "utf8")).map((d) => d.toJS() as K8sDoc);
-    expect(docs.map((d) => d.kind)).toEqual(["Deployment", "Service"]);
+    expect(docs.map((d) => d.kind)).toEqual(["StatefulSet", "Service", "Service"]);
     const [deployment, service] = docs;
     expect(deployment?.spec.replicas).toBe(3);
     const container = deployment?.spec.template?.spec.containers[0] ?? {};
@@ -182,7 +183,9 @@ describe("restager launch --output k8s|compose", () => {
     const env = new Map((container.env as K8sEnv[]).map((v) => [v.name, v]));
     for (const { name, value } of [...(lrp.env as K8sEnv[]), ...runEnv(lrp)])
       expect(env.get(name)?.value, name).toBe(value);
-    expect(env.get("INSTANCE_INDEX")?.value).toBe("0");
+    const podIndex = "metadata.labels['apps.kubernetes.io/pod-index']";
+    expect(env.get("INSTANCE_INDEX")?.valueFrom?.fieldRef.fieldPath).toBe(podIndex);
+    expect(env.get("CF_INSTANCE_INDEX")?.valueFrom?.fieldRef.fieldPath).toBe(podIndex);
     expect(env.get("CF_INSTANCE_GUID")?.valueFrom?.fieldRef.fieldPath).toBe("metadata.uid");
     expect(env.get("CF_INSTANCE_IP")?.valueFrom?.fieldRef.fieldPath).toBe("status.podIP");
     expect(env.get("CF_INSTANCE_PORT")?.value).toBe("8080");
@@ -195,6 +198,20 @@ describe("restager launch --output k8s|compose", () => {
     ]);
   });
 
+  it("with --k8s-kind deployment: a Deployment whose replicas all get index 0, with a warning", async () => {
+    const { hello, file } = await helloLrp();
+    const args = ["launch", file, "--output", "k8s", "--k8s-kind", "deployment"];
+    const run = await runCli("restager", args, hello.cli());
+    expectExit(run, 0);
+    expect(run.stderr).toContain("a Deployment gives its replicas no index");
+    const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as K8sDoc);
+    expect(docs.map((d) => d.kind)).toEqual(["Deployment", "Service"]);
+    const container = docs[0]?.spec.template?.spec.containers[0] ?? {};
+    const env = new Map((container.env as K8sEnv[]).map((v) => [v.name, v]));
+    expect(env.get("INSTANCE_INDEX")?.value).toBe("0");
+    expect(env.get("CF_INSTANCE_INDEX")?.value).toBe("0");
+  });
+
   it("prints a compose file on stdout (not a terminal) that keeps the credentials, with a warning", async () => {
     const { hello, lrp, file } = await helloLrp();
     const run = await runCli("restager", ["launch", file, "--output", "compose"], hello.cli());
@@ -202,9 +219,15 @@ describe("restager launch --output k8s|compose", () => {
     expect(run.stderr).toContain("the YAML contains credentials");
     expect(run.stderr).not.toContain(password);
     const compose = parse(run.stdout) as { name: string; services: Record<string, ComposeService> };
-    const service = compose.services[compose.name];
+    const names = [0, 1, 2].map((index) => `${compose.name}-${index}`);
+    expect(Object.keys(compose.services)).toEqual(names);
+    for (const [index, name] of names.entries()) {
+      expect(compose.services[name]?.environment.INSTANCE_INDEX).toBe(String(index));
+      expect(compose.services[name]?.environment.CF_INSTANCE_INDEX).toBe(String(index));
+    }
+    const service = compose.services[`${compose.name}-0`];
     expect(service?.image).toBe(hello.image.tags[0]);
-    expect(service?.deploy).toEqual({ replicas: 3 });
+    expect(service?.deploy).toBeUndefined();
     expect(service?.ports).toEqual(["8080"]);
     expect(service?.mem_limit).toBe("128m");
     expect(service?.healthcheck.test).toEqual([
@@ -226,8 +249,9 @@ describe("restager launch --output k8s|compose", () => {
     const run = await runCli("restager", args, hello.cli());
     expectExit(run, 0);
     const compose = parse(run.stdout) as { services: Record<string, ComposeService> };
-    expect(compose.services["node-env"]?.deploy).toEqual({ replicas: 2 });
-    expect(compose.services["node-env"]?.environment.VCAP_SERVICES).toContain("p-mysql");
+    expect(Object.keys(compose.services)).toEqual(["node-env-0", "node-env-1"]);
+    expect(compose.services["node-env-1"]?.environment.INSTANCE_INDEX).toBe("1");
+    expect(compose.services["node-env-1"]?.environment.VCAP_SERVICES).toContain("p-mysql");
   });
 });
 

@@ -56,4 +56,11 @@ describe("the start script", () => {
     expect(env.get("INSTANCE_GUID")).toMatch(/^[0-9a-f-]{28}$/);
     expect(env.get("CF_INSTANCE_GUID")).toBe(env.get("INSTANCE_GUID"));
   });
+
+  it("cuts 36-character guids (a pod's uid) to 28 characters, as the rep does", () => {
+    const uid = "0f9c6f4e-3b1a-4c2d-9e8f-7a6b5c4d3e2f";
+    const env = run({ cutGuids: true }, { INSTANCE_GUID: uid, CF_INSTANCE_GUID: uid });
+    expect(env.get("INSTANCE_GUID")).toBe("0f9c6f4e-3b1a-4c2d-9e8f-7a6b");
+    expect(env.get("CF_INSTANCE_GUID")).toBe("0f9c6f4e-3b1a-4c2d-9e8f-7a6b");
+  });
 });

@@ -21,6 +21,11 @@ export interface StartScriptOptions {
    * share one environment (compose).
    */
   guidAtStart?: boolean | undefined;
+  /**
+   * Cut INSTANCE_GUID / CF_INSTANCE_GUID to 28 characters, as the rep cuts instance guids, for
+   * targets that fill them with a 36-character id (k8s: the pod's uid).
+   */
+  cutGuids?: boolean | undefined;
   /** Lower the nofile limit with `ulimit -n` (targets without per-container ulimits: k8s). */
   nofile?: number | undefined;
 }
@@ -44,6 +49,7 @@ export function startScript(options: StartScriptOptions = {}): string {
   if (options.indexFromSlot) lines.push(...slotLines);
   if (options.gatewayIp) lines.push(...gatewayLines);
   if (options.guidAtStart) lines.push(...guidLines);
+  if (options.cutGuids) lines.push(...cutGuidLines);
   if (options.nofile !== undefined) lines.push(`ulimit -n ${options.nofile} 2>/dev/null || true`);
   lines.push('exec "$@"');
   return lines.join("\n");
@@ -60,6 +66,12 @@ const slotLines = [
 const guidLines = [
   '[ -n "${INSTANCE_GUID:-}" ] || INSTANCE_GUID=$(cut -c1-28 /proc/sys/kernel/random/uuid)',
   '[ -n "${CF_INSTANCE_GUID:-}" ] || CF_INSTANCE_GUID=$INSTANCE_GUID',
+  "export INSTANCE_GUID CF_INSTANCE_GUID",
+];
+
+const cutGuidLines = [
+  'INSTANCE_GUID=$(printf %.28s "${INSTANCE_GUID:-}")',
+  'CF_INSTANCE_GUID=$(printf %.28s "${CF_INSTANCE_GUID:-}")',
   "export INSTANCE_GUID CF_INSTANCE_GUID",
 ];
 

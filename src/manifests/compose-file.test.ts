@@ -27,7 +27,8 @@ const options: LaunchOptions = {
 const lrp = lrpFixture("lrp-cc-2024.json");
 
 interface ComposeService {
-  deploy: unknown;
+  deploy?: unknown;
+  labels: Record<string, string>;
   command: string[];
   entrypoint: string[];
   environment: Record<string, string>;
@@ -44,16 +45,43 @@ function compose(extra: Partial<LaunchOptions> = {}): ComposeFile {
   return parse(composeFile(planApp(lrp, { ...options, ...extra }))) as ComposeFile;
 }
 
-function service(extra: Partial<LaunchOptions> = {}): ComposeService {
+function service(extra: Partial<LaunchOptions> = {}, index = 0): ComposeService {
   const file = compose(extra);
   expect(file.name).toBe("node-env");
-  return file.services["node-env"] as ComposeService;
+  return file.services[`node-env-${index}`] as ComposeService;
 }
 
 describe("the compose file", () => {
-  it("has one service with deploy.replicas, the start script and the run action's argv", () => {
+  it("has one service per instance index, each with its index", () => {
+    const file = compose();
+    expect(Object.keys(file.services)).toEqual(["node-env-0", "node-env-1"]);
+    for (const [index, name] of ["node-env-0", "node-env-1"].entries()) {
+      const app = file.services[name] as ComposeService;
+      expect(app.deploy).toBeUndefined();
+      expect(app.environment.INSTANCE_INDEX).toBe(String(index));
+      expect(app.environment.CF_INSTANCE_INDEX).toBe(String(index));
+      expect(app.labels["io.restager.instance-index"]).toBe(String(index));
+      expect(app.labels["io.restager.output"]).toBe("compose");
+      expect(Object.keys(app.environment).slice(0, 4)).toEqual([
+        "INSTANCE_GUID",
+        "INSTANCE_INDEX",
+        "CF_INSTANCE_GUID",
+        "CF_INSTANCE_INDEX",
+      ]);
+    }
+    const three = compose({ instances: 3 });
+    expect(Object.keys(three.services)).toEqual(["node-env-0", "node-env-1", "node-env-2"]);
+    expect(three.services["node-env-2"]?.environment.INSTANCE_INDEX).toBe("2");
+  });
+
+  it("keeps the recorded VCAP_APPLICATION for the launcher to add the index", () => {
+    const recorded = compose().services["node-env-1"]?.environment.VCAP_APPLICATION ?? "";
+    expect(service().environment.VCAP_APPLICATION).toBe(recorded);
+    expect(JSON.parse(recorded.replaceAll("$$", "$"))).toHaveProperty("application_name");
+  });
+
+  it("runs the start script and the run action's argv", () => {
     const app = service();
-    expect(app.deploy).toEqual({ replicas: 2 });
     expect(app.command).toEqual(["/tmp/lifecycle/launcher", "app", "node server.js", ""]);
     expect(app.entrypoint[2]).toContain(
       "INSTANCE_GUID=$$(cut -c1-28 /proc/sys/kernel/random/uuid)",
@@ -84,16 +112,21 @@ describe("the compose file", () => {
     });
   });
 
-  it("publishes random host ports per replica, or the one --publish names", () => {
+  it("publishes a random host port per instance, or --publish's HOST+index", () => {
     expect(service().ports).toEqual(["8080"]);
-    const fixed = service({ instances: 1, publish: [{ hostPort: 9090, containerPort: 8080 }] });
-    expect(fixed.ports).toEqual(["9090:8080"]);
-    expect(fixed.environment.CF_INSTANCE_PORT).toBe("9090");
+    expect(service({}, 1).ports).toEqual(["8080"]);
+    const publish = [{ hostIp: "127.0.0.1", hostPort: 9090, containerPort: 8080 }];
+    for (const index of [0, 1]) {
+      const fixed = service({ publish }, index);
+      expect(fixed.ports).toEqual([`127.0.0.1:${9090 + index}:8080`]);
+      expect(fixed.environment.CF_INSTANCE_PORT).toBe(String(9090 + index));
+    }
   });
 
   it("joins an existing network with --network", () => {
     const file = compose({ network: "apps" });
     expect(file.networks).toEqual({ apps: { external: true } });
-    expect(file.services["node-env"]?.networks).toEqual(["apps"]);
+    expect(file.services["node-env-0"]?.networks).toEqual(["apps"]);
+    expect(file.services["node-env-1"]?.networks).toEqual(["apps"]);
   });
 });

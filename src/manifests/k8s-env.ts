@@ -15,13 +15,30 @@ const fromPod: Record<string, string> = {
 };
 
 /**
- * The container env of the Deployment, in Diego's order. Per-pod values come from the pod:
- * the guids are the pod's uid and both IPs its address (pods are reached directly, as Eirini
- * did); CF_INSTANCE_PORT is the first port and CF_INSTANCE_ADDR refers to CF_INSTANCE_IP with
- * k8s's `$(VAR)` syntax. A Deployment has no instance index: every replica gets 0. Literal
- * `$(` in recorded values is written `$$(` so k8s passes it through unexpanded.
+ * The label a StatefulSet controller puts on each pod with its ordinal (Kubernetes 1.28+,
+ * feature PodIndexLabel, on by default since then): 0 to replicas − 1, as Diego's indexes.
  */
-export function k8sEnv(app: AppPlan): K8sEnvVar[] {
+export const podIndexField = "metadata.labels['apps.kubernetes.io/pod-index']";
+
+const fromStatefulPod: Record<string, string> = {
+  ...fromPod,
+  INSTANCE_INDEX: podIndexField,
+  CF_INSTANCE_INDEX: podIndexField,
+};
+
+/** How the pods get their index: from the StatefulSet's ordinal, or 0 (a Deployment has none). */
+export type K8sIndex = "ordinal" | "zero";
+
+/**
+ * The container env of the workload, in Diego's order. Per-pod values come from the pod: the
+ * guids are the pod's uid, both IPs its address (pods are reached directly, as Eirini did) and,
+ * in a StatefulSet, INSTANCE_INDEX/CF_INSTANCE_INDEX its ordinal (the pod-index label), which
+ * the launcher also writes into VCAP_APPLICATION's instance_index; a Deployment has no index, so
+ * every replica gets 0. CF_INSTANCE_PORT is the first port and CF_INSTANCE_ADDR refers to
+ * CF_INSTANCE_IP with k8s's `$(VAR)` syntax. Literal `$(` in recorded values is written `$$(`
+ * so k8s passes it through unexpanded.
+ */
+export function k8sEnv(app: AppPlan, index: K8sIndex): K8sEnvVar[] {
   const first = app.published[0]?.containerPort;
   const pairs = app.lrpPorts.map((container) => ({
     container,
@@ -34,9 +51,9 @@ export function k8sEnv(app: AppPlan): K8sEnvVar[] {
     { name: "CF_INSTANCE_ADDR", value: first === undefined ? "" : `$(CF_INSTANCE_IP):${first}` },
     { name: "CF_INSTANCE_PORTS", value: instancePortsJson(pairs) },
   ];
-  const env = instanceEnv(app.env, repEnv("0", ""), networking);
+  const env = instanceEnv(app.env, repEnv(index === "zero" ? "0" : "", ""), networking);
   return env.map(({ name, value }) => {
-    const fieldPath = fromPod[name];
+    const fieldPath = index === "ordinal" ? fromStatefulPod[name] : fromPod[name];
     if (fieldPath !== undefined && value === "")
       return { name, valueFrom: { fieldRef: { fieldPath } } };
     if (name === "CF_INSTANCE_ADDR") return { name, value };

@@ -45,6 +45,9 @@ interface Manifest {
   kind: string;
   metadata: { name: string };
   spec: {
+    serviceName?: string;
+    podManagementPolicy?: string;
+    clusterIP?: string;
     replicas: number;
     selector: Record<string, unknown> & { matchLabels: Record<string, string> };
     ports: unknown[];
@@ -55,19 +58,38 @@ interface Manifest {
   };
 }
 
-const documents = parseAllDocuments(text).map((doc) => doc.toJS() as Manifest);
-const [deployment, service] = documents;
+function documentsOf(yaml: string): Manifest[] {
+  return parseAllDocuments(yaml).map((doc) => doc.toJS() as Manifest);
+}
+
+function envOf(workload: Manifest | undefined): Map<string, EnvEntry> {
+  const container = workload?.spec.template.spec.containers[0] as PodContainer;
+  return new Map(container.env.map((v) => [v.name, v]));
+}
+
+const documents = documentsOf(text);
+const [deployment, service, headless] = documents;
 const container = deployment?.spec.template.spec.containers[0] as PodContainer;
-const env = new Map(container.env.map((v) => [v.name, v]));
+const env = envOf(deployment);
+const podIndex = "metadata.labels['apps.kubernetes.io/pod-index']";
 
 describe("the Kubernetes manifest", () => {
-  it("is a Deployment with the LRP's instances and a Service of its published ports", () => {
+  it("is a StatefulSet with the LRP's instances, a Service of its published ports and a headless one", () => {
     expect(deployment).toMatchObject({
       apiVersion: "apps/v1",
-      kind: "Deployment",
+      kind: "StatefulSet",
       metadata: { name: "node-env" },
     });
     expect(deployment?.spec.replicas).toBe(2);
+    expect(deployment?.spec.serviceName).toBe("node-env-pods");
+    expect(deployment?.spec.podManagementPolicy).toBe("Parallel");
+    expect(headless).toMatchObject({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "node-env-pods" },
+      spec: { clusterIP: "None" },
+    });
+    expect(headless?.spec.selector).toEqual(deployment?.spec.selector.matchLabels);
     expect(deployment?.spec.template.metadata.labels).toMatchObject(
       deployment?.spec.selector.matchLabels ?? {},
     );
@@ -75,8 +97,7 @@ describe("the Kubernetes manifest", () => {
       kind: "Service",
       spec: { ports: [{ port: 8080, targetPort: 8080 }] },
     });
-    expect(documents).toHaveLength(2);
-    expect(documents).toHaveLength(2);
+    expect(documents).toHaveLength(3);
     expect(service?.spec.selector).toEqual(deployment?.spec.selector.matchLabels);
   });
 
@@ -86,6 +107,7 @@ describe("the Kubernetes manifest", () => {
     expect(container.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     expect(container.command[2]).toContain("ulimit -n 16384");
     expect(container.command[2]).toContain("$$(hostname -I");
+    expect(container.command[2]).toContain('INSTANCE_GUID=$$(printf %.28s "${INSTANCE_GUID:-}")');
   });
 
   it("keeps the recorded env, escapes $( and takes per-pod values from the pod", () => {
@@ -97,9 +119,42 @@ describe("the Kubernetes manifest", () => {
     expect(env.get("CF_INSTANCE_PORTS")?.value).toBe(
       '[{"external":8080,"internal":8080},{"internal":2222}]',
     );
-    expect(env.get("INSTANCE_INDEX")?.value).toBe("0");
     const names = container.env.map((v) => v.name);
     expect(names.indexOf("CF_INSTANCE_IP")).toBeLessThan(names.indexOf("CF_INSTANCE_ADDR"));
+  });
+
+  it("gives each pod its ordinal as INSTANCE_INDEX and CF_INSTANCE_INDEX (the pod-index label)", () => {
+    for (const name of ["INSTANCE_INDEX", "CF_INSTANCE_INDEX"]) {
+      expect(env.get(name)).toEqual({ name, valueFrom: { fieldRef: { fieldPath: podIndex } } });
+    }
+    expect(env.get("CF_INSTANCE_GUID")?.valueFrom?.fieldRef.fieldPath).toBe("metadata.uid");
+    const names = container.env.map((v) => v.name);
+    expect(names.slice(0, 4)).toEqual([
+      "INSTANCE_GUID",
+      "INSTANCE_INDEX",
+      "CF_INSTANCE_GUID",
+      "CF_INSTANCE_INDEX",
+    ]);
+  });
+
+  it("keeps an --env INSTANCE_INDEX as given", () => {
+    const pinned = planApp(lrp, { ...options, env: [{ name: "INSTANCE_INDEX", value: "7" }] });
+    const pinnedEnv = envOf(documentsOf(k8sManifest(pinned))[0]);
+    expect(pinnedEnv.get("INSTANCE_INDEX")).toEqual({ name: "INSTANCE_INDEX", value: "7" });
+    expect(pinnedEnv.get("CF_INSTANCE_INDEX")?.valueFrom?.fieldRef.fieldPath).toBe(podIndex);
+  });
+
+  it("with --k8s-kind deployment: a Deployment and a Service, every replica at index 0", () => {
+    const docs = documentsOf(k8sManifest(planApp(lrp, options), "deployment"));
+    expect(docs.map((d) => d.kind)).toEqual(["Deployment", "Service"]);
+    const [workload] = docs;
+    expect(workload?.spec.serviceName).toBeUndefined();
+    expect(workload?.spec.podManagementPolicy).toBeUndefined();
+    expect(workload?.spec.replicas).toBe(2);
+    const zero = envOf(workload);
+    expect(zero.get("INSTANCE_INDEX")).toEqual({ name: "INSTANCE_INDEX", value: "0" });
+    expect(zero.get("CF_INSTANCE_INDEX")).toEqual({ name: "CF_INSTANCE_INDEX", value: "0" });
+    expect(zero.get("INSTANCE_GUID")?.valueFrom?.fieldRef.fieldPath).toBe("metadata.uid");
   });
 
   it("maps memory_mb and cpu_weight to resources", () => {
@@ -122,6 +177,6 @@ describe("the Kubernetes manifest", () => {
 
   it("writes YAML 1.1-safe text without anchors", () => {
     expect(text).not.toMatch(/[&*]a\d/);
-    expect(text).toContain('value: "0"');
+    expect(k8sManifest(planApp(lrp, options), "deployment")).toContain('value: "0"');
   });
 });

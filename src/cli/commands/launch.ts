@@ -48,7 +48,10 @@ function launchOptions(yargs: Argv): Argv<LaunchArgs> {
     .example("launch_req --log nsync.log | launch", "Run the latest desired LRP, detached")
     .example("launch lrp.json --attach --instances 2", "Two instances; logs until Ctrl-C")
     .example("launch lrp.json --dry-run", "The equivalent docker run lines (secrets masked)")
-    .example("launch lrp.json --output k8s --out app.yaml", "A Deployment and a Service")
+    .example(
+      "launch lrp.json --output k8s --out app.yaml",
+      "A StatefulSet (pod ordinal = index) and Services",
+    )
     .epilogue(launchEpilogue) as unknown as Argv<LaunchArgs>;
 }
 
@@ -146,6 +149,12 @@ function runOptions(yargs: Argv): Argv {
       describe: "Where to run: local containers, a Swarm service, or write k8s / compose YAML",
     })
     .option("out", { type: "string", describe: "With k8s/compose: write the YAML to this file" })
+    .option("k8s-kind", {
+      choices: ["statefulset", "deployment"] as const,
+      default: "statefulset" as const,
+      describe:
+        "With k8s: a StatefulSet (each pod's ordinal is its instance index) or a Deployment (index 0)",
+    })
     .option("publish-mode", {
       choices: ["ingress", "host"] as const,
       default: "ingress" as const,

@@ -24,4 +24,5 @@ export interface LaunchArgs extends TlsFlags {
   output: "docker" | "swarm" | "k8s" | "compose";
   out?: string;
   publishMode: "ingress" | "host";
+  k8sKind: "statefulset" | "deployment";
 }

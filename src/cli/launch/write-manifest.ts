@@ -30,13 +30,18 @@ export async function writeManifest(
   const plan = planApp(lrp, { ...settings, image });
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   for (const note of targetNotes(plan, args.output)) output.info(`Note: ${note}`);
-  const yaml = args.output === "k8s" ? k8sManifest(plan) : composeFile(plan);
+  if (args.output === "k8s" && args.k8sKind === "deployment" && plan.instances > 1) {
+    output.warn(
+      "a Deployment gives its replicas no index: every one gets INSTANCE_INDEX=0 (leave out --k8s-kind deployment for a StatefulSet, whose pods get their ordinal)",
+    );
+  }
+  const yaml = args.output === "k8s" ? k8sManifest(plan, args.k8sKind) : composeFile(plan);
   const secrets = launchSecrets(lrp, [...settings.envFile, ...settings.env]);
   const hasSecrets = secrets.length > 0;
   if (args.out !== undefined) {
     await writeYaml(args.out, yaml, hasSecrets);
     output.info(
-      `Wrote ${args.output === "k8s" ? "a Deployment and a Service" : "a compose file"} to ${args.out}`,
+      `Wrote ${args.output === "k8s" ? k8sWritten(plan, args.k8sKind) : "a compose file"} to ${args.out}`,
     );
     if (hasSecrets)
       output.warn(`${args.out} contains credentials (VCAP_SERVICES and the like); keep it private`);
@@ -61,12 +66,16 @@ function targetNotes(plan: AppPlan, target: LaunchArgs["output"]): string[] {
       `the image ${plan.image.slice(0, 19)} has no tag; tag and push it where the ${target === "k8s" ? "cluster" : "engine"} can pull it, then pass --image`,
     );
   }
-  if (plan.instances > 1) {
-    notes.push(
-      `${target === "k8s" ? "a Deployment" : "compose"} gives its replicas no index: every one gets INSTANCE_INDEX=0`,
-    );
-  }
   return notes;
+}
+
+function k8sWritten(plan: AppPlan, kind: LaunchArgs["k8sKind"]): string {
+  const workload = kind === "deployment" ? "a Deployment" : "a StatefulSet";
+  if (plan.published.length === 0)
+    return kind === "deployment" ? workload : `${workload} and a headless Service`;
+  return kind === "deployment"
+    ? `${workload} and a Service`
+    : `${workload}, a Service and a headless Service`;
 }
 
 async function writeYaml(path: string, yaml: string, secret: boolean): Promise<void> {
