@@ -44,6 +44,11 @@ export interface AppContainerSpec {
    * stopped (a crashed Diego instance is restarted); "no" (default): never.
    */
   restart?: "no" | "unless-stopped" | undefined;
+  /**
+   * Stopped when this restager process goes, however it ends (`launch --attach`): the
+   * container never outlives its owner. Needs restart "no" (a restart would outlive the watch).
+   */
+  boundToOwner?: boolean | undefined;
 }
 
 export interface CheckResult {

@@ -93,6 +93,7 @@ export class DockerApps implements AppRuntime {
     try {
       throwIfCancelled(signal);
       await created.start();
+      if (spec.boundToOwner === true) await bindToOwner(created);
       return created.id;
     } catch (error) {
       await created.remove({ force: true, v: true }).catch(() => undefined);
@@ -196,4 +197,34 @@ export class DockerApps implements AppRuntime {
   private toError(error: unknown, what: string, signal?: AbortSignal) {
     return toRestagerError(error, { what, where: this.where, signal });
   }
+}
+
+/**
+ * The watch of a bound app container (AppContainerSpec.boundToOwner): a root exec that reads
+ * its stdin until end of file, then stops PID 1 (the init, which passes TERM to the app) and,
+ * 10 s later, kills whatever is left. restager holds that stdin and never writes to it; the
+ * engine closes it when restager's connection goes, however restager ended. As for staging
+ * containers (create-options.ts, boundEntrypoint) it needs only the engine connection. The app
+ * keeps its own PID 1 and process tree; the watch is one more process, as diego-sshd is.
+ */
+export const ownerWatch = [
+  "/bin/sh",
+  "-c",
+  "while read -r _; do :; done; kill -TERM 1; sleep 10; kill -KILL -1",
+];
+
+async function bindToOwner(container: Docker.Container): Promise<void> {
+  const exec = await container.exec({
+    Cmd: ownerWatch,
+    User: "root",
+    AttachStdin: true,
+    AttachStdout: false,
+    AttachStderr: false,
+  });
+  const link = (await exec.start({ hijack: true, stdin: true })) as NodeJS.ReadWriteStream & {
+    unref?: () => void;
+    on(event: "error", fn: () => void): void;
+  };
+  link.on("error", () => undefined);
+  link.unref?.();
 }

@@ -210,4 +210,44 @@ describe("restager launch, on images built by restage", () => {
     expect(result.stdout).toContain("[APP/0] OUT hello-shell: serving on port 8080");
     expect(result.stderr).toContain("Received SIGINT: stopping and removing the instances");
   });
+
+  it("attached, stops every instance within 10 s of a SIGKILL of restager, with no other command", async () => {
+    const { hello } = apps();
+    const running = startCli("restager", ["launch", "--attach", ...labelArgs], {
+      ...hello.cli(),
+      input: `${desiredLrpLogLine(hello.lrp({ instances: 2 }))}\n`,
+    });
+    await running.waitForStderr(/press Ctrl-C/);
+    const launched = await listRestagerContainers(`${role}=1`);
+    expect(launched.map((c) => c.state)).toEqual(["running", "running"]);
+    running.kill("SIGKILL");
+    expect((await running.result).signal).toBe("SIGKILL");
+    const deadline = Date.now() + 10_000;
+    let up = launched;
+    while (up.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      up = (await listRestagerContainers(`${role}=1`)).filter((c) => c.state === "running");
+    }
+    expect(up).toEqual([]);
+    // Stopped, never restarted (a bound instance has no restart policy); kept for its logs.
+    const after = await listRestagerContainers(`${role}=1`);
+    expect(after.map((c) => c.state)).toEqual(["exited", "exited"]);
+    await removeLabelledContainers(role, "1");
+  });
+
+  it("detached (the default), leaves the instances running when restager is gone", async () => {
+    const { hello } = apps();
+    const { logFile } = await hello.writeLrp("detached", hello.lrp());
+    const { from, to } = await pipeCli(
+      { bin: "launch-req", args: ["--log", logFile] },
+      { bin: "restager", args: ["launch", ...labelArgs] },
+      hello.cli(),
+    );
+    expectExit(from, 0);
+    expectExit(to, 0);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const left = await listRestagerContainers(`${role}=1`);
+    expect(left.map((c) => c.state)).toEqual(["running"]);
+    await removeLabelledContainers(role, "1");
+  });
 });

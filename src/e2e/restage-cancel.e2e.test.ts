@@ -4,7 +4,8 @@
  * number), a second signal during the cleanup, and SIGKILL. Each must end quickly with the
  * documented exit code and leave no container (the afterEach leak check and the checks below).
  */
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { faults } from "../testing/fake-cf/fake-cf.js";
@@ -67,6 +68,32 @@ describe("restage timeouts and interrupts", () => {
       expectNoStackTrace(run);
     });
   }
+
+  it("keeps the droplet and says where when interrupted during its upload", async () => {
+    const e2e = current();
+    const world = await e2e.world({ buildpacks: ["static"] });
+    // The droplet's upload stalls, so the signal arrives while it is in flight.
+    world.cf.inject(
+      { server: "ccUploader", path: "/v1/droplet/" },
+      faults.slow({ delayMs: 60_000 }),
+    );
+    const running = e2e.startRestage([world.taskFile, "--no-image"]);
+    await running.waitForStderr(/Uploading droplet\.\.\./);
+    while (world.cf.requestsTo("ccUploader", "/v1/droplet/").length === 0) await sleep(100);
+    running.kill("SIGTERM");
+    const run = await running.result;
+    expectExit(run, 143);
+    const said =
+      /^Error: Interrupted by SIGTERM; removed container [0-9a-f]{12}; the droplet is kept at (\S+)$/m.exec(
+        run.stderr,
+      );
+    expect(said, run.stderr).not.toBeNull();
+    const kept = resolve(e2e.cwd, said?.[1] ?? "");
+    expect(kept).toMatch(/droplet\.tgz$/);
+    expect((await stat(kept)).size).toBeGreaterThan(0);
+    expect(await e2e.newContainers()).toEqual([]);
+    expectNoStackTrace(run);
+  });
 
   it("says what is left and how to remove it when a second signal cuts the cleanup short", async () => {
     const e2e = current();

@@ -57,6 +57,11 @@ export interface AppPlan {
   runId: string;
   /** What the user should know: parts of the LRP not replayed, proxy variables changed. */
   notices: string[];
+  /**
+   * `launch --attach`: every instance is stopped when this restager process goes (even by
+   * SIGKILL), and the engine never restarts one (a restart would outlive the binding).
+   */
+  boundToOwner?: boolean | undefined;
 }
 
 /**

@@ -29,5 +29,6 @@ export function appContainerSpec(app: AppPlan, instance: InstancePlan): AppConta
     // Created without restarts: a crash while `launch` waits is reported (with its exit status
     // and last lines); once an instance is running, launch turns restarts on (launch-app.ts).
     restart: "no",
+    boundToOwner: app.boundToOwner,
   };
 }

@@ -47,9 +47,9 @@ export async function waitForInstances(
     await Promise.all(
       pending.map(async (instance) => {
         const context = { timedOut, app, graceMs: deps.graceMs ?? 1_000, lastOutput, signal };
-        const { verdict, state } = await judge(instance, deps.runtime, context);
+        const { verdict } = await judge(instance, deps.runtime, context);
         if (verdict.state === "pending") return;
-        const outcome = await settle(instance, verdict, state, deps.runtime);
+        const outcome = await settle(instance, verdict, { runtime: deps.runtime, app });
         outcomes.set(instance.plan.index, outcome);
         deps.onEvent?.({ kind: "settled", outcome });
       }),
@@ -104,8 +104,7 @@ function detail(output: string | undefined): string {
 async function settle(
   instance: StartedInstance,
   verdict: Exclude<Verdict, { state: "pending" }>,
-  state: AppContainerState,
-  runtime: AppRuntime,
+  { runtime, app }: { runtime: AppRuntime; app: AppPlan },
 ): Promise<InstanceOutcome> {
   const { plan } = instance;
   const base = {
@@ -116,7 +115,8 @@ async function settle(
     ports: plan.ports,
   };
   if (verdict.state === "running") {
-    await runtime.enableRestarts(instance.id);
+    // A bound instance (launch --attach) stays without restarts: see AppPlan.boundToOwner.
+    if (app.boundToOwner !== true) await runtime.enableRestarts(instance.id);
     return {
       ...base,
       state: "running",

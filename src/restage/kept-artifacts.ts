@@ -66,3 +66,8 @@ function fileNameFor(event: UploadSettledEvent): string {
   const base = event.artifact || event.from.split("/").pop() || "artifact";
   return `${base.toLowerCase().replace(/[^a-z0-9.]+/g, "-")}.tgz`;
 }
+
+/** The droplet among kept artifacts (by artifact name, or by the path buildpack staging uses). */
+export function findDroplet(artifacts: readonly KeptArtifact[]): KeptArtifact | undefined {
+  return artifacts.find((a) => a.artifact === "droplet" || a.from === "/tmp/droplet");
+}

@@ -33,6 +33,11 @@ export interface RestageDeps {
   onPhase?: ((phase: string) => void) | undefined;
   /** Told once the container exists, so a signal handler can name it. */
   onContainer?: ((container: Container) => void) | undefined;
+  /**
+   * Told of every artifact an upload step settled (kept on disk or not), as it settles: an
+   * interrupted run ends without an outcome, and must still say where a kept droplet is.
+   */
+  onArtifact?: ((artifact: KeptArtifact) => void) | undefined;
   /** Start the task's downloads while the cached dependencies are prepared (default true). */
   prefetch?: boolean | undefined;
   /** Timings of the dependency volumes' fill protocol (tests shorten them). */
@@ -133,7 +138,7 @@ interface ContainerRun {
 async function runInContainer(container: Container, run: ContainerRun): Promise<RestageOutcome> {
   const { options, deps, dependencies, cell, timer, signal } = run;
   const definition = options.request.definition;
-  const keeper = new Keepers(options);
+  const keeper = new Keepers({ ...options, onKept: deps.onArtifact });
   try {
     const ctx = await stepContext(container, deps, keeper);
     await cell.finish(container, signal);

@@ -22,7 +22,9 @@ export interface AttachedLaunch {
  * stops and removes them. Ctrl-C is the expected way to end it, so it exits 0; it exits 1 when
  * an instance crashed while starting or every instance exited on its own.
  */
-export async function runAttached(output: Output, launch: AttachedLaunch): Promise<number> {
+export async function runAttached(output: Output, attached: AttachedLaunch): Promise<number> {
+  // Bound: the instances go with this process, even when it is killed (AppPlan.boundToOwner).
+  const launch = { ...attached, plan: { ...attached.plan, boundToOwner: true } };
   const { plan, runtime } = launch;
   const status = await output.statusLine();
   const interrupt = interruptSignal((signal) =>

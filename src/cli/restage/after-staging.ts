@@ -6,6 +6,7 @@
 import type { AppIdentity } from "../../diego/app-identity.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
 import { CancelledError } from "../../errors.js";
+import { findDroplet } from "../../restage/kept-artifacts.js";
 import type { Downloader } from "../../http/ports.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
 import { fetchLifecycle } from "../../image/lifecycle-source.js";
@@ -71,7 +72,7 @@ function printKeptDroplet(output: Output, { outcome, stackImage }: AfterStaging)
 }
 
 function stagedDroplet(outcome: RestageOutcome) {
-  return outcome.artifacts.find((a) => a.artifact === "droplet" || a.from === "/tmp/droplet");
+  return findDroplet(outcome.artifacts);
 }
 
 async function buildStagedImage(

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { findDroplet, type KeptArtifact } from "../../restage/kept-artifacts.js";
 import { TarArchives } from "../../archive/tar-archives.js";
 import type { Container } from "../../container/container.js";
 import { DockerRuntime } from "../../container/docker-runtime.js";
@@ -62,6 +63,7 @@ export async function runRestage(
   };
   const started = performance.now();
   let outcome: RestageOutcome | undefined;
+  const artifacts: KeptArtifact[] = [];
   try {
     outcome = await restage(
       {
@@ -87,6 +89,7 @@ export async function runRestage(
         identityCa,
         onPhase: (phase) => status.phase(`${app.name ?? app.guid}: ${phase}`),
         onContainer: (created) => (container = created),
+        onArtifact: (artifact) => artifacts.push(artifact),
       },
     );
   } catch (error) {
@@ -94,7 +97,7 @@ export async function runRestage(
     if (error instanceof CancelledError && container) {
       const where = args.keep ? "kept" : "removed";
       throw new CancelledError(
-        `${error.message}; ${where} container ${container.id.slice(0, 12)}`,
+        `${error.message}; ${where} container ${container.id.slice(0, 12)}${keptDropletNote(artifacts)}`,
         {
           signal: interrupt.received(),
         },
@@ -132,6 +135,12 @@ async function reapLeftoversQuietly(runtime: DockerRuntime, output: Output): Pro
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** An interrupted run's droplet, when one was kept on disk: where it is. */
+function keptDropletNote(artifacts: readonly KeptArtifact[]): string {
+  const droplet = findDroplet(artifacts);
+  return droplet?.path === undefined ? "" : `; the droplet is kept at ${droplet.path}`;
 }
 
 /** Told on a second signal: what this run leaves if it exits now, and how to remove it. */
