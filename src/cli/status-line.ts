@@ -13,8 +13,12 @@ export interface StatusLine {
   stop(): void;
 }
 
-export function createStatusLine(stream: NodeJS.WritableStream & { isTTY?: boolean }): StatusLine {
-  if (!stream.isTTY) return plainStatusLine;
+export function createStatusLine(
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+): StatusLine {
+  // A terminal of no width (a pty nobody sized, as `script` makes) cannot hold a spinner: ora
+  // would count its line as ever more lines and repaint them all on every frame.
+  if (!stream.isTTY || !((stream.columns ?? 0) > 0)) return plainStatusLine;
   return new SpinnerStatusLine(ora({ stream, discardStdin: false }));
 }
 
