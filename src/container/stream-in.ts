@@ -135,11 +135,20 @@ async function extract(
   signal?.addEventListener("abort", onAbort, { once: true });
   // tar stops reading after a failure; the exit code and its message tell what happened.
   stream.on("error", () => undefined);
-  tar.once("error", () => stream.destroy());
+  // A source that fails (an archive entry refused while converting) fails the stream-in, even
+  // when tar, seeing its input end early, exits 0 with part of the archive extracted.
+  let sourceError: Error | undefined;
+  tar.once("error", (error: Error) => {
+    sourceError = error;
+    stream.destroy();
+  });
   tar.pipe(stream);
   try {
-    const exitCode = await process.wait();
+    const exitCode = await process.wait().catch((error: unknown) => {
+      throw sourceError ?? error;
+    });
     throwIfCancelled(signal);
+    if (sourceError !== undefined) throw sourceError;
     if (exitCode !== 0) throw new StreamInError(exitCode, Buffer.concat(output).toString("utf8"));
   } finally {
     signal?.removeEventListener("abort", onAbort);
