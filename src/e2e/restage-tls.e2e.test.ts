@@ -75,7 +75,12 @@ describe("restage over TLS and mutual TLS", () => {
     const since = Math.floor(Date.now() / 1000);
     const run = await e2e.restage([world.taskFile, "--cert", files.cert, "--key", files.key]);
     expectExit(run, 69);
-    const host = new URL(world.cf.urlFor("fileServer")).host;
+    // The lifecycle (file server) and the buildpacks (blobstore) are fetched in parallel and the
+    // first failure cancels the others: either host may be the one named.
+    const hosts = (["fileServer", "blobstore"] as const).map(
+      (s) => new URL(world.cf.urlFor(s)).host,
+    );
+    const host = hosts.find((h) => run.stderr.includes(`certificate of ${h} `)) ?? hosts[0];
     expectTlsLine(
       run,
       `TLS: the certificate of ${host} is signed by an unknown CA (unable to verify the first certificate); pass the platform's CA with --cacert FILE`,
@@ -93,7 +98,12 @@ describe("restage over TLS and mutual TLS", () => {
     const resolve = ["--resolve", `${wrong}=${world.cf.advertiseHost}`];
     const run = await e2e.restage([file, ...flags(files), ...resolve]);
     expectExit(run, 69);
-    const port = new URL(world.cf.urlFor("fileServer")).port;
+    // The cached dependencies (lifecycle on the file server, buildpacks on the blobstore) are
+    // fetched in parallel and the first failure cancels the others: either may be the one named.
+    const ports = (["fileServer", "blobstore"] as const).map(
+      (s) => new URL(world.cf.urlFor(s)).port,
+    );
+    const port = ports.find((p) => run.stderr.includes(`${wrong}:${p} `)) ?? ports[0];
     expectTlsLine(
       run,
       `TLS: the certificate of ${wrong}:${port} is not valid for ${wrong} (it names DNS:file-server.service.cf.internal, DNS:blobstore.service.cf.internal, DNS:cc-uploader.service.cf.internal, DNS:cloud-controller-ng.service.cf.internal, DNS:stager.service.cf.internal, DNS:${internalName}, IP:127.0.0.1, IP:${world.cf.advertiseHost}); check that --resolve sends ${wrong} to the right server, or pass --insecure to skip verification`,
