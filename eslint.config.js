@@ -56,12 +56,10 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    ignores: ["src/testing/**", "src/**/*.test.ts", "src/e2e/**"],
     rules: restrictFor(""),
   },
   ...adapters.map((a) => ({
     files: [`${a.dir}/**/*.ts`],
-    ignores: ["src/**/*.test.ts"],
     rules: restrictFor(a.dir),
   })),
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },

@@ -8,15 +8,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts"],
-          exclude: ["src/**/*.docker.test.ts", "src/e2e/**"],
+          include: ["test/unit/**/*.test.ts"],
         },
       },
       {
         test: {
           name: "docker",
-          include: ["src/**/*.docker.test.ts"],
-          globalSetup: ["src/testing/docker-global-setup.ts"],
+          include: ["test/docker/**/*.docker.test.ts"],
+          globalSetup: ["test/kit/docker-global-setup.ts"],
           pool: "forks",
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 180_000,
@@ -26,8 +25,8 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
-          include: ["src/e2e/**/*.e2e.test.ts"],
-          globalSetup: ["src/testing/docker-global-setup.ts"],
+          include: ["test/e2e/**/*.e2e.test.ts"],
+          globalSetup: ["test/kit/docker-global-setup.ts"],
           pool: "forks",
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 300_000,

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TaskDefinitionJson } from "../../src/testing/fake-cf/staging-task.js";
+import type { TaskDefinitionJson } from "../../test/kit/fake-cf/staging-task.js";
 import { checkSuccess, runProcess } from "./run-process.js";
 
 const script = resolve(fileURLToPath(new URL("../baseline.sh", import.meta.url)));

@@ -3,7 +3,7 @@
  * one big random file plus an index.html, written as zips straight to disk.
  */
 import { join } from "node:path";
-import { fixturesDir, readTree } from "../../src/testing/fixture-blobs.js";
+import { fixturesDir, readTree } from "../../test/kit/fixture-blobs.js";
 import { StoredZip } from "./stored-zip.js";
 
 export const MB = 1024 * 1024;

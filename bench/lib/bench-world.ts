@@ -8,17 +8,9 @@ import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { FakeCf } from "../../src/testing/fake-cf/fake-cf.js";
-import {
-  buildStagingTask,
-  type TaskDefinitionJson,
-} from "../../src/testing/fake-cf/staging-task.js";
-import {
-  buildpackKey,
-  buildTar,
-  lifecycleEntries,
-  md5Hex,
-} from "../../src/testing/fixture-blobs.js";
+import { FakeCf } from "../../test/kit/fake-cf/fake-cf.js";
+import { buildStagingTask, type TaskDefinitionJson } from "../../test/kit/fake-cf/staging-task.js";
+import { buildpackKey, buildTar, lifecycleEntries, md5Hex } from "../../test/kit/fixture-blobs.js";
 import { paddedBuildpackZip, randomAppZip } from "./bench-blobs.js";
 import type { ServedDependency } from "./dependency-volumes.js";
 

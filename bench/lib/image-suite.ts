@@ -24,7 +24,7 @@ import { DockerImageStore } from "../../src/container/docker-image-store.js";
 import { buildImage, type BuiltImage } from "../../src/image/build-image.js";
 import { defaultImageTime } from "../../src/image/image-time.js";
 import { dropletSpec, LayerStream, planFileLayer } from "../../src/image/planned-layer.js";
-import { buildLifecycleTgz } from "../../src/testing/fixture-blobs.js";
+import { buildLifecycleTgz } from "../../test/kit/fixture-blobs.js";
 import type { BenchConfig } from "./bench-config.js";
 import { MB } from "./bench-blobs.js";
 import { progress } from "./progress.js";

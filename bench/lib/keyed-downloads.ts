@@ -1,5 +1,5 @@
 /** What the fake CF's request log says about downloads made under a cache key. */
-import type { RecordedRequest } from "../../src/testing/fake-cf/fake-cf.js";
+import type { RecordedRequest } from "../../test/kit/fake-cf/fake-cf.js";
 
 export interface KeyedDownloads {
   /** GETs of keyed URLs. */

@@ -4,7 +4,7 @@
  * KB. Built once into a pool of templates whose timestamp is filled in as the file is written.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { lagerLine, type LagerEntry } from "../../src/testing/fake-cf/log-lines.js";
+import { lagerLine, type LagerEntry } from "../../test/kit/fake-cf/log-lines.js";
 
 /** A pool line split around its timestamp: `head` + `<seconds>.<nanos>` + `tail` + "\n". */
 export interface NoiseTemplate {

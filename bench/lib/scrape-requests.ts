@@ -1,12 +1,12 @@
 /**
  * The staging requests scattered through the scraper benchmark's log: cf-furnace–patched
- * `staging-task-request` lines (src/testing/fake-cf builders) whose task carries a VCAP_SERVICES
+ * `staging-task-request` lines (test/kit/fake-cf builders) whose task carries a VCAP_SERVICES
  * of bound services large enough to bring the line to a target size (real ones: 10–40 KB).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { stagingTaskLogLine } from "../../src/testing/fake-cf/log-lines.js";
-import { buildStagingTask } from "../../src/testing/fake-cf/staging-task.js";
-import { buildpackKey, md5Hex } from "../../src/testing/fixture-blobs.js";
+import { stagingTaskLogLine } from "../../test/kit/fake-cf/log-lines.js";
+import { buildStagingTask } from "../../test/kit/fake-cf/staging-task.js";
+import { buildpackKey, md5Hex } from "../../test/kit/fixture-blobs.js";
 
 export interface RequestLine {
   appName: string;

@@ -4,7 +4,7 @@
  * stderr is streamed under the step as it comes.
  */
 import { join } from "node:path";
-import type { StagingWorld } from "../../src/testing/staging-world.js";
+import type { StagingWorld } from "../../test/kit/staging-world.js";
 import { callApp, parseLaunchReport, type LaunchedInstance } from "./call-app.js";
 import { writeCliWrappers } from "./cli-wrappers.js";
 import { demoApp, logFiles } from "./demo-app.js";

@@ -5,9 +5,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildDesiredLrp, type DesiredLrpJson } from "../../src/testing/fake-cf/desired-lrp.js";
-import { desiredLrpLogLine } from "../../src/testing/fake-cf/log-lines.js";
-import { StagingWorld } from "../../src/testing/staging-world.js";
+import { buildDesiredLrp, type DesiredLrpJson } from "../../test/kit/fake-cf/desired-lrp.js";
+import { desiredLrpLogLine } from "../../test/kit/fake-cf/log-lines.js";
+import { StagingWorld } from "../../test/kit/staging-world.js";
 import { demoApp, logFiles } from "./demo-app.js";
 
 /** Starts the fake CF; the world's directory holds the logs and is the commands' cwd. */

@@ -1,0 +1,180 @@
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import Docker from "dockerode";
+import { Header } from "tar";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CancelledError } from "../../../src/errors.js";
+import type { Container } from "../../../src/container/container.js";
+import { DockerRuntime } from "../../../src/container/docker-runtime.js";
+import { PathMissingError } from "../../../src/container/path-missing-error.js";
+import { readTarFirstFile } from "../../../src/container/tar-first-file.js";
+
+const image = "restager/stack:bookworm";
+const testLabel = "io.restager.test-run";
+const runId = `container-${randomUUID()}`;
+const labels = { [testLabel]: runId };
+const runtime = new DockerRuntime();
+const docker = new Docker();
+let container: Container;
+
+async function sh(target: Container, script: string, user = "root") {
+  const output = { stdout: "", stderr: "" };
+  const process = await target.exec(
+    { path: "/bin/sh", args: ["-c", script], env: [], user },
+    {
+      stdout: (chunk) => (output.stdout += chunk.toString("utf8")),
+      stderr: (chunk) => (output.stderr += chunk.toString("utf8")),
+    },
+  );
+  return { exitCode: await process.wait(), ...output };
+}
+
+/** A tar stream whose entries carry the given numeric owner (directories end in `/`). */
+function tarOf(entries: { path: string; content?: string; uid: number; gid: number }[]) {
+  const blocks: Buffer[] = [];
+  for (const entry of entries) {
+    const body = Buffer.from(entry.content ?? "");
+    const dir = entry.content === undefined;
+    const block = Buffer.alloc(512);
+    new Header({
+      path: entry.path,
+      type: dir ? "Directory" : "File",
+      mode: dir ? 0o755 : 0o644,
+      uid: entry.uid,
+      gid: entry.gid,
+      size: body.length,
+      mtime: new Date(0),
+    }).encode(block, 0);
+    blocks.push(block, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Readable.from([Buffer.concat(blocks)]);
+}
+
+beforeAll(async () => {
+  await runtime.ping();
+  container = await runtime.createIdle({ image, env: [], labels });
+});
+
+afterEach(async () => {
+  // Containers a test creates for itself must not outlive it.
+  const left = await runtime.findContainers(testLabel, runId);
+  expect(left.map((c) => c.id)).toEqual([container.id]);
+});
+
+afterAll(async () => {
+  await runtime.removeLabelled(testLabel, runId);
+  expect(await runtime.findContainers(testLabel, runId)).toEqual([]);
+});
+
+describe("archives", () => {
+  it("extracts into a missing directory and keeps the entries' numeric owner", async () => {
+    await container.putArchive(
+      "/tmp/dest/nested",
+      tarOf([
+        { path: "app/", uid: 2000, gid: 2000 },
+        { path: "app/hello.txt", content: "hello\n", uid: 2000, gid: 2000 },
+        { path: "root-owned.txt", content: "r", uid: 0, gid: 0 },
+      ]),
+    );
+    const owners = await sh(
+      container,
+      "cd /tmp/dest/nested && stat -c '%n %u:%g %U' app app/hello.txt root-owned.txt",
+    );
+    expect(owners.stdout).toBe(
+      "app 2000:2000 vcap\napp/hello.txt 2000:2000 vcap\nroot-owned.txt 0:0 root\n",
+    );
+    expect((await sh(container, "cat /tmp/dest/nested/app/hello.txt")).stdout).toBe("hello\n");
+  });
+
+  it("streams a file out as a tar archive", async () => {
+    const tar = tarOf([{ path: "f.txt", content: "x1", uid: 0, gid: 0 }]);
+    await container.putArchive("/tmp/out", tar);
+    const content = await readTarFirstFile(await container.getArchive("/tmp/out/f.txt"));
+    expect(content?.toString()).toBe("x1");
+  });
+
+  it("reports a missing path", async () => {
+    await expect(container.getArchive("/no/such/file")).rejects.toBeInstanceOf(PathMissingError);
+  });
+
+  it("does not start when already cancelled, and releases the tar stream", async () => {
+    const controller = new AbortController();
+    controller.abort(new CancelledError());
+    const tar = tarOf([{ path: "never.txt", content: "n", uid: 0, gid: 0 }]);
+    await expect(
+      container.putArchive("/tmp/never", tar, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(CancelledError);
+    expect(tar.destroyed).toBe(true);
+    expect((await sh(container, "test -e /tmp/never")).exitCode).toBe(1);
+  });
+});
+
+describe("container", () => {
+  it("looks users up in the image's /etc/passwd", async () => {
+    expect(await container.lookupUser("vcap")).toEqual({
+      name: "vcap",
+      uid: 2000,
+      gid: 2000,
+      home: "/home/vcap",
+    });
+    await expect(container.lookupUser("ghost")).rejects.toThrow("user 'ghost' does not exist");
+  });
+
+  it("creates an idle container with the requested limits and labels", async () => {
+    const limited = await runtime.createIdle({
+      image,
+      env: [],
+      labels: { ...labels, "io.restager.kind": "staging" },
+      memoryMb: 64,
+      cpuShares: 512,
+      nofile: 4096,
+      maxPids: 256,
+      extraHosts: ["example.test:10.1.2.3"],
+    });
+    const info = await docker.getContainer(limited.id).inspect();
+    expect(info.State.Running).toBe(true);
+    expect(info.HostConfig.Memory).toBe(64 * 1024 * 1024);
+    expect(info.HostConfig.MemorySwap).toBe(64 * 1024 * 1024);
+    expect(info.HostConfig.CpuShares).toBe(512);
+    expect(info.HostConfig.PidsLimit).toBe(256);
+    expect(info.HostConfig.Ulimits).toEqual([{ Name: "nofile", Soft: 4096, Hard: 4096 }]);
+    expect(info.HostConfig.Binds ?? []).toEqual([]);
+    expect(info.Mounts).toEqual([]);
+    expect(info.Config.Labels).toMatchObject({
+      "io.restager.managed": "true",
+      "io.restager.kind": "staging",
+      [testLabel]: runId,
+    });
+    expect((await sh(limited, "getent hosts example.test")).stdout).toContain("10.1.2.3");
+    expect((await sh(limited, "ulimit -n", "vcap")).stdout).toBe("4096\n");
+    await limited.remove();
+  });
+
+  it("reports an OOM kill of an exec'd process", async () => {
+    const small = await runtime.createIdle({ image, env: [], labels, memoryMb: 32 });
+    expect(await small.wasOomKilled()).toBe(false);
+    const hog = await sh(small, "head -c 200000000 /dev/zero | tail > /dev/null", "vcap");
+    expect(hog.exitCode).not.toBe(0);
+    expect(await small.wasOomKilled()).toBe(true);
+    await small.remove();
+  });
+
+  it("removes idempotently", async () => {
+    const doomed = await runtime.createIdle({ image, env: [], labels });
+    await doomed.remove();
+    await doomed.remove();
+    await expect(docker.getContainer(doomed.id).inspect()).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    expect(await doomed.wasOomKilled()).toBe(false);
+  });
+
+  it("stops fast on TERM (the idle process traps it)", async () => {
+    const idle = await runtime.createIdle({ image, env: [], labels });
+    const begin = Date.now();
+    await docker.getContainer(idle.id).stop({ t: 10 });
+    expect(Date.now() - begin).toBeLessThan(5000);
+    await idle.remove();
+  });
+});

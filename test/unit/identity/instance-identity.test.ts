@@ -1,0 +1,69 @@
+import { X509Certificate, createPrivateKey } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { x509Pki } from "../../../src/x509/x509-pki.js";
+import {
+  instanceIdentityEnv,
+  instanceIdentityValidityMs,
+  issueInstanceIdentity,
+} from "../../../src/identity/instance-identity.js";
+
+const inAYear = () => new Date(Date.now() + 365 * 86_400_000);
+const guid = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+
+describe("issueInstanceIdentity", () => {
+  it("carries the executor's subject, SANs, usages, validity, key format and chain", async () => {
+    const ca = await x509Pki.createAuthority({
+      commonName: "test CA",
+      notAfter: inAYear(),
+      keyType: "rsa-2048",
+    });
+    const now = new Date("2026-01-02T03:04:05.000Z");
+    const identity = await issueInstanceIdentity(ca, {
+      containerGuid: guid,
+      containerIp: "172.17.0.9",
+      organizationalUnits: ["organization:org-guid", "space:space-guid", "app:app-guid"],
+      now,
+    });
+    const pems = identity.certPem.match(
+      /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g,
+    );
+    expect(pems).toHaveLength(2);
+    const leaf = new X509Certificate(pems?.[0] ?? "");
+    const chained = new X509Certificate(pems?.[1] ?? "");
+    const caCert = new X509Certificate(ca.certPem);
+    expect(chained.fingerprint256).toBe(caCert.fingerprint256);
+    expect(leaf.verify(caCert.publicKey)).toBe(true);
+    // One multi-valued RDN, DER-sorted (shorter encodings first), then CN: how Go writes it.
+    expect(leaf.subject).toBe(
+      `OU=app:app-guid + OU=space:space-guid + OU=organization:org-guid\nCN=${guid}`,
+    );
+    expect(leaf.subjectAltName).toBe(`DNS:${guid}, IP Address:172.17.0.9`);
+    expect(leaf.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
+    expect(new Date(leaf.validFrom).getTime()).toBe(now.getTime());
+    expect(new Date(leaf.validTo).getTime()).toBe(now.getTime() + instanceIdentityValidityMs);
+    expect(identity.keyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    const key = createPrivateKey(identity.keyPem);
+    expect(key.asymmetricKeyType).toBe("rsa");
+    expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(leaf.checkPrivateKey(key)).toBe(true);
+  });
+
+  it("leaves the IP SAN out when the container has no IP", async () => {
+    const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inAYear() });
+    const identity = await issueInstanceIdentity(ca, {
+      containerGuid: guid,
+      containerIp: "",
+      organizationalUnits: [],
+    });
+    const leaf = new X509Certificate(identity.certPem);
+    expect(leaf.subject).toBe(`CN=${guid}`);
+    expect(leaf.subjectAltName).toBe(`DNS:${guid}`);
+  });
+
+  it("names the files where the executor mounts them", () => {
+    expect(instanceIdentityEnv()).toEqual([
+      { name: "CF_INSTANCE_CERT", value: "/etc/cf-instance-credentials/instance.crt" },
+      { name: "CF_INSTANCE_KEY", value: "/etc/cf-instance-credentials/instance.key" },
+    ]);
+  });
+});

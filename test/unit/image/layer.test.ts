@@ -1,0 +1,166 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { Header, Parser, type HeaderData, type ReadEntry } from "tar";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { layerBlocks } from "../../../src/image/layer-blocks.js";
+import { layerParts, openTarFile } from "../../../src/image/layer-parts.js";
+import {
+  dropletSpec,
+  LayerStream,
+  planFileLayer,
+  stagingInfoPath,
+} from "../../../src/image/planned-layer.js";
+import { defaultImageTime } from "../../../src/image/image-time.js";
+
+type RawEntry = HeaderData & { data?: string };
+
+/** A tar of exactly these headers (and bodies), as a builder or an attacker would write it. */
+function rawTar(entries: RawEntry[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const { data, ...header } of entries) {
+    const body = Buffer.from(data ?? "");
+    const h = new Header({
+      mode: 0o644,
+      uid: 1000,
+      gid: 1000,
+      mtime: new Date(),
+      size: body.length,
+      ...header,
+    });
+    h.encode();
+    blocks.push(h.block as Buffer, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+const dropletEntries: RawEntry[] = [
+  { path: "./", type: "Directory", mode: 0o700 },
+  { path: "./app/", type: "Directory", mode: 0o755 },
+  { path: "./app/server.sh", type: "File", mode: 0o755, data: "echo hi\n" },
+  { path: "./app/same.sh", type: "Link", linkpath: "./app/server.sh", size: 0 },
+  { path: "./app/current", type: "SymbolicLink", linkpath: "server.sh", size: 0 },
+  { path: "./staging_info.yml", type: "File", data: '{"start_command":"sh server.sh"}' },
+  { path: `./app/${"deep/".repeat(30)}file.txt`, type: "File", data: "x".repeat(700) },
+];
+
+async function entriesOf(
+  tar: Buffer,
+): Promise<{ path: string; uid?: number; mode?: number; mtime?: Date; linkpath?: string }[]> {
+  const out: { path: string; uid?: number; mode?: number; mtime?: Date; linkpath?: string }[] = [];
+  const parser = new Parser({ strict: true });
+  parser.on("entry", (entry: ReadEntry) => {
+    out.push({
+      path: entry.path,
+      uid: entry.uid,
+      mode: entry.mode,
+      mtime: entry.mtime,
+      linkpath: entry.linkpath,
+    });
+    entry.resume();
+  });
+  await new Promise<void>((resolve, reject) => {
+    parser.on("end", resolve);
+    parser.on("error", reject);
+    parser.end(tar);
+  });
+  return out;
+}
+
+async function collect(blocks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of blocks) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "restager-layer-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function writeTgz(name: string, entries: RawEntry[]): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, gzipSync(rawTar(entries)));
+  return path;
+}
+
+describe("the droplet layer", () => {
+  it("re-roots every entry under home/vcap, owned by vcap, at the fixed time, sized as planned", async () => {
+    const file = await writeTgz("droplet.tgz", dropletEntries);
+    const planned = await planFileLayer("droplet", file, dropletSpec(defaultImageTime), [
+      stagingInfoPath,
+    ]);
+    const stream = new LayerStream(planned, "droplet/layer.tar");
+    const tar = await collect(stream.entry().content as AsyncIterable<Buffer>);
+    expect(tar.length).toBe(planned.plan.sizeBytes);
+    expect(stream.diffId).toBe(`sha256:${createHash("sha256").update(tar).digest("hex")}`);
+    expect(planned.plan.captured.get(stagingInfoPath)?.toString()).toBe(
+      '{"start_command":"sh server.sh"}',
+    );
+
+    const entries = await entriesOf(tar);
+    expect(entries.map((e) => e.path)).toEqual([
+      "home/",
+      "home/vcap/",
+      "home/vcap/app/",
+      "home/vcap/app/server.sh",
+      "home/vcap/app/same.sh",
+      "home/vcap/app/current",
+      "home/vcap/staging_info.yml",
+      `home/vcap/app/${"deep/".repeat(30)}file.txt`,
+    ]);
+    expect(entries.map((e) => e.uid)).toEqual([0, 2000, 2000, 2000, 2000, 2000, 2000, 2000]);
+    expect(entries[1]?.mode).toBe(0o755);
+    expect(entries[3]?.mode).toBe(0o755);
+    expect(entries[4]?.linkpath).toBe("home/vcap/app/server.sh");
+    expect(entries[5]?.linkpath).toBe("server.sh");
+    expect(new Set(entries.map((e) => e.mtime?.toISOString()))).toEqual(
+      new Set(["1980-01-01T00:00:01.000Z"]),
+    );
+  });
+
+  it("hashes the droplet file itself for the labels", async () => {
+    const file = await writeTgz("hash.tgz", dropletEntries.slice(0, 3));
+    const planned = await planFileLayer("droplet", file, dropletSpec(defaultImageTime));
+    const raw = await readFile(file);
+    expect(planned.md5Hex).toBe(createHash("md5").update(raw).digest("hex"));
+    expect(planned.sha256Hex).toBe(createHash("sha256").update(raw).digest("hex"));
+    expect(planned.fileBytes).toBe(raw.length);
+  });
+
+  it.each([
+    ["a path climbing out", { path: "./../../etc/cron.d/x", type: "File", data: "x" }],
+    [
+      "an absolute symlink",
+      { path: "./app/passwd", type: "SymbolicLink", linkpath: "/etc/passwd", size: 0 },
+    ],
+    ["a device", { path: "./dev", type: "CharacterDevice", size: 0 }],
+  ] as [string, RawEntry][])("refuses %s", async (_what, entry) => {
+    const file = await writeTgz("unsafe.tgz", [dropletEntries[0] as RawEntry, entry]);
+    await expect(planFileLayer("droplet", file, dropletSpec(defaultImageTime))).rejects.toThrow(
+      /Refusing archive entry/,
+    );
+  });
+
+  it("notices a droplet that changed between planning and streaming", async () => {
+    const file = await writeTgz("changing.tgz", dropletEntries.slice(0, 3));
+    const planned = await planFileLayer("droplet", file, dropletSpec(defaultImageTime));
+    await writeTgz("changing.tgz", dropletEntries);
+    const parts = layerParts(await openTarFile(file), dropletSpec(defaultImageTime));
+    await expect(collect(layerBlocks(parts, planned.plan.sizeBytes, "droplet"))).rejects.toThrow(
+      /The droplet changed while the image was being built/,
+    );
+  });
+
+  it("refuses a file that is neither gzip nor tar", async () => {
+    const file = join(dir, "droplet.zip");
+    await writeFile(file, Buffer.from("PK\x03\x04rest"));
+    await expect(openTarFile(file)).rejects.toThrow(/unknown archive format/);
+  });
+});

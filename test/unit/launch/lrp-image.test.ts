@@ -1,0 +1,208 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { appIdentity } from "../../../src/diego/app-identity.js";
+import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
+import { parseRequest } from "../../../src/diego/parse/parse-request.js";
+import { NoInputError, UnavailableError } from "../../../src/errors.js";
+import type { DownloadRequest } from "../../../src/http/ports.js";
+import { FakeAppRuntime } from "../../kit/fake-app-runtime.js";
+import { dropletSource, lrpLifecycleSource } from "../../../src/launch/lrp-artifacts.js";
+import {
+  resolveLrpImage,
+  type ImageBuildInput,
+  type LrpImageDeps,
+} from "../../../src/launch/lrp-image.js";
+
+function lrpFixture(name: string, edit?: (json: Record<string, unknown>) => void): DesiredLrp {
+  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
+  const json = JSON.parse(readFileSync(url, "utf8")) as Record<string, unknown>;
+  edit?.(json);
+  return parseRequest(json, "lrp").value as DesiredLrp;
+}
+
+const lrp = lrpFixture("lrp-cc-2024.json");
+const sha = "c6d1e654517dfae39474507bb0eaea2af337444d7975352204ac1390bc789e97";
+const appGuid = "273b4ea1-c0b9-4a7c-bd3b-5275150cad19";
+
+const image = (ref: string, labels: Record<string, string>, createdMs = 1) => ({
+  id: `sha256:${ref}`,
+  ref,
+  createdMs,
+  labels: { "io.restager.app-guid": appGuid, ...labels },
+});
+
+/** Records downloads and builds; bodies get `sha256` unless the URL says otherwise. */
+function world(images: ReturnType<typeof image>[], sha256 = sha) {
+  const runtime = new FakeAppRuntime();
+  runtime.images = images;
+  const downloads: DownloadRequest[] = [];
+  const builds: ImageBuildInput[] = [];
+  const released: string[] = [];
+  const deps: LrpImageDeps = {
+    runtime,
+    downloader: {
+      download: (request) => {
+        downloads.push(request);
+        const path = `/cache/${downloads.length}`;
+        const release = () => Promise.resolve(void released.push(path));
+        return Promise.resolve({
+          path,
+          sizeBytes: 1,
+          fromCache: false,
+          sha256Hex: sha256,
+          release,
+        });
+      },
+    },
+    build: (input) => {
+      builds.push(input);
+      return Promise.resolve("restager/node-env:built");
+    },
+  };
+  return { deps, downloads, builds, released };
+}
+
+describe("what an LRP runs", () => {
+  it("reads the droplet from setup and the lifecycle from cached_dependencies", () => {
+    expect(dropletSource(lrp)).toMatchObject({
+      url: expect.stringContaining(`/internal/v4/droplets/${appGuid}/${sha}/download`) as unknown,
+      cacheKey: expect.stringMatching(/^droplets-/) as unknown,
+      checksum: { algorithm: "sha256", value: sha },
+    });
+    expect(lrpLifecycleSource(lrp)?.url).toMatch(/buildpack_app_lifecycle/);
+  });
+
+  it("reads an EXCLUSIVE image layer as the droplet and a SHARED one as the lifecycle", () => {
+    const layered = lrpFixture("lrp-cc-2024.json", (json) => {
+      delete json.setup;
+      json.cached_dependencies = null;
+      json.image_layers = [
+        {
+          name: "buildpack-lifecycle",
+          url: "https://file-server/v1/static/buildpack_app_lifecycle/lifecycle.tgz",
+          destination_path: "/tmp/lifecycle",
+          layer_type: "SHARED",
+          media_type: "TGZ",
+        },
+        {
+          name: "droplet",
+          url: "https://cc/droplet",
+          destination_path: "/home/vcap",
+          layer_type: "EXCLUSIVE",
+          media_type: "TGZ",
+          digest_algorithm: "SHA256",
+          digest_value: sha,
+        },
+      ];
+    });
+    expect(dropletSource(layered)).toEqual({
+      url: "https://cc/droplet",
+      cacheKey: `sha256:${sha}`,
+      checksum: { algorithm: "sha256", value: sha },
+    });
+    expect(lrpLifecycleSource(layered)?.url).toBe(
+      "https://file-server/v1/static/buildpack_app_lifecycle/lifecycle.tgz",
+    );
+  });
+
+  it("reuses a local image whose droplet sha256 is the LRP's checksum, without a download", async () => {
+    const { deps, downloads } = world([
+      image("restager/node-env:new-other", { "io.restager.droplet-sha256": "ff" }, 9),
+      image("restager/node-env:mine", { "io.restager.droplet-sha256": sha }, 1),
+    ]);
+    const found = await resolveLrpImage(lrp, undefined, deps);
+    expect(found).toMatchObject({ ref: "restager/node-env:mine", how: "local", warnings: [] });
+    expect(downloads).toEqual([]);
+  });
+
+  it("downloads the droplet and lifecycle and builds the image when none matches", async () => {
+    const { deps, downloads, builds, released } = world([
+      image("restager/node-env:latest", { "io.restager.droplet-sha256": "ff" }),
+    ]);
+    const built = await resolveLrpImage(lrp, undefined, deps);
+    expect(built).toMatchObject({ ref: "restager/node-env:built", how: "built" });
+    expect(downloads.map((d) => [d.cacheKey, d.checksum?.value])).toEqual([
+      [dropletSource(lrp)?.cacheKey, sha],
+      [lrpLifecycleSource(lrp)?.cacheKey, undefined],
+    ]);
+    expect(builds).toEqual([
+      {
+        dropletPath: "/cache/1",
+        lifecyclePath: "/cache/2",
+        app: { name: "node-env", guid: appGuid },
+        env: ["LANG=en_US.UTF-8"],
+      },
+    ]);
+    expect(released.sort()).toEqual(["/cache/1", "/cache/2"]);
+  });
+
+  it("without a checksum, matches the downloaded droplet's sha256 to an image", async () => {
+    const unverified = lrpFixture("lrp-bbs-2016.json");
+    expect(dropletSource(unverified)?.checksum).toBeUndefined();
+    const { deps, downloads, builds } = world([]);
+    const runtime = new FakeAppRuntime();
+    runtime.images = [image("restager/x:mine", { "io.restager.droplet-sha256": "abc" })];
+    const found = await resolveLrpImage(unverified, undefined, {
+      ...deps,
+      runtime,
+      downloader: {
+        download: (request) => {
+          downloads.push(request);
+          const release = () => Promise.resolve();
+          return Promise.resolve({
+            path: "/d",
+            sizeBytes: 1,
+            fromCache: true,
+            sha256Hex: "abc",
+            release,
+          });
+        },
+      },
+    });
+    expect(found).toMatchObject({ ref: "restager/x:mine", how: "local" });
+    expect(downloads).toHaveLength(1);
+    expect(builds).toEqual([]);
+  });
+
+  it("without a checksum and an unreachable droplet, falls back to the app's newest image with a warning", async () => {
+    const unverified = lrpFixture("lrp-bbs-2016.json");
+    const runtime = new FakeAppRuntime();
+    const guid = appIdentity(unverified).guid;
+    runtime.images = [
+      {
+        id: "sha256:n",
+        ref: "restager/n:latest",
+        createdMs: 1,
+        labels: { "io.restager.app-guid": guid },
+      },
+    ];
+    const found = await resolveLrpImage(unverified, undefined, {
+      runtime,
+      downloader: { download: () => Promise.reject(new UnavailableError("Cannot reach cc")) },
+      build: () => Promise.reject(new Error("no build")),
+    });
+    expect(found.ref).toBe("restager/n:latest");
+    expect(found.warnings.join()).toMatch(/could not be downloaded \(Cannot reach cc\)/);
+  });
+
+  it("with a checksum, a failed droplet download is the error", async () => {
+    const { deps } = world([]);
+    deps.downloader = { download: () => Promise.reject(new UnavailableError("Cannot reach cc")) };
+    await expect(resolveLrpImage(lrp, undefined, deps)).rejects.toThrow("Cannot reach cc");
+  });
+
+  it("--image overrides, with a warning when its droplet is not the LRP's", async () => {
+    const { deps, downloads } = world([
+      image("mine:1", { "io.restager.droplet-sha256": "0123456789abcdef" }),
+      image("same:1", { "io.restager.droplet-sha256": sha }),
+    ]);
+    const other = await resolveLrpImage(lrp, "mine:1", deps);
+    expect(other.ref).toBe("mine:1");
+    expect(other.warnings).toEqual([
+      `--image mine:1 holds droplet sha256 0123456789ab, not the LRP's droplet sha256 ${sha.slice(0, 12)}: running it anyway`,
+    ]);
+    expect((await resolveLrpImage(lrp, "same:1", deps)).warnings).toEqual([]);
+    await expect(resolveLrpImage(lrp, "missing", deps)).rejects.toBeInstanceOf(NoInputError);
+    expect(downloads).toEqual([]);
+  });
+});
