@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadEntry } from "tar";
-import { CancelledError, CannotWriteError } from "../errors.js";
+import { cancellation } from "../core/cancellation.js";
+import { CannotWriteError } from "../errors.js";
 import type { SpooledFile } from "./ports.js";
 import { FirstEntryError } from "./archive-errors.js";
 import { tarEntries } from "./tar-entries.js";
@@ -75,11 +76,6 @@ async function copyHashed(
     md5Base64: md5.digest("base64"),
     sha256Base64: sha256.digest("base64"),
   };
-}
-
-function cancellation(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.name !== "AbortError" ? reason : new CancelledError();
 }
 
 function cannotWrite(error: unknown): never {

@@ -13,19 +13,14 @@ import type {
   LogLine,
 } from "./app-runtime.js";
 import { followContainerLogs, tailContainerLogs } from "./container-logs.js";
-import {
-  engineMessage,
-  isNotFound,
-  statusCodeOf,
-  throwIfCancelled,
-  toRestagerError,
-} from "./docker-errors.js";
+import { engineMessage, isNotFound, statusCodeOf, toRestagerError } from "./docker-errors.js";
 import { resolveDockerHost } from "./docker-host.js";
 import { DockerRuntime } from "./docker-runtime.js";
 import { containerState, listedContainer, networkGatewayOf } from "./app-container-info.js";
 import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
 import { runCheck } from "./run-check.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 export class DockerApps implements AppRuntime {
   readonly where: string;

@@ -4,13 +4,7 @@ import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { CannotWriteError, InvalidInputError, type RestagerError } from "../errors.js";
 import type { Container, ContainerUser, ExecProcess, ProcessIO, ProcessSpec } from "./container.js";
-import {
-  engineMessage,
-  isNotFound,
-  statusCodeOf,
-  throwIfCancelled,
-  toRestagerError,
-} from "./docker-errors.js";
+import { engineMessage, isNotFound, statusCodeOf, toRestagerError } from "./docker-errors.js";
 import { DockerExecProcess } from "./exec-process.js";
 import { wrapperArgv } from "./exec-wrapper.js";
 import { findPasswdUser } from "./passwd.js";
@@ -20,6 +14,7 @@ import { RootCommands } from "./root-commands.js";
 import { startExec } from "./start-exec.js";
 import { probeSetpriv, streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 export class DockerContainer implements Container {
   private readonly container: Docker.Container;

@@ -10,11 +10,12 @@ import type {
   RegistryAuth,
   RegistrySettings,
 } from "./image-store.js";
-import { isNotFound, throwIfCancelled, toRestagerError } from "./docker-errors.js";
+import { isNotFound, toRestagerError } from "./docker-errors.js";
 import { resolveDockerHost } from "./docker-host.js";
 import { pullImage, pushImage } from "./docker-image-push.js";
 import { jsonMessages } from "./json-messages.js";
 import { registryError } from "./registry-errors.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 export interface DockerImageStoreOptions {
   /** Where DOCKER_HOST and friends are read from (default: process.env). */

@@ -8,13 +8,13 @@ import {
   engineUnreachable,
   isNotFound,
   statusCodeOf,
-  throwIfCancelled,
   toRestagerError,
   unreachableHint,
 } from "./docker-errors.js";
 import { resolveDockerHost } from "./docker-host.js";
 import { DockerVolumes } from "./docker-volumes.js";
 import { ImageMissingError } from "./image-missing-error.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 export interface DockerRuntimeOptions {
   /** Where DOCKER_HOST and friends are read from (default: process.env). */

@@ -14,10 +14,10 @@
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import type { ContainerUser } from "./container.js";
-import { throwIfCancelled } from "./docker-errors.js";
 import { DockerExecProcess } from "./exec-process.js";
 import type { RootCommands, ToError } from "./root-commands.js";
 import { startExec } from "./start-exec.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 /** nstar's tar flags for extraction. */
 export const nstarTarArgs = [

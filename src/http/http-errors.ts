@@ -5,7 +5,7 @@
 import type { ChecksumAlgorithm } from "../diego/actions.js";
 import { ExitCode, RestagerError, type RestagerErrorOptions } from "../errors.js";
 import { findUrlExpiry } from "./url-expiry.js";
-import { redactUrl } from "./redact-url.js";
+import { redactUrl } from "../core/redact.js";
 
 /** The body did not hash to the expected value. Never retried. */
 export class ChecksumMismatchError extends RestagerError {

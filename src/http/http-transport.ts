@@ -7,7 +7,7 @@
 import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
 import { InvalidInputError, UnavailableError } from "../errors.js";
-import { redactUrl } from "./redact-url.js";
+import { redactUrl } from "../core/redact.js";
 import { applyResolveMap, type ResolvedTarget, type ResolveMap } from "./resolve-map.js";
 import { tlsErrorOf, tlsErrorOfProbe } from "./tls-errors.js";
 import { probeTls } from "./tls-probe.js";

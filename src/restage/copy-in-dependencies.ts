@@ -9,12 +9,13 @@ import { combinedTar, TarPartError } from "../archive/combined-tar.js";
 import type { Container } from "../container/container.js";
 import { messages } from "../diego/messages.js";
 import type { Logger } from "../diego/steps/step-context.js";
-import { abortReason, aggregateErrors, errorMessage } from "../diego/steps/step-errors.js";
+import { aggregateErrors, errorMessage } from "../diego/steps/step-errors.js";
 import {
   dependencyFailure,
   downloadFailure,
   type FetchedDependency,
 } from "./dependency-downloads.js";
+import { cancellation } from "../core/cancellation.js";
 
 /** Dependencies are mounted (and copied) as root; a relative `to` is under root's home. */
 const rootHome = "/root";
@@ -46,7 +47,7 @@ export async function copyInDependencies(
   try {
     await target.container.putArchive("/", tar, { signal });
   } catch (error) {
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     const { logger } = target;
     const failed = partError instanceof TarPartError ? fetched[partError.index] : undefined;
     if (failed && partError instanceof TarPartError) {

@@ -10,9 +10,11 @@ import { createReadStream } from "node:fs";
 import type { CachedDependency } from "../diego/common.js";
 import { messages, truncateErrorLine } from "../diego/messages.js";
 import type { Logger } from "../diego/steps/step-context.js";
-import { abortReason, EmittableError, errorMessage } from "../diego/steps/step-errors.js";
+import { CancelledError } from "../errors.js";
+import { EmittableError, errorMessage } from "../diego/steps/step-errors.js";
 import type { TaskLog } from "../diego/task-log.js";
 import type { DownloadedFile, Downloader } from "../http/ports.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface FetchedDependency {
   dependency: CachedDependency;
@@ -39,7 +41,7 @@ export async function downloadDependencies(
   signal: AbortSignal,
 ): Promise<FetchedDependency[]> {
   const siblings = new AbortController();
-  const cancelSiblings = () => siblings.abort(abortReason(signal));
+  const cancelSiblings = () => siblings.abort(cancellation(signal));
   signal.addEventListener("abort", cancelSiblings, { once: true });
   let first: unknown;
   const one = async (dependency: CachedDependency) => {
@@ -48,7 +50,7 @@ export async function downloadDependencies(
     } catch (error) {
       if (first === undefined && !signal.aborted) {
         first = error;
-        siblings.abort(new Error("another cached dependency failed"));
+        siblings.abort(new CancelledError("another cached dependency failed"));
       }
       throw error;
     }
@@ -58,7 +60,7 @@ export async function downloadDependencies(
     const fetched = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     if (first === undefined && !signal.aborted) return fetched;
     await releaseAll(fetched, ctx.logger);
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     throw first;
   } finally {
     signal.removeEventListener("abort", cancelSiblings);
@@ -113,7 +115,7 @@ async function downloadOne(
     return fetched;
   } catch (error) {
     await file?.release().catch(() => undefined);
-    if (outer.aborted) throw abortReason(outer);
+    if (outer.aborted) throw cancellation(outer);
     throw downloadFailure({ dependency, log }, error, ctx.logger);
   }
 }

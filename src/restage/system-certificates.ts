@@ -18,11 +18,12 @@ import type { Archives } from "../archive/ports.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
 import type { Logger } from "../diego/steps/step-context.js";
 import type { TaskLog } from "../diego/task-log.js";
-import { errorMessage, isCancellation } from "../diego/steps/step-errors.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import { copyInDependencies } from "./copy-in-dependencies.js";
 import type { FetchedDependency } from "./dependency-downloads.js";
 import { provideVolumes } from "./dependency-volumes.js";
 import { VolumeClaims, type VolumeTiming } from "./volume-claims.js";
+import { isCancellation } from "../core/cancellation.js";
 
 export interface CertificateFile {
   name: string;

@@ -9,10 +9,11 @@ import type { Archives } from "../archive/ports.js";
 import { combinedTar, TarPartError } from "../archive/combined-tar.js";
 import type { Container, ContainerRuntime, ContainerSpec } from "../container/container.js";
 import type { Logger } from "../diego/steps/step-context.js";
-import { abortReason, errorMessage } from "../diego/steps/step-errors.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import type { FetchedDependency } from "./dependency-downloads.js";
 import { DependencyLabel, markerVolumeLabels, markerVolumeName } from "./dependency-volume-name.js";
 import type { VolumeClaims } from "./volume-claims.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface WantedVolume {
   name: string;
@@ -109,7 +110,7 @@ async function putAll(
   try {
     await helper.putArchive("/", tar, { signal });
   } catch (error) {
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     if (partError instanceof TarPartError) {
       const failed = owned.filter((_, index) => mine[index])[partError.index];
       if (failed) throw new DependencyExpandError(failed.fetched, partError.cause);

@@ -1,5 +1,5 @@
 import type { Action, Checksum, DownloadAction, RunAction } from "../actions.js";
-import { redactArgs, redactEnvValue, redactUrl } from "../../redact.js";
+import { redactArgs, redactEnvValue, redactUrl } from "../../core/redact.js";
 import { formatDuration } from "./format-duration.js";
 import { homeDir, resolveInHome } from "./home-dir.js";
 import type { PlanDownload, PlanEnvVar, PlanRun, PlanStep } from "./plan.js";

@@ -6,7 +6,7 @@ import {
   redactUrl,
   redactUrlsInText,
   secretArgValues,
-} from "../../src/redact.js";
+} from "../../../src/core/redact.js";
 
 describe("redactUrl", () => {
   it("keeps scheme, host, port and path, and hides the signed query", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactUrl } from "../../../src/http/redact-url.js";
+import { redactUrl } from "../../../src/core/redact.js";
 
 describe("redactUrl", () => {
   it("keeps scheme, host, port and path", () => {

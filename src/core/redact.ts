@@ -24,10 +24,11 @@ const secretEnvNames = new Set(["VCAP_SERVICES", "CREDHUB_CREDENTIALS"]);
 
 /**
  * Keeps scheme, host, port, path and fragment; replaces userinfo with `***@` and the query with
- * `?…`. A string that is not a hierarchical URL (`scheme://authority/…`) is still handled:
+ * `?…` (a string or a parsed URL). A string that is not a hierarchical URL (`scheme://authority/…`) is still handled:
  * everything before its last `@` (after the scheme) and everything after its first `?` is hidden.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(input: string | URL): string {
+  const url = typeof input === "string" ? input : input.href;
   if (schemePattern.test(url) && URL.canParse(url)) return redactWellFormedUrl(url);
   let rest = url;
   const scheme = schemePattern.exec(rest)?.[0] ?? "";
