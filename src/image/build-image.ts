@@ -9,7 +9,6 @@
  */
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
 import { ImageMissingError } from "../container/image-missing-error.js";
-import type { ProgressEvent } from "../diego/task-log.js";
 import { isMissingBaseLayer, type BaseLayerMode } from "./base-layers.js";
 import { buildMetadata, type AppFacts } from "./build-metadata.js";
 import { buildImageConfig, type ImageConfig } from "./image-config.js";
@@ -33,6 +32,7 @@ import {
   type PlannedLayer,
 } from "./planned-layer.js";
 import { throwIfCancelled } from "../core/cancellation.js";
+import type { ProgressEvent } from "../core/events.js";
 
 export interface BuildImageOptions extends AppFacts {
   dropletPath: string;

@@ -8,7 +8,6 @@ import type { Archives } from "../archive/ports.js";
 import { combinedTar, TarPartError } from "../archive/combined-tar.js";
 import type { Container } from "../container/container.js";
 import { messages } from "../diego/messages.js";
-import type { Logger } from "../diego/steps/step-context.js";
 import { aggregateErrors, errorMessage } from "../diego/steps/step-errors.js";
 import {
   dependencyFailure,
@@ -16,6 +15,7 @@ import {
   type FetchedDependency,
 } from "./dependency-downloads.js";
 import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 /** Dependencies are mounted (and copied) as root; a relative `to` is under root's home. */
 const rootHome = "/root";

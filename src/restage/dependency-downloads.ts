@@ -5,16 +5,15 @@
  * from the cache, `Downloaded <name>`, and `Downloading <name> failed` when it fails, all on
  * stdout. The first failure cancels the other downloads (each then also reports its failure).
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { hashFile } from "../core/checksums.js";
 import type { CachedDependency } from "../diego/common.js";
 import { messages, truncateErrorLine } from "../diego/messages.js";
-import type { Logger } from "../diego/steps/step-context.js";
 import { CancelledError } from "../errors.js";
 import { EmittableError, errorMessage } from "../diego/steps/step-errors.js";
 import type { TaskLog } from "../diego/task-log.js";
 import type { DownloadedFile, Downloader } from "../http/ports.js";
 import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 export interface FetchedDependency {
   dependency: CachedDependency;
@@ -109,7 +108,7 @@ async function downloadOne(
           ? undefined
           : log.progress?.({ kind: "download-progress", artifact: name, bytes, totalBytes }),
     });
-    const sha256Hex = file.sha256Hex ?? (await fileSha256(file.path));
+    const sha256Hex = file.sha256Hex ?? (await hashFile(file.path, "sha256"));
     const fetched = { dependency, file, sha256Hex, log };
     announceDownloaded(fetched);
     return fetched;
@@ -146,14 +145,4 @@ export function dependencyFailure(
   logger.debug("cached-dependency-failed", { message, error: errorMessage(cause) });
   failed.log.err(truncateErrorLine(message));
   return new EmittableError(message, { cause });
-}
-
-function fileSha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(path)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve(hash.digest("hex")));
-  });
 }

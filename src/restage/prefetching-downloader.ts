@@ -1,11 +1,11 @@
 import { setMaxListeners } from "node:events";
-import type { Checksum } from "../diego/actions.js";
-import type { Logger } from "../diego/steps/step-context.js";
 import { CancelledError } from "../errors.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import type { DownloadedFile, Downloader, DownloadRequest } from "../http/ports.js";
 import { LinkedSignal } from "../core/linked-signal.js";
 import { cancellation } from "../core/cancellation.js";
+import type { Checksum } from "../core/checksums.js";
+import type { Logger } from "../core/events.js";
 
 /** A download to start early: the identity a later download request is matched on. */
 export interface PrefetchRequest {

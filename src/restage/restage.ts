@@ -5,7 +5,7 @@ import type { Action } from "../diego/actions.js";
 import type { TaskRequest } from "../diego/task-definition.js";
 import type { TaskLog } from "../diego/task-log.js";
 import { runTaskAction, type TaskRunResult } from "../diego/steps/run-task.js";
-import type { Logger, StepContext, StepSettings } from "../diego/steps/step-context.js";
+import type { StepContext, StepSettings } from "../diego/steps/step-context.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import type { Downloader, Uploader } from "../http/ports.js";
 import type { CertificateAuthority } from "../pki/ports.js";
@@ -21,6 +21,7 @@ import { StagingDependencies } from "./staging-dependencies.js";
 import type { CertificateFile } from "./system-certificates.js";
 import type { VolumeTiming } from "./volume-claims.js";
 import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 export interface RestageDeps {
   runtime: ContainerRuntime;

@@ -8,12 +8,12 @@
 import type { Archives } from "../archive/ports.js";
 import { combinedTar, TarPartError } from "../archive/combined-tar.js";
 import type { Container, ContainerRuntime, ContainerSpec } from "../container/container.js";
-import type { Logger } from "../diego/steps/step-context.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import type { FetchedDependency } from "./dependency-downloads.js";
 import { DependencyLabel, markerVolumeLabels, markerVolumeName } from "./dependency-volume-name.js";
 import type { VolumeClaims } from "./volume-claims.js";
 import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 export interface WantedVolume {
   name: string;

@@ -1,7 +1,7 @@
-import type { Logger } from "./step-context.js";
 import type { Step } from "./step.js";
 import { errorMessage } from "./step-errors.js";
 import { cancellation, isCancellation, throwIfCancelled } from "../../core/cancellation.js";
+import type { Logger } from "../../core/events.js";
 
 /**
  * Diego's try action: a failing child does not fail the task; its error is only logged.

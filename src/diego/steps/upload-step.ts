@@ -4,12 +4,12 @@ import type { SpooledFile } from "../../archive/ports.js";
 import { InvalidInputError } from "../../errors.js";
 import type { UploadAction } from "../actions.js";
 import type { UploadResult } from "../../http/ports.js";
-import type { ProgressEvent } from "../task-log.js";
 import { messages } from "../messages.js";
 import type { StepContext } from "./step-context.js";
 import type { Step } from "./step.js";
 import { EmittableError, errorMessage, UploadStepError } from "./step-errors.js";
 import { cancellation, throwIfCancelled } from "../../core/cancellation.js";
+import type { ProgressEvent } from "../../core/events.js";
 
 /**
  * Diego's upload action: streams `from` out of the container, keeps only the first tar entry
