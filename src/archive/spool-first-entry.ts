@@ -15,7 +15,7 @@ import { cancellation } from "../core/cancellation.js";
 import { CannotWriteError } from "../errors.js";
 import type { SpooledFile } from "./ports.js";
 import { FirstEntryError } from "./archive-errors.js";
-import { tarEntries } from "./tar-entries.js";
+import { readEntries } from "./tar-entries.js";
 
 const regularTypes = new Set(["File", "OldFile", "ContiguousFile"]);
 
@@ -27,7 +27,7 @@ export async function spoolFirstEntry(
   if (signal?.aborted) throw cancellation(signal);
   const onAbort = (): void => void tar.destroy(cancellation(signal!));
   signal?.addEventListener("abort", onAbort, { once: true });
-  const entries = tarEntries(tar);
+  const entries = readEntries(tar);
   let dir: string | undefined;
   try {
     const first = await entries.next();

@@ -4,8 +4,7 @@
  * conversion BBS applies for V0 clients), every dependency in one archive upload.
  */
 import { posix } from "node:path";
-import type { Archives } from "../archive/ports.js";
-import { combinedTar, TarPartError } from "../archive/combined-tar.js";
+import { TarPartError, type Archives } from "../archive/ports.js";
 import type { Container } from "../container/container.js";
 import { messages } from "../diego/messages.js";
 import { aggregateErrors, errorMessage } from "../diego/steps/step-errors.js";
@@ -41,7 +40,7 @@ export async function copyInDependencies(
     owner,
     prefix: dependencyTarget(item.dependency.to).slice(1),
   }));
-  const tar = combinedTar(target.archives, parts);
+  const tar = target.archives.combinedTar(parts);
   let partError: unknown;
   tar.once("error", (error) => (partError = error));
   try {

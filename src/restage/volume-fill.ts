@@ -5,8 +5,7 @@
  * created, while the volumes are still mounted, so nobody can take a finished fill for an
  * abandoned one.
  */
-import type { Archives } from "../archive/ports.js";
-import { combinedTar, TarPartError } from "../archive/combined-tar.js";
+import { TarPartError, type Archives } from "../archive/ports.js";
 import type { Container, ContainerRuntime, ContainerSpec } from "../container/container.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import type { FetchedDependency } from "./dependency-downloads.js";
@@ -104,7 +103,7 @@ async function putAll(
       : [],
   );
   if (parts.length === 0) return;
-  const tar = combinedTar(ctx.archives, parts);
+  const tar = ctx.archives.combinedTar(parts);
   let partError: unknown;
   tar.once("error", (error) => (partError = error));
   try {
