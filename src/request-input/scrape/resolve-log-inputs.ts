@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { NoInputError } from "../errors.js";
+import { NoInputError } from "../../errors.js";
 import { defaultLogPaths } from "./default-log-paths.js";
 import { fileLogInput, streamLogInput, type LogInput } from "./log-input.js";
 import { orderRotatedSets, withRotatedSiblings } from "./rotated-files.js";

@@ -2,7 +2,7 @@
  * Reads a request from a file or stdin in any accepted shape (request JSON, cfdot output, lager
  * lines) and parses it into a typed DiegoRequest. The one entry point every command uses.
  */
-import { readRequestInput } from "../input/read-request-input.js";
+import { readRequestInput } from "./read-request-input.js";
 import { parseRequest } from "../diego/parse/parse-request.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
 import type { DiegoRequest, ParseResult } from "../diego/request.js";

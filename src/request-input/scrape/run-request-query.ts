@@ -1,4 +1,4 @@
-import type { InvalidInputError } from "../errors.js";
+import type { InvalidInputError } from "../../errors.js";
 import { findLatestRequest } from "./find-latest-request.js";
 import { matchingRequests, type RequestFamily } from "./matching-requests.js";
 import {

@@ -1,4 +1,4 @@
-import { InvalidInputError, NoInputError } from "../errors.js";
+import { InvalidInputError, NoInputError } from "../../errors.js";
 import type { RequestKind } from "./classify-line.js";
 import { describeMarker, type MarkedValue } from "./find-markers.js";
 import type { RequestFamily } from "./matching-requests.js";

@@ -4,8 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { candidateLinesBackwards, lineNumberAt } from "../../../src/logs/backward-lines.js";
-import { candidateNeedles, isCandidateLine } from "../../../src/logs/classify-line.js";
+import {
+  candidateLinesBackwards,
+  lineNumberAt,
+} from "../../../../src/request-input/scrape/backward-lines.js";
+import {
+  candidateNeedles,
+  isCandidateLine,
+} from "../../../../src/request-input/scrape/classify-line.js";
 
 let dir: string;
 let files = 0;

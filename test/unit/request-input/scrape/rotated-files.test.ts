@@ -2,7 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orderRotatedSets, withRotatedSiblings } from "../../../src/logs/rotated-files.js";
+import {
+  orderRotatedSets,
+  withRotatedSiblings,
+} from "../../../../src/request-input/scrape/rotated-files.js";
 
 describe("orderRotatedSets", () => {
   it("reads each rotated set oldest first, at the position of its first member", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseLagerLine } from "../../../src/logs/lager-line.js";
-import { parseLagerTime } from "../../../src/logs/lager-time.js";
+import { parseLagerLine } from "../../../../src/request-input/scrape/lager-line.js";
+import { parseLagerTime } from "../../../../src/request-input/scrape/lager-time.js";
 
 const epoch =
   '{"timestamp":"1465495532.123456717","source":"stager","message":"stager.x.staging-task-request","log_level":1,"data":{"session":"1.2"}}';

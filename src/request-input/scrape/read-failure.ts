@@ -1,4 +1,4 @@
-import { CancelledError, NoInputError, RestagerError } from "../errors.js";
+import { CancelledError, NoInputError, RestagerError } from "../../errors.js";
 
 interface Warner {
   warn(text: string): void;

@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidInputError, NoInputError } from "../../../src/errors.js";
-import { readAllInput } from "../../../src/input/read-all-input.js";
-import { readRequestInput } from "../../../src/input/read-request-input.js";
+import { readAllInput } from "../../../src/request-input/read-all-input.js";
+import { readRequestInput } from "../../../src/request-input/read-request-input.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { locateJsonSyntaxError } from "../../../src/input/json-syntax-error.js";
+import { locateJsonSyntaxError } from "../../../src/request-input/json-syntax-error.js";
 
 describe("locateJsonSyntaxError", () => {
   it("accepts valid JSON", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { classifyLine, isCandidateLine } from "../../../src/logs/classify-line.js";
-import { parseLagerLine, type LagerLine } from "../../../src/logs/lager-line.js";
+import {
+  classifyLine,
+  isCandidateLine,
+} from "../../../../src/request-input/scrape/classify-line.js";
+import { parseLagerLine, type LagerLine } from "../../../../src/request-input/scrape/lager-line.js";
 
 function entry(message: string, data: Record<string, unknown>): LagerLine {
   const text = JSON.stringify({ timestamp: "1.0", source: "s", message, log_level: 1, data });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonSpan, scanValueEnd } from "../../../src/logs/json-span.js";
+import { jsonSpan, scanValueEnd } from "../../../../src/request-input/scrape/json-span.js";
 
 const slice = (text: string, path: string[], start = 0) => {
   const span = jsonSpan(text, start, path);

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { InvalidInputError, NoInputError } from "../../../src/errors.js";
-import { findLatestRequest } from "../../../src/logs/find-latest-request.js";
-import { fileLogInput, textLogInput } from "../../../src/logs/log-input.js";
-import type { MatchOptions } from "../../../src/logs/matching-requests.js";
+import { InvalidInputError, NoInputError } from "../../../../src/errors.js";
+import { findLatestRequest } from "../../../../src/request-input/scrape/find-latest-request.js";
+import { fileLogInput, textLogInput } from "../../../../src/request-input/scrape/log-input.js";
+import type { MatchOptions } from "../../../../src/request-input/scrape/matching-requests.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));

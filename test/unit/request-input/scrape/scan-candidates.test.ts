@@ -1,8 +1,11 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { candidateNeedles, isCandidateLine } from "../../../src/logs/classify-line.js";
-import { readLines, type Line } from "../../../src/logs/read-lines.js";
-import { scanCandidates } from "../../../src/logs/scan-candidates.js";
+import {
+  candidateNeedles,
+  isCandidateLine,
+} from "../../../../src/request-input/scrape/classify-line.js";
+import { readLines, type Line } from "../../../../src/request-input/scrape/read-lines.js";
+import { scanCandidates } from "../../../../src/request-input/scrape/scan-candidates.js";
 
 interface Outcome {
   lines: Line[];

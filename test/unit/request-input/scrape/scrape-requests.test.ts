@@ -2,9 +2,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { fileLogInput, textLogInput } from "../../../src/logs/log-input.js";
-import { scrapeRequests, type FoundRequest } from "../../../src/logs/scrape-requests.js";
-import { newScrapeStats } from "../../../src/logs/scrape-stats.js";
+import { fileLogInput, textLogInput } from "../../../../src/request-input/scrape/log-input.js";
+import {
+  scrapeRequests,
+  type FoundRequest,
+} from "../../../../src/request-input/scrape/scrape-requests.js";
+import { newScrapeStats } from "../../../../src/request-input/scrape/scrape-stats.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));

@@ -4,8 +4,11 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NoInputError } from "../../../src/errors.js";
-import { runRequestQuery, type RequestQuery } from "../../../src/logs/run-request-query.js";
+import { NoInputError } from "../../../../src/errors.js";
+import {
+  runRequestQuery,
+  type RequestQuery,
+} from "../../../../src/request-input/scrape/run-request-query.js";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));

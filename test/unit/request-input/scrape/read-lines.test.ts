@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { readLines, type Line } from "../../../src/logs/read-lines.js";
+import { readLines, type Line } from "../../../../src/request-input/scrape/read-lines.js";
 
 async function collect(chunks: (string | Buffer)[], maxLineBytes = 1024) {
   const lines: Line[] = [];
