@@ -27,14 +27,14 @@ export class DockerContainer implements Container {
   private readonly knownDirs = new Set<string>();
 
   /**
-   * `options.env`: the container env as Garden would have it, when it differs from the
-   * engine's (a stack image whose own env must not apply); undefined: the engine's.
+   * `options.where`: the engine address, for messages. `options.env`: the container env as
+   * Garden would have it, when it differs from the engine's (a stack image whose own env must
+   * not apply); undefined: the engine's.
    */
   constructor(
     docker: Docker,
     readonly id: string,
-    private readonly where: string,
-    private readonly options: { env?: readonly string[] | undefined } = {},
+    private readonly options: { where: string; env?: readonly string[] | undefined },
   ) {
     this.container = docker.getContainer(id);
     this.root = new RootCommands(this.container, (error, what, signal) =>
@@ -75,8 +75,7 @@ export class DockerContainer implements Container {
       const path = posix.resolve(user.home || "/", to);
       const hasSetpriv = () => this.hasSetpriv(signal);
       await streamIn(
-        this.container,
-        this.root,
+        { container: this.container, root: this.root },
         { path, user, tar, signal, hasSetpriv },
         (error, what, s) => this.toError(error, what, s),
       );
@@ -127,7 +126,7 @@ export class DockerContainer implements Container {
     } catch (error) {
       throw this.toError(error, `start ${spec.path}`, signal);
     }
-    const running: ExecProcess = new DockerExecProcess(started.handle, started.stream, io, {
+    const running: ExecProcess = new DockerExecProcess(started, io, {
       readsPid: true,
       kill: (pid, sig) => this.root.kill(pid, sig),
       signal,
@@ -237,7 +236,7 @@ export class DockerContainer implements Container {
   }
 
   private toError(error: unknown, what: string, signal?: AbortSignal): RestagerError {
-    return toRestagerError(error, { what, where: this.where, signal });
+    return toRestagerError(error, { what, where: this.options.where, signal });
   }
 }
 

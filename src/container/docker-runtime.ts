@@ -94,7 +94,8 @@ export class DockerRuntime implements ContainerRuntime {
    */
   async createIdle(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
     const created = await this.create(spec, signal);
-    const container = new DockerContainer(this.docker, created.id, this.where, {
+    const container = new DockerContainer(this.docker, created.id, {
+      where: this.where,
       env: spec.imageEnv === false ? spec.env : undefined,
     });
     try {
@@ -113,7 +114,7 @@ export class DockerRuntime implements ContainerRuntime {
   /** As createIdle, for a container that is never started (see ContainerRuntime). */
   async createUnstarted(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
     const created = await this.create(spec, signal);
-    const container = new DockerContainer(this.docker, created.id, this.where);
+    const container = new DockerContainer(this.docker, created.id, { where: this.where });
     if (signal?.aborted) {
       await container.remove().catch(() => undefined);
       throwIfCancelled(signal);
@@ -133,7 +134,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** A Container for an existing container id (e.g. one kept with --keep-container). */
   attach(id: string): Container {
-    return new DockerContainer(this.docker, id, this.where);
+    return new DockerContainer(this.docker, id, { where: this.where });
   }
 
   /** Containers carrying `label` (any value) or `label=value`, stopped ones included. */

@@ -77,8 +77,7 @@ export interface StreamInRequest {
 }
 
 export async function streamIn(
-  container: Docker.Container,
-  root: RootCommands,
+  { container, root }: { container: Docker.Container; root: RootCommands },
   request: StreamInRequest & { hasSetpriv: () => Promise<boolean> },
   toError: ToError,
 ): Promise<void> {
@@ -126,8 +125,7 @@ async function extract(
     size += chunk.length;
   };
   const process = new DockerExecProcess(
-    started.handle,
-    stream,
+    { handle: started.handle, stream },
     { stdout: keep, stderr: keep },
     { readsPid: false, signal, toError: (error, what) => toError(error, what, signal) },
   );

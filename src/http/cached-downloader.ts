@@ -121,7 +121,12 @@ export class CachedDownloader implements Downloader {
         algorithms: request.checksum ? ["sha256", request.checksum.algorithm] : ["sha256"],
       });
       verifyChecksum(request.checksum, file);
-      if (tempDir) return temporaryFile(path, tempDir, file.sizeBytes, file.digests.sha256);
+      if (tempDir)
+        return temporaryFile(tempDir, {
+          path,
+          sizeBytes: file.sizeBytes,
+          sha256Hex: file.digests.sha256,
+        });
       const entry = await this.#cache.commit(request.cacheKey, path, {
         etag,
         lastModified,
@@ -162,11 +167,14 @@ function cachedFile(entry: CacheEntry, fromCache: boolean): DownloadedFile {
   };
 }
 
+/** `file` in the temporary directory `dir`, which release() removes. */
 function temporaryFile(
-  path: string,
   dir: string,
-  sizeBytes: number,
-  sha256Hex: string | undefined,
+  {
+    path,
+    sizeBytes,
+    sha256Hex,
+  }: { path: string; sizeBytes: number; sha256Hex?: string | undefined },
 ): DownloadedFile {
   return {
     path,

@@ -39,8 +39,8 @@ function parseValue(text: string, at: number, depth: number): number {
   if (depth > maxDepth) throw new SyntaxStop(at, "nested too deeply");
   const c = text[at];
   if (c === undefined) throw new SyntaxStop(at, "unexpected end of input");
-  if (c === "{") return parseContainer(text, at, depth, "}");
-  if (c === "[") return parseContainer(text, at, depth, "]");
+  if (c === "{") return parseContainer(text, at, { depth, close: "}" });
+  if (c === "[") return parseContainer(text, at, { depth, close: "]" });
   if (c === '"') return parseString(text, at);
   for (const literal of ["true", "false", "null"]) {
     if (text.startsWith(literal, at)) return at + literal.length;
@@ -51,7 +51,11 @@ function parseValue(text: string, at: number, depth: number): number {
 }
 
 /** An object (`close` = "}") or an array (`close` = "]"). */
-function parseContainer(text: string, open: number, depth: number, close: "}" | "]"): number {
+function parseContainer(
+  text: string,
+  open: number,
+  { depth, close }: { depth: number; close: "}" | "]" },
+): number {
   let at = skipWhitespace(text, open + 1);
   if (text[at] === close) return at + 1;
   for (;;) {

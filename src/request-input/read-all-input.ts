@@ -25,13 +25,13 @@ export async function readAllInput(source: InputSource, limit = maxInputBytes): 
   const name = source.file ?? "stdin";
   let bytes: Buffer;
   if (source.file !== undefined) {
-    bytes = await readCapped(createReadStream(source.file), name, limit, "file");
+    bytes = await readCapped(createReadStream(source.file), { name, limit, source: "file" });
   } else if (source.stdin === undefined || source.stdin.isTTY === true) {
     throw new NoInputError("No request given: stdin is a terminal and no file was named", {
       hint: pipeHint,
     });
   } else {
-    bytes = await readCapped(source.stdin, name, limit, "stdin");
+    bytes = await readCapped(source.stdin, { name, limit, source: "stdin" });
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, name, limit);
   const text = bytes.toString("utf8");
@@ -40,9 +40,7 @@ export async function readAllInput(source: InputSource, limit = maxInputBytes): 
 
 async function readCapped(
   stream: NodeJS.ReadableStream,
-  name: string,
-  limit: number,
-  source: "file" | "stdin",
+  { name, limit, source }: { name: string; limit: number; source: "file" | "stdin" },
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;

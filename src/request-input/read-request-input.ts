@@ -44,36 +44,46 @@ export async function readRequestInput(
   expected: ExpectedKind,
   options: { app?: string } = {},
 ): Promise<RequestInput> {
-  const { name, text } = await readAllInput(source);
+  const read = await readAllInput(source);
+  const { name, text } = read;
   if (text.trim() === "")
     throw new NoInputError(`${name} is empty: no request to read`, { hint: pipeHint });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    if (looksLikeLog(text)) return fromLogText(name, text, expected, options.app);
+    if (looksLikeLog(text)) return fromLogText(read, expected, options.app);
     throw syntaxError(name, text);
   }
   if (isObject(value) && typeof value.message === "string" && isObject(value.data)) {
-    return fromLogText(name, text, expected, options.app);
+    return fromLogText(read, expected, options.app);
   }
   const dataKey = isObject(value) ? findDataKey(value) : undefined;
-  if (isObject(value) && dataKey) return fromDataObject(name, text, value, dataKey, expected);
-  return fromPlainRequest(name, text, value, expected);
+  if (isObject(value) && dataKey)
+    return fromDataObject(read, { data: value, ...dataKey }, expected);
+  return fromPlainRequest(read, value, expected);
+}
+
+/** The input as read: its name for messages and its text. */
+interface ReadText {
+  name: string;
+  text: string;
 }
 
 async function fromLogText(
-  name: string,
-  text: string,
+  { name, text }: ReadText,
   expected: ExpectedKind,
   app: string | undefined,
 ): Promise<RequestInput> {
   const found = await findLatestRequest([textLogInput(name, text)], { family: expected, app });
   const kind = found.kind === "task" || found.kind === "lrp" ? found.kind : "unknown";
-  return request(found.payload, found.rawText, originOf(found), kind, {
-    ...found.meta,
-    timestamp: found.time?.iso,
-  });
+  return request(
+    { payload: found.payload, rawText: found.rawText, origin: originOf(found), kind },
+    {
+      ...found.meta,
+      timestamp: found.time?.iso,
+    },
+  );
 }
 
 /** The first key of a lager `data` object holding a task or LRP. */
@@ -87,10 +97,8 @@ function findDataKey(
 }
 
 function fromDataObject(
-  name: string,
-  text: string,
-  data: Record<string, unknown>,
-  { key, kind }: { key: string; kind: "task" | "lrp" },
+  { name, text }: ReadText,
+  { data, key, kind }: { data: Record<string, unknown>; key: string; kind: "task" | "lrp" },
   expected: ExpectedKind,
 ): RequestInput {
   assertExpectedKind(name, kind, expected);
@@ -98,12 +106,11 @@ function fromDataObject(
   const span = jsonSpan(text, text.search(/\S/), [key]);
   const rawText = span ? text.slice(span.start, span.end) : JSON.stringify(payload);
   assertUnmarked(name, kind, payload);
-  return request(payload, rawText, name, kind, describeRequest(payload, data));
+  return request({ payload, rawText, origin: name, kind }, describeRequest(payload, data));
 }
 
 function fromPlainRequest(
-  name: string,
-  text: string,
+  { name, text }: ReadText,
   value: unknown,
   expected: ExpectedKind,
 ): RequestInput {
@@ -113,14 +120,12 @@ function fromPlainRequest(
   }
   if (guessed !== "unknown") assertExpectedKind(name, guessed, expected);
   assertUnmarked(name, guessed, value);
-  return request(value, text.trim(), name, guessed, isObject(value) ? describeRequest(value) : {});
+  const meta = isObject(value) ? describeRequest(value) : {};
+  return request({ payload: value, rawText: text.trim(), origin: name, kind: guessed }, meta);
 }
 
 function request(
-  payload: unknown,
-  rawText: string,
-  origin: string,
-  kind: RequestInput["kind"],
+  { payload, rawText, origin, kind }: Omit<RequestInput, "meta">,
   meta: RequestInput["meta"],
 ): RequestInput {
   const { appId, appName, stagingGuid, processGuid, timestamp } = meta;

@@ -45,7 +45,7 @@ export async function* candidateLinesBackwards(
       const start = Math.max(0, end - buffer.length);
       const block = buffer.subarray(0, end - start);
       await readFully(handle, block, start);
-      yield* blockLines(block, start, carry, options);
+      yield* blockLines({ block, start }, carry, options);
       end = start;
     }
     if (carry.bytes > 0 || carry.tooLong) yield* carry.complete(0, options);
@@ -54,10 +54,15 @@ export async function* candidateLinesBackwards(
   }
 }
 
+/** Bytes of the file and the file offset they start at. */
+interface Block {
+  block: Buffer;
+  start: number;
+}
+
 /** The candidate lines that end in `block` (which starts at file offset `start`), last first. */
 function* blockLines(
-  block: Buffer,
-  start: number,
+  { block, start }: Block,
   carry: Carry,
   options: BackwardOptions,
 ): Generator<BackwardLine> {
@@ -70,7 +75,7 @@ function* blockLines(
   carry.prepend(block.subarray(last + 1));
   if (carry.bytes > 0 || carry.tooLong) yield* carry.complete(start + last + 1, options);
   const first = block.indexOf(newline);
-  yield* wholeLines(block, start, first + 1, last, options);
+  yield* wholeLines({ block, start }, { from: first + 1, to: last }, options);
   carry.prepend(block.subarray(0, first));
 }
 
@@ -79,10 +84,8 @@ function* blockLines(
  * (`block[to]`), and `block[from - 1]` is one.
  */
 function* wholeLines(
-  block: Buffer,
-  start: number,
-  from: number,
-  to: number,
+  { block, start }: Block,
+  { from, to }: { from: number; to: number },
   options: BackwardOptions,
 ): Generator<BackwardLine> {
   let limit = to;

@@ -66,7 +66,7 @@ async function latestIn(
   stats: ScrapeStats,
 ): Promise<FoundRequest | undefined> {
   if (input.path !== undefined && !(await startsWithGzipMagic(input.path))) {
-    return lastInFile(input, input.path, options, stats);
+    return lastInFile({ input, path: input.path }, options, stats);
   }
   let latest: FoundRequest | undefined;
   for await (const found of matchingRequests([input], { ...options, stats })) {
@@ -77,8 +77,7 @@ async function latestIn(
 
 /** The last matching request of a plain file, read backwards. */
 async function lastInFile(
-  input: LogInput,
-  path: string,
+  { input, path }: { input: LogInput; path: string },
   options: MatchOptions,
   stats: ScrapeStats,
 ): Promise<FoundRequest | undefined> {
@@ -104,7 +103,7 @@ async function lastInFile(
       }
     }
   } catch (error) {
-    readFailure(error, input.name, 0, options.logger);
+    readFailure(error, { source: input.name, lines: 0, logger: options.logger });
   }
   return undefined;
 }

@@ -18,19 +18,20 @@ const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Every marked string value of `value`, in document order, at most `limit` of them. */
 export function findMarkers(value: unknown, limit = 20): MarkedValue[] {
   const found: MarkedValue[] = [];
-  walk(value, "", found, limit);
+  walk(value, "", { found, limit });
   return found;
 }
 
-function walk(value: unknown, path: string, found: MarkedValue[], limit: number): void {
+function walk(value: unknown, path: string, into: { found: MarkedValue[]; limit: number }): void {
+  const { found, limit } = into;
   if (found.length >= limit) return;
   if (typeof value === "string") {
     const kind = markerIn(value);
     if (kind) found.push({ path: path || "(root)", kind });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, `${path}[${index}]`, found, limit));
+    value.forEach((item, index) => walk(item, `${path}[${index}]`, into));
   } else if (typeof value === "object" && value !== null) {
-    for (const [key, item] of Object.entries(value)) walk(item, childPath(path, key), found, limit);
+    for (const [key, item] of Object.entries(value)) walk(item, childPath(path, key), into);
   }
 }
 

@@ -9,7 +9,10 @@ interface Warner {
  * short by a copy) only ends that input, with a warning: the lines before the damage were used.
  * Cancellation and unreadable files stop the scrape with a typed error.
  */
-export function readFailure(error: unknown, source: string, lines: number, logger?: Warner): void {
+export function readFailure(
+  error: unknown,
+  { source, lines, logger }: { source: string; lines: number; logger?: Warner | undefined },
+): void {
   if (error instanceof RestagerError) throw error;
   if (error instanceof Error && error.name === "AbortError") {
     throw new CancelledError("Interrupted while reading logs", { cause: error });

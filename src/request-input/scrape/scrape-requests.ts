@@ -70,7 +70,7 @@ export async function* scrapeRequests(
         if (found) yield { ...found, sequence: stats.requests++ };
       }
     } catch (error) {
-      readFailure(error, input.name, source.lines, options.logger);
+      readFailure(error, { source: input.name, lines: source.lines, logger: options.logger });
     }
     options.logger?.debug("log-read", { ...source, totals: { ...stats, sources: undefined } });
   }
