@@ -1,5 +1,5 @@
 /** DockerRuntime: the ContainerRuntime port over dockerode. */
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { UnavailableError } from "../errors.js";
 import type { Container, ContainerRuntime, ContainerSpec, VolumeStore } from "./container.js";
 import { createOptions } from "./create-options.js";
@@ -11,14 +11,12 @@ import {
   toRestagerError,
   unreachableHint,
 } from "./docker-errors.js";
-import { resolveDockerHost } from "./docker-host.js";
+import { DockerConnection, type DockerConnectionOptions } from "./docker-connection.js";
 import { DockerVolumes } from "./docker-volumes.js";
 import { ImageMissingError } from "./image-missing-error.js";
 import { throwIfCancelled } from "../core/cancellation.js";
 
-export interface DockerRuntimeOptions {
-  /** Where DOCKER_HOST and friends are read from (default: process.env). */
-  env?: NodeJS.ProcessEnv | undefined;
+export interface DockerRuntimeOptions extends DockerConnectionOptions {
   /** How long ping() waits for an answer. */
   pingTimeoutMs?: number | undefined;
 }
@@ -43,9 +41,9 @@ export class DockerRuntime implements ContainerRuntime {
   readonly volumes: VolumeStore;
 
   constructor(options: DockerRuntimeOptions = {}) {
-    const endpoint = resolveDockerHost(options.env ?? process.env);
-    this.where = endpoint.where;
-    this.docker = new Docker(endpoint.options);
+    const connection = DockerConnection.of(options);
+    this.where = connection.where;
+    this.docker = connection.docker;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 15_000;
     this.volumes = new DockerVolumes(this.docker, this.where);
   }
