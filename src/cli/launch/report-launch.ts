@@ -3,7 +3,7 @@ import { ExitCode } from "../../errors.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { InstanceOutcome } from "../../launch/instance-outcome.js";
 import { portUrl } from "../../launch/instance-urls.js";
-import { maskSecretsInText } from "../../redact.js";
+import { maskSecretsInText } from "../../core/redact.js";
 import type { Output } from "../output.js";
 
 export interface LaunchReport {
