@@ -3,7 +3,7 @@ import { cancellation } from "../container/docker-errors.js";
 import { UnavailableError } from "../errors.js";
 import type { AppPlan } from "./app-plan.js";
 import type { FreePortFinder } from "./host-ports.js";
-import { swarmPorts, swarmServiceSpec, type PublishMode } from "./swarm-plan.js";
+import { swarmPorts, swarmServiceSpec, type PublishMode } from "./swarm-service-spec.js";
 
 export interface SwarmLaunchDeps {
   swarm: SwarmRuntime;

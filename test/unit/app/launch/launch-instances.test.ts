@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PortInUseError } from "../../../src/container/port-in-use-error.js";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
-import { CancelledError } from "../../../src/errors.js";
-import { FakeAppRuntime } from "../../kit/fake-app-runtime.js";
-import { planApp } from "../../../src/launch/app-plan.js";
-import { launchApp } from "../../../src/launch/launch-app.js";
-import type { LaunchOptions } from "../../../src/launch/launch-options.js";
+import { PortInUseError } from "../../../../src/container/port-in-use-error.js";
+import type { DesiredLrp } from "../../../../src/diego/desired-lrp.js";
+import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
+import { CancelledError } from "../../../../src/errors.js";
+import { FakeAppRuntime } from "../../../kit/fake-app-runtime.js";
+import { planApp } from "../../../../src/launch/app-plan.js";
+import { launchInstances } from "../../../../src/app/launch/launch-instances.js";
+import type { LaunchOptions } from "../../../../src/launch/launch-options.js";
 
 function lrpFixture(name: string): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
+  const url = new URL(`../../../../fixtures/requests/${name}`, import.meta.url);
   return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
 }
 
@@ -44,7 +44,7 @@ describe("launching an app's instances", () => {
     const runtime = new FakeAppRuntime();
     const plan = planApp(lrp, options);
     runtime.checkScripts.set("restager-node-env-0-run123", [1, 0]);
-    const outcomes = await launchApp(plan, deps(runtime));
+    const outcomes = await launchInstances(plan, deps(runtime));
     expect(outcomes.map((o) => [o.index, o.state])).toEqual([
       [0, "running"],
       [1, "running"],
@@ -76,7 +76,7 @@ describe("launching an app's instances", () => {
     runtime.script("restager-node-env-0-run123", [
       { running: false, status: "exited", exitCode: 1 },
     ]);
-    const [outcome] = await launchApp(plan, deps(runtime));
+    const [outcome] = await launchInstances(plan, deps(runtime));
     expect(outcome).toMatchObject({
       state: "crashed",
       reason: "APP/PROC/WEB: Exited with status 1",
@@ -89,7 +89,7 @@ describe("launching an app's instances", () => {
     const runtime = new FakeAppRuntime();
     const plan = planApp(lrp, { ...options, instances: 1, startTimeoutMs: 30 });
     runtime.checkScripts.set("restager-node-env-0-run123", [1]);
-    const [outcome] = await launchApp(plan, deps(runtime));
+    const [outcome] = await launchInstances(plan, deps(runtime));
     expect(outcome?.reason).toBe(
       "Instance never healthy after 30ms: failure to get valid HTTP response: 404",
     );
@@ -100,7 +100,7 @@ describe("launching an app's instances", () => {
     const runtime = new FakeAppRuntime();
     const none = { ...lrp, monitor: undefined, checkDefinition: undefined };
     const plan = planApp(none, { ...options, instances: 1 });
-    const [outcome] = await launchApp(plan, { ...deps(runtime), graceMs: 0 });
+    const [outcome] = await launchInstances(plan, { ...deps(runtime), graceMs: 0 });
     expect(outcome?.state).toBe("running");
     expect(runtime.containers[0]?.spec.healthcheck).toBeUndefined();
   });
@@ -110,7 +110,7 @@ describe("launching an app's instances", () => {
     runtime.takenPorts.add(61000);
     runtime.script("restager-node-env-0-run123", [{ health: "healthy" }]);
     const plan = planApp(lrp, { ...options, instances: 1 });
-    const [outcome] = await launchApp(plan, deps(runtime));
+    const [outcome] = await launchInstances(plan, deps(runtime));
     expect(outcome?.ports).toEqual([{ containerPort: 8080, hostPort: 61001, hostIp: undefined }]);
   });
 
@@ -119,7 +119,7 @@ describe("launching an app's instances", () => {
     runtime.takenPorts.add(9000);
     const publish = [{ hostPort: 9000, containerPort: 8080 }];
     const plan = planApp(lrp, { ...options, instances: 1, publish });
-    await expect(launchApp(plan, deps(runtime))).rejects.toBeInstanceOf(PortInUseError);
+    await expect(launchInstances(plan, deps(runtime))).rejects.toBeInstanceOf(PortInUseError);
   });
 
   it("removes every instance when one cannot start", async () => {
@@ -127,7 +127,7 @@ describe("launching an app's instances", () => {
     runtime.takenPorts.add(9001);
     const publish = [{ hostPort: 9000, containerPort: 8080 }];
     const plan = planApp(lrp, { ...options, publish });
-    await expect(launchApp(plan, deps(runtime))).rejects.toThrow(/9001/);
+    await expect(launchInstances(plan, deps(runtime))).rejects.toThrow(/9001/);
     expect(runtime.containers.map((c) => c.removed)).toEqual([true]);
   });
 
@@ -136,7 +136,7 @@ describe("launching an app's instances", () => {
     const plan = planApp(lrp, options);
     for (const index of [0, 1]) runtime.checkScripts.set(`restager-node-env-${index}-run123`, [1]);
     const controller = new AbortController();
-    const launching = launchApp(plan, deps(runtime), controller.signal);
+    const launching = launchInstances(plan, deps(runtime), controller.signal);
     setTimeout(() => controller.abort(new CancelledError()), 20);
     await expect(launching).rejects.toBeInstanceOf(CancelledError);
     expect(runtime.containers.map((c) => c.removed)).toEqual([true, true]);
@@ -146,7 +146,7 @@ describe("launching an app's instances", () => {
     const runtime = new FakeAppRuntime();
     runtime.script("restager-node-env-0-run123", [{ health: "healthy" }]);
     const plan = planApp(lrp, { ...options, instances: 1, withSsh: true });
-    await launchApp(plan, deps(runtime));
+    await launchInstances(plan, deps(runtime));
     expect(runtime.containers[0]?.execs[0]?.argv[0]).toBe("/tmp/lifecycle/diego-sshd");
     expect(runtime.containers[0]?.spec.ports.map((p) => p.containerPort)).toEqual([8080, 2222]);
   });

@@ -5,13 +5,14 @@ import { NoInputError, UsageError } from "../../errors.js";
 import { parseEnvAssignment, parseEnvFile } from "../../launch/env-assignments.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import { parsePublish } from "../../launch/publish-spec.js";
-import type { LaunchArgs } from "./launch-args.js";
+import type { LaunchRequest } from "./launch-request.js";
 
-/** LaunchOptions from the flags, all but the image (resolved later, it may need Docker). */
-export async function launchSettings(
-  args: LaunchArgs,
-  hostEnv: NodeJS.ProcessEnv,
-): Promise<Omit<LaunchOptions, "image">> {
+/** What every launch target shares: LaunchOptions but the image (resolved later, by Docker). */
+export type LaunchSettings = Omit<LaunchOptions, "image">;
+
+/** LaunchOptions from the request, all but the image (resolved later, it may need Docker). */
+export async function launchSettings(args: LaunchRequest): Promise<LaunchSettings> {
+  const { hostEnv } = args;
   if (args.instances !== undefined && (!Number.isInteger(args.instances) || args.instances < 1)) {
     throw new UsageError(`--instances ${args.instances}: expected a whole number from 1`);
   }
@@ -27,8 +28,8 @@ export async function launchSettings(
     publish: args.publish.map(parsePublish),
     envFile,
     env: args.env.flatMap((text) => parseEnvAssignment(text, hostEnv) ?? []),
-    keepProxy: args.keepProxy === true,
-    withSsh: args.withSsh === true,
+    keepProxy: args.keepProxy,
+    withSsh: args.withSsh,
     startTimeoutMs:
       args.startTimeout === undefined ? undefined : Math.round(args.startTimeout * 1000),
     labels: parseLabels(args.label),

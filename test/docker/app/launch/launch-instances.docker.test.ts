@@ -1,23 +1,23 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DockerApps } from "../../../src/container/docker-apps.js";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
+import { DockerApps } from "../../../../src/container/docker-apps.js";
+import type { DesiredLrp } from "../../../../src/diego/desired-lrp.js";
+import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
 import {
   assertNoLeakedContainers,
   removeLabelledContainers,
   TEST_RUN_LABEL,
   testRunId,
-} from "../../kit/docker-leaks.js";
-import { buildDesiredLrp, type DesiredLrpOptions } from "../../kit/fake-cf/desired-lrp.js";
-import type { FakeCfEndpoints } from "../../kit/fake-cf/fake-cf-options.js";
-import { expectInstanceEnv, parseEnvText } from "../../kit/launch-env.js";
-import { buildLaunchImage, removeImages } from "../../kit/launch-images.js";
-import { planApp } from "../../../src/launch/app-plan.js";
-import { findFreePort } from "../../../src/launch/host-ports.js";
-import { launchApp, removeInstances } from "../../../src/launch/launch-app.js";
-import type { LaunchOptions } from "../../../src/launch/launch-options.js";
+} from "../../../kit/docker-leaks.js";
+import { buildDesiredLrp, type DesiredLrpOptions } from "../../../kit/fake-cf/desired-lrp.js";
+import type { FakeCfEndpoints } from "../../../kit/fake-cf/fake-cf-options.js";
+import { expectInstanceEnv, parseEnvText } from "../../../kit/launch-env.js";
+import { buildLaunchImage, removeImages } from "../../../kit/launch-images.js";
+import { planApp } from "../../../../src/launch/app-plan.js";
+import { findFreePort } from "../../../../src/launch/host-ports.js";
+import { launchInstances, removeInstances } from "../../../../src/app/launch/launch-instances.js";
+import type { LaunchOptions } from "../../../../src/launch/launch-options.js";
 
 // Launches fixture apps from launcher images as `launch` does, against the real engine.
 
@@ -96,7 +96,7 @@ describe("launching a desired LRP", () => {
         { name: "FAVOURITE", value: "a b 'c' $HOME" },
       ],
     });
-    const outcomes = await launchApp(planApp(parse(json), options(images.hello)), deps);
+    const outcomes = await launchInstances(planApp(parse(json), options(images.hello)), deps);
     expect(outcomes.map((o) => [o.index, o.state])).toEqual([
       [0, "running"],
       [1, "running"],
@@ -118,7 +118,10 @@ describe("launching a desired LRP", () => {
   });
 
   it("reports a crashing app as crashed with its last lines", async () => {
-    const outcomes = await launchApp(planApp(parse(lrpJson("crash")), options(images.crash)), deps);
+    const outcomes = await launchInstances(
+      planApp(parse(lrpJson("crash")), options(images.crash)),
+      deps,
+    );
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ state: "crashed", reason: "APP: Exited with status 1" });
     expect(outcomes[0]?.lastLines).toContainEqual({
@@ -134,7 +137,7 @@ describe("launching a desired LRP", () => {
       healthCheck: { type: "http", endpoint: "/" },
     });
     const started = Date.now();
-    const [outcome] = await launchApp(planApp(parse(json), options(images.hello)), deps);
+    const [outcome] = await launchInstances(planApp(parse(json), options(images.hello)), deps);
     expect(outcome?.state).toBe("running");
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
     const response = await fetch(`http://127.0.0.1:${outcome?.ports[0]?.hostPort}/`);
@@ -144,7 +147,7 @@ describe("launching a desired LRP", () => {
   it("crashes an instance whose health check never passes within the start timeout", async () => {
     const json = lrpJson("hello", { healthCheck: { type: "http", endpoint: "/no-such-page" } });
     const plan = planApp(parse(json), options(images.hello, { startTimeoutMs: 5000 }));
-    const [outcome] = await launchApp(plan, deps);
+    const [outcome] = await launchInstances(plan, deps);
     expect(outcome?.state).toBe("crashed");
     expect(outcome?.reason).toMatch(/^Instance never healthy after 5s: .*404/);
     expect((await runtime.inspectApp(outcome?.id ?? "")).running).toBe(false);
@@ -152,7 +155,7 @@ describe("launching a desired LRP", () => {
 
   it("counts an app without health check as running once it stays up", async () => {
     const json = lrpJson("hello", { healthCheck: { type: "none" } });
-    const [outcome] = await launchApp(planApp(parse(json), options(images.hello)), deps);
+    const [outcome] = await launchInstances(planApp(parse(json), options(images.hello)), deps);
     expect(outcome?.state).toBe("running");
     const info = await new Docker().getContainer(outcome?.id ?? "").inspect();
     expect(info.Config.Healthcheck?.Test).toEqual(["NONE"]);
@@ -168,7 +171,7 @@ describe("launching a desired LRP", () => {
     });
     try {
       const plan = planApp(parse(lrpJson("hello")), options(images.hello, { network: name }));
-      const [outcome] = await launchApp(plan, deps);
+      const [outcome] = await launchInstances(plan, deps);
       expect(outcome?.state).toBe("running");
       const url = `http://127.0.0.1:${outcome?.ports[0]?.hostPort}/env.txt`;
       const env = parseEnvText(await (await fetch(url)).text());

@@ -1,7 +1,11 @@
-import type { AppPlan } from "./app-plan.js";
-import type { InstanceOutcome } from "./instance-outcome.js";
-import { startInstances, type StartDeps, type StartedInstance } from "./start-instances.js";
-import { waitForInstances, type WaitDeps } from "./wait-instances.js";
+import type { AppPlan } from "../../launch/app-plan.js";
+import type { InstanceOutcome } from "../../launch/instance-outcome.js";
+import {
+  startInstances,
+  type StartDeps,
+  type StartedInstance,
+} from "../../launch/start-instances.js";
+import { waitForInstances, type WaitDeps } from "../../launch/wait-instances.js";
 
 export type LaunchDeps = StartDeps & WaitDeps;
 
@@ -10,7 +14,7 @@ export type LaunchDeps = StartDeps & WaitDeps;
  * Running instances are left running (detached); crashed ones are stopped and kept for their
  * logs. When the wait is interrupted, every instance is removed before the error is rethrown.
  */
-export async function launchApp(
+export async function launchInstances(
   app: AppPlan,
   deps: LaunchDeps,
   signal?: AbortSignal,
