@@ -2,10 +2,10 @@
  * The `explain` use case: a staging task or desired LRP as a readable plan (secrets redacted)
  * with the endpoints it talks to, or as the normalised model (`json`).
  */
-import { buildPlan } from "../diego/plan/build-plan.js";
-import { planEndpoints, type PlanEndpoint } from "../diego/plan/endpoints.js";
-import { toJsonView } from "../diego/plan/json-view.js";
-import { renderPlan } from "../diego/plan/render-plan.js";
+import { buildPlan } from "../diego/explain/build-plan.js";
+import { planEndpoints, type PlanEndpoint } from "../diego/explain/endpoints.js";
+import { toJsonView } from "../diego/explain/json-view.js";
+import { renderPlan } from "../diego/explain/render-plan.js";
 import type { InputIssue } from "../errors.js";
 import type { TlsSettings } from "../http/tls-settings.js";
 import { loadRequest } from "../requests/load-request.js";

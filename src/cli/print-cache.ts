@@ -1,7 +1,7 @@
 import type { CacheReport } from "../app/cache.js";
 import type { CacheItem } from "../cache/cache-contents.js";
 import { formatByteSize } from "../diego/messages.js";
-import { formatDuration } from "../diego/plan/format-duration.js";
+import { formatDuration } from "../diego/explain/format-duration.js";
 import type { Output } from "./output.js";
 
 /** `cache ls`: a row per item (tab-separated, or --json); `cache prune`: what was (or would be) removed. */

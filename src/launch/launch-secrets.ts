@@ -1,6 +1,6 @@
 import type { EnvVar } from "../diego/actions.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
-import { collectSecrets } from "../diego/plan/collect-secrets.js";
+import { collectSecrets } from "../diego/request-secrets.js";
 import { isSecretEnvName } from "../redact.js";
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The explain plan: what a replay of a request would do, as plain data (built by build-plan.ts,
  * printed by render-plan.ts). Every URL, argument and environment value in it is already
- * redacted, so a Plan can be printed or serialised as is.
+ * redacted, so an ExplainPlan can be printed or serialised as is.
  */
 import type { Era } from "../task-definition.js";
 
@@ -143,7 +143,7 @@ export interface PlanTask {
   state?: string | undefined;
 }
 
-export interface Plan {
+export interface ExplainPlan {
   kind: "task" | "lrp";
   era: Era;
   /** Task guid or process guid, when known. */

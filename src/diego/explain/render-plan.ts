@@ -1,12 +1,12 @@
 import { formatDuration } from "./format-duration.js";
-import type { Plan, PlanLrp } from "./plan.js";
+import type { ExplainPlan, PlanLrp } from "./explain-plan.js";
 import { field, renderStep, shorten } from "./render-step.js";
 
 /**
  * The plan as indented text (two spaces per level), for `--explain`. Values are the plan's,
  * already redacted; long ones are shortened. No trailing newline.
  */
-export function renderPlan(plan: Plan): string {
+export function renderPlan(plan: ExplainPlan): string {
   const lines = [...header(plan), ...dependencies(plan), ...layers(plan)];
   if (plan.setup) lines.push("Setup", ...renderStep(plan.setup, 1));
   lines.push("Action", ...renderStep(plan.action, 1));
@@ -18,7 +18,7 @@ export function renderPlan(plan: Plan): string {
   return lines.join("\n");
 }
 
-function header(plan: Plan): string[] {
+function header(plan: ExplainPlan): string[] {
   const what = plan.kind === "task" ? "Task" : "Desired LRP";
   const about = [plan.domain && `domain ${plan.domain}`, `${plan.era}-era request`];
   if (plan.task?.state) about.push(`state ${plan.task.state}`);
@@ -75,7 +75,7 @@ function lrpLines(lrp: PlanLrp): string[] {
   ];
 }
 
-function dependencies(plan: Plan): string[] {
+function dependencies(plan: ExplainPlan): string[] {
   if (plan.cachedDependencies.length === 0) return [];
   return [
     "Cached dependencies (downloaded before the container starts, mounted read-only)",
@@ -88,7 +88,7 @@ function dependencies(plan: Plan): string[] {
   ];
 }
 
-function layers(plan: Plan): string[] {
+function layers(plan: ExplainPlan): string[] {
   if (plan.imageLayers.length === 0) return [];
   return [
     "Image layers (SHARED: cached dependencies above; EXCLUSIVE: downloads in the setup)",

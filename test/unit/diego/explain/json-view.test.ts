@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
 import type { DiegoRequest } from "../../../../src/diego/request.js";
-import { collectSecrets } from "../../../../src/diego/plan/collect-secrets.js";
-import { toJsonView } from "../../../../src/diego/plan/json-view.js";
+import { collectSecrets } from "../../../../src/diego/request-secrets.js";
+import { toJsonView } from "../../../../src/diego/explain/json-view.js";
 
 const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
 const fixtures = readdirSync(fixtureDir).filter((name) => name.endsWith(".json"));

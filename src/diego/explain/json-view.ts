@@ -6,7 +6,7 @@ import {
   redactUrlsInText,
   redacted,
 } from "../../redact.js";
-import { collectSecrets } from "./collect-secrets.js";
+import { collectSecrets } from "../request-secrets.js";
 
 /** Model fields whose whole value is a secret. */
 const secretFields = new Set(["privateKey", "imagePassword"]);

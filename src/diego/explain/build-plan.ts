@@ -6,21 +6,21 @@ import type { TaskRequest } from "../task-definition.js";
 import { redactUrl } from "../../redact.js";
 import { healthCheckOf } from "./health-check-of.js";
 import type {
-  Plan,
+  ExplainPlan,
   PlanDependency,
   PlanImageLayer,
   PlanLimits,
   PlanLrp,
   PlanRoutes,
   PlanTask,
-} from "./plan.js";
+} from "./explain-plan.js";
 import { formatChecksum, planEnv, planStep } from "./plan-step.js";
 
 /**
  * What replaying `request` would do, as plain redacted data: container, limits, cached
  * dependencies, the setup/action (and monitor) trees, and the task or LRP specifics.
  */
-export function buildPlan(request: DiegoRequest): Plan {
+export function buildPlan(request: DiegoRequest): ExplainPlan {
   const spec: ContainerSpec = request.kind === "task" ? request.definition : request;
   const setup = request.kind === "task" ? request.definition.setup : request.setup;
   const action = request.kind === "task" ? request.definition.action : request.action;

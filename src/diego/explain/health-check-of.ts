@@ -2,7 +2,7 @@ import { findActions } from "../actions.js";
 import type { Check, DesiredLrp } from "../desired-lrp.js";
 import { redactArgs } from "../../redact.js";
 import { formatDuration } from "./format-duration.js";
-import type { PlanHealthCheck } from "./plan.js";
+import type { PlanHealthCheck } from "./explain-plan.js";
 
 /**
  * How an LRP's health is checked (diego-reference.md §4.6): current cells use `check_definition`

@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
 import type { DiegoRequest } from "../../../../src/diego/request.js";
-import { buildPlan } from "../../../../src/diego/plan/build-plan.js";
-import { renderPlan } from "../../../../src/diego/plan/render-plan.js";
+import { buildPlan } from "../../../../src/diego/explain/build-plan.js";
+import { renderPlan } from "../../../../src/diego/explain/render-plan.js";
 
 const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
 const fixtures = readdirSync(fixtureDir).filter((name) => name.endsWith(".json"));

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { DesiredLrp } from "../../../../src/diego/desired-lrp.js";
 import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
 import type { DiegoRequest } from "../../../../src/diego/request.js";
-import { buildPlan } from "../../../../src/diego/plan/build-plan.js";
-import { formatDuration } from "../../../../src/diego/plan/format-duration.js";
-import type { PlanStep } from "../../../../src/diego/plan/plan.js";
+import { buildPlan } from "../../../../src/diego/explain/build-plan.js";
+import { formatDuration } from "../../../../src/diego/explain/format-duration.js";
+import type { PlanStep } from "../../../../src/diego/explain/explain-plan.js";
 
 const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
 

@@ -1,4 +1,4 @@
-import type { PlanRun, PlanStep } from "./plan.js";
+import type { PlanRun, PlanStep } from "./explain-plan.js";
 
 const indentUnit = "  ";
 const labelWidth = 11;
