@@ -5,7 +5,11 @@ import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { UsageError } from "../../../src/errors.js";
 import { planApp } from "../../../src/launch/app-plan.js";
 import type { LaunchOptions } from "../../../src/launch/launch-options.js";
-import { escapeTemplate, swarmPorts, swarmServiceSpec } from "../../../src/launch/swarm-service-spec.js";
+import {
+  escapeTemplate,
+  swarmPorts,
+  swarmServiceSpec,
+} from "../../../src/launch/swarm-service-spec.js";
 
 function lrpFixture(name: string): DesiredLrp {
   const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
