@@ -6,11 +6,14 @@ import type { Output } from "./output.js";
 
 /** `cache ls`: a row per item (tab-separated, or --json); `cache prune`: what was (or would be) removed. */
 export function printCacheReport(output: Output, report: CacheReport, json: boolean): void {
-  if (report.kind === "ls") printItems(output, report.items, report.now, json);
+  if (report.kind === "ls") printItems(output, { ...report, json });
   else printPrune(output, { ...report, json });
 }
 
-function printItems(output: Output, items: CacheItem[], now: Date, json: boolean): void {
+function printItems(
+  output: Output,
+  { items, now, json }: { items: CacheItem[]; now: Date; json: boolean },
+): void {
   if (json) {
     output.result(
       JSON.stringify(

@@ -22,7 +22,7 @@ export async function launchDryRun(
   const taken = new Set<number>();
   const lines: DryRunLine[] = [];
   for (let index = 0; index < plan.instances; index++) {
-    const ports = await chooseHostPorts(plan, index, taken, findFreePort);
+    const ports = await chooseHostPorts(plan, { index, taken, findPort: findFreePort });
     const guid = newInstanceGuid();
     const instance = planInstance(plan, { index, guid, hostIp, ports });
     // No launch turns restarts on once the instance runs: the printed line restarts at once.

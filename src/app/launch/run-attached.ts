@@ -40,7 +40,9 @@ export async function runAttached(
   let started: StartedInstance[] = [];
   try {
     started = await startInstances(plan, deps, interrupt.signal);
-    const streams = Promise.all(started.map((s) => streamLogs(launch, s, follow.signal, ports)));
+    const streams = Promise.all(
+      started.map((s) => streamLogs(launch, { instance: s, signal: follow.signal }, ports)),
+    );
     const outcomes = await waitForInstances(plan, started, deps, interrupt.signal);
     onProgress({ kind: "phase-end" });
     const elapsedMs = performance.now() - began;
@@ -66,8 +68,7 @@ export async function runAttached(
 /** Never rejects: a log stream that breaks ends that instance's lines, not the session. */
 async function streamLogs(
   { plan, secrets }: AttachedLaunch,
-  instance: StartedInstance,
-  signal: AbortSignal,
+  { instance, signal }: { instance: StartedInstance; signal: AbortSignal },
   ports: Pick<LaunchPorts, "runtime" | "onProgress">,
 ): Promise<void> {
   const { onProgress } = ports;

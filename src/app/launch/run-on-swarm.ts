@@ -34,8 +34,7 @@ export async function runOnSwarm(launch: SwarmLaunch, ports: LaunchPorts): Promi
   const app = plan.app.name ?? plan.app.guid;
   try {
     const outcome = await launchSwarm(
-      plan,
-      request.publishMode,
+      { app: plan, mode: request.publishMode },
       {
         swarm: ports.swarm(),
         findPort: findFreePort,
