@@ -1,21 +1,19 @@
 import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { launch, type LaunchReport, type LaunchRequest } from "../../../src/app/launch.js";
 import { ExitCode, NoInputError, UsageError } from "../../../src/errors.js";
 import { ImageLabel } from "../../../src/image/image-labels.js";
 import { fakeLaunchWorld, type FakeLaunchWorld } from "../../kit/fake-launch-ports.js";
+import { requestFixturePath } from "../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/requests/${name}`, import.meta.url));
 /** The droplet sha256 lrp-cc-2024.json names. */
 const dropletSha256 = "c6d1e654517dfae39474507bb0eaea2af337444d7975352204ac1390bc789e97";
 
 function request(overrides: Partial<LaunchRequest> = {}): LaunchRequest {
   return {
-    file: fixture("lrp-cc-2024.json"),
+    file: requestFixturePath("lrp-cc-2024.json"),
     target: "docker",
     attach: false,
     dryRun: false,
