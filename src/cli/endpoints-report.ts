@@ -3,7 +3,7 @@
  * TLS, mutual TLS) and whether this run's TLS settings cover it.
  */
 import { isIP } from "node:net";
-import type { PlanEndpoint } from "../diego/plan/endpoints.js";
+import type { PlanEndpoint } from "../diego/explain/endpoints.js";
 import type { TlsSettings } from "../http/tls-settings.js";
 
 export function renderEndpoints(endpoints: readonly PlanEndpoint[], tls: TlsSettings): string[] {

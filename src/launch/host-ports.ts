@@ -37,9 +37,7 @@ function kernelPort(): Promise<number> {
  */
 export async function chooseHostPorts(
   app: AppPlan,
-  index: number,
-  taken: Set<number>,
-  findPort: FreePortFinder,
+  { index, taken, findPort }: { index: number; taken: Set<number>; findPort: FreePortFinder },
 ): Promise<InstancePort[]> {
   const ports: InstancePort[] = [];
   for (const { containerPort, fixed } of app.published) {

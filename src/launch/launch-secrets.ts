@@ -1,5 +1,5 @@
 import type { DesiredLrp } from "../diego/desired-lrp.js";
-import { collectSecrets } from "../diego/plan/collect-secrets.js";
+import { collectSecrets } from "../diego/request-secrets.js";
 import { isSecretEnvName } from "../core/redact.js";
 import type { EnvVar } from "../core/env-var.js";
 

@@ -2,7 +2,7 @@ import type { SwarmRuntime, SwarmTask } from "../container/swarm-runtime.js";
 import { UnavailableError } from "../errors.js";
 import type { AppPlan } from "./app-plan.js";
 import type { FreePortFinder } from "./host-ports.js";
-import { swarmPorts, swarmServiceSpec, type PublishMode } from "./swarm-plan.js";
+import { swarmPorts, swarmServiceSpec, type PublishMode } from "./swarm-service-spec.js";
 import { cancellation } from "../core/cancellation.js";
 
 export interface SwarmLaunchDeps {
@@ -29,8 +29,7 @@ export interface SwarmOutcome {
  * while waiting, it removes the service first.
  */
 export async function launchSwarm(
-  app: AppPlan,
-  mode: PublishMode,
+  { app, mode }: { app: AppPlan; mode: PublishMode },
   deps: SwarmLaunchDeps,
   signal?: AbortSignal,
 ): Promise<SwarmOutcome> {
@@ -43,7 +42,7 @@ export async function launchSwarm(
   const spec = swarmServiceSpec(app, ports);
   const serviceId = await deps.swarm.createService(spec);
   try {
-    const tasks = await waitForTasks(app, serviceId, deps, signal);
+    const tasks = await waitForTasks({ app, serviceId }, deps, signal);
     const running = tasks.filter(isRunning).length;
     const ingressPorts = ports.flatMap((p) =>
       p.mode === "ingress" && p.published ? [{ target: p.target, published: p.published }] : [],
@@ -56,8 +55,7 @@ export async function launchSwarm(
 }
 
 async function waitForTasks(
-  app: AppPlan,
-  serviceId: string,
+  { app, serviceId }: { app: AppPlan; serviceId: string },
   deps: SwarmLaunchDeps,
   signal?: AbortSignal,
 ): Promise<SwarmTask[]> {

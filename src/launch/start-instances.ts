@@ -68,7 +68,7 @@ interface Slot {
 async function startOne(app: AppPlan, slot: Slot, deps: StartDeps, signal?: AbortSignal) {
   const guid = (deps.newGuid ?? newInstanceGuid)();
   for (let attempt = 1; ; attempt++) {
-    const ports = await chooseHostPorts(app, slot.index, slot.taken, deps.findPort);
+    const ports = await chooseHostPorts(app, { ...slot, findPort: deps.findPort });
     const plan = planInstance(app, { index: slot.index, guid, hostIp: slot.hostIp, ports });
     deps.onEvent?.({ kind: "starting", index: slot.index, name: plan.name });
     try {

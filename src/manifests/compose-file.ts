@@ -1,11 +1,14 @@
 import { stringify } from "yaml";
 import { yamlOptions } from "./yaml-options.js";
-import { AppLabelKey } from "../launch/app-labels.js";
-import type { AppPlan } from "../launch/app-plan.js";
-import { appSlug } from "../launch/instance-plan.js";
-import { instanceEnv, repEnv } from "../launch/instance-env.js";
+import {
+  AppLabelKey,
+  type AppPlan,
+  appSlug,
+  instanceEnv,
+  repEnv,
+  startEntrypoint,
+} from "../launch/index.js";
 import { networkingEnv } from "../cell-env/networking-env.js";
-import { startEntrypoint } from "../launch/start-script.js";
 
 /**
  * A compose file with one service per instance index, `<app>-0` to `<app>-<instances − 1>`:

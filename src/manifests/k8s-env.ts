@@ -1,5 +1,4 @@
-import type { AppPlan } from "../launch/app-plan.js";
-import { instanceEnv, repEnv } from "../launch/instance-env.js";
+import { type AppPlan, instanceEnv, repEnv } from "../launch/index.js";
 import { instancePortsJson } from "../cell-env/networking-env.js";
 
 export type K8sEnvVar =

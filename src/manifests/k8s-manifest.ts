@@ -1,10 +1,7 @@
 import { stringify } from "yaml";
 import { yamlOptions } from "./yaml-options.js";
 import { LabelKey } from "../container/labels.js";
-import { AppLabelKey } from "../launch/app-labels.js";
-import type { AppPlan } from "../launch/app-plan.js";
-import { appSlug } from "../launch/instance-plan.js";
-import { startEntrypoint } from "../launch/start-script.js";
+import { AppLabelKey, type AppPlan, appSlug, startEntrypoint } from "../launch/index.js";
 import { escapeK8s, k8sEnv } from "./k8s-env.js";
 import { k8sProbes } from "./k8s-probes.js";
 

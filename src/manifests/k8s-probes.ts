@@ -1,5 +1,4 @@
-import type { AppHealth, Probe } from "../launch/app-health.js";
-import { healthShellCommand } from "../launch/app-health.js";
+import { type AppHealth, type Probe, healthShellCommand } from "../launch/index.js";
 
 type ProbeAction =
   | { tcpSocket: { port: number } }

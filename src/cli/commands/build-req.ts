@@ -1,9 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
-import {
-  runRequestQuery,
-  type RequestQuery,
-} from "../../request-input/scrape/run-request-query.js";
+import type { FindRequest } from "../../app/find-request.js";
 import type { Output } from "../output.js";
+import { runFindRequest } from "../wiring/find-request.js";
 import { commandSummaries } from "./summaries.js";
 
 interface RequestArgs {
@@ -16,7 +14,7 @@ interface RequestArgs {
 
 interface RequestCommandSpec {
   name: string;
-  family: RequestQuery["family"];
+  family: FindRequest["family"];
   describe: string;
   examples: [string, string][];
 }
@@ -49,16 +47,14 @@ export function requestCommand(
     builder: (yargs: Argv) => requestOptions(yargs).example(spec.examples),
     handler: async (args) => {
       const mode = args.list === true ? "list" : args.all === true ? "all" : "latest";
-      const query: RequestQuery = {
+      await runFindRequest(output, {
         family: spec.family,
         mode,
         files: args.log ?? [],
-        stdin: output.stdin,
         app: args.app,
         json: args.json === true,
         header: output.stdoutIsTty,
-      };
-      await runRequestQuery(query, output);
+      });
     },
   };
 }

@@ -1,13 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
-import { loadRequest } from "../../request-input/load-request.js";
-import { buildPlan } from "../../diego/plan/build-plan.js";
-import { renderPlan } from "../../diego/plan/render-plan.js";
-import { toJsonView } from "../../diego/plan/json-view.js";
-import { planEndpoints } from "../../diego/plan/endpoints.js";
-import { renderEndpoints } from "../endpoints-report.js";
-import { readTlsSettings, withTlsFlags, type TlsFlags } from "../tls-flags.js";
+import { withTlsFlags, type TlsFlags } from "../tls-flags.js";
 import type { Output } from "../output.js";
-import { printWarnings } from "../print-warnings.js";
+import { runExplain } from "../wiring/explain.js";
 import { commandSummaries } from "./summaries.js";
 
 interface ExplainArgs extends TlsFlags {
@@ -33,16 +27,7 @@ export function explainCommand(output: Output): CommandModule<object, ExplainArg
           "restager explain task.json --cacert tls_ca.crt --cert tls.crt --key tls.key",
           "Also say whether these cover what each endpoint demands (TLS, client certificate)",
         ),
-    handler: async (args) => {
-      const loaded = await loadRequest({ file: args.file, stdin: output.stdin, app: args.app });
-      printWarnings(output, loaded.warnings);
-      if (args.json) {
-        output.result(JSON.stringify(toJsonView(loaded.request), null, 2));
-        return;
-      }
-      const tls = await readTlsSettings(args, output);
-      const endpoints = renderEndpoints(planEndpoints(loaded.request), tls);
-      output.result([renderPlan(buildPlan(loaded.request)), ...endpoints].join("\n"));
-    },
+    handler: (args) =>
+      runExplain(output, { file: args.file, app: args.app, json: args.json === true, tls: args }),
   };
 }

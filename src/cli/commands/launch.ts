@@ -1,14 +1,8 @@
 import type { Argv, CommandModule } from "yargs";
-import { UsageError } from "../../errors.js";
-import { loadLrpRequest } from "../../request-input/load-request.js";
 import type { LaunchArgs } from "../launch/launch-args.js";
-import { launchSettings } from "../launch/launch-settings.js";
-import { runLaunch } from "../launch/run-launch.js";
-import { runSwarm } from "../launch/run-swarm.js";
-import { writeManifest } from "../launch/write-manifest.js";
 import type { Output } from "../output.js";
-import { printWarnings } from "../print-warnings.js";
 import { withTlsFlags } from "../tls-flags.js";
+import { runLaunchCommand } from "../wiring/launch.js";
 import { commandSummaries } from "./summaries.js";
 
 /** `restager launch [FILE|-]` (also `launch`): run a desired LRP's instances like a Diego cell. */
@@ -16,29 +10,7 @@ export function launchCommand(output: Output): CommandModule<object, LaunchArgs>
   return {
     ...commandSummaries.launch,
     builder: (yargs) => launchOptions(yargs),
-    handler: async (args) => {
-      const attach = args.attach === true || args.detach === false;
-      if ((attach || args.dryRun) && args.output !== "docker") {
-        throw new UsageError(`--attach and --dry-run work with --output docker only`, {
-          hint: "--output k8s and compose only write YAML; swarm creates a service and returns",
-        });
-      }
-      const loaded = await loadLrpRequest({ file: args.file, stdin: output.stdin, app: args.app });
-      printWarnings(output, loaded.warnings);
-      const settings = await launchSettings(args, output.env);
-      switch (args.output) {
-        case "docker":
-          output.exitCode = await runLaunch(output, loaded.request, settings, { ...args, attach });
-          return;
-        case "swarm":
-          output.exitCode = await runSwarm(output, loaded.request, settings, args);
-          return;
-        case "k8s":
-        case "compose":
-          await writeManifest(output, loaded.request, settings, args);
-          return;
-      }
-    },
+    handler: (args) => runLaunchCommand(output, args),
   };
 }
 

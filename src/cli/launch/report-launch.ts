@@ -1,30 +1,19 @@
-import type { LogLine } from "../../container/app-runtime.js";
-import { ExitCode } from "../../errors.js";
-import type { AppPlan } from "../../launch/app-plan.js";
+import type { InstancesReport } from "../../app/launch/launch-report.js";
+import { logLineText } from "../../app/launch/log-line-text.js";
 import type { InstanceOutcome } from "../../launch/instance-outcome.js";
 import { portUrl } from "../../launch/instance-urls.js";
 import { maskSecretsInText } from "../../core/redact.js";
 import type { Output } from "../output.js";
 
-export interface LaunchReport {
-  plan: AppPlan;
-  outcomes: InstanceOutcome[];
-  /** The engine's host for URLs (AppRuntime.publishedHost). */
-  host: string;
-  elapsedMs: number;
-  /** Masked in the log lines shown (apps print their credentials by accident). */
-  secrets: readonly string[];
-  /** --attach: stdout carries the logs, so the instance lines go to stderr. */
-  attached?: boolean | undefined;
-}
-
 /**
- * Prints the instances (stdout: a line each, or --json) and, on stderr, a summary plus each
- * crash with its last log lines. Returns 0 when every instance runs, 1 (ExitCode.taskFailed:
- * the launch worked, the app did not) when any crashed.
+ * Prints the instances (stdout: a line each, or --json) and, on stderr, the replaced older
+ * instances, a summary plus each crash with its last log lines.
  */
-export function reportLaunch(output: Output, report: LaunchReport): number {
+export function reportLaunch(output: Output, report: InstancesReport): void {
   const { plan, outcomes } = report;
+  for (const old of report.replaced ?? []) {
+    output.info(`Replaced instance #${old.index} (${old.name}) holding an older droplet`);
+  }
   if (output.json && !report.attached) output.result(JSON.stringify(launchJson(report), null, 2));
   else {
     for (const outcome of outcomes) {
@@ -42,22 +31,12 @@ export function reportLaunch(output: Output, report: LaunchReport): number {
   for (const outcome of outcomes.filter((o) => o.state === "crashed")) {
     output.error(`Instance ${outcome.index} crashed: ${outcome.reason ?? "unknown reason"}`);
     for (const line of outcome.lastLines) {
-      output.error(`  ${logLineText(plan.logSource, outcome.index, line, report.secrets)}`);
+      const instanceLine = { source: plan.logSource, index: outcome.index, line };
+      output.error(`  ${logLineText(instanceLine, report.secrets)}`);
     }
   }
   if (report.attached) output.info("Streaming logs; press Ctrl-C to stop and remove the instances");
   else if (outcomes.length > 0) output.info(`Stop with: restager stop ${name}`);
-  return running === outcomes.length ? ExitCode.ok : ExitCode.taskFailed;
-}
-
-/** `[APP/PROC/WEB/0] OUT text`, as `cf logs` shows an instance's lines. */
-export function logLineText(
-  source: string,
-  index: number,
-  line: LogLine,
-  secrets: readonly string[],
-): string {
-  return `[${source}/${index}] ${line.stream.toUpperCase()} ${maskSecretsInText(line.text, secrets)}`;
 }
 
 function instanceLine(outcome: InstanceOutcome, host: string): string {
@@ -65,7 +44,7 @@ function instanceLine(outcome: InstanceOutcome, host: string): string {
   return `#${outcome.index} ${outcome.state.padEnd(7)} ${ports || "no published ports"}  ${outcome.name}`;
 }
 
-function launchJson({ plan, outcomes, host, secrets }: LaunchReport) {
+function launchJson({ plan, outcomes, host, secrets }: InstancesReport) {
   return {
     app: { name: plan.app.name ?? null, guid: plan.app.guid },
     process_guid: plan.processGuid,

@@ -1,5 +1,5 @@
-import { buildPlan } from "../../diego/plan/build-plan.js";
-import { renderPlan } from "../../diego/plan/render-plan.js";
+import { buildPlan } from "../../diego/explain/build-plan.js";
+import { renderPlan } from "../../diego/explain/render-plan.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
 import { cpuSharesFor } from "../../container/cpu-shares.js";
 import { redactEnvValue } from "../../core/redact.js";

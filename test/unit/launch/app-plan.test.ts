@@ -82,7 +82,11 @@ describe("planning a launch", () => {
 describe("planning an instance", () => {
   it("gives each instance its index, guid, name, ports and Diego's variables", async () => {
     const plan = planApp(lrp, options);
-    const ports = await chooseHostPorts(plan, 1, new Set(), () => Promise.resolve(61001));
+    const ports = await chooseHostPorts(plan, {
+      index: 1,
+      taken: new Set(),
+      findPort: () => Promise.resolve(61001),
+    });
     const instance = planInstance(plan, { index: 1, guid: "g-1", hostIp: "172.17.0.1", ports });
     expect(instance.name).toBe("restager-node-env-1-abcdef");
     expect(instance.labels).toMatchObject({
@@ -106,7 +110,7 @@ describe("planning an instance", () => {
     const taken = new Set<number>();
     let next = 50_000;
     const find = () => Promise.resolve(next++);
-    expect(await chooseHostPorts(plan, 2, taken, find)).toEqual([
+    expect(await chooseHostPorts(plan, { index: 2, taken, findPort: find })).toEqual([
       { containerPort: 8080, hostPort: 9002, hostIp: undefined },
       { containerPort: 2222, hostPort: 50_000, hostIp: undefined },
     ]);

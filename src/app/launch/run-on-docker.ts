@@ -1,0 +1,80 @@
+import type { DesiredLrp } from "../../diego/desired-lrp.js";
+import { planApp, type AppPlan } from "../../launch/app-plan.js";
+import { findFreePort } from "../../launch/host-ports.js";
+import { InstanceReplacer, outdatedInstances } from "../../launch/replace-instances.js";
+import { launchSecrets } from "../../launch/launch-secrets.js";
+import { launchDryRun } from "./launch-dry-run.js";
+import { launchImage } from "./launch-image.js";
+import { launchInstances } from "./launch-instances.js";
+import { instancesExitCode, type LaunchReport } from "./launch-report.js";
+import type { LaunchPorts, LaunchRequest } from "./launch-request.js";
+import type { LaunchSettings } from "./launch-settings.js";
+import { runAttached } from "./run-attached.js";
+
+export interface DockerLaunch {
+  lrp: DesiredLrp;
+  request: LaunchRequest;
+  settings: LaunchSettings;
+}
+
+/** `launch` on the local engine (target docker): dry run, detached, or attached. */
+export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Promise<LaunchReport> {
+  const { lrp, request, settings } = launch;
+  const image = await launchImage({ lrp, request }, ports);
+  const plan = planApp(lrp, {
+    ...settings,
+    image: image.ref,
+    dropletSha256: image.dropletSha256,
+  });
+  for (const notice of plan.notices) ports.onProgress({ kind: "note", text: notice });
+  const secrets = launchSecrets(lrp, [...settings.envFile, ...settings.env]);
+  if (request.dryRun) {
+    return {
+      kind: "dry-run",
+      exitCode: 0,
+      lines: await launchDryRun(plan, ports.runtime(), secrets),
+    };
+  }
+  if (request.attach) return runAttached({ plan, secrets }, ports);
+  return runDetached({ plan, secrets }, ports);
+}
+
+/**
+ * Starts the instances and returns once each is running or crashed, leaving the running ones
+ * running. Older instances of the app (another droplet) are replaced index by index.
+ */
+async function runDetached(
+  launch: { plan: AppPlan; secrets: readonly string[] },
+  ports: LaunchPorts,
+): Promise<LaunchReport> {
+  const { plan, secrets } = launch;
+  const { onProgress } = ports;
+  const runtime = ports.runtime();
+  const interrupt = ports.interruption("removing the instances");
+  const started = performance.now();
+  const replacer = new InstanceReplacer(await outdatedInstances(plan, runtime), runtime);
+  const app = plan.app.name ?? plan.app.guid;
+  try {
+    const outcomes = await launchInstances(
+      plan,
+      {
+        runtime,
+        findPort: findFreePort,
+        onEvent: (event) => {
+          if (event.kind === "settled") replacer.settled(event.outcome);
+          onProgress({ kind: "instances", app, event });
+        },
+      },
+      interrupt.signal,
+    );
+    const replaced = await replacer.finish(outcomes);
+    onProgress({ kind: "phase-end" });
+    const elapsedMs = performance.now() - started;
+    const host = runtime.publishedHost;
+    const instances = { plan, outcomes, host, elapsedMs, secrets, replaced };
+    return { kind: "instances", exitCode: instancesExitCode(outcomes), instances };
+  } finally {
+    onProgress({ kind: "phase-end" });
+    interrupt.dispose();
+  }
+}

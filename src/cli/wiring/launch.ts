@@ -1,0 +1,86 @@
+/**
+ * The composition root of `launch`: Docker's app runtime, Swarm and image store, the download
+ * client (cache dir, `--resolve`, TLS flags), stdin and Ctrl-C handling, wired to the launch use
+ * case; its progress and report are printed here.
+ */
+import {
+  launch,
+  type Interruption,
+  type LaunchPorts,
+  type LaunchRequest,
+} from "../../app/launch.js";
+import { DockerApps } from "../../container/docker-apps.js";
+import { DockerImageStore } from "../../container/docker-image-store.js";
+import { DockerSwarm } from "../../container/docker-swarm.js";
+import { defaultCacheDir } from "../../http/default-cache-dir.js";
+import { createHttpClients } from "../../http/http-clients.js";
+import type { LaunchArgs } from "../launch/launch-args.js";
+import { launchProgress } from "../launch/launch-progress.js";
+import { printLaunchReport } from "../launch/print-launch-report.js";
+import type { Output } from "../output.js";
+import { interruptSignal } from "../restage/interrupt-signal.js";
+import type { StatusLine } from "../status-line.js";
+import { readTlsSettings } from "../tls-flags.js";
+
+export async function runLaunchCommand(output: Output, args: LaunchArgs): Promise<void> {
+  const status = await output.statusLine();
+  const report = await launch(launchRequest(output, args), launchPorts(output, args, status));
+  printLaunchReport(output, report);
+}
+
+function launchRequest(output: Output, args: LaunchArgs): LaunchRequest {
+  return {
+    file: args.file,
+    app: args.app,
+    target: args.output,
+    attach: args.attach === true || args.detach === false,
+    dryRun: args.dryRun === true,
+    image: args.image,
+    stack: args.stack,
+    instances: args.instances,
+    network: args.network,
+    publish: args.publish,
+    env: args.env,
+    envFile: args.envFile,
+    label: args.label,
+    keepProxy: args.keepProxy === true,
+    withSsh: args.withSsh === true,
+    startTimeout: args.startTimeout,
+    out: args.out,
+    publishMode: args.publishMode,
+    k8sKind: args.k8sKind,
+    maskCredentials: output.stdoutIsTty,
+    hostEnv: output.env,
+  };
+}
+
+function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): LaunchPorts {
+  const env = output.env;
+  let apps: DockerApps | undefined;
+  return {
+    runtime: () => (apps ??= new DockerApps({ env })),
+    swarm: () => new DockerSwarm({ env }),
+    images: () => new DockerImageStore({ env }),
+    downloads: async () =>
+      createHttpClients({
+        cacheDir: args.cacheDir ?? defaultCacheDir(env),
+        resolve: args.resolve,
+        upload: false,
+        tls: await readTlsSettings(args, output),
+      }),
+    stdin: output.stdin,
+    interruption: (doing) => interruption(output, status, doing),
+    onProgress: launchProgress(output, status),
+  };
+}
+
+function interruption(output: Output, status: StatusLine, doing: string): Interruption {
+  const interrupt = interruptSignal((signal) =>
+    status.above(() => output.info(`Received ${signal}: ${doing}...`)),
+  );
+  return {
+    signal: interrupt.signal,
+    received: () => interrupt.received() !== undefined,
+    dispose: () => interrupt.dispose(),
+  };
+}
