@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { fileLogInput, textLogInput } from "../../../../src/request-input/scrape/log-input.js";
@@ -8,9 +7,9 @@ import {
   type FoundRequest,
 } from "../../../../src/request-input/scrape/scrape-requests.js";
 import { newScrapeStats } from "../../../../src/request-input/scrape/scrape-stats.js";
+import { logFixturePath } from "../../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = logFixturePath;
 
 async function scrape(names: string[]) {
   const stats = newScrapeStats();
