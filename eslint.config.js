@@ -1,8 +1,12 @@
 // @ts-check
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { importX, createNodeResolver } from "eslint-plugin-import-x";
 
-/** One adapter folder per third-party library (style.md §4.3). */
+// ── The house layout, in one place (docs/architecture.md draws it). When a folder moves, edit
+// these lists; every rule below is generated from them. Paths are relative to the repository.
+
+/** One adapter folder per third-party library: nothing outside the folder imports the library. */
 const adapters = [
   { lib: "dockerode", dir: "src/container" },
   { lib: "undici", dir: "src/http" },
@@ -13,6 +17,53 @@ const adapters = [
   { lib: "@peculiar/x509", dir: "src/x509" },
   { lib: "reflect-metadata", dir: "src/x509" },
 ];
+
+/**
+ * The layers, outermost first. Imports point one way: cli → app → domain → ports ← adapters.
+ * `core` (cancellation, redaction, events, checksums, the error table) may be used by every layer.
+ */
+const layers = {
+  cli: ["src/cli", "src/bin"],
+  app: ["src/app"],
+  domain: [
+    "src/diego",
+    "src/restage",
+    "src/launch",
+    "src/image",
+    "src/manifests",
+    // request input (scrape, read, load)
+    "src/logs",
+    "src/input",
+    "src/requests",
+    "src/cache",
+    "src/cell-env",
+    "src/identity",
+    "src/callback",
+    "src/owner",
+  ],
+  /** Implementations of ports, one per library or platform. */
+  adapters: ["src/container", "src/http", "src/archive", "src/x509"],
+  core: ["src/core", "src/errors.ts"],
+};
+
+/**
+ * Port files: the interfaces (and the errors they promise) that the domain may import from an
+ * adapter folder. Everything else in an adapter folder is an implementation.
+ */
+const ports = [
+  "src/pki/ports.ts",
+  "src/archive/ports.ts",
+  "src/http/ports.ts",
+  "src/container/container.ts",
+  "src/container/app-runtime.ts",
+  "src/container/image-store.ts",
+  "src/container/swarm-runtime.ts",
+];
+
+/** Folders outside the product: nothing in src/ imports them. */
+const notProduct = ["test", "bench", "scripts"];
+
+// ── Rules generated from the lists above.
 
 const restrictFor = (allowedDir) => ({
   "no-restricted-imports": [
@@ -32,6 +83,51 @@ const restrictFor = (allowedDir) => ({
   ],
 });
 
+/** Files of `dir` that are not ports, as paths relative to `dir` (no-restricted-paths' `except`). */
+const portsIn = (dir) =>
+  ports.filter((p) => p.startsWith(`${dir}/`)).map((p) => `./${p.slice(dir.length + 1)}`);
+
+const zone = (target, from, message, except = []) => ({ target, from, except, message });
+
+const layerZones = [
+  ...notProduct.map((dir) =>
+    zone(
+      ["src"],
+      dir,
+      `src/ is the product: it never imports ${dir}/ (the test kit, benches, scripts)`,
+    ),
+  ),
+  ...layers.cli.map((dir) =>
+    zone(
+      [...layers.app, ...layers.domain, ...layers.adapters, ...layers.core],
+      dir,
+      "layers point one way (cli → app → domain → ports ← adapters): only the CLI imports the CLI",
+    ),
+  ),
+  ...layers.app.map((dir) =>
+    zone(
+      [...layers.domain, ...layers.adapters, ...layers.core],
+      dir,
+      "layers point one way (cli → app → domain → ports ← adapters): only the CLI imports a use case",
+    ),
+  ),
+  ...layers.adapters.map((dir) =>
+    zone(
+      [...layers.domain, ...layers.core],
+      dir,
+      "the domain imports an adapter's port, not its implementation (cli/app wire adapters in)",
+      portsIn(dir),
+    ),
+  ),
+  ...layers.domain.map((dir) =>
+    zone(
+      [...layers.adapters, ...layers.core],
+      dir,
+      "adapters implement ports; they do not import the domain (move the type to a port or src/core)",
+    ),
+  ),
+];
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "fixtures/", "coverage/"] },
   js.configs.recommended,
@@ -39,6 +135,14 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".js", ".mjs"],
+      "import-x/external-module-folders": ["node_modules", "node_modules/@types"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      // Sources import `./x.js` for `./x.ts` (NodeNext); resolve like TypeScript does.
+      "import-x/resolver-next": [createNodeResolver({ extensionAlias: { ".js": [".ts", ".js"] } })],
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
@@ -51,6 +155,15 @@ export default tseslint.config(
       "no-restricted-syntax": [
         "error",
         { selector: "CallExpression[callee.property.name='only']", message: "no focused tests" },
+      ],
+      // At most 3 positional parameters; an options object beyond.
+      "max-params": "off",
+      "@typescript-eslint/max-params": ["error", { max: 3 }],
+      // No import cycles (type-only imports do not make one at run time).
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-restricted-paths": [
+        "error",
+        { basePath: import.meta.dirname, zones: layerZones },
       ],
     },
   },
