@@ -7,6 +7,7 @@ import type { AppRuntime } from "../../container/app-runtime.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
+import { idleTimeoutFromEnv } from "../../http/idle-timeout.js";
 import { buildImage } from "../../image/build-image.js";
 import { imageTime } from "../../image/image-time.js";
 import { resolveLrpImage, type ImageBuildInput, type LrpImage } from "../../launch/lrp-image.js";
@@ -26,6 +27,7 @@ export async function launchImage(
     resolve: args.resolve,
     upload: false,
     tls: await readTlsSettings(args, output),
+    transport: idleTimeoutFromEnv(output.env),
   });
   const status = await output.statusLine();
   const name = lrp.processGuid;
