@@ -58,6 +58,11 @@ const ports = [
   "src/container/app-runtime.ts",
   "src/container/image-store.ts",
   "src/container/swarm-runtime.ts",
+  "src/container/image-missing-error.ts",
+  "src/container/path-missing-error.ts",
+  "src/container/port-in-use-error.ts",
+  "src/container/registry-errors.ts",
+  "src/archive/archive-errors.ts",
 ];
 
 /** Folders outside the product: nothing in src/ imports them. */
@@ -87,45 +92,42 @@ const restrictFor = (allowedDir) => ({
 const portsIn = (dir) =>
   ports.filter((p) => p.startsWith(`${dir}/`)).map((p) => `./${p.slice(dir.length + 1)}`);
 
-const zone = (target, from, message, except = []) => ({ target, from, except, message });
+const cliOnly =
+  "layers point one way (cli → app → domain → ports ← adapters): only the CLI imports the CLI";
+const appOnly =
+  "layers point one way (cli → app → domain → ports ← adapters): only the CLI imports a use case";
+const portsOnly =
+  "the domain imports an adapter's port, not its implementation (cli/app wire adapters in)";
+const noDomain =
+  "adapters implement ports; they do not import the domain (move the type to a port or src/core)";
 
 const layerZones = [
-  ...notProduct.map((dir) =>
-    zone(
-      ["src"],
-      dir,
-      `src/ is the product: it never imports ${dir}/ (the test kit, benches, scripts)`,
-    ),
-  ),
-  ...layers.cli.map((dir) =>
-    zone(
-      [...layers.app, ...layers.domain, ...layers.adapters, ...layers.core],
-      dir,
-      "layers point one way (cli → app → domain → ports ← adapters): only the CLI imports the CLI",
-    ),
-  ),
-  ...layers.app.map((dir) =>
-    zone(
-      [...layers.domain, ...layers.adapters, ...layers.core],
-      dir,
-      "layers point one way (cli → app → domain → ports ← adapters): only the CLI imports a use case",
-    ),
-  ),
-  ...layers.adapters.map((dir) =>
-    zone(
-      [...layers.domain, ...layers.core],
-      dir,
-      "the domain imports an adapter's port, not its implementation (cli/app wire adapters in)",
-      portsIn(dir),
-    ),
-  ),
-  ...layers.domain.map((dir) =>
-    zone(
-      [...layers.adapters, ...layers.core],
-      dir,
-      "adapters implement ports; they do not import the domain (move the type to a port or src/core)",
-    ),
-  ),
+  ...notProduct.map((from) => ({
+    target: ["src"],
+    from,
+    message: `src/ is the product: it never imports ${from}/ (the test kit, benches, scripts)`,
+  })),
+  ...layers.cli.map((from) => ({
+    target: [...layers.app, ...layers.domain, ...layers.adapters, ...layers.core],
+    from,
+    message: cliOnly,
+  })),
+  ...layers.app.map((from) => ({
+    target: [...layers.domain, ...layers.adapters, ...layers.core],
+    from,
+    message: appOnly,
+  })),
+  ...layers.adapters.map((from) => ({
+    target: [...layers.domain, ...layers.core],
+    from,
+    except: portsIn(from),
+    message: portsOnly,
+  })),
+  ...layers.domain.map((from) => ({
+    target: [...layers.adapters, ...layers.core],
+    from,
+    message: noDomain,
+  })),
 ];
 
 export default tseslint.config(

@@ -61,7 +61,7 @@ function parseBody(kind: ActionKind, body: JsonReader, ctx: ParseContext): Actio
     case "serial":
     case "parallel":
     case "codependent":
-      return parseGroup(kind, body, ctx, logSource);
+      return parseGroup({ kind, logSource }, body, ctx);
   }
 }
 
@@ -147,11 +147,11 @@ function readTimeoutMs(body: JsonReader, ctx: ParseContext): number | undefined 
 }
 
 function parseGroup(
-  kind: "serial" | "parallel" | "codependent",
+  group: { kind: "serial" | "parallel" | "codependent"; logSource: string | undefined },
   body: JsonReader,
   ctx: ParseContext,
-  logSource: string | undefined,
 ): Action | undefined {
+  const { kind, logSource } = group;
   if (!Object.hasOwn(body.fields, "actions")) {
     ctx.log.error(body.pathOf("actions"), "missing");
     return undefined;
