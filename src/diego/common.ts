@@ -1,4 +1,4 @@
-/** Models shared by task definitions and desired LRPs (diego-reference.md §2–§4). */
+/** Models shared by task definitions and desired LRPs (docs/diego.md §2–§4). */
 import type { Checksum, EnvVar } from "./actions.js";
 
 /** A dependency the cell downloads and mounts read-only before the container starts. */
@@ -12,7 +12,7 @@ export interface CachedDependency {
   checksum?: Checksum | undefined;
 }
 
-/** The V3 `image_layers` entry, kept for display; the parser also converts it (reference §2.5). */
+/** The V3 `image_layers` entry, kept for display; the parser also converts it (docs/diego.md §2.5). */
 export interface ImageLayer {
   name: string;
   url: string;

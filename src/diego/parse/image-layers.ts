@@ -10,7 +10,7 @@ const layerTypes = [undefined, "SHARED", "EXCLUSIVE"] as const;
 const mediaTypes = [undefined, "TGZ", "TAR", "ZIP"] as const;
 const digestAlgorithms = [undefined, "SHA256", "SHA512"] as const;
 
-/** Reads `image_layers` (diego-reference.md §2.5), validating them as BBS does. */
+/** Reads `image_layers` (docs/diego.md §2.5), validating them as BBS does. */
 export function readImageLayers(parent: JsonReader, ctx: ParseContext): ImageLayer[] {
   const layers: ImageLayer[] = [];
   for (const element of parent.array("image_layers") ?? []) {

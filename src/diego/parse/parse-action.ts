@@ -11,7 +11,7 @@ function isActionKind(key: string): key is ActionKind {
 }
 
 /**
- * Reads one action envelope (`{"<kind>": {...}}`, diego-reference.md §3.1) found at `path`.
+ * Reads one action envelope (`{"<kind>": {...}}`, docs/diego.md §3.1) found at `path`.
  * Returns undefined when the action is unusable; the reason is in `ctx.log`, and siblings are
  * still read so that every problem in the tree is reported.
  */
