@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Three tiers (style.md §4.7): unit needs nothing; docker and e2e need a running engine,
+// Three tiers (CONTRIBUTING.md, "The test tiers"): unit needs nothing; docker and e2e need a running engine,
 // the stack image (scripts/setup-machine.sh) and, for e2e, the built dist/.
 export default defineConfig({
   test: {

@@ -8,14 +8,12 @@ import { StoredZip } from "../../test/kit/stored-zip.js";
 
 export const MB = 1024 * 1024;
 
-/** `<dir>/<fileName>`: the fixture buildpack `name` plus `padMb` MB of random bytes in `pad.bin`. */
+/** `path`: the fixture buildpack `name` plus `padMb` MB of random bytes in `pad.bin`. */
 export async function paddedBuildpackZip(
   name: string,
   padMb: number,
-  dir: string,
-  fileName: string,
+  path: string,
 ): Promise<string> {
-  const path = join(dir, fileName);
   const zip = await StoredZip.create(path);
   try {
     for (const entry of await readTree(join(fixturesDir, "buildpacks", name))) {

@@ -86,7 +86,7 @@ export class BenchWorld implements AsyncDisposable {
     for (const [index, bp] of spec.buildpacks.entries()) {
       const name = `${spec.name}-${index}-${bp.fixture}`;
       const key = buildpackKey(`bench:${name}:${randomUUID()}`);
-      const zip = await paddedBuildpackZip(bp.fixture, bp.padMb, this.dir, `${name}.zip`);
+      const zip = await paddedBuildpackZip(bp.fixture, bp.padMb, join(this.dir, `${name}.zip`));
       const blob = await this.cf.blobstore.add(`cc-buildpacks/${key}`, zip);
       keyedPaths.set(`/read/cc-buildpacks/${key}`, blob.size);
       this.served.push({ cacheKey: key, sha256: blob.sha256, ownKey: true });

@@ -72,9 +72,9 @@ export async function scenario(
 export async function restage(
   ctx: RunContext,
   scenario: Scenario,
-  cacheDir: string,
-  buildImage = false,
+  cache: { cacheDir: string; buildImage?: boolean },
 ): Promise<RestagerRun> {
+  const { cacheDir, buildImage = false } = cache;
   const [cwd, tmpDir] = [join(ctx.root, "cwd"), join(ctx.root, "restager-tmp")];
   await Promise.all([mkdir(cwd, { recursive: true }), mkdir(tmpDir, { recursive: true })]);
   const run = await runRestager({

@@ -73,10 +73,10 @@ export async function runImageSuite(
   try {
     const lifecycle = (await buildLifecycleTgz(dir)).path;
     const build: Build = { images, repository, stackImage: config.image, lifecycle, signal };
-    await timedBuild(build, await writeDroplet(dir, "warmup", 1), "warmup");
+    await timedBuild(build, await writeDroplet(dir, "warmup", 1), { tag: "warmup" });
     for (const mb of config.imageMb) {
       progress(`image builds of a ${mb} MB droplet`);
-      rows.push(await measure(build, dir, mb, mb <= 10));
+      rows.push(await measure(build, dir, { mb, withStream: mb <= 10 }));
     }
   } finally {
     await cleanUp(images, repository);
@@ -109,9 +109,9 @@ async function writeDroplet(dir: string, name: string, mb: number): Promise<stri
 async function timedBuild(
   build: Build,
   droplet: string,
-  tag: string,
-  stream = false,
+  as: { tag: string; stream?: boolean },
 ): Promise<TimedBuild> {
+  const { tag, stream = false } = as;
   const started = performance.now();
   const built = await buildImage(
     {
@@ -129,15 +129,16 @@ async function timedBuild(
   return { built, ms: performance.now() - started };
 }
 
-async function measure(build: Build, dir: string, mb: number, withStream: boolean) {
+async function measure(build: Build, dir: string, droplet: { mb: number; withStream: boolean }) {
+  const { mb, withStream } = droplet;
   const a = await writeDroplet(dir, `a-${mb}`, mb);
   const b = await writeDroplet(dir, `b-${mb}`, mb);
-  const first = await timedBuild(build, a, `${mb}mb-a`);
-  const second = await timedBuild(build, b, `${mb}mb-b`);
+  const first = await timedBuild(build, a, { tag: `${mb}mb-a` });
+  const second = await timedBuild(build, b, { tag: `${mb}mb-b` });
   const importMs = await importFloor(build, b, join(dir, `b-${mb}.layer.tar`));
-  const again = await timedBuild(build, a, `${mb}mb-a-again`);
+  const again = await timedBuild(build, a, { tag: `${mb}mb-a-again` });
   const streamedMs = withStream
-    ? (await timedBuild(build, a, `${mb}mb-a-streamed`, true)).ms
+    ? (await timedBuild(build, a, { tag: `${mb}mb-a-streamed`, stream: true })).ms
     : undefined;
   await rm(a);
   await rm(b);
@@ -146,7 +147,7 @@ async function measure(build: Build, dir: string, mb: number, withStream: boolea
 
 /** Writes the droplet's layer tar (as restager streams it), then times `docker import` of it. */
 async function importFloor(build: Build, droplet: string, layerPath: string): Promise<number> {
-  const planned = await planFileLayer("droplet", droplet, dropletSpec(defaultImageTime));
+  const planned = await planFileLayer("droplet", droplet, { spec: dropletSpec(defaultImageTime) });
   const layer = new LayerStream(planned, "layer.tar");
   await pipeline(
     Readable.from(layer.entry().content as AsyncIterable<Buffer>),

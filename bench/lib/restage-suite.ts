@@ -106,12 +106,12 @@ async function measureRounds(ctx: RunContext): Promise<Rounds> {
     const cacheDir = join(ctx.root, `cache-standard-${round}`);
     step("cold restage");
     const coldMark = world.cf.requests.length;
-    rounds.cold.push(await restage(ctx, standard, cacheDir, true));
+    rounds.cold.push(await restage(ctx, standard, { cacheDir, buildImage: true }));
     rounds.coldKeyed.push(keyedDownloads(world.cf.requests.slice(coldMark), standard.keyedPaths));
     const mark = world.cf.requests.length;
 
     step("warm restage");
-    rounds.warm.push(await restage(ctx, standard, cacheDir, true));
+    rounds.warm.push(await restage(ctx, standard, { cacheDir, buildImage: true }));
     rounds.warmKeyed.push(keyedDownloads(world.cf.requests.slice(mark), standard.keyedPaths));
     await rm(cacheDir, { recursive: true, force: true });
     await clearDockerState(ctx);
@@ -119,7 +119,7 @@ async function measureRounds(ctx: RunContext): Promise<Rounds> {
     step("baseline without docker build");
     rounds.baselineNoImage.push(await baseline(ctx, standard, false));
     step("cold restage --no-image");
-    rounds.coldNoImage.push(await restage(ctx, standard, cacheDir, false));
+    rounds.coldNoImage.push(await restage(ctx, standard, { cacheDir, buildImage: false }));
     await rm(cacheDir, { recursive: true, force: true });
     await clearDockerState(ctx);
   }
@@ -134,10 +134,13 @@ async function measureBig(ctx: RunContext): Promise<[RestagerRun, RestagerRun]> 
     buildpacks: [{ fixture: "bulky", padMb: 0 }],
   });
   progress("big restage --no-image");
-  const bigRun = await restage(ctx, big, join(ctx.root, "cache-big"));
+  const bigRun = await restage(ctx, big, { cacheDir: join(ctx.root, "cache-big") });
   await rm(join(ctx.root, "cache-big"), { recursive: true, force: true });
   progress("big restage with the image restager builds by default");
-  const bigImage = await restage(ctx, big, join(ctx.root, "cache-big-image"), true);
+  const bigImage = await restage(ctx, big, {
+    cacheDir: join(ctx.root, "cache-big-image"),
+    buildImage: true,
+  });
   await rm(join(ctx.root, "cache-big-image"), { recursive: true, force: true });
   return [bigRun, bigImage];
 }

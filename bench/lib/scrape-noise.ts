@@ -107,24 +107,24 @@ const makers: readonly Maker[] = [
       })),
     }),
   (pick) =>
-    entry(
-      "stager",
-      "stager.staging-handler.staging-request.recipe-building-failed",
-      {
-        error: pick(["no compatible stager", "Failed to build recipe: unknown lifecycle"]),
-        "staging-guid": stagingGuid(),
-      },
-      "error",
-    ),
+    errorEntry("stager", "stager.staging-handler.staging-request.recipe-building-failed", {
+      error: pick(["no compatible stager", "Failed to build recipe: unknown lifecycle"]),
+      "staging-guid": stagingGuid(),
+    }),
 ];
+
+type Level = "info" | "debug" | "error";
 
 function entry(
   source: string,
   message: string,
   data: Record<string, unknown>,
-  level: "info" | "debug" | "error" = "info",
-): LagerEntry & { level: typeof level } {
-  return { source, message, data, level };
+): LagerEntry & { level: Level } {
+  return { source, message, data, level: "info" };
+}
+
+function errorEntry(...args: Parameters<typeof entry>): LagerEntry & { level: Level } {
+  return { ...entry(...args), level: "error" };
 }
 
 /** `count` templates, drawn with a seeded-enough random pick (Math.random: noise only). */

@@ -46,7 +46,7 @@ export class TarArchives implements Archives {
     if (format !== undefined && naming.prefix !== "") yield prefixDirectory(naming, owner);
     switch (format) {
       case "zip":
-        yield* zipToTar(filePath, owner, this.#maxEntryBytes, naming);
+        yield* zipToTar(filePath, owner, { maxEntryBytes: this.#maxEntryBytes, naming });
         return;
       case "gzip":
         yield* retarEntries(

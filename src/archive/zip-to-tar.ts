@@ -20,9 +20,9 @@ const maxLinkTargetBytes = 4096;
 export async function* zipToTar(
   path: string,
   owner: Owner,
-  maxEntryBytes: number,
-  naming: EntryNaming = plainNaming,
+  limits: { maxEntryBytes: number; naming?: EntryNaming | undefined },
 ): AsyncGenerator<Buffer> {
+  const { maxEntryBytes, naming = plainNaming } = limits;
   const handle = await open(path, "r");
   try {
     const safety = new EntrySafety();

@@ -1,6 +1,6 @@
 /**
  * The task completion callback BBS sends when a task with a `completion_callback_url` ends
- * (diego-reference.md §5.4): `models.TaskCallbackResponse`, snake_case on the wire.
+ * (docs/diego.md §5.4): `models.TaskCallbackResponse`, snake_case on the wire.
  */
 import type { TaskRequest } from "../diego/task-definition.js";
 import { UsageError } from "../errors.js";

@@ -1,6 +1,6 @@
 /**
  * POSTs the completion callback as BBS does: JSON, retried at once on 503/504 (and on network
- * failures) up to 3 tries; any other status ends it (diego-reference.md §5.4). The URL is
+ * failures) up to 3 tries; any other status ends it (docs/diego.md §5.4). The URL is
  * printed only redacted (no userinfo, no query).
  */
 import { ExitCode, RestagerError } from "../errors.js";

@@ -20,7 +20,7 @@ export function instancePortsJson(ports: readonly PortPair[]): string {
 
 /**
  * The variables the executor's run step appends after the run action's env, for every run
- * step, tasks included (diego-reference.md §4.7 item 5; a task has no ports: PORT and ADDR
+ * step, tasks included (docs/diego.md §4.7 item 5; a task has no ports: PORT and ADDR
  * empty, PORTS `[]`). `hostIp` is the address other containers reach published ports on (the
  * Docker host as containers see it); undefined leaves CF_INSTANCE_IP and ADDR empty for the
  * launch start script to fill (`gatewayIp`). `internalIp` is the container's own address

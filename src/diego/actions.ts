@@ -1,6 +1,6 @@
 /**
  * Diego actions as typed values. `kind` is the BBS JSON key verbatim; every other field is the
- * camelCase form of its wire name (see diego-reference.md §3). Parsing from JSON lives in
+ * camelCase form of its wire name (see docs/diego.md §3). Parsing from JSON lives in
  * parse-action.ts; nothing else sees raw action JSON.
  */
 import type { Checksum } from "../core/checksums.js";

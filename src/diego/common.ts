@@ -1,4 +1,4 @@
-/** Models shared by task definitions and desired LRPs (diego-reference.md §2–§4). */
+/** Models shared by task definitions and desired LRPs (docs/diego.md §2–§4). */
 import type { Checksum } from "../core/checksums.js";
 import type { EnvVar } from "../core/env-var.js";
 
@@ -13,7 +13,7 @@ export interface CachedDependency {
   checksum?: Checksum | undefined;
 }
 
-/** The V3 `image_layers` entry, kept for display; the parser also converts it (reference §2.5). */
+/** The V3 `image_layers` entry, kept for display; the parser also converts it (docs/diego.md §2.5). */
 export interface ImageLayer {
   name: string;
   url: string;

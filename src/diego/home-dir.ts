@@ -3,7 +3,7 @@ import { posix } from "node:path";
 /**
  * The home directory a Diego user has in the cflinuxfs rootfs: `/root` for root, else
  * `/home/<user>`. Run actions without `dir` start there, and relative download targets resolve
- * against it (diego-reference.md §3.2 step 6, §3.4).
+ * against it (docs/diego.md §3.2 step 6, §3.4).
  */
 export function homeDir(user: string): string {
   return user === "root" ? "/root" : `/home/${user}`;

@@ -1,7 +1,7 @@
 /**
  * Diego's user-visible strings and the formatting they use (Go durations, bytefmt sizes).
  * Every line a step writes to the TaskLog, and every EmittableError message, comes from here so
- * the wording matches what `cf logs` shows for a real staging task (diego-reference.md §3).
+ * the wording matches what `cf logs` shows for a real staging task (docs/diego.md §3).
  */
 
 const NS_PER_MS = 1_000_000;

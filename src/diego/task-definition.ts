@@ -12,7 +12,7 @@ export type Era =
 
 export interface TaskDefinition extends ContainerSpec {
   action: Action;
-  /** Actions the cell runs before `action`: EXCLUSIVE image layers (reference §2.5), else undefined. */
+  /** Actions the cell runs before `action`: EXCLUSIVE image layers (docs/diego.md §2.5), else undefined. */
   setup?: Action | undefined;
   resultFile: string;
   completionCallbackUrl: string;

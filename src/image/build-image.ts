@@ -79,7 +79,10 @@ export async function buildImage(
   if (!stack) throw new ImageMissingError(options.stackImage);
   onPhase?.("reading the droplet and the lifecycle");
   const [droplet, lifecycleSha256Hex] = await Promise.all([
-    planFileLayer("droplet", options.dropletPath, dropletSpec(options.time), [stagingInfoPath]),
+    planFileLayer("droplet", options.dropletPath, {
+      spec: dropletSpec(options.time),
+      capture: [stagingInfoPath],
+    }),
     fileSha256(options.lifecyclePath),
   ]);
   throwIfCancelled(options.signal);
@@ -123,7 +126,10 @@ export async function buildImage(
           time: options.time,
           signal: options.signal,
         });
-        return result(build, await checkLoaded(build, config, base.lifecycle, "reference"));
+        return result(
+          build,
+          await checkLoaded(build, config, { lifecycle: base.lifecycle, mode: "reference" }),
+        );
       } catch (error) {
         if (!isMissingBaseLayer(error)) throw error;
       }
@@ -151,11 +157,9 @@ interface Outcome {
 /** Every layer through the archive: the stack's out of the engine, the lifecycle, the droplet. */
 async function streamAll(build: Build, lifecycleSha256Hex: string): Promise<BuiltImage> {
   const { options, deps } = build;
-  const planned = await planFileLayer(
-    "lifecycle",
-    options.lifecyclePath,
-    lifecycleSpec(options.time),
-  );
+  const planned = await planFileLayer("lifecycle", options.lifecyclePath, {
+    spec: lifecycleSpec(options.time),
+  });
   const lifecycle = {
     sha256Hex: lifecycleSha256Hex,
     diffId: planned.plan.diffId,
@@ -176,7 +180,7 @@ async function streamAll(build: Build, lifecycleSha256Hex: string): Promise<Buil
     time: options.time,
     signal: options.signal,
   });
-  return result(build, await checkLoaded(build, config, lifecycle, "stream"));
+  return result(build, await checkLoaded(build, config, { lifecycle, mode: "stream" }));
 }
 
 function dropletStream(build: Build): LayerStream {
@@ -197,9 +201,9 @@ async function tagExisting(build: Build, config: ImageConfig): Promise<ImageInfo
 async function checkLoaded(
   build: Build,
   config: ImageConfig,
-  lifecycle: LifecycleLayerFacts,
-  mode: BaseLayerMode,
+  facts: { lifecycle: LifecycleLayerFacts; mode: BaseLayerMode },
 ): Promise<Outcome> {
+  const { lifecycle, mode } = facts;
   const loaded = await build.deps.images.inspect(build.tags[0] ?? config.id, build.options.signal);
   if (loaded?.id !== config.id) throw new ImageIdMismatchError(config.id, loaded?.id);
   return { loaded, mode, lifecycle };

@@ -1,7 +1,7 @@
 /**
  * The image config (the JSON whose sha256 is the image id), laid out as Diego runs a droplet:
  * user vcap in /home/vcap, the launcher as entrypoint with the web start command, port 8080,
- * and a health check that probes the port the way Diego's does (diego-reference.md §4.6, §6.8).
+ * and a health check that probes the port the way Diego's does (docs/diego.md §4.6, §6.8).
  */
 import { createHash } from "node:crypto";
 import type { ImageInfo } from "../container/image-store.js";

@@ -1,6 +1,6 @@
 /**
  * What an image says about the app it runs, read from the staging result (`result.json`,
- * diego-reference.md §6.6) or, without one, from the droplet's `staging_info.yml`.
+ * docs/diego.md §6.6) or, without one, from the droplet's `staging_info.yml`.
  */
 import { parse as parseYaml } from "yaml";
 

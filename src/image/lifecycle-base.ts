@@ -68,7 +68,9 @@ export async function ensureLifecycleBase(
   const existing = await images.inspect(tag, input.signal);
   const found = existing && fromInfo(tag, existing, input);
   if (found) return found;
-  const layer = await planFileLayer("lifecycle", input.lifecyclePath, lifecycleSpec(input.time));
+  const layer = await planFileLayer("lifecycle", input.lifecyclePath, {
+    spec: lifecycleSpec(input.time),
+  });
   const lifecycle = {
     sha256Hex: input.lifecycleSha256Hex,
     diffId: layer.plan.diffId,

@@ -55,9 +55,9 @@ export interface PlannedLayer {
 export async function planFileLayer(
   what: string,
   file: string,
-  spec: LayerSpec,
-  capture: readonly string[] = [],
+  layer: { spec: LayerSpec; capture?: readonly string[] | undefined },
 ): Promise<PlannedLayer> {
+  const { spec, capture = [] } = layer;
   const md5 = createHash("md5");
   const sha256 = createHash("sha256");
   let fileBytes = 0;

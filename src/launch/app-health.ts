@@ -29,7 +29,7 @@ export interface AppHealth {
 export const healthcheckPath = "/tmp/lifecycle/healthcheck";
 
 /**
- * Diego's choice (diego-reference.md §4.6): `check_definition` when it has checks, else the
+ * Diego's choice (docs/diego.md §4.6): `check_definition` when it has checks, else the
  * `monitor` action, else no health check. A monitor's run actions are kept as recorded (path and
  * args); a check definition becomes the healthcheck binary the executor would run for it.
  */

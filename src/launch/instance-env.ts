@@ -15,7 +15,7 @@ export interface EnvSources {
   overrides: readonly EnvVar[];
 }
 
-/** The rep's per-instance variables (diego-reference.md §4.7 item 1). */
+/** The rep's per-instance variables (docs/diego.md §4.7 item 1). */
 export function repEnv(index: string, guid: string): EnvVar[] {
   return [
     { name: "INSTANCE_GUID", value: guid },
@@ -41,7 +41,7 @@ export function instanceEnv(
 }
 
 /**
- * Garden's defaults for a process (diego-reference.md §4.7 item 6): PATH for a preloaded stack
+ * Garden's defaults for a process (docs/diego.md §4.7 item 6): PATH for a preloaded stack
  * (a docker rootfs keeps its image's PATH) and USER, the run action's user.
  */
 export function gardenDefaults(rootfs: string, user: string): EnvVar[] {

@@ -1,5 +1,5 @@
 /**
- * What a desired LRP itself says runs in its instances (diego-reference.md §4.3, §2.5): the
+ * What a desired LRP itself says runs in its instances (docs/diego.md §4.3, §2.5): the
  * droplet is the `setup` download into the home directory (`to: "."`, artifact "droplet"), or
  * an EXCLUSIVE image layer (which the parser already turned into such a download); the
  * lifecycle is the cached dependency (or SHARED layer) extracted to /tmp/lifecycle.

@@ -19,7 +19,7 @@ export function isSshd(run: RunAction): boolean {
 
 /**
  * Splits the LRP's `action` (a codependent of launcher, diego-sshd and sidecars, or a single
- * run) into its processes (diego-reference.md §3.10, §4.4).
+ * run) into its processes (docs/diego.md §3.10, §4.4).
  */
 export function lrpProcesses(lrp: DesiredLrp): LrpProcesses {
   const runs = findActions(lrp.action, "run");

@@ -1,6 +1,6 @@
 /**
  * Certificates restager issues itself: the instance identity of staging and app containers
- * (diego-reference.md §3.11) and, in tests, the fake Cloud Foundry's PKI. The X.509 library
+ * (docs/diego.md §3.11) and, in tests, the fake Cloud Foundry's PKI. The X.509 library
  * stays behind this port (src/x509/).
  */
 

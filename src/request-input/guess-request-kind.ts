@@ -1,5 +1,5 @@
 /**
- * What a plain JSON object most likely is, from its keys (diego-reference.md §2–§4). The parser
+ * What a plain JSON object most likely is, from its keys (docs/diego.md §2–§4). The parser
  * has the final word; this only routes input and catches the wrong kind early.
  */
 export type GuessedKind = "task" | "lrp" | "staging-request" | "desire-app-request" | "unknown";

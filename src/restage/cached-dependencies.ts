@@ -1,6 +1,6 @@
 /**
  * Diego downloads `cached_dependencies` on the cell, expands each into a host directory and
- * bind-mounts it read-only at `to` before the container starts (diego-reference.md §3.11).
+ * bind-mounts it read-only at `to` before the container starts (docs/diego.md §3.11).
  * restager never bind-mounts (it must work from inside a container with only the Docker
  * socket), so each expanded dependency lives in a named volume, which the engine resolves
  * wherever restager runs, mounted read-only at `to`. The volumes are the cache: a later

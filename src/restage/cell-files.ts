@@ -32,8 +32,7 @@ export class CellFiles {
     const certificates =
       path !== "" && files !== undefined
         ? await SystemCertificates.prepare(
-            files,
-            path,
+            { files, target: path },
             {
               ...{ runtime, archives, logger, taskLog, image: options.image },
               fillLabels: labels,

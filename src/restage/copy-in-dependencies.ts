@@ -55,7 +55,10 @@ export async function copyInDependencies(
     const reason = errorMessage(error);
     throw aggregateErrors(
       fetched.map((item) =>
-        dependencyFailure(item, messages.copyFailed(item.dependency.name, reason), error, logger),
+        dependencyFailure(item, messages.copyFailed(item.dependency.name, reason), {
+          cause: error,
+          logger,
+        }),
       ),
     );
   } finally {

@@ -139,9 +139,9 @@ export function downloadFailure(
 export function dependencyFailure(
   failed: Pick<FetchedDependency, "dependency" | "log">,
   message: string,
-  cause: unknown,
-  logger: Logger,
+  context: { cause: unknown; logger: Logger },
 ): EmittableError {
+  const { cause, logger } = context;
   logger.debug("cached-dependency-failed", { message, error: errorMessage(cause) });
   failed.log.err(truncateErrorLine(message));
   return new EmittableError(message, { cause });

@@ -41,7 +41,7 @@ export async function provideVolumes(
   const deadline = Date.now() + ctx.maxWaitMs;
   for (;;) {
     const states = await ctx.claims.survey(pending, signal);
-    const owned = await claimAll(pending, states, byName, ctx.claims, signal);
+    const owned = await claimAll(pending, { states, byName, claims: ctx.claims }, signal);
     const filled = owned.length > 0 ? await fillVolumes(owned, ctx, signal) : [];
     for (const name of pending) if (states.get(name)?.kind === "complete") ready.add(name);
     for (const volume of filled) ready.add(volume.name);
@@ -63,11 +63,14 @@ export async function provideVolumes(
 /** Claims every absent or abandoned volume; returns those this restage now fills. */
 async function claimAll(
   names: readonly string[],
-  states: Map<string, VolumeState>,
-  byName: Map<string, FetchedDependency[]>,
-  claims: VolumeClaims,
+  known: {
+    states: Map<string, VolumeState>;
+    byName: Map<string, FetchedDependency[]>;
+    claims: VolumeClaims;
+  },
   signal: AbortSignal,
 ): Promise<WantedVolume[]> {
+  const { states, byName, claims } = known;
   const claimable = names.flatMap((name) => {
     const state = states.get(name);
     const fetched = byName.get(name)?.[0];
@@ -75,7 +78,12 @@ async function claimAll(
     return [{ name, fetched, state }];
   });
   const settled = await Promise.allSettled(
-    claimable.map((c) => claims.claim(c.name, c.fetched.dependency.cacheKey, c.state, signal)),
+    claimable.map((c) =>
+      claims.claim(
+        { name: c.name, cacheKey: c.fetched.dependency.cacheKey, state: c.state },
+        signal,
+      ),
+    ),
   );
   const owned = claimable
     .filter((_, index) => {

@@ -20,10 +20,10 @@ export interface TaskResult {
  */
 export async function readResultFile(
   container: Container,
-  archives: Archives,
   path: string,
-  signal: AbortSignal,
+  using: { archives: Archives; signal: AbortSignal },
 ): Promise<TaskResult> {
+  const { archives, signal } = using;
   const tar = await container.getArchive(path, { signal });
   const spooled = await archives.spoolFirstEntry(tar, { signal }).finally(() => tar.destroy());
   try {

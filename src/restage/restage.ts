@@ -147,9 +147,10 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
     const copied = await dependencies.finish(container, timer, signal);
     // A dependency that could not be copied in fails the task before its action, as a cached
     // dependency failing fails the container's creation on a cell: no result file then.
-    if (copied.failed) return { ...copied, ...kept(options, keeper, timer, container) };
-    const outcome = await runPhases(definition, ctx, timer, signal);
-    const read = () => readResultFile(container, deps.archives, definition.resultFile, signal);
+    if (copied.failed) return { ...copied, ...kept(options, { keeper, timer, container }) };
+    const outcome = await runPhases(definition, ctx, { timer, signal });
+    const read = () =>
+      readResultFile(container, definition.resultFile, { archives: deps.archives, signal });
     const completed = await timer.time("reading result", () =>
       completeWithResult(outcome, read, definition.resultFile),
     );
@@ -162,14 +163,18 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
       ...outcome,
       ...completed,
       error,
-      ...kept(options, keeper, timer, container),
+      ...kept(options, { keeper, timer, container }),
     };
   } finally {
     if (!options.keepContainer) await container.remove();
   }
 }
 
-function kept(options: RestageOptions, keeper: Keepers, timer: PhaseTimer, container: Container) {
+function kept(
+  options: RestageOptions,
+  run: { keeper: Keepers; timer: PhaseTimer; container: Container },
+) {
+  const { keeper, timer, container } = run;
   return {
     artifacts: keeper.artifacts,
     durationsMs: timer.durations,
@@ -181,9 +186,9 @@ function kept(options: RestageOptions, keeper: Keepers, timer: PhaseTimer, conta
 async function runPhases(
   definition: TaskRequest["definition"],
   ctx: StepContext,
-  timer: PhaseTimer,
-  signal: AbortSignal,
+  run: { timer: PhaseTimer; signal: AbortSignal },
 ): Promise<TaskRunResult> {
+  const { timer, signal } = run;
   const phases: [string, Action | undefined][] = [
     ["setting up", definition.setup],
     ["running the task", definition.action],

@@ -131,11 +131,11 @@ export class SystemCertificates {
 
   /** Makes the volume ready (filled once per set of certificates, then reused). */
   static async prepare(
-    files: readonly CertificateFile[],
-    target: string,
+    certificates: { files: readonly CertificateFile[]; target: string },
     ctx: SystemCertificatesContext,
     signal: AbortSignal,
   ): Promise<SystemCertificates> {
+    const { files, target } = certificates;
     const fetched = await certificatesAsDependency(files, target, ctx.taskLog);
     const claims = new VolumeClaims(ctx.runtime, ctx.token, ctx.timing);
     try {

@@ -77,7 +77,8 @@ export class VolumeClaims {
    * Clears an abandoned volume, then tries to create it: true when this restage now owns the
    * fill. False when another restage got it first, or the volume is still in use.
    */
-  async claim(name: string, cacheKey: string, state: VolumeState, signal: AbortSignal) {
+  async claim(volume: { name: string; cacheKey: string; state: VolumeState }, signal: AbortSignal) {
+    const { name, cacheKey, state } = volume;
     const volumes = this.runtime.volumes;
     if (state.kind === "abandoned") {
       for (const token of state.staleFillTokens) {
@@ -86,8 +87,8 @@ export class VolumeClaims {
       if (!(await volumes.remove(name, signal))) return false;
     }
     const labels = dependencyVolumeLabels(cacheKey, this.token);
-    const volume = await volumes.create(name, labels, signal);
-    return tokenOf(volume) === this.token;
+    const created = await volumes.create(name, labels, signal);
+    return tokenOf(created) === this.token;
   }
 
   /** Whether `name` still carries this restage's token (nobody took it over meanwhile). */

@@ -63,7 +63,7 @@ export async function fillVolumes(
   try {
     const mine = await Promise.all(owned.map((o) => ctx.claims.stillOwned(o.name, signal)));
     filled = owned.filter((_, index) => mine[index]);
-    await putAll(helper, owned, mine, ctx, signal);
+    await putAll({ helper, owned, mine }, ctx, signal);
     await Promise.all(filled.map((volume) => markComplete(volume.name, ctx, signal)));
     ctx.logger.debug("dependency-volumes-filled", { volumes: filled.map((v) => v.name) });
     done = true;
@@ -91,12 +91,11 @@ function helperSpec(owned: readonly WantedVolume[], ctx: FillContext): Container
 }
 
 async function putAll(
-  helper: Container,
-  owned: readonly WantedVolume[],
-  mine: readonly boolean[],
+  fill: { helper: Container; owned: readonly WantedVolume[]; mine: readonly boolean[] },
   ctx: FillContext,
   signal: AbortSignal,
 ): Promise<void> {
+  const { helper, owned, mine } = fill;
   const parts = owned.flatMap((volume, index) =>
     mine[index]
       ? [{ filePath: volume.fetched.file.path, owner: root, prefix: `restager-fill/${index}` }]

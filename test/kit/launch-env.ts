@@ -1,7 +1,7 @@
 /**
  * Checks, value by value, the environment a launched fixture app reports (hello-shell's
  * /env.txt) against the desired LRP it was launched from: what Diego would give the process
- * (diego-reference.md §4.7) after the launcher's changes (§6.8), and nothing else but what
+ * (docs/diego.md §4.7) after the launcher's changes (§6.8), and nothing else but what
  * Docker and bash add on their own (HOSTNAME; PWD, OLDPWD, SHLVL, _).
  */
 import { expect } from "vitest";

@@ -46,16 +46,30 @@ function stagingGuidFor(guid: string): string {
 }
 
 export class StagingWorld implements AsyncDisposable {
-  private constructor(
-    readonly appGuid: string,
-    readonly cf: FakeCf,
-    readonly dir: string,
-    readonly task: TaskDefinitionJson,
-    /** The task as the patched stager logged it, in a log file. */
-    readonly logFile: string,
-    /** The bare task JSON, in a file. */
-    readonly taskFile: string,
-  ) {}
+  readonly appGuid: string;
+  readonly cf: FakeCf;
+  readonly dir: string;
+  readonly task: TaskDefinitionJson;
+  /** The task as the patched stager logged it, in a log file. */
+  readonly logFile: string;
+  /** The bare task JSON, in a file. */
+  readonly taskFile: string;
+
+  private constructor(parts: {
+    appGuid: string;
+    cf: FakeCf;
+    dir: string;
+    task: TaskDefinitionJson;
+    logFile: string;
+    taskFile: string;
+  }) {
+    this.appGuid = parts.appGuid;
+    this.cf = parts.cf;
+    this.dir = parts.dir;
+    this.task = parts.task;
+    this.logFile = parts.logFile;
+    this.taskFile = parts.taskFile;
+  }
 
   /** The staging task guid: `<app guid>-<hex>`, as the stager formed it. */
   get stagingGuid(): string {
@@ -67,7 +81,7 @@ export class StagingWorld implements AsyncDisposable {
     const cf = await FakeCf.start({ tls: options.tls ?? false });
     const guid = options.appGuid ?? appGuid;
     try {
-      const task = await registerBlobs(cf, dir, guid, options);
+      const task = await registerBlobs(cf, { dir, appGuid: guid }, options);
       const logFile = join(dir, "stager.stdout.log");
       const taskFile = join(dir, "task.json");
       const ids = { appId: guid, stagingGuid: stagingGuidFor(guid) };
@@ -76,7 +90,7 @@ export class StagingWorld implements AsyncDisposable {
         `${noiseLine()}\n${stagingTaskLogLine(task, ids)}\n${noiseLine()}\n`,
       );
       await writeFile(taskFile, JSON.stringify(task, null, 2));
-      return new StagingWorld(guid, cf, dir, task, logFile, taskFile);
+      return new StagingWorld({ appGuid: guid, cf, dir, task, logFile, taskFile });
     } catch (error) {
       await cf.close();
       await rm(dir, { recursive: true, force: true });
@@ -96,10 +110,10 @@ export class StagingWorld implements AsyncDisposable {
 
 async function registerBlobs(
   cf: FakeCf,
-  dir: string,
-  appGuid: string,
+  where: { dir: string; appGuid: string },
   options: StagingWorldOptions,
 ): Promise<TaskDefinitionJson> {
+  const { dir, appGuid } = where;
   const style = options.style ?? "stager-2016";
   const lifecycle = await buildLifecycleTgz(dir);
   await cf.fileServer.add("buildpack_app_lifecycle/buildpack_app_lifecycle.tgz", lifecycle.path);

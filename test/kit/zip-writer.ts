@@ -37,13 +37,13 @@ export class ZipWriter {
   /** A regular file; `mode` holds the permission bits (default 0644). */
   addFile(path: string, data: Uint8Array | string, mode = 0o644): this {
     const bytes = typeof data === "string" ? Buffer.from(data) : Buffer.from(data);
-    return this.add(path, bytes, S_IFREG | (mode & 0o7777), true);
+    return this.add(path, bytes, { mode: S_IFREG | (mode & 0o7777), compress: true });
   }
 
   /** A directory; the name gets its trailing slash here. */
   addDirectory(path: string, mode = 0o755): this {
     const name = path.endsWith("/") ? path : `${path}/`;
-    return this.add(name, Buffer.alloc(0), S_IFDIR | (mode & 0o7777), false);
+    return this.add(name, Buffer.alloc(0), { mode: S_IFDIR | (mode & 0o7777), compress: false });
   }
 
   /**
@@ -60,7 +60,7 @@ export class ZipWriter {
 
   /** A symbolic link whose stored content is its target, as Info-ZIP does it. */
   addSymlink(path: string, target: string): this {
-    return this.add(path, Buffer.from(target), S_IFLNK | 0o777, false);
+    return this.add(path, Buffer.from(target), { mode: S_IFLNK | 0o777, compress: false });
   }
 
   /** The whole archive. */
@@ -83,7 +83,8 @@ export class ZipWriter {
     ]);
   }
 
-  private add(name: string, data: Buffer, mode: number, compress: boolean): this {
+  private add(name: string, data: Buffer, how: { mode: number; compress: boolean }): this {
+    const { mode, compress } = how;
     if (!this.unsafeNames && (name.startsWith("/") || name.split("/").includes(".."))) {
       throw new Error(`zip entry name must be relative without '..': ${name}`);
     }

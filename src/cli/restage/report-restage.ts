@@ -23,7 +23,7 @@ export interface RestageReport {
   request?: TaskRequest | undefined;
 }
 
-/** What the builder's exit statuses mean (diego-reference.md §6.7). */
+/** What the builder's exit statuses mean (docs/diego.md §6.7). */
 const builderFailures: Record<number, { code: number; text: string; hint: string }> = {
   222: {
     code: ExitCode.noAppDetected,

@@ -9,6 +9,7 @@ import type { TaskRequest } from "../../diego/task-definition.js";
 import { CancelledError } from "../../errors.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
+import { idleTimeoutFromEnv } from "../../http/idle-timeout.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
 import { restage, type RestageOutcome } from "../../restage/restage.js";
 import type { RestageArgs } from "../commands/restage.js";
@@ -32,6 +33,8 @@ export async function runRestage(
   args: RestageArgs,
   extras: { password?: string | undefined; tls: TlsSettings },
 ): Promise<number> {
+  // Read before anything is created, so a bad value leaves nothing behind.
+  const transport = idleTimeoutFromEnv(output.env);
   const app = appIdentity(request);
   const status = await output.statusLine();
   const tail = new OutputTail(40);
@@ -54,7 +57,7 @@ export async function runRestage(
     resolve: args.resolve,
     upload: args.upload,
     tls: extras.tls,
-    transport: transportOverrides(output.env),
+    transport,
   });
   const cleanUp = async () => {
     await http.close();
@@ -157,15 +160,4 @@ function leftoverLines(container: Container | undefined, temp: RunTempDir, kept:
   lines.push(`Left: temporary files in ${temp.path}; remove them with: rm -rf ${temp.path}`);
   lines.push("The next restage removes whatever else this run left ('restager ps --all' lists it)");
   return lines;
-}
-
-/**
- * Undocumented, for tests: `RESTAGER_HTTP_IDLE_TIMEOUT_MS` shortens the downloader's and the
- * uploader's idle timeout (default 10 s), so a stalled server fails within seconds. Anything
- * but a positive integer is ignored.
- */
-function transportOverrides(env: NodeJS.ProcessEnv): { idleTimeoutMs?: number } {
-  const value = env["RESTAGER_HTTP_IDLE_TIMEOUT_MS"];
-  if (value === undefined || !/^[1-9]\d*$/.test(value)) return {};
-  return { idleTimeoutMs: Number(value) };
 }

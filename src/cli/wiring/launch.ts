@@ -14,6 +14,7 @@ import { DockerImageStore } from "../../container/docker-image-store.js";
 import { DockerSwarm } from "../../container/docker-swarm.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
 import { createHttpClients } from "../../http/http-clients.js";
+import { idleTimeoutFromEnv } from "../../http/idle-timeout.js";
 import type { LaunchArgs } from "../launch/launch-args.js";
 import { launchProgress } from "../launch/launch-progress.js";
 import { printLaunchReport } from "../launch/print-launch-report.js";
@@ -67,6 +68,7 @@ function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): Laun
         resolve: args.resolve,
         upload: false,
         tls: await readTlsSettings(args, output),
+        transport: idleTimeoutFromEnv(env),
       }),
     stdin: output.stdin,
     interruption: (doing) => interruption(output, status, doing),

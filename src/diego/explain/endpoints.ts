@@ -1,6 +1,6 @@
 /**
  * The servers a replay talks to, one per origin, with what each demands on a current Cloud
- * Foundry (diego-reference.md §5; capi-release cc_uploader and cloud_controller_ng specs):
+ * Foundry (docs/diego.md §5; capi-release cc_uploader and cloud_controller_ng specs):
  * cc-uploader and Cloud Controller's internal API over https want a client certificate (mutual
  * TLS); the file server and the blobstore serve https signed by the platform's CA.
  */

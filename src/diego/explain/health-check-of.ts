@@ -5,7 +5,7 @@ import { formatDuration } from "./format-duration.js";
 import type { PlanHealthCheck } from "./explain-plan.js";
 
 /**
- * How an LRP's health is checked (diego-reference.md §4.6): current cells use `check_definition`
+ * How an LRP's health is checked (docs/diego.md §4.6): current cells use `check_definition`
  * whenever it is present, older ones run the `monitor` action; neither means no health check.
  */
 export function healthCheckOf(lrp: DesiredLrp): PlanHealthCheck {

@@ -11,7 +11,7 @@ const layerTypes = [undefined, "SHARED", "EXCLUSIVE"] as const;
 const mediaTypes = [undefined, "TGZ", "TAR", "ZIP"] as const;
 const digestAlgorithms = [undefined, "SHA256", "SHA512"] as const;
 
-/** Reads `image_layers` (diego-reference.md §2.5), validating them as BBS does. */
+/** Reads `image_layers` (docs/diego.md §2.5), validating them as BBS does. */
 export function readImageLayers(parent: JsonReader, ctx: ParseContext): ImageLayer[] {
   const layers: ImageLayer[] = [];
   for (const element of parent.array("image_layers") ?? []) {
@@ -29,15 +29,18 @@ function readLayer(entry: JsonReader): ImageLayer | undefined {
   const name = entry.string("name") ?? "";
   const url = entry.requiredString("url");
   const destinationPath = entry.requiredString("destination_path");
-  const layerType = readEnum(entry, "layer_type", layerTypes, true);
-  const mediaType = readEnum(entry, "media_type", mediaTypes, true);
+  const layerType = readEnum(entry, "layer_type", { names: layerTypes, required: true });
+  const mediaType = readEnum(entry, "media_type", { names: mediaTypes, required: true });
   const digest = readDigest(entry, layerType === "EXCLUSIVE");
   if (!layerType || !mediaType) return undefined;
   return { name, url, destinationPath, layerType, mediaType, digest };
 }
 
 function readDigest(entry: JsonReader, required: boolean): Digest | undefined {
-  const algorithm = readEnum(entry, "digest_algorithm", digestAlgorithms, false);
+  const algorithm = readEnum(entry, "digest_algorithm", {
+    names: digestAlgorithms,
+    required: false,
+  });
   const value = entry.string("digest_value") ?? "";
   if (algorithm && value) {
     if (algorithm === "SHA512") {
@@ -65,9 +68,9 @@ function readDigest(entry: JsonReader, required: boolean): Digest | undefined {
 function readEnum<T extends string>(
   entry: JsonReader,
   key: string,
-  names: readonly (T | undefined)[],
-  required: boolean,
+  allowed: { names: readonly (T | undefined)[]; required: boolean },
 ): T | undefined {
+  const { names, required } = allowed;
   const raw = entry.raw(key);
   const valid = names.filter((name) => name !== undefined).join(", ");
   if (raw === undefined || raw === "") {

@@ -11,7 +11,7 @@ function isActionKind(key: string): key is ActionKind {
 }
 
 /**
- * Reads one action envelope (`{"<kind>": {...}}`, diego-reference.md §3.1) found at `path`.
+ * Reads one action envelope (`{"<kind>": {...}}`, docs/diego.md §3.1) found at `path`.
  * Returns undefined when the action is unusable; the reason is in `ctx.log`, and siblings are
  * still read so that every problem in the tree is reported.
  */
@@ -61,7 +61,7 @@ function parseBody(kind: ActionKind, body: JsonReader, ctx: ParseContext): Actio
     case "serial":
     case "parallel":
     case "codependent":
-      return parseGroup(kind, body, ctx, logSource);
+      return parseGroup({ kind, logSource }, body, ctx);
   }
 }
 
@@ -147,11 +147,11 @@ function readTimeoutMs(body: JsonReader, ctx: ParseContext): number | undefined 
 }
 
 function parseGroup(
-  kind: "serial" | "parallel" | "codependent",
+  group: { kind: "serial" | "parallel" | "codependent"; logSource: string | undefined },
   body: JsonReader,
   ctx: ParseContext,
-  logSource: string | undefined,
 ): Action | undefined {
+  const { kind, logSource } = group;
   if (!Object.hasOwn(body.fields, "actions")) {
     ctx.log.error(body.pathOf("actions"), "missing");
     return undefined;

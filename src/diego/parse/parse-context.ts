@@ -31,7 +31,7 @@ export function createParseContext(log = new IssueLog()): ParseContext {
 }
 
 /**
- * The era a request's encoding belongs to (diego-reference.md §0.1, §3.1). Cloud Controller–era
+ * The era a request's encoding belongs to (docs/diego.md §0.1, §3.1). Cloud Controller–era
  * fields win, because receptor-era requests can never carry them; then receptor-era shapes; a
  * request with neither is a BBS model logged by the stager/nsync.
  */

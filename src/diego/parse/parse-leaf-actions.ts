@@ -4,7 +4,7 @@ import type { ParseContext } from "./parse-context.js";
 import { readChecksum } from "./read-checksum.js";
 import { readEnv } from "./read-env.js";
 
-/** `download` (diego-reference.md §3.2): `from`, `to` required; `user` defaulted for receptor-era JSON. */
+/** `download` (docs/diego.md §3.2): `from`, `to` required; `user` defaulted for receptor-era JSON. */
 export function parseDownload(
   body: JsonReader,
   ctx: ParseContext,

@@ -102,7 +102,7 @@ function readPorts(reader: JsonReader): number[] {
 
 /**
  * EXCLUSIVE image layers run in a `parallel` before the recorded setup
- * (diego-reference.md §2.5: Serial(parallel, setup)).
+ * (docs/diego.md §2.5: Serial(parallel, setup)).
  */
 function composeSetup(
   exclusive: DownloadAction[],

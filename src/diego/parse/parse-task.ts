@@ -16,7 +16,7 @@ import { requireKind } from "./request-kind.js";
 /** cfdot's Task state enum by protobuf number. */
 const taskStates = ["Invalid", "Pending", "Running", "Completed", "Resolving"];
 
-/** Keys of a cfdot Task that are not part of the TaskDefinition (diego-reference.md §1.7). */
+/** Keys of a cfdot Task that are not part of the TaskDefinition (docs/diego.md §1.7). */
 const cfdotKeys = [
   "created_at",
   "updated_at",

@@ -4,7 +4,7 @@ import type { ParseContext } from "./parse-context.js";
 import { readChecksum } from "./read-checksum.js";
 
 /**
- * Reads `cached_dependencies` (diego-reference.md §2.3, §3.11): archives the cell downloads and
+ * Reads `cached_dependencies` (docs/diego.md §2.3, §3.11): archives the cell downloads and
  * mounts read-only before the container starts. `from` and `to` are required. Declarative-mode
  * Cloud Controller requests send `null` here and use image layers instead.
  */

@@ -3,7 +3,7 @@ import { JsonReader } from "./json-reader.js";
 import type { ParseContext } from "./parse-context.js";
 
 /**
- * Reads `check_definition` (declarative health checks, diego-reference.md §4.4, §4.6). Each check
+ * Reads `check_definition` (declarative health checks, docs/diego.md §4.4, §4.6). Each check
  * holds exactly one of `tcp_check` / `http_check`.
  */
 export function readCheckDefinition(

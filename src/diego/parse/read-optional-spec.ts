@@ -15,7 +15,7 @@ type OptionalSpec = Pick<
 >;
 
 /**
- * Fields that affect scheduling, networking or observability only (diego-reference.md §3.11).
+ * Fields that affect scheduling, networking or observability only (docs/diego.md §3.11).
  * They are kept for `--json` and the plan; the ones only Cloud Controller–era BBS models carry
  * mark the request as such.
  */

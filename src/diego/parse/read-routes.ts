@@ -2,7 +2,7 @@ import type { HttpRoute, Routes, SshRoute, TcpRoute } from "../desired-lrp.js";
 import { JsonReader } from "./json-reader.js";
 
 /**
- * Reads `routes`, a map of opaque JSON per router (diego-reference.md §4.5). The keys restager
+ * Reads `routes`, a map of opaque JSON per router (docs/diego.md §4.5). The keys restager
  * uses are typed; other keys are kept verbatim in `other`. Route entries are not checked for
  * unknown fields: routers define them, not BBS.
  */

@@ -41,7 +41,7 @@ export interface StepContext {
   readonly settings: StepSettings;
   /**
    * Appended to every run action's env (Diego appends the CF_INSTANCE_* networking variables
-   * this way, diego-reference.md §3.4); later entries win over earlier ones.
+   * this way, docs/diego.md §3.4); later entries win over earlier ones.
    */
   readonly extraEnv?: readonly EnvVar[] | undefined;
   /**

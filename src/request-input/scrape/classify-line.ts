@@ -16,7 +16,7 @@ export interface PayloadKey {
 }
 
 /**
- * Every `data` key known to hold a request (diego-reference.md §1.5), in priority order. Keys are
+ * Every `data` key known to hold a request (docs/diego.md §1.5), in priority order. Keys are
  * accepted on any message (patched components chose their own messages); the value must be an
  * object.
  */

@@ -3,7 +3,7 @@
  * neither --log nor piped stdin is given. Rotated siblings (`.1`, `.N.gz`) of each are read too.
  *
  * - BOSH cc_bridge VMs: `/var/vcap/sys/log/<job>/<process>.stdout.log`, job `stager` and job
- *   `nsync` with process `nsync_listener` (paths confirmed by cf-furnace, diego-reference.md §0.3).
+ *   `nsync` with process `nsync_listener` (paths confirmed by cf-furnace, docs/diego.md §0.3).
  * - Some cf-release manifests colocated the bridge processes under one `cc_bridge` job, whose log
  *   directory then holds every process's file (a guess from the VM name, UNCONFIRMED).
  * - HCF dev boxes ran each process as its own role and logged `<process>.log` in a directory

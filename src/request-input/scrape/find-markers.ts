@@ -1,5 +1,5 @@
 /**
- * Values lager altered before writing them (diego-reference.md §1.3): its RedactingSink replaces
+ * Values lager altered before writing them (docs/diego.md §1.3): its RedactingSink replaces
  * secrets with `*REDACTED*`, its TruncatingSink cuts long strings to `prefix-(truncated)`. A
  * payload with either is not what Diego ran, so it must not be replayed.
  */

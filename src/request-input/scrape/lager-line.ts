@@ -3,7 +3,7 @@ import { parseLagerTime, type LagerTime } from "./lager-time.js";
 
 export type LagerLevel = "debug" | "info" | "error" | "fatal";
 
-/** One lager log entry, in either format (diego-reference.md §1.1–§1.2). */
+/** One lager log entry, in either format (docs/diego.md §1.1–§1.2). */
 export interface LagerLine {
   /** The text the entry was parsed from: the line itself (raw slices index into it). */
   text: string;

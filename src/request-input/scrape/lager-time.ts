@@ -1,6 +1,6 @@
 /**
  * A lager timestamp kept to the nanosecond. lager writes either seconds since the epoch with 9
- * decimals as a string (`"1465495532.123456717"`, diego-reference.md §1.1) or RFC3339 with 9
+ * decimals as a string (`"1465495532.123456717"`, docs/diego.md §1.1) or RFC3339 with 9
  * decimals (`"2018-06-01T12:00:00.123456789Z"`, §1.2). A JS number would lose the last digits,
  * and those digits order requests logged within the same microsecond.
  */

@@ -1,12 +1,12 @@
 import { JSONPath } from "jsonpath-plus";
 
 /**
- * Every JSONPath expression the scraper uses, named (style.md §4.2). Payload queries run on the
+ * Every JSONPath expression the scraper uses, named. Payload queries run on the
  * request object (TaskDefinition, TaskCreateRequest, DesiredLRP, CC message); session queries
  * run on the lager `data` object around it.
  */
 export const queries = {
-  /** VCAP_APPLICATION in any env list: run actions, container env (diego-reference.md §2.3, §4.3). */
+  /** VCAP_APPLICATION in any env list: run actions, container env (docs/diego.md §2.3, §4.3). */
   vcapApplicationInEnv: "$..env[?(@ && @.name === 'VCAP_APPLICATION')].value",
   /** VCAP_APPLICATION in a Cloud Controller message's `environment` (§2.1, §4.1). */
   vcapApplicationInEnvironment: "$.environment[?(@ && @.name === 'VCAP_APPLICATION')].value",

@@ -58,7 +58,7 @@ export function matchesApp(meta: RequestMeta, needle: string): boolean {
   ].includes(needle);
 }
 
-/** A process guid is `<app-guid>-<version-guid>` (diego-reference.md §4.3). */
+/** A process guid is `<app-guid>-<version-guid>` (docs/diego.md §4.3). */
 function appGuidOfProcess(processGuid: string | undefined): string | undefined {
   if (processGuid === undefined || processGuid.length <= guidLength) return undefined;
   return processGuid.charAt(guidLength) === "-" ? processGuid.slice(0, guidLength) : undefined;

@@ -48,7 +48,7 @@ export interface ScrapeOptions {
 
 /**
  * Yields every request in the inputs, in input order (inputs in order, lines in order). Lines are
- * streamed; only lines passing a cheap substring test are decoded and parsed (diego-reference.md
+ * streamed; only lines passing a cheap substring test are decoded and parsed (docs/diego.md
  * §1.7); the test runs on raw chunks (scan-candidates.ts).
  */
 export async function* scrapeRequests(

@@ -79,8 +79,8 @@ afterEach(async () => {
   await assertNoLeakedContainers(TEST_RUN_LABEL, runId);
 });
 
-const run = (path: string, args: string[], user = "vcap", env: object[] = []) => ({
-  run: { path, args, user, env },
+const run = (path: string, args: string[], as: { user?: string; env?: object[] } = {}) => ({
+  run: { path, args, user: as.user ?? "vcap", env: as.env ?? [] },
 });
 
 function task(taskGuid: string, actions: object[], more: object = {}): TaskRequest {
@@ -157,10 +157,10 @@ describe("a staging container as a cell makes it", () => {
     const guid = `cell-env-${randomUUID()}`;
     const request = task(guid, [
       echo("vcap-begin"),
-      run("/usr/bin/env", [], "vcap", [{ name: "FROM_ACTION", value: "1" }]),
+      run("/usr/bin/env", [], { user: "vcap", env: [{ name: "FROM_ACTION", value: "1" }] }),
       echo("vcap-end"),
       echo("root-begin"),
-      run("/usr/bin/env", [], "root"),
+      run("/usr/bin/env", [], { user: "root" }),
       echo("root-end"),
       run("/bin/hostname", []),
       run("/bin/sh", ["-c", "echo '{}' > /tmp/result.json"]),
@@ -276,8 +276,8 @@ describe("a staging container as a cell makes it", () => {
     const request = task(
       guid,
       [
-        run("/bin/sh", ["-c", script], "vcap"),
-        run("/bin/sh", ["-c", "echo '{}' > /tmp/result.json"], "root"),
+        run("/bin/sh", ["-c", script], { user: "vcap" }),
+        run("/bin/sh", ["-c", "echo '{}' > /tmp/result.json"], { user: "root" }),
       ],
       {
         trusted_system_certificates_path: "/etc/cf-system-certificates",

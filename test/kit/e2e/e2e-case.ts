@@ -35,17 +35,29 @@ export class E2eCase {
   readonly appGuid = randomUUID();
   readonly worlds: StagingWorld[] = [];
 
-  private constructor(
-    /** Scratch root; removed after the test. */
-    readonly dir: string,
-    /** The CLI's working directory (its default ./restager-out lands here). */
-    readonly cwd: string,
-    /** A fresh download cache. */
-    readonly cacheDir: string,
-    /** The CLI's TMPDIR. */
-    readonly tmpDir: string,
-    private readonly before: Set<string>,
-  ) {}
+  /** Scratch root; removed after the test. */
+  readonly dir: string;
+  /** The CLI's working directory (its default ./restager-out lands here). */
+  readonly cwd: string;
+  /** A fresh download cache. */
+  readonly cacheDir: string;
+  /** The CLI's TMPDIR. */
+  readonly tmpDir: string;
+  private readonly before: Set<string>;
+
+  private constructor(parts: {
+    dir: string;
+    cwd: string;
+    cacheDir: string;
+    tmpDir: string;
+    before: Set<string>;
+  }) {
+    this.dir = parts.dir;
+    this.cwd = parts.cwd;
+    this.cacheDir = parts.cacheDir;
+    this.tmpDir = parts.tmpDir;
+    this.before = parts.before;
+  }
 
   static async create(): Promise<E2eCase> {
     const dir = await mkdtemp(join(tmpdir(), "restager-e2e-"));
@@ -56,7 +68,7 @@ export class E2eCase {
     ];
     await Promise.all([cwd, cacheDir, tmp].map((path) => mkdir(path)));
     const before = new Set((await listRestagerContainers()).map((c) => c.id));
-    return new E2eCase(dir, cwd, cacheDir, tmp, before);
+    return new E2eCase({ dir, cwd, cacheDir, tmpDir: tmp, before });
   }
 
   /** A fake CF with the fixtures registered, for this test's app guid; closed after the test. */

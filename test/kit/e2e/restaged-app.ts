@@ -48,14 +48,20 @@ export interface LrpFiles {
 }
 
 export class RestagedApp {
+  readonly appName: string;
+  readonly image: RestagedImage;
+  /** The staged droplet's sha256, as restage --json reports it. */
+  readonly dropletSha256: string;
+
   constructor(
     readonly e2e: E2eCase,
     readonly world: StagingWorld,
-    readonly appName: string,
-    readonly image: RestagedImage,
-    /** The staged droplet's sha256, as restage --json reports it. */
-    readonly dropletSha256: string,
-  ) {}
+    staged: { appName: string; image: RestagedImage; dropletSha256: string },
+  ) {
+    this.appName = staged.appName;
+    this.image = staged.image;
+    this.dropletSha256 = staged.dropletSha256;
+  }
 
   get appGuid(): string {
     return this.world.appGuid;
@@ -117,7 +123,11 @@ export async function restageApp(e2e: E2eCase, spec: RestagedAppSpec): Promise<R
   };
   const { image } = report;
   if (image === null) throw new Error(`restage of ${spec.app} built no image:\n${run.stderr}`);
-  return new RestagedApp(e2e, world, spec.appName, image, report.droplet.sha256);
+  return new RestagedApp(e2e, world, {
+    appName: spec.appName,
+    image,
+    dropletSha256: report.droplet.sha256,
+  });
 }
 
 /**

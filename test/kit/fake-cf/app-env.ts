@@ -31,7 +31,7 @@ export function appHostname(appName: string): string {
   return `${appName}.fake-cf.test`;
 }
 
-/** VCAP_APPLICATION, MEMORY_LIMIT and VCAP_SERVICES as CC sends them (reference §2.3). */
+/** VCAP_APPLICATION, MEMORY_LIMIT and VCAP_SERVICES as CC sends them (docs/diego.md §2.3). */
 export function cfAppEnv(app: AppIdentity, version: string): EnvVar[] {
   const uris = [appHostname(app.appName)];
   const vcapApplication = {

@@ -1,5 +1,5 @@
 /**
- * cc-uploader (reference §5.1–§5.2): takes the executor's raw upload, forwards it to the CC
+ * cc-uploader (docs/diego.md §5.1–§5.2): takes the executor's raw upload, forwards it to the CC
  * URI from the query as multipart/form-data and, for droplets, waits for CC's job.
  */
 import { randomUUID } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * Cloud Controller's internal upload endpoints (reference §5.3): a multipart body with the
+ * Cloud Controller's internal upload endpoints (docs/diego.md §5.3): a multipart body with the
  * file in field `file` (v3/v4) or `upload[droplet]` (v2), checked against Content-Digest /
  * Content-MD5, then stored. Droplets posted with `async=true` answer a queued job.
  */

@@ -1,6 +1,6 @@
 /**
  * Builds a DesiredLRP (raw snake_case BBS JSON) as nsync built it in the cc-bridge era
- * (reference §4.3), running a droplet served by a FakeCf.
+ * (docs/diego.md §4.3), running a droplet served by a FakeCf.
  */
 import {
   appHostname,

@@ -82,7 +82,7 @@ export class FaultTable {
       applied: [],
     };
     for (const armed of this.#armed) {
-      if (armed.remaining <= 0 || !matches(armed.route, server, method, path)) continue;
+      if (armed.remaining <= 0 || !matches(armed.route, { server, method, path })) continue;
       armed.remaining -= 1;
       apply(plan, armed.fault);
       plan.applied.push(armed.fault.kind);
@@ -91,7 +91,11 @@ export class FaultTable {
   }
 }
 
-function matches(route: Route, server: ServerName, method: string, path: string): boolean {
+function matches(
+  route: Route,
+  request: { server: ServerName; method: string; path: string },
+): boolean {
+  const { server, method, path } = request;
   return (
     route.server === server &&
     (route.method === undefined || route.method === method) &&

@@ -22,7 +22,7 @@ export class FileServer {
   async add(path: string, filePath: string): Promise<StaticFile> {
     const relative = path.replace(/^\/+/, "");
     // Opaque, non-32-hex ETag on purpose: executors before 2016-06 treated a 32-hex ETag as the
-    // body's MD5 and failed the download on mismatch (reference §3.2 step 4).
+    // body's MD5 and failed the download on mismatch (docs/diego.md §3.2 step 4).
     const blob = await registerBlob(filePath, (d) => `"lc-${d.sha256.slice(0, 20)}"`);
     const file: StaticFile = {
       ...blob,

@@ -1,5 +1,5 @@
 /**
- * Cloud Controller's upload integrity rules (reference §5.3): a `Content-Digest` header, when
+ * Cloud Controller's upload integrity rules (docs/diego.md §5.3): a `Content-Digest` header, when
  * present, must be well formed, use a known algorithm and match; otherwise `Content-MD5`, when
  * present, must match. Returns CC's reason text, or undefined when the body is accepted.
  */

@@ -1,5 +1,5 @@
 /**
- * Lager log lines (reference §1.1–§1.6) as the cf-furnace–patched stager and nsync write them,
+ * Lager log lines (docs/diego.md §1.1–§1.6) as the cf-furnace–patched stager and nsync write them,
  * so tests and the demo can feed restager realistic logs. Lines have no trailing newline.
  */
 

@@ -1,4 +1,4 @@
-/** The staging task Cloud Controller builds and BBS stores today (reference §2.4). */
+/** The staging task Cloud Controller builds and BBS stores today (docs/diego.md §2.4). */
 import { derivedGuid, egressRules, lifecycleDependency } from "./app-env.js";
 import {
   builderEnv,

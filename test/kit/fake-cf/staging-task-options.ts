@@ -74,7 +74,7 @@ export function builderEnv(
   return options.style === "cc-2024" ? [...extra, stack, ...cfEnv] : [...cfEnv, ...extra, stack];
 }
 
-/** `<cc-uploader>/v1/<kind>/<guid>?<param>=<url-encoded CC URI>&timeout=<s>` (reference §5.1). */
+/** `<cc-uploader>/v1/<kind>/<guid>?<param>=<url-encoded CC URI>&timeout=<s>` (docs/diego.md §5.1). */
 export function ccUploaderUrl(
   options: StagingTaskOptions,
   { kind, guid, ccUri }: { kind: "droplet" | "build_artifacts"; guid: string; ccUri: string },

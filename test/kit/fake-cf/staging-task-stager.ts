@@ -1,4 +1,4 @@
-/** The cc-bridge era staging task, as the patched stager logged it (reference §2.3). */
+/** The cc-bridge era staging task, as the patched stager logged it (docs/diego.md §2.3). */
 import { egressRules, lifecycleDependency } from "./app-env.js";
 import type { FakeCfEndpoints } from "./fake-cf-options.js";
 import {

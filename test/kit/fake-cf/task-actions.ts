@@ -1,4 +1,4 @@
-/** Raw BBS action JSON constructors used by the task builders (reference §3). */
+/** Raw BBS action JSON constructors used by the task builders (docs/diego.md §3). */
 import { FILE_DESCRIPTORS } from "./app-env.js";
 
 export type ActionJson = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * Task completion callbacks (reference §5.4): BBS POSTs a TaskCallbackResponse to the stager
+ * Task completion callbacks (docs/diego.md §5.4): BBS POSTs a TaskCallbackResponse to the stager
  * (`/v1/staging/<guid>/completed`) or, CC-direct, to `/internal/v3/staging/<guid>/build_completed`.
  * Every callback is recorded, valid or not; a malformed one is answered 400 with the reason.
  */

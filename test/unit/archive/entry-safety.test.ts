@@ -2,22 +2,57 @@ import { describe, expect, it } from "vitest";
 import { UnsafeArchiveError } from "../../../src/archive/archive-errors.js";
 import { EntrySafety, type SafeEntryType } from "../../../src/archive/entry-safety.js";
 
-type Case = [name: string, type: SafeEntryType, linkpath: string | undefined, reason: string];
+interface Case {
+  name: string;
+  type: SafeEntryType;
+  linkpath: string | undefined;
+  reason: string;
+}
 
 describe("EntrySafety", () => {
   it.each<Case>([
-    ["../evil", "File", undefined, "its path climbs out of the extraction directory"],
-    ["a/../../evil", "File", undefined, "its path climbs out of the extraction directory"],
-    ["./../x", "Directory", undefined, "its path climbs out of the extraction directory"],
-    ["/etc/cron.d/x", "File", undefined, "its path is absolute"],
-    ["C:\\windows\\x", "File", undefined, "its path is absolute"],
-    ["passwd", "SymbolicLink", "/etc/passwd", "its link target is absolute"],
-    ["sub/up", "SymbolicLink", "../../etc", "its target '../../etc' climbs out"],
-    ["dangling", "SymbolicLink", "", "the link has no target"],
-    ["hard", "Link", "../outside", "its link target climbs out"],
-    ["hard", "Link", "/etc/shadow", "its link target is absolute"],
-    ["dev/null", "Device", undefined, "device files are not allowed"],
-  ])("refuses %j (%s → %s)", (name, type, linkpath, reason) => {
+    {
+      name: "../evil",
+      type: "File",
+      linkpath: undefined,
+      reason: "its path climbs out of the extraction directory",
+    },
+    {
+      name: "a/../../evil",
+      type: "File",
+      linkpath: undefined,
+      reason: "its path climbs out of the extraction directory",
+    },
+    {
+      name: "./../x",
+      type: "Directory",
+      linkpath: undefined,
+      reason: "its path climbs out of the extraction directory",
+    },
+    { name: "/etc/cron.d/x", type: "File", linkpath: undefined, reason: "its path is absolute" },
+    { name: "C:\\windows\\x", type: "File", linkpath: undefined, reason: "its path is absolute" },
+    {
+      name: "passwd",
+      type: "SymbolicLink",
+      linkpath: "/etc/passwd",
+      reason: "its link target is absolute",
+    },
+    {
+      name: "sub/up",
+      type: "SymbolicLink",
+      linkpath: "../../etc",
+      reason: "its target '../../etc' climbs out",
+    },
+    { name: "dangling", type: "SymbolicLink", linkpath: "", reason: "the link has no target" },
+    { name: "hard", type: "Link", linkpath: "../outside", reason: "its link target climbs out" },
+    { name: "hard", type: "Link", linkpath: "/etc/shadow", reason: "its link target is absolute" },
+    {
+      name: "dev/null",
+      type: "Device",
+      linkpath: undefined,
+      reason: "device files are not allowed",
+    },
+  ])("refuses $name ($type → $linkpath)", ({ name, type, linkpath, reason }) => {
     const check = (): void => new EntrySafety().check(name, type, linkpath);
     expect(check).toThrow(UnsafeArchiveError);
     expect(check).toThrow(`Refusing archive entry '${name}': ${reason}`);

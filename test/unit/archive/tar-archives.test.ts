@@ -140,10 +140,10 @@ describe("TarArchives.toTar", () => {
 
 describe("TarArchives.toTar failures", () => {
   it.each([
-    ["../evil", "File", undefined, "climbs out"],
-    ["/etc/cron.d/x", "File", undefined, "is absolute"],
-    ["passwd", "SymbolicLink", "/etc/passwd", "absolute"],
-  ])("refuses %s (%s → %s)", async (path, type, linkpath, reason) => {
+    { path: "../evil", type: "File", linkpath: undefined, reason: "climbs out" },
+    { path: "/etc/cron.d/x", type: "File", linkpath: undefined, reason: "is absolute" },
+    { path: "passwd", type: "SymbolicLink", linkpath: "/etc/passwd", reason: "absolute" },
+  ])("refuses $path ($type → $linkpath)", async ({ path, type, linkpath, reason }) => {
     const tar = rawTar([
       { path: "ok.txt", body: "fine" },
       { path, type, linkpath },

@@ -93,9 +93,10 @@ async function writeTgz(name: string, entries: RawEntry[]): Promise<string> {
 describe("the droplet layer", () => {
   it("re-roots every entry under home/vcap, owned by vcap, at the fixed time, sized as planned", async () => {
     const file = await writeTgz("droplet.tgz", dropletEntries);
-    const planned = await planFileLayer("droplet", file, dropletSpec(defaultImageTime), [
-      stagingInfoPath,
-    ]);
+    const planned = await planFileLayer("droplet", file, {
+      spec: dropletSpec(defaultImageTime),
+      capture: [stagingInfoPath],
+    });
     const stream = new LayerStream(planned, "droplet/layer.tar");
     const tar = await collect(stream.entry().content as AsyncIterable<Buffer>);
     expect(tar.length).toBe(planned.plan.sizeBytes);
@@ -127,7 +128,7 @@ describe("the droplet layer", () => {
 
   it("hashes the droplet file itself for the labels", async () => {
     const file = await writeTgz("hash.tgz", dropletEntries.slice(0, 3));
-    const planned = await planFileLayer("droplet", file, dropletSpec(defaultImageTime));
+    const planned = await planFileLayer("droplet", file, { spec: dropletSpec(defaultImageTime) });
     const raw = await readFile(file);
     expect(planned.md5Hex).toBe(createHash("md5").update(raw).digest("hex"));
     expect(planned.sha256Hex).toBe(createHash("sha256").update(raw).digest("hex"));
@@ -143,14 +144,14 @@ describe("the droplet layer", () => {
     ["a device", { path: "./dev", type: "CharacterDevice", size: 0 }],
   ] as [string, RawEntry][])("refuses %s", async (_what, entry) => {
     const file = await writeTgz("unsafe.tgz", [dropletEntries[0] as RawEntry, entry]);
-    await expect(planFileLayer("droplet", file, dropletSpec(defaultImageTime))).rejects.toThrow(
-      /Refusing archive entry/,
-    );
+    await expect(
+      planFileLayer("droplet", file, { spec: dropletSpec(defaultImageTime) }),
+    ).rejects.toThrow(/Refusing archive entry/);
   });
 
   it("notices a droplet that changed between planning and streaming", async () => {
     const file = await writeTgz("changing.tgz", dropletEntries.slice(0, 3));
-    const planned = await planFileLayer("droplet", file, dropletSpec(defaultImageTime));
+    const planned = await planFileLayer("droplet", file, { spec: dropletSpec(defaultImageTime) });
     await writeTgz("changing.tgz", dropletEntries);
     const parts = layerParts(await openTarFile(file), dropletSpec(defaultImageTime));
     await expect(collect(layerBlocks(parts, planned.plan.sizeBytes, "droplet"))).rejects.toThrow(

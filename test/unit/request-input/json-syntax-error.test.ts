@@ -9,16 +9,21 @@ describe("locateJsonSyntaxError", () => {
   });
 
   it.each([
-    ['{"a":1,\n  "b": x}', 2, 8, 'unexpected character "x"'],
-    ['{"a":1', 1, 7, "unexpected end of input: expected ',' or '}'"],
-    ['{"a" 1}', 1, 6, "expected ':' after the property name"],
-    ["[1,]", 1, 4, 'unexpected character "]"'],
-    ["{'a':1}", 1, 2, "expected a property name in double quotes"],
-    ['{"a":"\\q"}', 1, 7, "invalid escape sequence in a string"],
-    ['{"a":"b', 1, 6, "unterminated string"],
-    ['{"a":1}\n{"b":2}', 2, 1, "unexpected text after the JSON value"],
-    ["", 1, 1, "unexpected end of input"],
-  ])("locates the error in %j", (text, line, column, message) => {
+    { text: '{"a":1,\n  "b": x}', line: 2, column: 8, message: 'unexpected character "x"' },
+    { text: '{"a":1', line: 1, column: 7, message: "unexpected end of input: expected ',' or '}'" },
+    { text: '{"a" 1}', line: 1, column: 6, message: "expected ':' after the property name" },
+    { text: "[1,]", line: 1, column: 4, message: 'unexpected character "]"' },
+    { text: "{'a':1}", line: 1, column: 2, message: "expected a property name in double quotes" },
+    { text: '{"a":"\\q"}', line: 1, column: 7, message: "invalid escape sequence in a string" },
+    { text: '{"a":"b', line: 1, column: 6, message: "unterminated string" },
+    {
+      text: '{"a":1}\n{"b":2}',
+      line: 2,
+      column: 1,
+      message: "unexpected text after the JSON value",
+    },
+    { text: "", line: 1, column: 1, message: "unexpected end of input" },
+  ])("locates the error in $text", ({ text, line, column, message }) => {
     expect(locateJsonSyntaxError(text)).toMatchObject({ line, column, message });
   });
 });

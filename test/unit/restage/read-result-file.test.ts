@@ -20,7 +20,7 @@ function containerWith(content?: string | Buffer): FakeContainer {
 function completion(outcome: { failed: boolean; failureReason: string }, content?: string) {
   const container = containerWith(content);
   const archives = new FakeArchives();
-  const read = () => readResultFile(container, archives, path, signal);
+  const read = () => readResultFile(container, path, { archives, signal });
   return completeWithResult(outcome, read, path);
 }
 
@@ -30,16 +30,19 @@ const failed = { failed: true, failureReason: "STG: Exited with status 223" };
 describe("readResultFile", () => {
   it("reads a result of exactly the rep's 50 KiB cap and parses JSON", async () => {
     const text = `"${"x".repeat(resultSizeLimitBytes - 2)}"`;
-    const result = await readResultFile(containerWith(text), new FakeArchives(), path, signal);
+    const result = await readResultFile(containerWith(text), path, {
+      archives: new FakeArchives(),
+      signal,
+    });
     expect(result.text).toHaveLength(resultSizeLimitBytes);
     expect(result.json).toBe("x".repeat(resultSizeLimitBytes - 2));
   });
 
   it("refuses one byte more, with the rep's error", async () => {
     const container = containerWith(Buffer.alloc(resultSizeLimitBytes + 1, 0x61));
-    await expect(readResultFile(container, new FakeArchives(), path, signal)).rejects.toThrow(
-      "result file is too large (over 51200 bytes)",
-    );
+    await expect(
+      readResultFile(container, path, { archives: new FakeArchives(), signal }),
+    ).rejects.toThrow("result file is too large (over 51200 bytes)");
   });
 });
 

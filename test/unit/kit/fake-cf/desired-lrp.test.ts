@@ -23,7 +23,7 @@ const base = {
 type Json = Record<string, unknown>;
 
 describe("desired LRP builder", () => {
-  it("builds the nsync era shape (reference §4.3)", () => {
+  it("builds the nsync era shape (docs/diego.md §4.3)", () => {
     const lrp = buildDesiredLrp({ ...base, instances: 2, env: [{ name: "foo", value: "bar" }] });
     expect(lrp).toMatchObject({
       domain: "cf-apps",

@@ -63,7 +63,7 @@ describe("staging task builder", () => {
     await scratch[Symbol.asyncDispose]();
   });
 
-  it("builds the stager-2016 tree (reference §2.3)", () => {
+  it("builds the stager-2016 tree (docs/diego.md §2.3)", () => {
     const task = buildStagingTask(options);
     const timeout = (task.action as Json).timeout as Json;
     expect(timeout.timeout).toBe(900_000_000_000);
@@ -132,7 +132,7 @@ describe("staging task builder", () => {
     );
   });
 
-  it("builds the cc-2024 tree (reference §2.4)", () => {
+  it("builds the cc-2024 tree (docs/diego.md §2.4)", () => {
     const task = buildStagingTask({
       ...options,
       style: "cc-2024",
