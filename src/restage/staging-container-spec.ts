@@ -5,7 +5,7 @@ import { buildLabels, LabelKey, type ContainerKind } from "../container/labels.j
 import type { EnvVar } from "../diego/actions.js";
 import { appIdentity } from "../diego/app-identity.js";
 import { currentOwner, formatOwner } from "../owner/run-owner.js";
-import type { RestageOptions } from "./restage.js";
+import type { RestageOptions } from "./restage-types.js";
 
 /**
  * The container Diego would create for a task: the task's container-level env (then the

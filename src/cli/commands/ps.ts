@@ -6,7 +6,7 @@ import { listLaunchedApps } from "../../launch/launched-apps.js";
 import { printLaunchedApps } from "../launch/print-launched-apps.js";
 import type { Output } from "../output.js";
 import { printLeftovers } from "../restage/print-leftovers.js";
-import { surveyLeftovers } from "../restage/leftovers.js";
+import { surveyLeftovers } from "../../app/restage/leftovers.js";
 import { commandSummaries } from "./summaries.js";
 
 interface PsArgs {
