@@ -76,7 +76,7 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
     // A dependency that could not be copied in fails the task before its action, as a cached
     // dependency failing fails the container's creation on a cell: no result file then.
     if (copied.failed) return { ...copied, ...kept(container, { options, retention, timer }) };
-    const outcome = await runPhases(definition, ctx, timer, signal);
+    const outcome = await runPhases(definition, ctx, { timer, signal });
     const read = () => readResultFile(container, deps.archives, definition.resultFile, signal);
     const completed = await timer.time("reading result", () =>
       completeWithResult(outcome, read, definition.resultFile),
@@ -116,8 +116,7 @@ function kept(
 async function runPhases(
   definition: TaskRequest["definition"],
   ctx: StepContext,
-  timer: PhaseTimer,
-  signal: AbortSignal,
+  { timer, signal }: { timer: PhaseTimer; signal: AbortSignal },
 ): Promise<TaskRunResult> {
   const phases: [string, Action | undefined][] = [
     ["setting up", definition.setup],

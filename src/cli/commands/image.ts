@@ -5,7 +5,7 @@ import {
   readPasswordFromStdin,
   withImageFlags,
   type ImageFlags,
-} from "../restage/image-flags.js";
+} from "../image-flags.js";
 import { imageOnDocker } from "../wiring/image.js";
 import { commandSummaries } from "./summaries.js";
 

@@ -11,7 +11,7 @@ import {
   readPasswordFromStdin,
   withImageFlags,
   type ImageFlags,
-} from "../restage/image-flags.js";
+} from "../image-flags.js";
 import { readTlsSettings, withTlsFlags, type TlsFlags } from "../tls-flags.js";
 import { restageOnDocker, type RestageWiring } from "../wiring/restage.js";
 import { commandSummaries } from "./summaries.js";

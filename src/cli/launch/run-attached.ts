@@ -6,7 +6,7 @@ import { removeInstances } from "../../launch/launch-app.js";
 import { startInstances, type StartedInstance } from "../../launch/start-instances.js";
 import { waitForInstances } from "../../launch/wait-instances.js";
 import type { Output } from "../output.js";
-import { interruptSignal } from "../restage/interrupt-signal.js";
+import { interruptSignal } from "../interrupt-signal.js";
 import { launchStatus } from "./launch-status.js";
 import { logLineText, reportLaunch } from "./report-launch.js";
 

@@ -8,7 +8,7 @@ import { InstanceReplacer, outdatedInstances } from "../../launch/replace-instan
 import { launchSecrets } from "../../launch/launch-secrets.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import type { Output } from "../output.js";
-import { interruptSignal } from "../restage/interrupt-signal.js";
+import { interruptSignal } from "../interrupt-signal.js";
 import { launchImage } from "./launch-image.js";
 import type { LaunchArgs } from "./launch-args.js";
 import { launchStatus } from "./launch-status.js";

@@ -9,7 +9,7 @@ import { portUrl } from "../../launch/instance-urls.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import { launchSwarm, type SwarmOutcome } from "../../launch/launch-swarm.js";
 import type { Output } from "../output.js";
-import { interruptSignal } from "../restage/interrupt-signal.js";
+import { interruptSignal } from "../interrupt-signal.js";
 import type { LaunchArgs } from "./launch-args.js";
 import { launchImage } from "./launch-image.js";
 

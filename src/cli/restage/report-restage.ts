@@ -8,7 +8,7 @@ import type { RestageOutcome } from "../../restage/restage-types.js";
 import type { ImageRun } from "../../app/image.js";
 import type { Output } from "../output.js";
 import { printCauses } from "../report-error.js";
-import { imageJson } from "./report-image.js";
+import { imageJson } from "../report-image.js";
 
 /** What the report prints: the image (built after staging) goes into --json. */
 export type PrintedReport = Pick<

@@ -5,8 +5,8 @@
 import { runImage, type ImageOptions } from "../../app/image.js";
 import { DockerImageStore } from "../../container/docker-image-store.js";
 import type { Output } from "../output.js";
-import { interruptSignal } from "../restage/interrupt-signal.js";
-import { imageJson, printImage } from "../restage/report-image.js";
+import { interruptSignal } from "../interrupt-signal.js";
+import { imageJson, printImage } from "../report-image.js";
 import { statusReporter } from "../status-reporter.js";
 
 /** Builds (and pushes) the image on the local engine and prints what was made. */

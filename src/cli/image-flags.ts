@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
-import type { ImagePublishing } from "../../app/image.js";
-import { UsageError } from "../../errors.js";
+import type { ImagePublishing } from "../app/image.js";
+import { UsageError } from "../errors.js";
 
 /** The image flags `restage` and `image` share. */
 export interface ImageFlags {
