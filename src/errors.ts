@@ -117,11 +117,15 @@ export type InterruptSignalName = keyof typeof interruptExitCodes;
 
 /** Stopped early: by a signal (exit 128 + its number), or by a caller's abort (exit 130). */
 export class CancelledError extends RestagerError {
+  /** The signal that stopped the run, when one did. */
+  readonly signal: InterruptSignalName | undefined;
+
   constructor(
     message = "Interrupted",
     options: RestagerErrorOptions & { signal?: InterruptSignalName | undefined } = {},
   ) {
     super(message, interruptExitCodes[options.signal ?? "SIGINT"], options);
+    this.signal = options.signal;
   }
 }
 

@@ -35,6 +35,7 @@ export class CallbackRefusedError extends RestagerError {
   constructor(outcome: CallbackOutcome) {
     super(
       `The completion callback to ${outcome.url} was answered HTTP ${outcome.status}` +
+        ` after ${attemptCount(outcome.attempts)}` +
         (outcome.answer ? `: ${outcome.answer}` : ""),
       ExitCode.unavailable,
       { hint: "Check the URL (and --resolve) and what the server logged about the payload" },
@@ -70,4 +71,8 @@ export async function sendCallback(
 /** BBS retries a 503/504 at once, with no backoff. */
 function immediately(_ms: number, signal?: AbortSignal): Promise<void> {
   return signal?.aborted ? Promise.reject(cancellation(signal)) : Promise.resolve();
+}
+
+export function attemptCount(count: number): string {
+  return count === 1 ? "1 attempt" : `${count} attempts`;
 }

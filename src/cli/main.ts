@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import type { Argv } from "yargs";
 import { ExitCode, UsageError } from "../errors.js";
 import { reportError } from "./report-error.js";
-import { createOutput, type Output } from "./output.js";
+import { createOutput, type CliIo, type Output } from "./output.js";
 import { commands } from "./commands/index.js";
 import { version } from "./version.js";
 
@@ -23,13 +23,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   } catch (error) {
     return reportError(error, output);
   }
-}
-
-export interface CliIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
 }
 
 function defaultIo(): CliIo {
@@ -71,3 +64,4 @@ async function buildParser(argv: string[], output: Output): Promise<Argv> {
 }
 
 export { ExitCode };
+export type { CliIo };

@@ -1,5 +1,12 @@
-import type { CliIo } from "./main.js";
 import type { StatusLine } from "./status-line.js";
+
+/** The process's streams and env (tests pass their own). */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
 
 /**
  * The only writer to the terminal. stdout carries results (request JSON, plans, --json);

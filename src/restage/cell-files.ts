@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Container, VolumeMount } from "../container/container.js";
 import { InstanceCredentials } from "./instance-credentials.js";
-import type { RestageDeps, RestageOptions } from "./restage.js";
+import type { RestageDeps, RestageOptions } from "./restage-types.js";
 import { stagingLabels } from "./staging-container-spec.js";
 import { SystemCertificates, systemCertificatesEnv } from "./system-certificates.js";
 import { defaultVolumeTiming } from "./volume-claims.js";

@@ -67,7 +67,12 @@ function fileNameFor(event: UploadSettledEvent): string {
   return `${base.toLowerCase().replace(/[^a-z0-9.]+/g, "-")}.tgz`;
 }
 
-/** The droplet among kept artifacts (by artifact name, or by the path buildpack staging uses). */
+/** Whether an artifact is the droplet: by artifact name, or by the path buildpack staging uses. */
+export function isDroplet(artifact: { artifact: string; from: string }): boolean {
+  return artifact.artifact === "droplet" || artifact.from === "/tmp/droplet";
+}
+
+/** The droplet among kept artifacts. */
 export function findDroplet(artifacts: readonly KeptArtifact[]): KeptArtifact | undefined {
-  return artifacts.find((a) => a.artifact === "droplet" || a.from === "/tmp/droplet");
+  return artifacts.find(isDroplet);
 }

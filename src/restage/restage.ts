@@ -1,91 +1,21 @@
-import type { Archives } from "../archive/ports.js";
 import { networkingEnv } from "../cell-env/networking-env.js";
-import type { Container, ContainerRuntime } from "../container/container.js";
+import type { Container } from "../container/container.js";
 import type { Action } from "../diego/actions.js";
 import type { TaskRequest } from "../diego/task-definition.js";
-import type { TaskLog } from "../diego/task-log.js";
 import { runTaskAction, type TaskRunResult } from "../diego/steps/run-task.js";
-import type { StepContext, StepSettings } from "../diego/steps/step-context.js";
+import type { StepContext } from "../diego/steps/step-context.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
-import type { Downloader, Uploader } from "../http/ports.js";
-import type { CertificateAuthority } from "../pki/ports.js";
+import { ArtifactRetention } from "./artifact-retention.js";
 import { CellFiles } from "./cell-files.js";
-import type { KeptArtifact } from "./kept-artifacts.js";
-import { Keepers } from "./keepers.js";
 import { LinkedSignal } from "../core/linked-signal.js";
-import { completeWithResult, readResultFile, type TaskResult } from "./read-result-file.js";
+import { completeWithResult, readResultFile } from "./read-result-file.js";
 import { PhaseTimer } from "./phase-timer.js";
 import { PrefetchingDownloader } from "./prefetching-downloader.js";
 import { prefetchRequests } from "./prefetch-requests.js";
+import type { RestageDeps, RestageOptions, RestageOutcome } from "./restage-types.js";
 import { StagingDependencies } from "./staging-dependencies.js";
-import type { CertificateFile } from "./system-certificates.js";
-import type { VolumeTiming } from "./volume-claims.js";
 import { cancellation } from "../core/cancellation.js";
 import type { Logger } from "../core/events.js";
-
-export interface RestageDeps {
-  runtime: ContainerRuntime;
-  downloader: Downloader;
-  uploader: Uploader;
-  archives: Archives;
-  taskLog: TaskLog;
-  logger: Logger;
-  settings: StepSettings;
-  /** Told when a phase starts (`creating container`, `downloading`, `staging`, ...). */
-  onPhase?: ((phase: string) => void) | undefined;
-  /** Told once the container exists, so a signal handler can name it. */
-  onContainer?: ((container: Container) => void) | undefined;
-  /**
-   * Told of every artifact an upload step settled (kept on disk or not), as it settles: an
-   * interrupted run ends without an outcome, and must still say where a kept droplet is.
-   */
-  onArtifact?: ((artifact: KeptArtifact) => void) | undefined;
-  /** Start the task's downloads while the cached dependencies are prepared (default true). */
-  prefetch?: boolean | undefined;
-  /** Timings of the dependency volumes' fill protocol (tests shorten them). */
-  volumeTiming?: Partial<VolumeTiming> | undefined;
-  /**
-   * Issues the staging container's instance identity (src/identity/); undefined: none, as on a
-   * cell without instance identity.
-   */
-  identityCa?: CertificateAuthority | undefined;
-}
-
-export interface RestageOptions {
-  request: TaskRequest;
-  image: string;
-  network?: string | undefined;
-  /** Identifies this invocation; every container it creates carries it as a label. */
-  runId: string;
-  /** Extra labels (a test run id, ...). */
-  labels: Record<string, string>;
-  /** Leave the container in place for debugging. */
-  keepContainer: boolean;
-  /**
-   * The cell's trusted system certificates, mounted read-only at the task's
-   * `trusted_system_certificates_path`; undefined: none, as on a cell without them.
-   */
-  trustedCertificates?: readonly CertificateFile[] | undefined;
-  /** Where artifacts are kept: always with keepArtifacts, else only those whose upload failed. */
-  outputDir: string;
-  keepArtifacts: boolean;
-  /** Keep the droplet in `outputDir` even once uploaded (an image is built from it). */
-  keepDroplet?: boolean | undefined;
-  signal: AbortSignal;
-}
-
-export interface RestageOutcome {
-  failed: boolean;
-  failureReason: string;
-  /** The step error behind a failure. */
-  error?: unknown;
-  result?: TaskResult | undefined;
-  artifacts: KeptArtifact[];
-  durationsMs: Record<string, number>;
-  /** Undefined when the task failed before its container was created (a cached dependency). */
-  containerId?: string | undefined;
-  containerKept: boolean;
-}
 
 /**
  * Executes a task definition as a Diego cell would: the cached dependencies downloaded and
@@ -140,14 +70,14 @@ interface ContainerRun {
 async function runInContainer(container: Container, run: ContainerRun): Promise<RestageOutcome> {
   const { options, deps, dependencies, cell, timer, signal } = run;
   const definition = options.request.definition;
-  const keeper = new Keepers({ ...options, onKept: deps.onArtifact });
+  const retention = new ArtifactRetention({ ...options, onKept: deps.onArtifact });
   try {
-    const ctx = await stepContext(container, deps, keeper);
+    const ctx = await stepContext(container, deps, retention);
     await cell.finish(container, signal);
     const copied = await dependencies.finish(container, timer, signal);
     // A dependency that could not be copied in fails the task before its action, as a cached
     // dependency failing fails the container's creation on a cell: no result file then.
-    if (copied.failed) return { ...copied, ...kept(options, { keeper, timer, container }) };
+    if (copied.failed) return { ...copied, ...kept(container, { options, retention, timer }) };
     const outcome = await runPhases(definition, ctx, { timer, signal });
     const read = () =>
       readResultFile(container, definition.resultFile, { archives: deps.archives, signal });
@@ -163,7 +93,7 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
       ...outcome,
       ...completed,
       error,
-      ...kept(options, { keeper, timer, container }),
+      ...kept(container, { options, retention, timer }),
     };
   } finally {
     if (!options.keepContainer) await container.remove();
@@ -171,12 +101,15 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
 }
 
 function kept(
-  options: RestageOptions,
-  run: { keeper: Keepers; timer: PhaseTimer; container: Container },
+  container: Container,
+  {
+    options,
+    retention,
+    timer,
+  }: { options: RestageOptions; retention: ArtifactRetention; timer: PhaseTimer },
 ) {
-  const { keeper, timer, container } = run;
   return {
-    artifacts: keeper.artifacts,
+    artifacts: retention.artifacts,
     durationsMs: timer.durations,
     containerId: container.id,
     containerKept: options.keepContainer,
@@ -186,9 +119,8 @@ function kept(
 async function runPhases(
   definition: TaskRequest["definition"],
   ctx: StepContext,
-  run: { timer: PhaseTimer; signal: AbortSignal },
+  { timer, signal }: { timer: PhaseTimer; signal: AbortSignal },
 ): Promise<TaskRunResult> {
-  const { timer, signal } = run;
   const phases: [string, Action | undefined][] = [
     ["setting up", definition.setup],
     ["running the task", definition.action],
@@ -210,7 +142,7 @@ function failedEarly(run: TaskRunResult, timer: PhaseTimer): RestageOutcome {
 async function stepContext(
   container: Container,
   deps: RestageDeps,
-  keeper: Keepers,
+  retention: ArtifactRetention,
 ): Promise<StepContext> {
   const { ip, gateway } = await container.networkAddresses();
   return {
@@ -222,6 +154,6 @@ async function stepContext(
     uploader: deps.uploader,
     archives: deps.archives,
     settings: deps.settings,
-    onUploadSettled: keeper.onUploadSettled,
+    onUploadSettled: retention.onUploadSettled,
   };
 }

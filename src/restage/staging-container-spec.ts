@@ -4,7 +4,7 @@ import { cpuSharesFor } from "../container/cpu-shares.js";
 import { buildLabels, LabelKey, type ContainerKind } from "../container/labels.js";
 import { appIdentity } from "../diego/app-identity.js";
 import { currentOwner, formatOwner } from "../owner/run-owner.js";
-import type { RestageOptions } from "./restage.js";
+import type { RestageOptions } from "./restage-types.js";
 import type { EnvVar } from "../core/env-var.js";
 
 /**

@@ -11,7 +11,7 @@ import type { CellFiles } from "./cell-files.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import { prepareCachedDependencies, type PreparedDependencies } from "./cached-dependencies.js";
 import type { PhaseTimer } from "./phase-timer.js";
-import type { RestageDeps, RestageOptions } from "./restage.js";
+import type { RestageDeps, RestageOptions } from "./restage-types.js";
 import { stagingContainerSpec, stagingLabels } from "./staging-container-spec.js";
 import { defaultVolumeTiming } from "./volume-claims.js";
 import { cancellation, isCancellation } from "../core/cancellation.js";

@@ -26,7 +26,7 @@ import {
 const packages = "/read/cc-packages/";
 /** Diego's downloader makes 4 attempts (src/http/retry.ts). */
 const downloadAttempts = 4;
-/** Shortens the 10 s idle timeout (read by the CLI's composition root, run-restage.ts). */
+/** Shortens the 10 s idle timeout (read by the CLI's composition root, src/cli/wiring/restage.ts). */
 const idleTimeoutMs = 1_000;
 
 describe("restage when the app package download fails", () => {

@@ -1,11 +1,12 @@
-import { access, readFile } from "node:fs/promises";
 import type { Argv, CommandModule } from "yargs";
-import { InvalidInputError, NoInputError } from "../../errors.js";
 import type { Output } from "../output.js";
-import { interruptSignal } from "../restage/interrupt-signal.js";
-import { readPasswordFromStdin, withImageFlags, type ImageFlags } from "../restage/image-flags.js";
-import { imageJson, printImage } from "../restage/report-image.js";
-import { runImage } from "../restage/run-image.js";
+import {
+  imagePublishing,
+  readPasswordFromStdin,
+  withImageFlags,
+  type ImageFlags,
+} from "../image-flags.js";
+import { imageOnDocker } from "../wiring/image.js";
 import { commandSummaries } from "./summaries.js";
 
 export interface ImageArgs extends ImageFlags {
@@ -31,32 +32,19 @@ export function imageCommand(output: Output): CommandModule<object, ImageArgs> {
       const password = args.registryPasswordStdin
         ? await readPasswordFromStdin(output.stdin)
         : undefined;
-      const result = args.result === undefined ? undefined : await readResult(args.result);
-      const interrupt = interruptSignal();
-      const status = await output.statusLine();
-      try {
-        const run = await runImage(
-          {
-            dropletPath: await existing(args.droplet, "--droplet"),
-            lifecyclePath: await existing(args.lifecycle, "--lifecycle"),
-            stackImage: args.stack,
-            stack: args.stackName,
-            result,
-            appName: args.appName,
-            appGuid: args.appGuid,
-            taskGuid: args.taskGuid,
-            source: args.source,
-            revision: args.revision,
-          },
-          args,
-          { output, status, password, signal: interrupt.signal },
-        );
-        printImage(output, run);
-        output.result(output.json ? JSON.stringify(imageJson(run), null, 2) : run.built.id);
-      } finally {
-        status.stop();
-        interrupt.dispose();
-      }
+      await imageOnDocker(output, {
+        dropletPath: args.droplet,
+        lifecyclePath: args.lifecycle,
+        stackImage: args.stack,
+        stack: args.stackName,
+        resultPath: args.result,
+        appName: args.appName,
+        appGuid: args.appGuid,
+        taskGuid: args.taskGuid,
+        source: args.source,
+        revision: args.revision,
+        publishing: { ...imagePublishing(args), password },
+      });
     },
   };
 }
@@ -90,27 +78,4 @@ function imageOptions(yargs: Argv): Argv<ImageArgs> {
       "Run another command (the trailing '' is the launcher's metadata argument)",
     )
     .example("$0 image ... --push --registry 127.0.0.1:5000", "Also push it to a local registry");
-}
-
-async function existing(path: string, flag: string): Promise<string> {
-  try {
-    await access(path);
-    return path;
-  } catch (cause) {
-    throw new NoInputError(`Cannot read ${flag} ${path}`, { hint: "Check the path", cause });
-  }
-}
-
-async function readResult(path: string): Promise<unknown> {
-  const text = await readFile(path, "utf8").catch((cause: unknown) => {
-    throw new NoInputError(`Cannot read --result ${path}`, { hint: "Check the path", cause });
-  });
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new InvalidInputError(`--result ${path} is not JSON`, [], {
-      hint: "Give the result.json the builder wrote (restage prints it on stdout)",
-      cause,
-    });
-  }
 }

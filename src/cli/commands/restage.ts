@@ -1,13 +1,19 @@
 import type { Argv, CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
 import { loadTaskRequest } from "../../request-input/load-request.js";
-import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
+import { restageTarget } from "../../app/restage.js";
+import { parseStackMappings } from "../../restage/stack-image.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";
 import { printDryRun } from "../restage/print-dry-run.js";
-import { readPasswordFromStdin, withImageFlags, type ImageFlags } from "../restage/image-flags.js";
-import { runRestage } from "../restage/run-restage.js";
+import {
+  imagePublishing,
+  readPasswordFromStdin,
+  withImageFlags,
+  type ImageFlags,
+} from "../image-flags.js";
 import { readTlsSettings, withTlsFlags, type TlsFlags } from "../tls-flags.js";
+import { restageOnDocker, type RestageWiring } from "../wiring/restage.js";
 import { commandSummaries } from "./summaries.js";
 
 export interface RestageArgs extends ImageFlags, TlsFlags {
@@ -39,19 +45,38 @@ export function restageCommand(output: Output): CommandModule<object, RestageArg
       const loaded = await loadTaskRequest({ file: args.file, stdin: output.stdin, app: args.app });
       printWarnings(output, loaded.warnings);
       const tls = await readTlsSettings(args, output);
-      if (args.memory !== undefined) {
-        const definition = { ...loaded.request.definition, memoryMb: parseMemoryMb(args.memory) };
-        loaded.request = { ...loaded.request, definition };
-      }
-      const stacks = parseStackMappings(args.stack);
-      const image = resolveStackImage(loaded.request.definition.rootfs, stacks);
+      const { request, stackImage } = restageTarget({
+        request: loaded.request,
+        memoryMb: args.memory === undefined ? undefined : parseMemoryMb(args.memory),
+        stacks: parseStackMappings(args.stack),
+      });
+      const run = { ...restageWiring(args), request, stackImage, tls };
       if (args.dryRun) {
-        printDryRun(output, loaded.request, { image, args, tls });
+        printDryRun(output, run);
         return;
       }
       const password = await registryPassword(output, args);
-      output.exitCode = await runRestage(output, loaded.request, image, args, { password, tls });
+      output.exitCode = await restageOnDocker(output, {
+        ...run,
+        publishing: { ...run.publishing, password },
+      });
     },
+  };
+}
+
+/** The flags as the use case's plain options. */
+function restageWiring(args: RestageArgs): Omit<RestageWiring, "request" | "stackImage" | "tls"> {
+  return {
+    network: args.network,
+    keepContainer: args.keep === true,
+    upload: args.upload,
+    outputDir: args.outputDir,
+    buildImage: args.image !== false,
+    callback: args.callback === true,
+    resolve: args.resolve,
+    trustedCertsDir: args.trustedCerts,
+    cacheDir: args.cacheDir,
+    publishing: imagePublishing(args),
   };
 }
 

@@ -1,20 +1,18 @@
 import { buildPlan } from "../../diego/explain/build-plan.js";
 import { renderPlan } from "../../diego/explain/render-plan.js";
-import type { TaskRequest } from "../../diego/task-definition.js";
 import { cpuSharesFor } from "../../container/cpu-shares.js";
 import { redactEnvValue } from "../../core/redact.js";
 import { redactUrl } from "../../core/redact.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
-import type { RestageArgs } from "../commands/restage.js";
+import type { RestageRunOptions } from "../../app/restage.js";
 import type { Output } from "../output.js";
 
+/** What `restage` was asked to do. */
+export type RestageDryRun = Omit<RestageRunOptions, "env" | "signal">;
+
 /** `restage --dry-run`: the container restager would create and the plan, touching nothing. */
-export function printDryRun(
-  output: Output,
-  request: TaskRequest,
-  run: { image: string; args: RestageArgs; tls: TlsSettings },
-): void {
-  const { image, args } = run;
+export function printDryRun(output: Output, run: RestageDryRun): void {
+  const { request, stackImage: image } = run;
   const definition = request.definition;
   const shares = cpuSharesFor(definition.cpuWeight);
   const env = definition.env.map((v) => `${v.name}=${redactEnvValue(v.name, v.value)}`);
@@ -23,14 +21,14 @@ export function printDryRun(
     `  image       ${image}`,
     `  memory      ${definition.memoryMb > 0 ? `${definition.memoryMb} MB` : "unlimited"}`,
     `  cpu shares  ${shares ?? "default"}`,
-    `  network     ${args.network ?? "default bridge"}`,
+    `  network     ${run.network ?? "default bridge"}`,
     `  env         ${env.join(" ") || "(none)"}`,
-    `  uploads     ${args.upload ? "to the recorded URLs" : `skipped; kept in ${args.outputDir ?? "./restager-out/<app>"}`}`,
+    `  uploads     ${run.upload ? "to the recorded URLs" : `skipped; kept in ${run.outputDir ?? "./restager-out/<app>"}`}`,
   ];
-  if (args.resolve.length > 0) container.push(`  resolve     ${args.resolve.join(", ")}`);
+  if (run.resolve.length > 0) container.push(`  resolve     ${run.resolve.join(", ")}`);
   container.push(`  tls         ${describeTls(run.tls)}`);
-  container.push(`  app image   ${dryRunImage(args)}`);
-  if (args.callback) container.push(`  callback    ${redactUrl(definition.completionCallbackUrl)}`);
+  container.push(`  app image   ${dryRunImage(run)}`);
+  if (run.callback) container.push(`  callback    ${redactUrl(definition.completionCallbackUrl)}`);
   if (output.json) {
     output.result(JSON.stringify({ image, plan: buildPlan(request) }, null, 2));
     return;
@@ -45,9 +43,10 @@ function describeTls(tls: TlsSettings): string {
   return `${verify}; ${client}`;
 }
 
-function dryRunImage(args: RestageArgs): string {
-  if (args.image === false) return "not built (--no-image)";
-  const names = args.tag?.join(", ") ?? "restager/<app>:<droplet md5 prefix>, :latest";
-  const push = args.push ? `; pushed to ${args.registry ?? "the tags' registry"}` : "";
+function dryRunImage(run: RestageDryRun): string {
+  if (!run.buildImage) return "not built (--no-image)";
+  const { tags, push: pushing, registry } = run.publishing;
+  const names = tags?.join(", ") ?? "restager/<app>:<droplet md5 prefix>, :latest";
+  const push = pushing ? `; pushed to ${registry ?? "the tags' registry"}` : "";
   return `${names} after a successful staging${push}`;
 }

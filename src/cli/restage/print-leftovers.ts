@@ -1,7 +1,7 @@
 import type { LaunchedApp } from "../../launch/launched-apps.js";
 import { appJson, printLaunchedApps } from "../launch/print-launched-apps.js";
 import type { Output } from "../output.js";
-import type { Leftover } from "./leftovers.js";
+import type { Leftover } from "../../app/restage/leftovers.js";
 
 export interface PsAll {
   apps: LaunchedApp[];

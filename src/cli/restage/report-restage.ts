@@ -1,27 +1,20 @@
-import type { AppIdentity } from "../../diego/app-identity.js";
-import type { TaskRequest } from "../../diego/task-definition.js";
+import type { RestageReport } from "../../app/restage.js";
 import { formatByteSize } from "../../diego/messages.js";
 import { errorMessage, findExitStatus, findStepError } from "../../diego/steps/step-errors.js";
 import { CancelledError, ExitCode, RestagerError } from "../../errors.js";
 import type { KeptArtifact } from "../../restage/kept-artifacts.js";
 import { failedToFetchResult } from "../../restage/read-result-file.js";
-import type { RestageOutcome } from "../../restage/restage.js";
+import type { RestageOutcome } from "../../restage/restage-types.js";
+import type { ImageRun } from "../../app/image.js";
 import type { Output } from "../output.js";
 import { printCauses } from "../report-error.js";
-import type { OutputTail } from "./output-tail.js";
-import { imageJson } from "./report-image.js";
-import type { ImageRun } from "./run-image.js";
+import { imageJson } from "../report-image.js";
 
-export interface RestageReport {
-  outcome: RestageOutcome;
-  app: AppIdentity;
-  tail: OutputTail;
-  elapsedMs: number;
-  /** The image built after staging, for --json. */
-  image?: ImageRun | undefined;
-  /** The request as run (its memory limit names what an out-of-memory kill hit). */
-  request?: TaskRequest | undefined;
-}
+/** What the report prints: the image (built after staging) goes into --json. */
+export type PrintedReport = Pick<
+  RestageReport,
+  "outcome" | "app" | "outputTail" | "elapsedMs" | "image" | "request"
+>;
 
 /** What the builder's exit statuses mean (docs/diego.md §6.7). */
 const builderFailures: Record<number, { code: number; text: string; hint: string }> = {
@@ -48,7 +41,7 @@ const builderFailures: Record<number, { code: number; text: string; hint: string
 };
 
 /** Prints the result (stdout) and a summary or failure report (stderr); returns the exit code. */
-export function reportRestage(output: Output, report: RestageReport): number {
+export function reportRestage(output: Output, report: PrintedReport): number {
   const { outcome } = report;
   if (output.json) output.result(JSON.stringify(jsonReport(outcome, report.image), null, 2));
   else if (outcome.result) output.result(resultText(output, outcome.result));
@@ -65,7 +58,7 @@ function resultText(output: Output, result: NonNullable<RestageOutcome["result"]
   return result.text.trimEnd();
 }
 
-function printSuccess(output: Output, { outcome, app, elapsedMs }: RestageReport): void {
+function printSuccess(output: Output, { outcome, app, elapsedMs }: PrintedReport): void {
   output.info(`Staged ${app.name ?? app.guid} in ${(elapsedMs / 1000).toFixed(1)}s`);
   for (const artifact of outcome.artifacts) output.info(`  ${describeArtifact(artifact)}`);
   if (outcome.containerKept && outcome.containerId) {
@@ -73,7 +66,7 @@ function printSuccess(output: Output, { outcome, app, elapsedMs }: RestageReport
   }
 }
 
-function printFailure(output: Output, { outcome, tail, request }: RestageReport): number {
+function printFailure(output: Output, { outcome, outputTail, request }: PrintedReport): number {
   const status = findExitStatus(outcome.error);
   const builder = status === undefined ? undefined : builderFailures[status];
   // A cancellation inside a failed outcome is a timeout action firing (an interrupt rejects
@@ -95,7 +88,7 @@ function printFailure(output: Output, { outcome, tail, request }: RestageReport)
     output.error(`  ${describeArtifact(artifact)}`);
   }
   if (builder || status !== undefined) {
-    const lines = tail.last(15);
+    const lines = outputTail.slice(-15);
     if (lines.length > 0)
       output.error(["  Last output:", ...lines.map((l) => `    ${l}`)].join("\n"));
   }
@@ -114,7 +107,7 @@ function printFailure(output: Output, { outcome, tail, request }: RestageReport)
  * container (run-step.ts): say which limit that was and how to raise it. Cloud Controller gives
  * staging the larger of the app's memory and its `staging.minimum_staging_memory_mb`.
  */
-function outOfMemory(outcome: RestageOutcome, request: TaskRequest | undefined) {
+function outOfMemory(outcome: RestageOutcome, request: PrintedReport["request"]) {
   if (!outcome.failureReason.includes("(out of memory)")) return undefined;
   const memoryMb = request?.definition.memoryMb ?? 0;
   const limit = memoryMb > 0 ? `${memoryMb} MB` : "its memory limit";

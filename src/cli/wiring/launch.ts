@@ -19,7 +19,7 @@ import type { LaunchArgs } from "../launch/launch-args.js";
 import { launchProgress } from "../launch/launch-progress.js";
 import { printLaunchReport } from "../launch/print-launch-report.js";
 import type { Output } from "../output.js";
-import { interruptSignal } from "../restage/interrupt-signal.js";
+import { interruptSignal } from "../interrupt-signal.js";
 import type { StatusLine } from "../status-line.js";
 import { readTlsSettings } from "../tls-flags.js";
 

@@ -5,7 +5,7 @@ import { DockerRuntime } from "../../container/docker-runtime.js";
 import { DockerSwarm } from "../../container/docker-swarm.js";
 import { printLaunchedApps } from "../launch/print-launched-apps.js";
 import type { Output } from "../output.js";
-import { surveyLeftovers } from "../restage/leftovers.js";
+import { surveyLeftovers } from "../../app/restage/leftovers.js";
 import { printLeftovers } from "../restage/print-leftovers.js";
 
 export async function runPs(output: Output, request: { all: boolean }): Promise<void> {

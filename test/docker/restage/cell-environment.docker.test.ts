@@ -25,7 +25,8 @@ import {
   dependencyVolumeName,
   markerVolumeName,
 } from "../../../src/restage/dependency-volume-name.js";
-import { restage, type RestageDeps, type RestageOptions } from "../../../src/restage/restage.js";
+import { restage } from "../../../src/restage/restage.js";
+import type { RestageDeps, RestageOptions } from "../../../src/restage/restage-types.js";
 import { certificatesAsDependency } from "../../../src/restage/system-certificates.js";
 
 const image = "restager/stack:bookworm";

@@ -25,7 +25,8 @@ import {
   dependencyVolumeName,
   markerVolumeName,
 } from "../../../src/restage/dependency-volume-name.js";
-import { restage, type RestageDeps } from "../../../src/restage/restage.js";
+import { restage } from "../../../src/restage/restage.js";
+import type { RestageDeps } from "../../../src/restage/restage-types.js";
 import { listenOnLoopback, closeServer } from "../../kit/loopback-server.js";
 
 const image = "restager/stack:bookworm";

@@ -134,6 +134,7 @@ describe("sendCallback", () => {
     expect(error).toBeInstanceOf(CallbackRefusedError);
     const refused = error as CallbackRefusedError;
     expect(refused.outcome).toMatchObject({ status: 504, attempts: 3 });
+    expect(refused.message).toContain("answered HTTP 504 after 3 attempts");
     expect(refused.message).not.toContain("secret");
     expect(refused.message).not.toContain("start=false");
   });

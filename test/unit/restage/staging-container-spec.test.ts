@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import type { TaskRequest } from "../../../src/diego/task-definition.js";
-import type { RestageOptions } from "../../../src/restage/restage.js";
+import type { RestageOptions } from "../../../src/restage/restage-types.js";
 import { stagingContainerSpec } from "../../../src/restage/staging-container-spec.js";
 
 function options(rootfs: string, taskGuid: string): RestageOptions {

@@ -10,7 +10,7 @@ import {
   reapLeftovers,
   surveyLeftovers,
   type LeftoverRuntime,
-} from "../../../../src/cli/restage/leftovers.js";
+} from "../../../../src/app/restage/leftovers.js";
 
 const me = currentOwner();
 const dead = { ...me, pid: spawnSync(process.execPath, ["-e", "0"]).pid ?? 1 };

@@ -1,6 +1,6 @@
-import { formatByteSize } from "../../diego/messages.js";
-import type { Output } from "../output.js";
-import type { ImageRun } from "./run-image.js";
+import { formatByteSize } from "../diego/messages.js";
+import type { Output } from "./output.js";
+import type { ImageRun } from "../app/image.js";
 
 /** The image summary on stderr: names, id, sizes against the droplet's, and the push. */
 export function printImage(output: Output, run: ImageRun): void {

@@ -1,5 +1,5 @@
 import { writeSync } from "node:fs";
-import { CancelledError, interruptExitCodes, type InterruptSignalName } from "../../errors.js";
+import { CancelledError, interruptExitCodes, type InterruptSignalName } from "../errors.js";
 
 export interface InterruptSignal {
   signal: AbortSignal;

@@ -21,7 +21,7 @@ import {
   VolumeClaims,
   type VolumeState,
 } from "../../restage/volume-claims.js";
-import type { Output } from "../output.js";
+import type { ProgressReporter } from "../progress.js";
 import { listRunTempDirs } from "./run-temp-dir.js";
 
 /** The label --keep puts on the staging container, so later runs leave it alone. */
@@ -164,7 +164,7 @@ function liveOwner(owner: RunOwner | undefined, what: string): string {
  */
 export async function reapLeftovers(
   runtime: LeftoverRuntime,
-  log: Pick<Output, "info" | "debug">,
+  log: Pick<ProgressReporter, "info" | "debug">,
 ): Promise<Leftover[]> {
   const stale = (await surveyLeftovers(runtime)).filter((leftover) => leftover.stale);
   const removed: Leftover[] = [];

@@ -1,7 +1,7 @@
 import type { UploadSettledEvent } from "../diego/steps/step-context.js";
-import { ArtifactKeeper, type KeptArtifact } from "./kept-artifacts.js";
+import { ArtifactKeeper, isDroplet, type KeptArtifact } from "./kept-artifacts.js";
 
-export interface KeepersOptions {
+export interface ArtifactRetentionOptions {
   /** Where artifacts are kept: always with keepArtifacts, else only those whose upload failed. */
   outputDir: string;
   keepArtifacts: boolean;
@@ -11,14 +11,17 @@ export interface KeepersOptions {
   onKept?: ((artifact: KeptArtifact) => void) | undefined;
 }
 
-/** Keeps artifacts as ArtifactKeeper does, and the droplet always when `keepDroplet`. */
-export class Keepers {
+/**
+ * Which settled artifacts a restage keeps on disk: what ArtifactKeeper keeps (everything, or
+ * only failed uploads), and the droplet always when `keepDroplet`.
+ */
+export class ArtifactRetention {
   readonly artifacts: KeptArtifact[] = [];
   readonly #some: ArtifactKeeper;
   readonly #all: ArtifactKeeper | undefined;
   readonly #onKept: ((artifact: KeptArtifact) => void) | undefined;
 
-  constructor(options: KeepersOptions) {
+  constructor(options: ArtifactRetentionOptions) {
     this.#some = new ArtifactKeeper(options.outputDir, options.keepArtifacts);
     const keepDroplet = options.keepDroplet === true && !options.keepArtifacts;
     this.#all = keepDroplet ? new ArtifactKeeper(options.outputDir, true) : undefined;
@@ -26,8 +29,7 @@ export class Keepers {
   }
 
   readonly onUploadSettled = async (event: UploadSettledEvent): Promise<void> => {
-    const isDroplet = event.artifact === "droplet" || event.from === "/tmp/droplet";
-    const keeper = (isDroplet ? this.#all : undefined) ?? this.#some;
+    const keeper = (isDroplet(event) ? this.#all : undefined) ?? this.#some;
     await keeper.onUploadSettled(event);
     const kept = keeper.artifacts.at(-1);
     if (!kept) return;

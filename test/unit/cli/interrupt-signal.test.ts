@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CancelledError, ExitCode } from "../../../../src/errors.js";
-import { interruptSignal } from "../../../../src/cli/restage/interrupt-signal.js";
+import { CancelledError, ExitCode } from "../../../src/errors.js";
+import { interruptSignal } from "../../../src/cli/interrupt-signal.js";
 
 describe("interruptSignal", () => {
   for (const [name, code] of [

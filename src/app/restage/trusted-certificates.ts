@@ -1,11 +1,8 @@
 /**
- * What the CLI gives restage() to stand in for the cell's configuration: the trusted system
- * certificates (`--trusted-certs DIR`, else the host's CA certificates) and the local CA that
- * issues instance identities (kept in the cache directory).
+ * The trusted system certificates restage() mounts as the cell's: `--trusted-certs DIR`, else
+ * the host's CA certificates.
  */
 import { access } from "node:fs/promises";
-import { openLocalCa } from "../../identity/local-ca.js";
-import type { CertificateAuthority } from "../../pki/ports.js";
 import { readCertificateDir, type CertificateFile } from "../../restage/system-certificates.js";
 
 /** Where distributions keep their CA certificates, one file each. */
@@ -33,10 +30,4 @@ export async function trustedCertificates(
     }
   }
   return undefined;
-}
-
-/** The local instance-identity CA, created in `cacheDir` on first use. */
-export async function identityAuthority(cacheDir: string): Promise<CertificateAuthority> {
-  const { x509Pki } = await import("../../x509/x509-pki.js");
-  return openLocalCa({ cacheDir, pki: x509Pki });
 }

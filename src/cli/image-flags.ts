@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
-import { UsageError } from "../../errors.js";
+import type { ImagePublishing } from "../app/image.js";
+import { UsageError } from "../errors.js";
 
 /** The image flags `restage` and `image` share. */
 export interface ImageFlags {
@@ -55,6 +56,17 @@ export function withImageFlags<T>(yargs: Argv<T>): Argv<T & ImageFlags> {
       }
       return true;
     });
+}
+
+/** The flags as the use cases take them (the password comes from readPasswordFromStdin). */
+export function imagePublishing(flags: ImageFlags): ImagePublishing {
+  return {
+    tags: flags.tag,
+    push: flags.push,
+    registry: flags.registry,
+    registryUser: flags.registryUser,
+    insecureRegistry: flags.insecureRegistry,
+  };
 }
 
 /** Reads the password piped in for --registry-password-stdin (one trailing newline dropped). */

@@ -1,0 +1,94 @@
+/** Builds (and on request pushes) a launcher image, for `restage` and `image`, with progress. */
+import type { ImageStore } from "../../container/image-store.js";
+import { registryHost } from "../../container/registry-errors.js";
+import { buildImage, type BuildImageOptions, type BuiltImage } from "../../image/build-image.js";
+import { imageTime } from "../../image/image-time.js";
+import { normalizeRegistry, normalizeTag } from "../../image/image-tags.js";
+import { pushBuiltImage, type PushedImage } from "../../image/push-image.js";
+import { registryCredentials } from "../../image/registry-auth.js";
+import type { ProgressReporter } from "../progress.js";
+
+export type ImageInput = Omit<BuildImageOptions, "tags" | "time" | "signal">;
+
+/** How the image is named and where it goes (the image flags `restage` and `image` share). */
+export interface ImagePublishing {
+  /** Names as given (`[HOST[:PORT]/]NAME[:TAG]`); default restager/<app>:<md5 prefix>, :latest. */
+  tags?: readonly string[] | undefined;
+  push?: boolean | undefined;
+  /** `HOST[:PORT]` put in front of every name when pushing. */
+  registry?: string | undefined;
+  registryUser?: string | undefined;
+  /** The registry password (read from stdin by the CLI). */
+  password?: string | undefined;
+  insecureRegistry?: boolean | undefined;
+}
+
+export interface ImageRun {
+  built: BuiltImage;
+  pushed?: PushedImage | undefined;
+  buildMs: number;
+  pushMs?: number | undefined;
+}
+
+export interface ImageContext {
+  images: ImageStore;
+  progress: ProgressReporter;
+  /** SOURCE_DATE_EPOCH (the image time), DOCKER_CONFIG (registry credentials). */
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+export async function buildAndPush(
+  input: ImageInput,
+  publishing: ImagePublishing,
+  context: ImageContext,
+): Promise<ImageRun> {
+  const { progress, signal, env } = context;
+  // Checked before the build, so a bad name fails at once.
+  const registry =
+    publishing.registry === undefined ? undefined : normalizeRegistry(publishing.registry);
+  const tags = publishing.tags?.length ? publishing.tags.map(normalizeTag) : undefined;
+  const label = input.appName ?? input.appGuid ?? "image";
+  const hooks = {
+    images: context.images,
+    onPhase: (phase: string) => progress.phase(`${label}: ${phase}`),
+    onProgress: (event: Parameters<ProgressReporter["progress"]>[0]) => progress.progress(event),
+  };
+  const started = performance.now();
+  const built = await buildImage({ ...input, tags, time: imageTime(env), signal }, hooks);
+  const run: ImageRun = { built, buildMs: performance.now() - started };
+  if (publishing.push === true) {
+    const pushStarted = performance.now();
+    run.pushed = await push(built, { ...publishing, registry }, { ...context, hooks });
+    run.pushMs = performance.now() - pushStarted;
+  }
+  progress.idle();
+  return run;
+}
+
+/** `publishing.registry` is normalized. */
+async function push(
+  built: BuiltImage,
+  publishing: ImagePublishing,
+  context: ImageContext & { hooks: Parameters<typeof pushBuiltImage>[1] },
+): Promise<PushedImage> {
+  const { registry } = publishing;
+  const credentials = await registryCredentials({
+    registry: registry ?? registryHost(built.tags[0] ?? ""),
+    user: publishing.registryUser,
+    password: publishing.password,
+    env: context.env,
+  });
+  if (credentials.note) context.progress.warn(credentials.note);
+  return pushBuiltImage(
+    {
+      id: built.id,
+      tags: built.tags,
+      registry,
+      auth: credentials.auth,
+      insecureRegistry: publishing.insecureRegistry,
+      signal: context.signal,
+    },
+    context.hooks,
+  );
+}
