@@ -21,6 +21,11 @@ const diagnoses: { pattern: RegExp; hint: (host: string) => string }[] = [
       `Give credentials for ${host} with --registry-user and --registry-password-stdin, or run 'docker login ${host}'`,
   },
   {
+    pattern: /manifest unknown|not found: manifest|name unknown/i,
+    hint: (host) =>
+      `${host} has no such image: check the repository and tag (a docker:// rootfs names the tag after '#')`,
+  },
+  {
     pattern: /x509|certificate|tls:/i,
     hint: (host) =>
       `The engine does not trust ${host}'s certificate: install its CA in /etc/docker/certs.d/${host}/ca.crt, or use --insecure-registry for a plain-HTTP registry`,

@@ -8,6 +8,10 @@ import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
 import { buildImage } from "../../image/build-image.js";
+import { dockerAppImage } from "../../image/docker-app-image.js";
+import { registryCredentials } from "../../image/registry-auth.js";
+import { registryHost } from "../../container/registry-errors.js";
+import type { DockerAppInput } from "../../launch/docker-lrp-image.js";
 import { imageTime } from "../../image/image-time.js";
 import { resolveLrpImage, type ImageBuildInput, type LrpImage } from "../../launch/lrp-image.js";
 import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
@@ -37,6 +41,8 @@ export async function launchImage(
         runtime: context.runtime,
         downloader: http.downloader,
         build: (input, buildSignal) => buildLauncherImage(output, lrp, args, input, buildSignal),
+        dockerApp: (input, pullSignal) =>
+          dockerApp(output, { lrp, args, input, phase: (p) => status.phase(`${name}: ${p}`) }, pullSignal),
         onPhase: (phase) => status.phase(`${name}: ${phase}`),
       },
       signal,
@@ -44,6 +50,7 @@ export async function launchImage(
     status.stop();
     for (const warning of image.warnings) output.warn(warning);
     if (image.how === "built") output.info(`Built ${image.ref} from the LRP's droplet`);
+    if (image.how === "pulled") output.info(`Pulled ${image.appImage ?? ""}; running it as ${image.ref}`);
     return image;
   } finally {
     status.stop();
@@ -74,4 +81,35 @@ async function buildLauncherImage(
     { images: new DockerImageStore({ env: output.env }) },
   );
   return built.tags[0] ?? built.id;
+}
+
+/** Pulls a Docker-image app's image (credentials: flags, the LRP's, the Docker config). */
+async function dockerApp(
+  output: Output,
+  context: { lrp: DesiredLrp; args: LaunchArgs; input: DockerAppInput; phase: (p: string) => void },
+  signal?: AbortSignal,
+): Promise<{ ref: string; warnings: string[] }> {
+  const { lrp, args, input } = context;
+  const credentials = input.pull
+    ? await registryCredentials({
+        registry: registryHost(input.reference),
+        user: args.registryUser,
+        password: args.registryPassword,
+        request: { username: lrp.imageUsername, password: lrp.imagePassword },
+        env: output.env,
+        signal,
+      })
+    : undefined;
+  const image = await dockerAppImage(
+    {
+      ...input,
+      auth: credentials?.auth,
+      insecureRegistry: args.insecureRegistry,
+      time: imageTime(output.env),
+      signal,
+    },
+    { images: new DockerImageStore({ env: output.env }), onPhase: context.phase },
+  );
+  const notes = credentials?.note ? [credentials.note] : [];
+  return { ref: image.ref, warnings: [...notes, ...image.warnings] };
 }
