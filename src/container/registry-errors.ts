@@ -16,9 +16,10 @@ const diagnoses: { pattern: RegExp; hint: (host: string) => string }[] = [
       `and restart dockerd (see --insecure-registry in 'restager image --help')`,
   },
   {
-    pattern: /unauthorized|authentication required|denied|incorrect username or password/i,
+    pattern:
+      /unauthorized|authentication required|denied|incorrect username or password|no basic auth credentials/i,
     hint: (host) =>
-      `Give credentials for ${host} with --registry-user and --registry-password-stdin, or run 'docker login ${host}'`,
+      `Give credentials for ${host} with --registry-user and --registry-password-stdin, or run 'docker login ${host}' (or name a credential helper in the Docker config)`,
   },
   {
     pattern: /manifest unknown|not found: manifest|name unknown/i,
