@@ -28,7 +28,8 @@ export interface CredentialsInput {
   runHelper?: CredentialHelperRunner | undefined;
 }
 
-export type CredentialsSource = "flags" | "request" | "credential-helper" | "docker-config" | "none";
+export type CredentialsSource =
+  "flags" | "request" | "credential-helper" | "docker-config" | "none";
 
 export interface ResolvedCredentials {
   auth?: RegistryAuth | undefined;
@@ -85,7 +86,8 @@ async function fromDockerConfig(
     });
   }
   const server = serverAddress(registry);
-  const helper = config.credHelpers?.[server] ?? config.credHelpers?.[registry] ?? config.credsStore;
+  const helper =
+    config.credHelpers?.[server] ?? config.credHelpers?.[registry] ?? config.credsStore;
   if (helper) {
     const run = input.runHelper ?? runCredentialHelper;
     const found = await run(helper, server, { env: input.env, signal: input.signal });

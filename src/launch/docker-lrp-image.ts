@@ -60,7 +60,11 @@ export async function resolveDockerLrpImage(
   deps.onPhase?.("downloading the lifecycle");
   const lifecycle = await deps.downloader.download({ ...source, signal });
   try {
-    const input = { reference: appImage, pull: explicit === undefined, lifecyclePath: lifecycle.path };
+    const input = {
+      reference: appImage,
+      pull: explicit === undefined,
+      lifecyclePath: lifecycle.path,
+    };
     const image = await deps.dockerApp(input, signal);
     return {
       ref: image.ref,

@@ -53,7 +53,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "restager-docker-app-"));
   cf = await FakeCf.start();
   const lifecycle = await buildDockerLifecycleTgz(dir);
-  const file = await cf.fileServer.add("docker_app_lifecycle/docker_app_lifecycle.tgz", lifecycle.path);
+  const file = await cf.fileServer.add(
+    "docker_app_lifecycle/docker_app_lifecycle.tgz",
+    lifecycle.path,
+  );
   lifecycleUrl = file.url("127.0.0.1");
   await buildAppImage();
 }, 120_000);
@@ -136,7 +139,7 @@ async function writeLrp(name: string, ref: string, edit?: (lrp: LrpJson) => void
   const slash = repo.indexOf("/");
   lrp.rootfs = `docker://${repo.slice(0, slash)}/${repo.slice(slash + 1)}#${tag}`;
   lrp.process_guid = `${randomUUID()}-${randomUUID()}`;
-  lrp.cached_dependencies[0].from = lifecycleUrl;
+  lrp.cached_dependencies = [{ ...lrp.cached_dependencies[0], from: lifecycleUrl }];
   edit?.(lrp);
   const path = join(dir, `${name}.json`);
   await writeFile(path, JSON.stringify(lrp));

@@ -26,9 +26,12 @@ export function launchCommand(output: Output): CommandModule<object, LaunchArgs>
       }
       if (args.registryPasswordStdin) {
         if (args.file === undefined || args.file === "-") {
-          throw new UsageError("--registry-password-stdin needs the LRP in a file: stdin is taken", {
-            hint: 'printf %s "$PASSWORD" | launch lrp.json --registry-user NAME --registry-password-stdin',
-          });
+          throw new UsageError(
+            "--registry-password-stdin needs the LRP in a file: stdin is taken",
+            {
+              hint: 'printf %s "$PASSWORD" | launch lrp.json --registry-user NAME --registry-password-stdin',
+            },
+          );
         }
         args.registryPassword = await readPasswordFromStdin(output.stdin);
       }

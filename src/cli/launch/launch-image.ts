@@ -42,7 +42,11 @@ export async function launchImage(
         downloader: http.downloader,
         build: (input, buildSignal) => buildLauncherImage(output, lrp, args, input, buildSignal),
         dockerApp: (input, pullSignal) =>
-          dockerApp(output, { lrp, args, input, phase: (p) => status.phase(`${name}: ${p}`) }, pullSignal),
+          dockerApp(
+            output,
+            { lrp, args, input, phase: (p) => status.phase(`${name}: ${p}`) },
+            pullSignal,
+          ),
         onPhase: (phase) => status.phase(`${name}: ${phase}`),
       },
       signal,
@@ -50,7 +54,8 @@ export async function launchImage(
     status.stop();
     for (const warning of image.warnings) output.warn(warning);
     if (image.how === "built") output.info(`Built ${image.ref} from the LRP's droplet`);
-    if (image.how === "pulled") output.info(`Pulled ${image.appImage ?? ""}; running it as ${image.ref}`);
+    if (image.how === "pulled")
+      output.info(`Pulled ${image.appImage ?? ""}; running it as ${image.ref}`);
     return image;
   } finally {
     status.stop();

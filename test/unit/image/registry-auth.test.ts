@@ -20,7 +20,7 @@ beforeAll(async () => {
     "test",
     [
       'read -r server || true; printf %s "$server" >>"$(dirname "$0")/asked"',
-      'case $server in',
+      "case $server in",
       '  127.0.0.1:5999) printf \'{"ServerURL":"%s","Username":"robot","Secret":"s3cret-pw"}\' "$server" ;;',
       '  https://index.docker.io/v1/) printf \'{"ServerURL":"%s","Username":"<token>","Secret":"id-token"}\' "$server" ;;',
       "  *) echo 'credentials not found in native keychain'; exit 1 ;;",
@@ -93,7 +93,9 @@ describe("registryCredentials: which source wins", () => {
   });
 
   it("auths only without a helper; the LRP's image credentials before the config; flags first", async () => {
-    await config({ auths: { "127.0.0.1:5999": { auth: Buffer.from("file:pw").toString("base64") } } });
+    await config({
+      auths: { "127.0.0.1:5999": { auth: Buffer.from("file:pw").toString("base64") } },
+    });
     const fromFile = await registryCredentials({ registry: "127.0.0.1:5999", env });
     expect(fromFile.auth).toMatchObject({ username: "file", password: "pw" });
     const request = { username: "deployer", password: "lrp-pw" };

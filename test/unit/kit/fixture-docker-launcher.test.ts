@@ -24,7 +24,8 @@ async function launch(args: string[], env: Record<string, string> = {}) {
 
 describe("the fixture docker app launcher", () => {
   it("runs entrypoint + cmd in the workdir, argv[0] resolved in PATH, with the env", async () => {
-    const script = 'printf "%s\\n" "$(tr "\\0" " " </proc/$$/cmdline)| $0|$1 in $(pwd) as $GREETING"';
+    const script =
+      'printf "%s\\n" "$(tr "\\0" " " </proc/$$/cmdline)| $0|$1 in $(pwd) as $GREETING"';
     const metadata = JSON.stringify({
       cmd: ["-c", script, "zero", "arg one"],
       entrypoint: ["sh"],
@@ -59,10 +60,16 @@ describe("the fixture docker app launcher", () => {
   });
 
   it.each([
-    [["app", "cmd"], /^Usage: .*launcher <ignored> <start command> <metadata> \[<platform-options>\]$/],
+    [
+      ["app", "cmd"],
+      /^Usage: .*launcher <ignored> <start command> <metadata> \[<platform-options>\]$/,
+    ],
     [["app", "", "not json"], /^Invalid metadata - invalid character 'n'/],
     [["app", "", "{}"], /^No start command found or specified$/],
-    [["app", "", '{"cmd":["no-such-program"]}'], /^Failed to resolve path: exec: "no-such-program": executable file not found in \$PATH$/],
+    [
+      ["app", "", '{"cmd":["no-such-program"]}'],
+      /^Failed to resolve path: exec: "no-such-program": executable file not found in \$PATH$/,
+    ],
   ])("%j exits 1: %s", async (args, message) => {
     const result = await launch(args);
     expect(result.code).toBe(1);
@@ -77,9 +84,11 @@ describe("the fixture docker app launcher", () => {
     };
     expect((await launch(["app", "true", "{}"], credhub)).code).toBe(4);
     const noRefs = { VCAP_PLATFORM_OPTIONS: '{"credhub-uri":"https://credhub.example"}' };
-    expect(await launch(["app", 'printf %s "$VCAP_PLATFORM_OPTIONS"', "{}"], noRefs)).toMatchObject({
-      code: 0,
-      stdout: '{"credhub-uri":"https://credhub.example"}',
-    });
+    expect(await launch(["app", 'printf %s "$VCAP_PLATFORM_OPTIONS"', "{}"], noRefs)).toMatchObject(
+      {
+        code: 0,
+        stdout: '{"credhub-uri":"https://credhub.example"}',
+      },
+    );
   });
 });

@@ -245,7 +245,9 @@ describe("what a Docker-image app's LRP runs", () => {
   it("with --image, adds the lifecycle to that local image without pulling", async () => {
     const { deps, dockerApps } = world([]);
     const found = await resolveLrpImage(docker, "mine/app:1", deps);
-    expect(dockerApps).toEqual([{ reference: "mine/app:1", pull: false, lifecyclePath: "/cache/1" }]);
+    expect(dockerApps).toEqual([
+      { reference: "mine/app:1", pull: false, lifecyclePath: "/cache/1" },
+    ]);
     expect(found.how).toBe("explicit");
   });
 
