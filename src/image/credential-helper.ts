@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { UnavailableError } from "../errors.js";
+import { throwIfAborted } from "./abort.js";
 
 export interface HelperCredentials {
   username?: string | undefined;
@@ -27,6 +28,7 @@ const timeoutMs = 30_000;
 export const runCredentialHelper: CredentialHelperRunner = async (name, serverAddress, options) => {
   const program = `docker-credential-${name}`;
   const { code, stdout, stderr, spawnError } = await runGet(program, serverAddress, options);
+  throwIfAborted(options.signal);
   if (spawnError) {
     const missing = spawnError.code === "ENOENT";
     throw new UnavailableError(

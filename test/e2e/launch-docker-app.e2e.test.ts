@@ -154,10 +154,11 @@ interface LrpJson {
   image_password: string;
 }
 
-async function launch(lrpFile: string, options: CliOptions = {}) {
+async function launch(lrpFile: string, options: CliOptions & { extraArgs?: string[] } = {}) {
+  const { extraArgs = [], ...cli } = options;
   const cacheDir = join(dir, "cache");
-  const args = ["launch", lrpFile, "--json", "--cache-dir", cacheDir, ...labelArgs];
-  return runCli("restager", args, { timeoutMs: 180_000, ...options });
+  const args = ["launch", lrpFile, "--json", "--cache-dir", cacheDir, ...labelArgs, ...extraArgs];
+  return runCli("restager", args, { timeoutMs: 180_000, ...cli });
 }
 
 /** `restager stop <process guid>`: what a user does; leaves nothing for afterEach to find. */
@@ -204,6 +205,18 @@ describe("launch of a Docker-image app", () => {
     expectExit(result, 69);
     expect(result.stderr).toContain(`Cannot pull ${localRegistry}/${repository}:no-such-tag`);
     expect(result.stderr).not.toContain("    at ");
+  });
+});
+
+describe("registry flags of launch", () => {
+  it("--registry-password-stdin needs the LRP in a file: stdin cannot carry both", async () => {
+    const result = await runCli(
+      "restager",
+      ["launch", "--registry-user", "me", "--registry-password-stdin"],
+      { input: "{}" },
+    );
+    expectExit(result, 2);
+    expect(result.stderr).toContain("--registry-password-stdin needs the LRP in a file");
   });
 });
 
@@ -283,6 +296,23 @@ describe("launch of a Docker-image app from a registry that demands a password",
     expect(await page(result)).toContain("user=nobody\n");
     expect(result.stderr).not.toContain(helperPassword);
     expect(result.stdout).not.toContain(helperPassword);
+    await stop(lrpFile);
+  });
+
+  it("with --registry-user and the password on stdin, the LRP from a file", async () => {
+    await docker
+      .getImage(ref)
+      .remove({ force: true })
+      .catch(() => undefined);
+    const lrpFile = await writeLrp("flag-credentials", ref);
+    const result = await launch(lrpFile, {
+      env: { DOCKER_CONFIG: join(dir, "no-config") },
+      input: `${helperPassword}\n`,
+      extraArgs: ["--registry-user", helperUser, "--registry-password-stdin"],
+    });
+    expectExit(result, 0);
+    expect(await page(result)).toContain("user=nobody\n");
+    expect(result.stderr).not.toContain(helperPassword);
     await stop(lrpFile);
   });
 
