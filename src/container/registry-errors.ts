@@ -16,9 +16,15 @@ const diagnoses: { pattern: RegExp; hint: (host: string) => string }[] = [
       `and restart dockerd (see --insecure-registry in 'restager image --help')`,
   },
   {
-    pattern: /unauthorized|authentication required|denied|incorrect username or password/i,
+    pattern:
+      /unauthorized|authentication required|denied|incorrect username or password|no basic auth credentials/i,
     hint: (host) =>
-      `Give credentials for ${host} with --registry-user and --registry-password-stdin, or run 'docker login ${host}'`,
+      `Give credentials for ${host} with --registry-user and --registry-password-stdin, or run 'docker login ${host}' (or name a credential helper in the Docker config)`,
+  },
+  {
+    pattern: /manifest unknown|not found: manifest|name unknown/i,
+    hint: (host) =>
+      `${host} has no such image: check the repository and tag (a docker:// rootfs names the tag after '#')`,
   },
   {
     pattern: /x509|certificate|tls:/i,

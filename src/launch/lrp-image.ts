@@ -13,6 +13,11 @@ import type { DownloadedFile, Downloader } from "../http/ports.js";
 import { ImageLabel } from "../image/image-labels.js";
 import { dropletSource, lrpLifecycleSource, type ArtifactSource } from "./lrp-artifacts.js";
 import type { Checksum } from "../core/checksums.js";
+import {
+  isDockerRootfs,
+  resolveDockerLrpImage,
+  type DockerLrpImageDeps,
+} from "./docker-lrp-image.js";
 
 /** What the image builder needs (src/image/build-image.ts, wired by the CLI). */
 export interface ImageBuildInput {
@@ -28,13 +33,20 @@ export interface LrpImageDeps {
   downloader: Downloader;
   /** Builds the launcher image and returns its reference. */
   build(input: ImageBuildInput, signal?: AbortSignal): Promise<string>;
+  /** Docker-image apps (`rootfs: docker://…`): see docker-lrp-image.ts. */
+  dockerApp: DockerLrpImageDeps["dockerApp"];
   onPhase?: ((phase: string) => void) | undefined;
 }
 
 export interface LrpImage {
   ref: string;
-  /** explicit: --image; local: an image of the LRP's droplet existed; built: made now. */
-  how: "explicit" | "local" | "built" | "newest";
+  /**
+   * explicit: --image; local: an image of the LRP's droplet existed; built: made now;
+   * pulled: a Docker-image app's image, pulled, with the lifecycle added.
+   */
+  how: "explicit" | "local" | "built" | "newest" | "pulled";
+  /** A Docker-image app's own image (its rootfs, or --image). */
+  appImage?: string | undefined;
   /** The droplet's sha256 label of the image, when it has one. */
   dropletSha256?: string | undefined;
   warnings: string[];
@@ -46,6 +58,7 @@ export async function resolveLrpImage(
   deps: LrpImageDeps,
   signal?: AbortSignal,
 ): Promise<LrpImage> {
+  if (isDockerRootfs(lrp.rootfs)) return resolveDockerLrpImage(lrp, explicit, deps, signal);
   const droplet = dropletSource(lrp);
   if (explicit !== undefined) return explicitImage(explicit, droplet, deps);
   const app = appIdentity(lrp);

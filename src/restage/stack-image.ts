@@ -28,7 +28,12 @@ export function resolveStackImage(rootfs: string, stacks: ReadonlyMap<string, st
 
 export const defaultStackRepository = "restager";
 
-function dockerUriToImage(uri: string): string {
+/**
+ * `docker:///library/nginx#1.25` → `library/nginx:1.25`; `docker://HOST:PORT/repo#tag` →
+ * `HOST:PORT/repo:tag`; no fragment → `latest` (dockerapplifecycle's ParseDockerURL; Cloud
+ * Controller's DockerURIConverter writes them so, with `library/` for official images).
+ */
+export function dockerUriToImage(uri: string): string {
   const match = /^docker:\/\/([^/]*)\/(.+?)(?:#(.+))?$/.exec(uri);
   if (!match?.[2]) {
     throw new InvalidInputError(`Invalid docker rootfs '${uri}'`, [

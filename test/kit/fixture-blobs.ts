@@ -180,6 +180,26 @@ export async function buildLifecycleTgz(dir: string): Promise<BlobInfo> {
   return writeBlob(dir, "buildpack_app_lifecycle.tgz", gzipSync(tar, { level: 9 }));
 }
 
+/**
+ * `<dir>/docker_app_lifecycle.tgz`, laid out as diego-release packs it: the docker launcher of
+ * `fixtures/docker-lifecycle`, and the healthcheck and diego-sshd the buildpack tarball carries
+ * too (the same programs upstream). No docker `builder`: restager does not stage docker apps.
+ */
+export async function buildDockerLifecycleTgz(dir: string): Promise<BlobInfo> {
+  const file = async (folder: string, name: string): Promise<TreeEntry> => ({
+    path: name,
+    type: "file",
+    mode: 0o755,
+    data: await readFile(join(fixturesDir, folder, name)),
+  });
+  const entries = await Promise.all([
+    file("docker-lifecycle", "launcher"),
+    file("lifecycle", "healthcheck"),
+    file("lifecycle", "diego-sshd"),
+  ]);
+  return writeBlob(dir, "docker_app_lifecycle.tgz", gzipSync(buildTar(entries), { level: 9 }));
+}
+
 /** `<dir>/<name>_buildpack.zip` from `fixtures/buildpacks/<name>` (`bin/` at the zip root by default). */
 export async function buildBuildpackZip(
   name: string,

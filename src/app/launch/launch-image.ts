@@ -5,7 +5,11 @@
  */
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { buildImage } from "../../image/build-image.js";
+import { dockerAppImage } from "../../image/docker-app-image.js";
 import { imageTime } from "../../image/image-time.js";
+import { registryCredentials } from "../../image/registry-auth.js";
+import { registryHost } from "../../container/registry-errors.js";
+import type { DockerAppInput } from "../../launch/docker-lrp-image.js";
 import { resolveLrpImage, type ImageBuildInput, type LrpImage } from "../../launch/lrp-image.js";
 import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
 import type { LaunchPorts, LaunchRequest } from "./launch-request.js";
@@ -28,6 +32,7 @@ export async function launchImage(input: LaunchImageInput, ports: LaunchPorts): 
         runtime: ports.runtime(),
         downloader: http.downloader,
         build: (build, buildSignal) => buildLauncherImage({ ...input, build, buildSignal }, ports),
+        dockerApp: (app, pullSignal) => dockerApp({ ...input, app, pullSignal }, ports),
         onPhase: (phase) => ports.onProgress({ kind: "phase", text: `${name}: ${phase}` }),
       },
       signal,
@@ -36,6 +41,10 @@ export async function launchImage(input: LaunchImageInput, ports: LaunchPorts): 
     for (const warning of image.warnings) ports.onProgress({ kind: "warning", text: warning });
     if (image.how === "built") {
       ports.onProgress({ kind: "info", text: `Built ${image.ref} from the LRP's droplet` });
+    }
+    if (image.how === "pulled") {
+      const text = `Pulled ${image.appImage ?? ""}; running it as ${image.ref}`;
+      ports.onProgress({ kind: "info", text });
     }
     return image;
   } finally {
@@ -65,4 +74,38 @@ async function buildLauncherImage(
     { images: ports.images() },
   );
   return built.tags[0] ?? built.id;
+}
+
+/** Pulls a Docker-image app's image (credentials: flags, the LRP's, the Docker config). */
+async function dockerApp(
+  input: LaunchImageInput & { app: DockerAppInput; pullSignal?: AbortSignal | undefined },
+  ports: Pick<LaunchPorts, "images" | "onProgress">,
+): Promise<{ ref: string; warnings: string[] }> {
+  const { lrp, request, app, pullSignal: signal } = input;
+  const credentials = app.pull
+    ? await registryCredentials({
+        registry: registryHost(app.reference),
+        user: request.registryUser,
+        password: request.registryPassword,
+        request: { username: lrp.imageUsername, password: lrp.imagePassword },
+        env: request.hostEnv,
+        signal,
+      })
+    : undefined;
+  const name = lrp.processGuid;
+  const image = await dockerAppImage(
+    {
+      ...app,
+      auth: credentials?.auth,
+      insecureRegistry: request.insecureRegistry,
+      time: imageTime(request.hostEnv),
+      signal,
+    },
+    {
+      images: ports.images(),
+      onPhase: (phase) => ports.onProgress({ kind: "phase", text: `${name}: ${phase}` }),
+    },
+  );
+  const notes = credentials?.note ? [credentials.note] : [];
+  return { ref: image.ref, warnings: [...notes, ...image.warnings] };
 }

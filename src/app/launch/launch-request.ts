@@ -44,6 +44,10 @@ export interface LaunchRequest {
   maskCredentials: boolean;
   /** restager's own environment (proxy values, bare `--env NAME`, SOURCE_DATE_EPOCH). */
   hostEnv: NodeJS.ProcessEnv;
+  /** Credentials for a Docker-image app's registry (src/image/registry-auth.ts). */
+  registryUser?: string | undefined;
+  registryPassword?: string | undefined;
+  insecureRegistry?: boolean | undefined;
 }
 
 /** A run that can be interrupted (Ctrl-C): the signal aborts, `received` tells it happened. */

@@ -92,6 +92,21 @@ function containerOptions(yargs: Argv): Argv {
     .option("start-timeout", {
       type: "number",
       describe: "Seconds to wait for health (default: the LRP's start timeout, else 60)",
+    })
+    .option("registry-user", {
+      type: "string",
+      requiresArg: true,
+      describe:
+        "Registry user for a Docker-image app's pull (else the LRP's image_username, else the Docker config)",
+    })
+    .option("registry-password-stdin", {
+      type: "boolean",
+      describe: "Read that user's registry password from stdin (the LRP then comes from a file)",
+    })
+    .option("insecure-registry", {
+      type: "boolean",
+      describe:
+        "The app image's registry speaks plain HTTP: check that the engine allows it (127.0.0.0/8 always is)",
     });
 }
 
@@ -144,7 +159,8 @@ const launchEpilogue =
   "switch a proxy off, and take restager's own value when it has one; --keep-proxy keeps " +
   "them as recorded; non-empty values are always kept. memory_mb, cpu_weight (CPU shares) " +
   "and nofile are applied; disk_mb is not enforced. The image is the one built from the LRP's " +
-  "droplet (sha256 label), else launch downloads the droplet and lifecycle and builds it. " +
+  "droplet (sha256 label), else launch downloads the droplet and lifecycle and builds it; a " +
+  "Docker-image app (rootfs docker://...) has its image pulled and the docker lifecycle added. " +
   "launch runs the health check (check_definition, else the monitor; plus readiness checks) " +
   "itself until it passes or the start timeout; crashed instances are stopped and kept for " +
   "'docker logs' (exit 1); running ones restart on a crash or a failed liveness check. " +

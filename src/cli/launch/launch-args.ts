@@ -25,4 +25,10 @@ export interface LaunchArgs extends TlsFlags {
   out?: string;
   publishMode: "ingress" | "host";
   k8sKind: "statefulset" | "deployment";
+  /** Credentials for a Docker-image app's registry (see src/image/registry-auth.ts). */
+  registryUser?: string;
+  registryPasswordStdin?: boolean;
+  /** Read from stdin for --registry-password-stdin, before the image is resolved. */
+  registryPassword?: string;
+  insecureRegistry?: boolean;
 }

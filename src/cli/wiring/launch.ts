@@ -22,8 +22,18 @@ import type { Output } from "../output.js";
 import { interruptSignal } from "../interrupt-signal.js";
 import type { StatusLine } from "../status-line.js";
 import { readTlsSettings } from "../tls-flags.js";
+import { UsageError } from "../../errors.js";
+import { readPasswordFromStdin } from "../image-flags.js";
 
 export async function runLaunchCommand(output: Output, args: LaunchArgs): Promise<void> {
+  if (args.registryPasswordStdin) {
+    if (args.file === undefined || args.file === "-") {
+      throw new UsageError("--registry-password-stdin needs the LRP in a file: stdin is taken", {
+        hint: 'printf %s "$PASSWORD" | launch lrp.json --registry-user NAME --registry-password-stdin',
+      });
+    }
+    args.registryPassword = await readPasswordFromStdin(output.stdin);
+  }
   const status = await output.statusLine();
   const report = await launch(launchRequest(output, args), launchPorts(output, args, status));
   printLaunchReport(output, report);
@@ -52,6 +62,9 @@ function launchRequest(output: Output, args: LaunchArgs): LaunchRequest {
     k8sKind: args.k8sKind,
     maskCredentials: output.stdoutIsTty,
     hostEnv: output.env,
+    registryUser: args.registryUser,
+    registryPassword: args.registryPassword,
+    insecureRegistry: args.insecureRegistry,
   };
 }
 

@@ -156,11 +156,23 @@ describe("registryCredentials", () => {
     });
   });
 
-  it("notes a credential helper it does not run, and goes without credentials", async () => {
-    const env = await withConfig({ credsStore: "desktop" });
-    const resolved = await registryCredentials({ registry: "r:5000", env });
+  it("asks the credsStore helper, and goes without credentials (with a note) when it has none", async () => {
+    const env = await withConfig({
+      credsStore: "desktop",
+      auths: { "r:5000": { auth: Buffer.from("ignored:pw").toString("base64") } },
+    });
+    const asked: string[] = [];
+    const resolved = await registryCredentials({
+      registry: "r:5000",
+      env,
+      runHelper: (name, server) => {
+        asked.push(`${name} ${server}`);
+        return Promise.resolve(undefined);
+      },
+    });
+    expect(asked).toEqual(["desktop r:5000"]);
     expect(resolved.source).toBe("none");
-    expect(resolved.note).toMatch(/'desktop' helper/);
+    expect(resolved.note).toMatch(/'desktop' has no credentials for r:5000/);
   });
 
   it("goes without credentials when there is no Docker config", async () => {

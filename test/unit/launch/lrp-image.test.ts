@@ -4,6 +4,7 @@ import { NoInputError, UnavailableError } from "../../../src/errors.js";
 import type { DownloadRequest } from "../../../src/http/ports.js";
 import { FakeAppRuntime } from "../../kit/fake-app-runtime.js";
 import { dropletSource, lrpLifecycleSource } from "../../../src/launch/lrp-artifacts.js";
+import type { DockerAppInput } from "../../../src/launch/docker-lrp-image.js";
 import {
   resolveLrpImage,
   type ImageBuildInput,
@@ -28,6 +29,7 @@ function world(images: ReturnType<typeof image>[], sha256 = sha) {
   runtime.images = images;
   const downloads: DownloadRequest[] = [];
   const builds: ImageBuildInput[] = [];
+  const dockerApps: DockerAppInput[] = [];
   const released: string[] = [];
   const deps: LrpImageDeps = {
     runtime,
@@ -49,8 +51,12 @@ function world(images: ReturnType<typeof image>[], sha256 = sha) {
       builds.push(input);
       return Promise.resolve("restager/node-env:built");
     },
+    dockerApp: (input) => {
+      dockerApps.push(input);
+      return Promise.resolve({ ref: "restager/lifecycle-base:abc", warnings: [] });
+    },
   };
-  return { deps, downloads, builds, released };
+  return { deps, downloads, builds, dockerApps, released };
 }
 
 describe("what an LRP runs", () => {
@@ -171,6 +177,7 @@ describe("what an LRP runs", () => {
       runtime,
       downloader: { download: () => Promise.reject(new UnavailableError("Cannot reach cc")) },
       build: () => Promise.reject(new Error("no build")),
+      dockerApp: () => Promise.reject(new Error("not a docker app")),
     });
     expect(found.ref).toBe("restager/n:latest");
     expect(found.warnings.join()).toMatch(/could not be downloaded \(Cannot reach cc\)/);
@@ -195,5 +202,65 @@ describe("what an LRP runs", () => {
     expect((await resolveLrpImage(lrp, "same:1", deps)).warnings).toEqual([]);
     await expect(resolveLrpImage(lrp, "missing", deps)).rejects.toBeInstanceOf(NoInputError);
     expect(downloads).toEqual([]);
+  });
+});
+
+describe("what a Docker-image app's LRP runs", () => {
+  const docker = lrpFixture("lrp-cc-docker.json");
+
+  it("pulls the rootfs's image and adds the docker lifecycle of cached_dependencies", async () => {
+    const { deps, downloads, builds, dockerApps, released } = world([]);
+    const found = await resolveLrpImage(docker, undefined, deps);
+    expect(downloads.map((d) => [d.url, d.cacheKey])).toEqual([
+      [
+        "https://file-server.service.cf.internal:8447/v1/static/docker_app_lifecycle/docker_app_lifecycle.tgz",
+        "docker-lifecycle",
+      ],
+    ]);
+    expect(dockerApps).toEqual([
+      {
+        reference: "registry.example.com/acme/node-env:1.4.2",
+        pull: true,
+        lifecyclePath: "/cache/1",
+      },
+    ]);
+    expect(builds).toEqual([]);
+    expect(released).toEqual(["/cache/1"]);
+    expect(found).toMatchObject({
+      ref: "restager/lifecycle-base:abc",
+      how: "pulled",
+      appImage: "registry.example.com/acme/node-env:1.4.2",
+    });
+  });
+
+  it("with --image, adds the lifecycle to that local image without pulling", async () => {
+    const { deps, dockerApps } = world([]);
+    const found = await resolveLrpImage(docker, "mine/app:1", deps);
+    expect(dockerApps).toEqual([
+      { reference: "mine/app:1", pull: false, lifecyclePath: "/cache/1" },
+    ]);
+    expect(found.how).toBe("explicit");
+  });
+
+  it("refuses an LRP that brings no lifecycle (the launcher would be missing)", async () => {
+    const bare = lrpFixture("lrp-cc-docker.json", (json) => {
+      json.cached_dependencies = [];
+    });
+    const { deps, dockerApps } = world([]);
+    await expect(resolveLrpImage(bare, undefined, deps)).rejects.toThrow(NoInputError);
+    expect(dockerApps).toEqual([]);
+  });
+
+  it.each([
+    ["docker:///library/nginx#1.25", "library/nginx:1.25"],
+    ["docker:///cloudfoundry/diego-docker-app", "cloudfoundry/diego-docker-app:latest"],
+    ["docker://127.0.0.1:5000/restager-test/app#v2", "127.0.0.1:5000/restager-test/app:v2"],
+  ])("maps the rootfs %s to %s", async (rootfs, reference) => {
+    const { deps, dockerApps } = world([]);
+    const lrpOf = lrpFixture("lrp-cc-docker.json", (json) => {
+      json.rootfs = rootfs;
+    });
+    await resolveLrpImage(lrpOf, undefined, deps);
+    expect(dockerApps[0]?.reference).toBe(reference);
   });
 });

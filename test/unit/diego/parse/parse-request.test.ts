@@ -32,6 +32,7 @@ const expectedKind: Record<string, "task" | "lrp"> = {
   "lrp-bbs-2016.json": "lrp",
   "lrp-cc-2024.json": "lrp",
   "lrp-cc-docker.json": "lrp",
+  "lrp-cc-docker-app.json": "lrp",
   "cfdot-desired-lrp.json": "lrp",
 };
 
