@@ -18,6 +18,8 @@ import { launchNotices } from "./launch-notices.js";
 import { publishedPorts } from "./published-ports.js";
 import { applyProxyRule } from "./proxy-rule.js";
 import type { PublishSpec } from "./publish-spec.js";
+import { instanceEnv } from "./instance-env.js";
+import { sidecarProcess, type SidecarProcess } from "./sidecar-processes.js";
 
 /** Everything the instances of one launched app share, derived once from the LRP and flags. */
 export interface AppPlan {
@@ -30,6 +32,8 @@ export interface AppPlan {
   run: RunAction;
   /** diego-sshd, only with --with-ssh: started next to the app in each container. */
   sshd?: RunAction | undefined;
+  /** The other codependent processes, started next to the app in each container. */
+  sidecars: SidecarProcess[];
   user: string;
   workingDir: string;
   /** The run action's argv: `/tmp/lifecycle/launcher app "<start command>" "<metadata>"`. */
@@ -86,6 +90,13 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
     instances: instances > 0 ? instances : 1,
     run: main,
     sshd: withSsh ? sshd : undefined,
+    sidecars: sidecars.map((run) =>
+      sidecarProcess(run, {
+        appEnv: processEnv(lrp, main, options),
+        ownEnv: processEnv(lrp, run, options),
+        fallbackSource: logSource,
+      }),
+    ),
     user: main.user,
     workingDir: main.dir ?? homeDir(main.user),
     command: [main.path, ...main.args],
@@ -114,6 +125,11 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
     runId: options.runId,
     notices: launchNotices({ lrp, sshd, sidecars, withSsh, proxy, health, instances }),
   };
+}
+
+/** A process's environment without the per-instance parts (the same for both processes). */
+function processEnv(lrp: DesiredLrp, run: RunAction, options: LaunchOptions) {
+  return instanceEnv(envSources(lrp, run, applyProxyRule(run.env, options).env, options), [], []);
 }
 
 function envSources(

@@ -4,6 +4,7 @@
  * give the app CF_INSTANCE_INTERNAL_IP (the container's address exists only once it started).
  */
 import { liveMarker, startedMarker } from "./container-healthcheck.js";
+import { sidecarLines, type SidecarProcess } from "./sidecar-processes.js";
 export interface StartScriptOptions {
   /**
    * Derive INSTANCE_INDEX and CF_INSTANCE_INDEX from `RESTAGER_TASK_SLOT` (Swarm's 1-based
@@ -28,6 +29,8 @@ export interface StartScriptOptions {
   cutGuids?: boolean | undefined;
   /** Lower the nofile limit with `ulimit -n` (targets without per-container ulimits: k8s). */
   nofile?: number | undefined;
+  /** The codependent processes started next to the app (sidecar-processes.ts). */
+  sidecars?: readonly SidecarProcess[] | undefined;
 }
 
 /** $0 of the script, so `ps` in the container says what it is. */
@@ -51,6 +54,7 @@ export function startScript(options: StartScriptOptions = {}): string {
   if (options.guidAtStart) lines.push(...guidLines);
   if (options.cutGuids) lines.push(...cutGuidLines);
   if (options.nofile !== undefined) lines.push(`ulimit -n ${options.nofile} 2>/dev/null || true`);
+  lines.push(...sidecarLines(options.sidecars ?? []));
   lines.push('exec "$@"');
   return lines.join("\n");
 }

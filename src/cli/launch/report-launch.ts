@@ -3,6 +3,7 @@ import { ExitCode } from "../../errors.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { InstanceOutcome } from "../../launch/instance-outcome.js";
 import { portUrl } from "../../launch/instance-urls.js";
+import { sourcedLine } from "../../launch/process-logs.js";
 import { maskSecretsInText } from "../../redact.js";
 import type { Output } from "../output.js";
 
@@ -42,7 +43,7 @@ export function reportLaunch(output: Output, report: LaunchReport): number {
   for (const outcome of outcomes.filter((o) => o.state === "crashed")) {
     output.error(`Instance ${outcome.index} crashed: ${outcome.reason ?? "unknown reason"}`);
     for (const line of outcome.lastLines) {
-      output.error(`  ${logLineText(plan.logSource, outcome.index, line, report.secrets)}`);
+      output.error(`  ${logLineText(plan, outcome.index, line, report.secrets)}`);
     }
   }
   if (report.attached) output.info("Streaming logs; press Ctrl-C to stop and remove the instances");
@@ -52,11 +53,12 @@ export function reportLaunch(output: Output, report: LaunchReport): number {
 
 /** `[APP/PROC/WEB/0] OUT text`, as `cf logs` shows an instance's lines. */
 export function logLineText(
-  source: string,
+  plan: Pick<AppPlan, "logSource" | "sidecars">,
   index: number,
-  line: LogLine,
+  raw: LogLine,
   secrets: readonly string[],
 ): string {
+  const { source, line } = sourcedLine(raw, plan);
   return `[${source}/${index}] ${line.stream.toUpperCase()} ${maskSecretsInText(line.text, secrets)}`;
 }
 

@@ -72,7 +72,7 @@ async function streamLogs(
   signal: AbortSignal,
 ): Promise<void> {
   const index = instance.plan.index;
-  const print = (line: LogLine) => output.result(logLineText(plan.logSource, index, line, secrets));
+  const print = (line: LogLine) => output.result(logLineText(plan, index, line, secrets));
   try {
     await runtime.followLogs(instance.id, print, signal);
   } catch (error) {

@@ -31,6 +31,7 @@ const expectedKind: Record<string, "task" | "lrp"> = {
   "lrp-bbs-2016.json": "lrp",
   "lrp-cc-2024.json": "lrp",
   "lrp-cc-docker.json": "lrp",
+  "lrp-cc-sidecar.json": "lrp",
   "cfdot-desired-lrp.json": "lrp",
 };
 
