@@ -86,10 +86,10 @@ function launchJson({ plan, outcomes, host, secrets }: LaunchReport) {
       })),
       urls: o.ports.map((p) => portUrl(p, host)),
       ready_after_ms: o.readyAfterMs ?? null,
-      last_lines: o.lastLines.map((line) => ({
-        stream: line.stream,
-        text: maskSecretsInText(line.text, secrets),
-      })),
+      last_lines: o.lastLines.map((raw) => {
+        const { source, line } = sourcedLine(raw, plan);
+        return { source, stream: line.stream, text: maskSecretsInText(line.text, secrets) };
+      }),
     })),
   };
 }
