@@ -1,5 +1,6 @@
 import type { EnvVar } from "../diego/actions.js";
 import type { PublishSpec } from "./publish-spec.js";
+import type { CertificateFile } from "../restage/system-certificates.js";
 
 /** What the user asked for, beyond the LRP itself (flags of `launch`). */
 export interface LaunchOptions {
@@ -25,6 +26,11 @@ export interface LaunchOptions {
   runId: string;
   /** restager's own environment: proxy values and bare `--env NAME`. */
   hostEnv: NodeJS.ProcessEnv;
+  /**
+   * Containers `launch` runs itself: give each instance an identity, and these trusted
+   * certificates (undefined: none) at the LRP's `trusted_system_certificates_path`.
+   */
+  cell?: { identity: boolean; trustedCerts?: CertificateFile[] | undefined } | undefined;
 }
 
 /** Cloud Controller's default health check timeout, used when the LRP records none. */

@@ -116,6 +116,18 @@ export class FakeAppRuntime implements AppRuntime {
     return Promise.resolve();
   }
 
+  /** What putFiles wrote: container id, directory and tar. */
+  readonly written: { id: string; dir: string; tar: Buffer }[] = [];
+
+  putFiles(id: string, dir: string, tar: Buffer): Promise<void> {
+    this.written.push({ id, dir, tar });
+    return Promise.resolve();
+  }
+
+  followEvents(): Promise<void> {
+    return Promise.resolve();
+  }
+
   listApps(): Promise<ListedAppContainer[]> {
     return Promise.resolve([]);
   }

@@ -6,6 +6,7 @@ import { removeInstances } from "../../launch/launch-app.js";
 import { startInstances, type StartedInstance } from "../../launch/start-instances.js";
 import { waitForInstances } from "../../launch/wait-instances.js";
 import type { Output } from "../output.js";
+import type { CertificateAuthority } from "../../pki/ports.js";
 import { interruptSignal } from "../restage/interrupt-signal.js";
 import { launchStatus } from "./launch-status.js";
 import { logLineText, reportLaunch } from "./report-launch.js";
@@ -14,6 +15,8 @@ export interface AttachedLaunch {
   plan: AppPlan;
   runtime: AppRuntime;
   secrets: readonly string[];
+  /** Issues the instance identities (AppPlan.cell). */
+  ca?: CertificateAuthority | undefined;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function runAttached(output: Output, attached: AttachedLaunch): Pro
   );
   const follow = new AbortController();
   const onEvent = launchStatus(status, plan.app.name ?? plan.app.guid);
-  const deps = { runtime, findPort: findFreePort, onEvent };
+  const deps = { runtime, findPort: findFreePort, onEvent, ca: attached.ca };
   const began = performance.now();
   let started: StartedInstance[] = [];
   try {

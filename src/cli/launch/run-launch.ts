@@ -15,6 +15,7 @@ import { launchStatus } from "./launch-status.js";
 import { printLaunchDryRun } from "./print-launch-dry-run.js";
 import { reportLaunch } from "./report-launch.js";
 import { runAttached } from "./run-attached.js";
+import { cellSetup, spawnIdentityKeeper, type CellSetup } from "./cell-certificates.js";
 
 /** `launch` on the local engine (--output docker): dry run, detached, or attached. */
 export async function runLaunch(
@@ -25,10 +26,13 @@ export async function runLaunch(
 ): Promise<number> {
   const runtime = new DockerApps({ env: output.env });
   const image = await launchImage(output, lrp, { runtime, args });
+  // The dry run's lines run no keeper: they carry no identity.
+  const setup = args.dryRun ? undefined : await cellSetup(output, args);
   const plan = planApp(lrp, {
     ...settings,
     image: image.ref,
     dropletSha256: image.dropletSha256,
+    cell: setup?.cell,
   });
   for (const notice of plan.notices) output.info(`Note: ${notice}`);
   const secrets = launchSecrets(lrp, [...settings.envFile, ...settings.env]);
@@ -36,15 +40,18 @@ export async function runLaunch(
     await printLaunchDryRun(output, plan, runtime, secrets);
     return 0;
   }
-  if (args.attach) return runAttached(output, { plan, runtime, secrets });
-  return runDetached(output, plan, runtime, secrets);
+  if (args.attach) return runAttached(output, { plan, runtime, secrets, ca: setup?.ca });
+  return runDetached(output, plan, { runtime, secrets, setup });
 }
 
 async function runDetached(
   output: Output,
   plan: AppPlan,
-  runtime: AppRuntime,
-  secrets: readonly string[],
+  {
+    runtime,
+    secrets,
+    setup,
+  }: { runtime: AppRuntime; secrets: readonly string[]; setup?: CellSetup | undefined },
 ): Promise<number> {
   const status = await output.statusLine();
   const interrupt = interruptSignal((signal) =>
@@ -59,6 +66,7 @@ async function runDetached(
       {
         runtime,
         findPort: findFreePort,
+        ca: setup?.ca,
         onEvent: (event) => {
           if (event.kind === "settled") replacer.settled(event.outcome);
           showStatus(event);
@@ -66,6 +74,9 @@ async function runDetached(
       },
       interrupt.signal,
     );
+    if (setup && outcomes.some((o) => o.state === "running")) {
+      spawnIdentityKeeper(output, plan, setup);
+    }
     const replaced = await replacer.finish(outcomes);
     status.stop();
     for (const old of replaced) {

@@ -1,0 +1,22 @@
+/** The keeper process's composition root: the engine, the local CA, TERM/INT to end it. */
+import { DockerApps } from "../../container/docker-apps.js";
+import { keepInstanceIdentities } from "../../launch/identity-keeper.js";
+import { identityAuthority } from "../restage/cell-credentials.js";
+
+export async function runIdentityKeeper(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const [runId, cacheDir, ous] = argv;
+  if (!runId || !cacheDir) return 2;
+  const organizationalUnits = JSON.parse(ous ?? "[]") as string[];
+  const stop = new AbortController();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
+  try {
+    const deps = { runtime: new DockerApps({ env }), ca: await identityAuthority(cacheDir) };
+    await keepInstanceIdentities({ runId, organizationalUnits }, deps, stop.signal);
+    return 0;
+  } catch {
+    return 1;
+  }
+}
