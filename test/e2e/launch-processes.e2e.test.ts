@@ -85,7 +85,9 @@ describe("the codependent processes of a launched instance", () => {
       return all.includes(`[${source}] to stderr`) ? all : undefined;
     });
     expect(text).toContain(`[${source}] sidecar up with 32m`);
-    const top = await docker.getContainer(id).top({ ps_args: "-o pid,args" });
+    const top = (await docker.getContainer(id).top({ ps_args: "-o pid,args" })) as {
+      Processes: string[][];
+    };
     expect(top.Processes.flat().join("\n")).toContain("sleep 600");
     expectExit(await runCli("restager", ["stop", hello.appGuid], hello.cli()), 0);
   });
