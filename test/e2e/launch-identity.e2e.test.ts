@@ -4,7 +4,9 @@
  * (IP SAN), reissued when the instance restarts; and the trusted certificates with
  * CF_SYSTEM_CERT_PATH.
  */
+import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
+import { promisify } from "node:util";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -21,6 +23,7 @@ import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
 import { x509Pki } from "../../src/x509/x509-pki.js";
 
 const docker = new Docker();
+const execFileAsync = promisify(execFile);
 const role = `io.restager.test-role-${uniqueAppName("launch-identity")}`;
 const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
 const apps = useRestagedApps({ hello: { app: "hello-shell", appName: uniqueAppName("identity") } });
@@ -34,18 +37,16 @@ afterEach(async () => {
 
 /** Runs `script` in the instance as the app's user; its stdout. */
 async function exec(id: string, script: string): Promise<string> {
-  const process = await docker.getContainer(id).exec({
-    Cmd: ["/bin/sh", "-c", script],
-    User: "vcap",
-    AttachStdout: true,
-    AttachStderr: true,
-  });
-  const stream = await process.start({});
-  const chunks: Buffer[] = [];
-  const ignore = { write: () => true };
-  docker.modem.demuxStream(stream, { write: (c: Buffer) => chunks.push(c) > 0 }, ignore);
-  await new Promise((resolve) => stream.on("end", resolve));
-  return Buffer.concat(chunks).toString("utf8");
+  const { stdout } = await execFileAsync("docker", [
+    "exec",
+    "-u",
+    "vcap",
+    id,
+    "/bin/sh",
+    "-c",
+    script,
+  ]);
+  return stdout;
 }
 
 async function instanceCert(id: string): Promise<X509Certificate> {
