@@ -1,19 +1,12 @@
 import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { planApp } from "../../../src/launch/app-plan.js";
 import { cellFilesTar } from "../../../src/launch/instance-credentials.js";
 import { planInstance } from "../../../src/launch/instance-plan.js";
 import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { startScript } from "../../../src/launch/start-script.js";
+import { lrpFixture } from "../../kit/fixture-files.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
-
-function lrpFixture(name: string): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
-  return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
-}
 
 const options: LaunchOptions = {
   image: "restager/node-env:latest",

@@ -1,18 +1,11 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { planApp } from "../../../src/launch/app-plan.js";
 import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { sidecarExitReason, sourcedLine } from "../../../src/launch/process-logs.js";
 import type { SidecarProcess } from "../../../src/launch/sidecar-processes.js";
 import { startEntrypoint } from "../../../src/launch/start-script.js";
-
-function lrpFixture(name: string): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
-  return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
-}
+import { lrpFixture } from "../../kit/fixture-files.js";
 
 const options: LaunchOptions = {
   image: "restager/node-env:latest",
