@@ -3,6 +3,7 @@
  * scripts (`script(name, states)`: successive inspect answers, the last one repeating).
  */
 import type {
+  AppContainerEvent,
   AppContainerSpec,
   AppContainerState,
   AppImage,
@@ -124,7 +125,11 @@ export class FakeAppRuntime implements AppRuntime {
     return Promise.resolve();
   }
 
-  followEvents(): Promise<void> {
+  followEvents(
+    _labels: string[],
+    _onEvent: (event: AppContainerEvent) => void,
+    _signal: AbortSignal,
+  ): Promise<void> {
     return Promise.resolve();
   }
 
