@@ -154,11 +154,12 @@ export interface AppRuntime {
   /** Extracts a tar into the container at `dir` (running or not), keeping its owners. */
   putFiles(id: string, dir: string, tar: Buffer, signal?: AbortSignal): Promise<void>;
   /**
-   * Reports starts and removals of containers carrying every one of `labels` until `signal`
-   * aborts (then resolves) or the engine closes the stream (resolves too).
+   * Reports starts and removals of containers carrying every one of `labels` (since `sinceS`,
+   * seconds since the epoch, when given: the engine replays what happened since) until
+   * `signal` aborts (then resolves) or the engine closes the stream (resolves too).
    */
   followEvents(
-    labels: string[],
+    filter: { labels: string[]; sinceS?: number | undefined },
     onEvent: (event: AppContainerEvent) => void,
     signal: AbortSignal,
   ): Promise<void>;

@@ -12,7 +12,11 @@ interface EngineEvent {
 /** Resolves when `signal` aborts or the engine ends the stream. */
 export async function followContainerEvents(
   docker: Docker,
-  watch: { labels: string[]; onEvent: (event: AppContainerEvent) => void },
+  watch: {
+    labels: string[];
+    sinceS?: number | undefined;
+    onEvent: (event: AppContainerEvent) => void;
+  },
   signal: AbortSignal,
 ): Promise<void> {
   const filters = {
@@ -22,6 +26,7 @@ export async function followContainerEvents(
   };
   const stream: NodeJS.ReadableStream & { destroy?: () => void } = await docker.getEvents({
     filters,
+    ...(watch.sinceS === undefined ? {} : { since: watch.sinceS }),
   });
   const stop = () => stream.destroy?.();
   signal.addEventListener("abort", stop, { once: true });

@@ -176,12 +176,12 @@ export class DockerApps implements AppRuntime {
   }
 
   async followEvents(
-    labels: string[],
+    filter: { labels: string[]; sinceS?: number | undefined },
     onEvent: (event: AppContainerEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
     try {
-      await followContainerEvents(this.docker, { labels, onEvent }, signal);
+      await followContainerEvents(this.docker, { ...filter, onEvent }, signal);
     } catch (error) {
       if (signal.aborted) return;
       throw this.toError(error, "follow the engine's container events");

@@ -20,6 +20,11 @@ export interface KeeperOptions {
   /** The launch whose instances are kept (their `io.restager.run` label). */
   runId: string;
   organizationalUnits: string[];
+  /**
+   * Seconds since the epoch from which the engine's events count (restarts before the keeper
+   * came up are replayed); default: now.
+   */
+  sinceS?: number | undefined;
   /** Default: the validity minus 30 min. */
   rotateMs?: number | undefined;
   /** Failures to issue for one instance (the keeper goes on with the others). */
@@ -46,26 +51,22 @@ export async function keepInstanceIdentities(
     await writeCellFiles(deps, { id, guid, cell, withTrusted: false }, stop.signal);
   };
   const guarded = (id: string) => renew(id).catch((error: unknown) => options.onError?.(error));
-  const renewAll = async (restartedOnly: boolean) => {
+  const renewAll = async () => {
     for (const container of await runtime.listApps(labels)) {
-      const state = await runtime.inspectApp(container.id);
-      if (state.running && (!restartedOnly || state.restartCount > 0)) await guarded(container.id);
+      if ((await runtime.inspectApp(container.id)).running) await guarded(container.id);
     }
   };
-  const timer = setInterval(() => void renewAll(false), options.rotateMs ?? rotationMs);
+  const timer = setInterval(() => void renewAll(), options.rotateMs ?? rotationMs);
   try {
     if ((await runtime.listApps(labels)).length === 0) return;
-    const following = runtime.followEvents(
-      labels,
+    await runtime.followEvents(
+      { labels, sinceS: options.sinceS },
       (event) => {
         if (event.action === "start") void guarded(event.id);
         else void endWhenGone(runtime, labels, stop);
       },
       stop.signal,
     );
-    // Restarts between the launch and this keeper's start.
-    await renewAll(true);
-    await following;
   } finally {
     clearInterval(timer);
     signal.removeEventListener("abort", onAbort);

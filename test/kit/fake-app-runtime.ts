@@ -126,7 +126,7 @@ export class FakeAppRuntime implements AppRuntime {
   }
 
   followEvents(
-    _labels: string[],
+    _filter: { labels: string[]; sinceS?: number | undefined },
     _onEvent: (event: AppContainerEvent) => void,
     _signal: AbortSignal,
   ): Promise<void> {

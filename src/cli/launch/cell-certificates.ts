@@ -38,7 +38,10 @@ export function spawnIdentityKeeper(output: Output, plan: AppPlan, setup: CellSe
   const identity = plan.cell?.identity;
   if (!identity) return;
   const bin = fileURLToPath(new URL("../../bin/identity-keeper.js", import.meta.url));
-  const argv = [bin, plan.runId, setup.cacheDir, JSON.stringify(identity.organizationalUnits)];
+  // Restarts from a second before now on (one before the keeper follows events is replayed).
+  const since = String(Math.floor(Date.now() / 1000) - 1);
+  const ous = JSON.stringify(identity.organizationalUnits);
+  const argv = [bin, plan.runId, setup.cacheDir, ous, since];
   const child = spawn(process.execPath, argv, {
     detached: true,
     stdio: "ignore",

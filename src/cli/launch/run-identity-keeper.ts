@@ -7,14 +7,15 @@ export async function runIdentityKeeper(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
-  const [runId, cacheDir, ous] = argv;
+  const [runId, cacheDir, ous, since] = argv;
   if (!runId || !cacheDir) return 2;
   const organizationalUnits = JSON.parse(ous ?? "[]") as string[];
   const stop = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
   try {
     const deps = { runtime: new DockerApps({ env }), ca: await identityAuthority(cacheDir) };
-    await keepInstanceIdentities({ runId, organizationalUnits }, deps, stop.signal);
+    const sinceS = since ? Number(since) : undefined;
+    await keepInstanceIdentities({ runId, organizationalUnits, sinceS }, deps, stop.signal);
     return 0;
   } catch {
     return 1;

@@ -16,7 +16,7 @@ class EventfulRuntime extends FakeAppRuntime {
   }
 
   override async followEvents(
-    _labels: string[],
+    _filter: { labels: string[]; sinceS?: number | undefined },
     onEvent: (event: AppContainerEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
