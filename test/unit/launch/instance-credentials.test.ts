@@ -6,6 +6,7 @@ import { planInstance } from "../../../src/launch/instance-plan.js";
 import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { startScript } from "../../../src/launch/start-script.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
+import { readTarEntries } from "../../kit/read-tar.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 
 const options: LaunchOptions = {
@@ -28,27 +29,15 @@ const ous = [
   "app:273b4ea1-c0b9-4a7c-bd3b-5275150cad19",
 ];
 
-/** The entries of a ustar archive: name, mode, uid, mtime and content. */
-function entries(tar: Buffer) {
-  const found: { name: string; mode: number; uid: number; mtime: number; content: string }[] = [];
-  for (let at = 0; at + 512 <= tar.length;) {
-    const header = tar.subarray(at, at + 512);
-    const name = header.toString("utf8", 0, 100).replace(/\0.*$/s, "");
-    if (name === "") break;
-    const octal = (from: number, length: number) =>
-      parseInt(
-        header
-          .toString("utf8", from, from + length)
-          .replace(/\0.*$/s, "")
-          .trim() || "0",
-        8,
-      );
-    const size = octal(124, 12);
-    const content = tar.toString("utf8", at + 512, at + 512 + size);
-    found.push({ name, mode: octal(100, 8), uid: octal(108, 8), mtime: octal(136, 12), content });
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  return found;
+/** The entries of the archive: name, mode, uid, mtime (s) and content. */
+async function entries(tar: Buffer) {
+  return (await readTarEntries(tar)).map((e) => ({
+    name: e.type === "Directory" ? `${e.path.replace(/\/$/, "")}/` : e.path,
+    mode: e.mode ?? 0,
+    uid: e.uid ?? -1,
+    mtime: (e.mtime?.getTime() ?? 0) / 1000,
+    content: e.body.toString("utf8"),
+  }));
 }
 
 describe("the cell's certificates of a launched instance", () => {
@@ -86,7 +75,7 @@ describe("the cell's certificates of a launched instance", () => {
     const guid = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f";
     const before = Math.floor(Date.now() / 1000);
     const tar = await cellFilesTar(cell, { guid, ip: "172.17.0.5", withTrusted: true }, ca);
-    const listed = entries(tar);
+    const listed = await entries(tar);
     expect(listed.map((e) => [e.name, e.mode.toString(8), e.uid])).toEqual([
       ["etc/cf-system-certificates/", "755", 0],
       ["etc/cf-system-certificates/corp-ca.pem", "644", 0],
@@ -100,7 +89,7 @@ describe("the cell's certificates of a launched instance", () => {
     expect(cert.subject).toContain(`CN=${guid}`);
     expect(cert.subjectAltName).toBe(`DNS:${guid}, IP Address:172.17.0.5`);
     expect(listed[3]?.content).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
-    const again = entries(await cellFilesTar(cell, { guid, ip: "", withTrusted: false }, ca));
+    const again = await entries(await cellFilesTar(cell, { guid, ip: "", withTrusted: false }, ca));
     expect(again.map((e) => e.name)).toEqual([
       "etc/cf-instance-credentials/",
       "etc/cf-instance-credentials/instance.key",
