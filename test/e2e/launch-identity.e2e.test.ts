@@ -19,6 +19,7 @@ import {
 } from "../kit/docker-leaks.js";
 import { runCli } from "../kit/e2e/cli.js";
 import { expectExit } from "../kit/e2e/expectations.js";
+import { until } from "../kit/e2e/until.js";
 import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
 import { x509Pki } from "../../src/x509/x509-pki.js";
 
@@ -67,16 +68,6 @@ async function processesMentioning(text: string): Promise<string[]> {
     if (cmdline.includes(text)) found.push(cmdline.replace(/\0/g, " "));
   }
   return found;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 40_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe("the identity of launched instances", () => {

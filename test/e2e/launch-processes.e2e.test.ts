@@ -14,6 +14,7 @@ import {
 } from "../kit/docker-leaks.js";
 import { runCli } from "../kit/e2e/cli.js";
 import { expectExit } from "../kit/e2e/expectations.js";
+import { until } from "../kit/e2e/until.js";
 import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
 
 const docker = new Docker();
@@ -56,16 +57,6 @@ async function logs(id: string): Promise<string> {
   const buffer = await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false });
   // Multiplexed frames: the payloads are what matter here.
   return buffer.toString("latin1");
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 40_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe("the codependent processes of a launched instance", () => {
