@@ -4,26 +4,8 @@
  * each costs a round trip).
  */
 import { Readable } from "node:stream";
-import type { Archives, Owner } from "./ports.js";
+import { TarPartError, type Archives, type TarPart } from "./ports.js";
 import { tarEnd } from "./tar-header.js";
-
-export interface TarPart {
-  filePath: string;
-  owner: Owner;
-  /** Relative directory the part's entries go under (`restager-fill/0`, `tmp/lifecycle`). */
-  prefix: string;
-}
-
-/** A part could not be converted; `index` says which, `cause` is the conversion error. */
-export class TarPartError extends Error {
-  constructor(
-    readonly index: number,
-    cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-    this.name = new.target.name;
-  }
-}
 
 /**
  * The parts' entries in order, then one end-of-archive marker. A failing part ends the stream

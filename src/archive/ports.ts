@@ -29,6 +29,39 @@ export interface ToTarOptions {
   end?: boolean | undefined;
 }
 
+/**
+ * One entry of a tar stream as our code sees it (not the tar package's own type). Its body is
+ * the entry's bytes, read once; an entry whose body is not read is skipped.
+ */
+export interface TarEntry extends AsyncIterable<Buffer> {
+  readonly path: string;
+  /** The tar type name (`File`, `Directory`, `SymbolicLink`, `Link`, ...). */
+  readonly type: string;
+  readonly size: number;
+  readonly mode?: number | undefined;
+  readonly mtime?: Date | undefined;
+  readonly linkpath?: string | undefined;
+}
+
+/** One archive of a combined tar, converted with toTar under its own prefix. */
+export interface TarPart {
+  filePath: string;
+  owner: Owner;
+  /** Relative directory the part's entries go under (`restager-fill/0`, `tmp/lifecycle`). */
+  prefix: string;
+}
+
+/** A part of a combined tar could not be converted; `index` says which, `cause` is why. */
+export class TarPartError extends Error {
+  constructor(
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = new.target.name;
+  }
+}
+
 export interface Archives {
   /**
    * Converts a downloaded archive file into a tar stream for Docker's archive API, as Diego's
@@ -42,4 +75,10 @@ export interface Archives {
    * hashing it on the way. A first entry that is not a regular file fails.
    */
   spoolFirstEntry(tar: Readable, options?: { signal?: AbortSignal }): Promise<SpooledFile>;
+  /**
+   * One tar made of several converted archives, each under its own prefix, then one
+   * end-of-archive marker: lets a caller extract many downloads with a single archive upload.
+   * A failing part ends the stream with a TarPartError as its 'error'.
+   */
+  combinedTar(parts: readonly TarPart[]): Readable;
 }

@@ -10,7 +10,7 @@ import { plainNaming, prefixedName, type EntryNaming } from "./entry-naming.js";
 import { entryKind } from "./entry-kind.js";
 import { EntrySafety, type SafeEntryType } from "./entry-safety.js";
 import { encodeTarHeader, tarEnd, tarPadding, type TarEntryHeader } from "./tar-header.js";
-import { tarEntries } from "./tar-entries.js";
+import { readEntries } from "./tar-entries.js";
 
 /** The blocks of a tar holding `source`'s entries, re-owned; `source` may be gzipped or not. */
 export async function* retarEntries(
@@ -19,7 +19,7 @@ export async function* retarEntries(
   naming: EntryNaming = plainNaming,
 ): AsyncGenerator<Buffer> {
   const safety = new EntrySafety();
-  for await (const entry of tarEntries(source)) {
+  for await (const entry of readEntries(source)) {
     const type = entryType(entry);
     safety.check(entry.path, type, entry.linkpath);
     if (type === "Device") continue; // unreachable: check() refuses devices

@@ -11,10 +11,11 @@ import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadEntry } from "tar";
-import { CancelledError, CannotWriteError } from "../errors.js";
+import { cancellation } from "../core/cancellation.js";
+import { CannotWriteError } from "../errors.js";
 import type { SpooledFile } from "./ports.js";
 import { FirstEntryError } from "./archive-errors.js";
-import { tarEntries } from "./tar-entries.js";
+import { readEntries } from "./tar-entries.js";
 
 const regularTypes = new Set(["File", "OldFile", "ContiguousFile"]);
 
@@ -26,7 +27,7 @@ export async function spoolFirstEntry(
   if (signal?.aborted) throw cancellation(signal);
   const onAbort = (): void => void tar.destroy(cancellation(signal!));
   signal?.addEventListener("abort", onAbort, { once: true });
-  const entries = tarEntries(tar);
+  const entries = readEntries(tar);
   let dir: string | undefined;
   try {
     const first = await entries.next();
@@ -75,11 +76,6 @@ async function copyHashed(
     md5Base64: md5.digest("base64"),
     sha256Base64: sha256.digest("base64"),
   };
-}
-
-function cancellation(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.name !== "AbortError" ? reason : new CancelledError();
 }
 
 function cannotWrite(error: unknown): never {

@@ -5,7 +5,8 @@
 import { createReadStream } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { Archives, Owner, SpooledFile, ToTarOptions } from "./ports.js";
+import { combinedTar } from "./combined-tar.js";
+import type { Archives, Owner, SpooledFile, TarPart, ToTarOptions } from "./ports.js";
 import { UnknownArchiveFormatError } from "./archive-errors.js";
 import { entryNaming, type EntryNaming } from "./entry-naming.js";
 import { retarEntries } from "./retar-entries.js";
@@ -34,6 +35,10 @@ export class TarArchives implements Archives {
 
   spoolFirstEntry(tar: Readable, options: { signal?: AbortSignal } = {}): Promise<SpooledFile> {
     return spoolFirstEntry(tar, options);
+  }
+
+  combinedTar(parts: readonly TarPart[]): Readable {
+    return combinedTar(this, parts);
   }
 
   async *#blocks(filePath: string, owner: Owner, naming: EntryNaming): AsyncGenerator<Buffer> {

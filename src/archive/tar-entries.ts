@@ -7,9 +7,15 @@ import type { Readable } from "node:stream";
 import { Parser, type ReadEntry } from "tar";
 import { RestagerError } from "../errors.js";
 import { CorruptArchiveError } from "./archive-errors.js";
+import type { TarEntry } from "./ports.js";
 
 /** Yields the entries of `source` (an uncompressed or gzipped tar); destroys it when done. */
-export async function* tarEntries(source: Readable): AsyncGenerator<ReadEntry> {
+export function tarEntries(source: Readable): AsyncGenerator<TarEntry> {
+  return readEntries(source);
+}
+
+/** tarEntries with the tar package's own entries, for this adapter's internals. */
+export async function* readEntries(source: Readable): AsyncGenerator<ReadEntry> {
   const parser = new Parser({ strict: true });
   const queue = new EntryQueue();
   parser.on("entry", (entry: ReadEntry) => queue.push(entry));

@@ -5,11 +5,11 @@
  */
 import { ExitCode, RestagerError } from "../errors.js";
 import { postJson } from "../http/post-json.js";
-import { redactUrl } from "../http/redact-url.js";
+import { redactUrl } from "../core/redact.js";
 import { parseResolveSpec } from "../http/resolve-map.js";
-import { abortReason } from "../http/sleep.js";
 import type { TlsSettings } from "../http/tls-settings.js";
 import type { TaskCallbackResponse } from "./callback-payload.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface CallbackOptions {
   /** `--resolve HOST[:PORT]=ADDR[:PORT]` values. */
@@ -69,5 +69,5 @@ export async function sendCallback(
 
 /** BBS retries a 503/504 at once, with no backoff. */
 function immediately(_ms: number, signal?: AbortSignal): Promise<void> {
-  return signal?.aborted ? Promise.reject(abortReason(signal)) : Promise.resolve();
+  return signal?.aborted ? Promise.reject(cancellation(signal)) : Promise.resolve();
 }

@@ -1,10 +1,10 @@
+import type { EnvVar } from "../core/env-var.js";
 /**
  * What Garden and runc add to every process's environment when the container and process env
  * do not set it (guardian rundmc/processes/unix_env.go; runc sets HOME from the passwd entry).
  * Used by the staging container (src/container/process-env.ts) and by launched instances
  * (src/launch/instance-env.ts).
  */
-import type { EnvVar } from "../diego/actions.js";
 
 /** Garden's default PATH for a non-root user, and for root (uid 0). */
 export const defaultPath = "/usr/local/bin:/usr/bin:/bin";

@@ -1,4 +1,4 @@
-import type { EnvVar } from "../diego/actions.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /**
  * Merges env layers in order: a later layer's variable replaces an earlier one's value where the

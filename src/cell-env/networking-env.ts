@@ -1,4 +1,4 @@
-import type { EnvVar } from "../diego/actions.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /** One LRP port and, when it is published, the host port it answers on. */
 export interface PortPair {

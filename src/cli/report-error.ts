@@ -1,5 +1,5 @@
 import { ExitCode, InvalidInputError, findRestagerError } from "../errors.js";
-import { redactUrlsInText } from "../redact.js";
+import { redactUrlsInText } from "../core/redact.js";
 import type { Output } from "./output.js";
 
 const issueLimit = 20;

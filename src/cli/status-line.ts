@@ -1,6 +1,6 @@
 import ora, { type Ora } from "ora";
-import type { ProgressEvent } from "../diego/task-log.js";
 import { formatBytes } from "../diego/messages.js";
+import type { ProgressEvent } from "../core/events.js";
 
 /** One live status line under the task output: an ora spinner on a TTY, silent otherwise. */
 export interface StatusLine {

@@ -1,6 +1,7 @@
-import type { ProgressEvent, TaskLog } from "../diego/task-log.js";
+import type { TaskLog } from "../diego/task-log.js";
 import type { Output } from "./output.js";
 import type { StatusLine } from "./status-line.js";
+import type { ProgressEvent } from "../core/events.js";
 
 /**
  * Prints what `cf logs` would show for the replayed task, as `[SOURCE] OUT line` /

@@ -1,9 +1,9 @@
 /** The engine request that creates an app container from an AppContainerSpec. */
 import type Docker from "dockerode";
 import type { AppContainerSpec, ContainerHealthcheck } from "./app-runtime.js";
+import { hostConfig } from "./host-config.js";
 import { LabelKey } from "./labels.js";
 
-const mebibyte = 1024 * 1024;
 const nanosPerMs = 1_000_000;
 
 /**
@@ -19,21 +19,16 @@ export function appCreateOptions(spec: AppContainerSpec): Docker.ContainerCreate
     exposed[key] = {};
     (bindings[key] ??= []).push({ HostIp: port.hostIp ?? "", HostPort: String(port.hostPort) });
   }
-  const hostConfig: Docker.HostConfig = {
-    PortBindings: bindings,
-    RestartPolicy: { Name: spec.restart ?? "no" },
-    Init: true,
-    AutoRemove: false,
-  };
-  if (spec.memoryMb !== undefined && spec.memoryMb > 0) {
-    hostConfig.Memory = Math.floor(spec.memoryMb * mebibyte);
-    hostConfig.MemorySwap = hostConfig.Memory;
-  }
-  if (spec.cpuShares !== undefined && spec.cpuShares > 0) hostConfig.CpuShares = spec.cpuShares;
-  if (spec.nofile !== undefined && spec.nofile > 0) {
-    hostConfig.Ulimits = [{ Name: "nofile", Soft: spec.nofile, Hard: spec.nofile }];
-  }
-  if (spec.network !== undefined) hostConfig.NetworkMode = spec.network;
+  const config = hostConfig({
+    memoryMb: spec.memoryMb,
+    cpuShares: spec.cpuShares,
+    nofile: spec.nofile,
+    network: spec.network,
+    portBindings: bindings,
+    restart: spec.restart ?? "no",
+    init: true,
+    autoRemove: false,
+  });
   return {
     name: spec.name,
     Image: spec.image,
@@ -46,7 +41,7 @@ export function appCreateOptions(spec: AppContainerSpec): Docker.ContainerCreate
     Labels: { ...spec.labels, [LabelKey.managed]: "true" },
     ExposedPorts: exposed,
     Healthcheck: engineHealthcheck(spec.healthcheck),
-    HostConfig: hostConfig,
+    HostConfig: config,
   };
 }
 

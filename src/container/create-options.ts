@@ -1,6 +1,7 @@
 /** The engine request that creates an idle container from a ContainerSpec. */
 import type Docker from "dockerode";
 import type { ContainerSpec, VolumeMount } from "./container.js";
+import { hostConfig } from "./host-config.js";
 import { LabelKey } from "./labels.js";
 
 /**
@@ -28,8 +29,6 @@ export const boundEntrypoint = [
   "trap 'exit 0' TERM; exec 3<&0; (while read -r _; do :; done) <&3 & wait $!",
 ];
 
-const mebibyte = 1024 * 1024;
-
 /**
  * No bind mounts, ever: restager must behave the same when it runs inside a container with
  * only the Docker socket mounted, where host paths mean nothing. Files go in with putArchive,
@@ -37,24 +36,16 @@ const mebibyte = 1024 * 1024;
  */
 export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   const bound = spec.boundToOwner === true;
-  const hostConfig: Docker.HostConfig = { AutoRemove: bound };
-  if (spec.memoryMb !== undefined && spec.memoryMb > 0) {
-    hostConfig.Memory = Math.floor(spec.memoryMb * mebibyte);
-    // Equal to Memory: no swap on top, so the limit is what the app gets (Garden has no swap).
-    hostConfig.MemorySwap = hostConfig.Memory;
-  }
-  if (spec.cpuShares !== undefined && spec.cpuShares > 0) hostConfig.CpuShares = spec.cpuShares;
-  if (spec.nofile !== undefined && spec.nofile > 0) {
-    hostConfig.Ulimits = [{ Name: "nofile", Soft: spec.nofile, Hard: spec.nofile }];
-  }
-  if (spec.maxPids !== undefined && spec.maxPids > 0) hostConfig.PidsLimit = spec.maxPids;
-  if (spec.network !== undefined) hostConfig.NetworkMode = spec.network;
-  if (spec.extraHosts !== undefined && spec.extraHosts.length > 0) {
-    hostConfig.ExtraHosts = [...spec.extraHosts];
-  }
-  if (spec.volumes !== undefined && spec.volumes.length > 0) {
-    hostConfig.Mounts = spec.volumes.map((volume) => volumeMount(volume));
-  }
+  const config = hostConfig({
+    memoryMb: spec.memoryMb,
+    cpuShares: spec.cpuShares,
+    nofile: spec.nofile,
+    maxPids: spec.maxPids,
+    network: spec.network,
+    extraHosts: spec.extraHosts,
+    autoRemove: bound,
+    mounts: spec.volumes?.map((volume) => volumeMount(volume)),
+  });
   return {
     ...(spec.name !== undefined ? { name: spec.name } : {}),
     Image: spec.image,
@@ -67,7 +58,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     WorkingDir: "/",
     Env: [...spec.env],
     Labels: { ...spec.labels, [LabelKey.managed]: "true" },
-    HostConfig: hostConfig,
+    HostConfig: config,
   };
 }
 

@@ -1,5 +1,5 @@
 /** DockerApps: the AppRuntime port over dockerode. */
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { NoInputError } from "../errors.js";
 import { appCreateOptions } from "./app-create-options.js";
 import type {
@@ -14,20 +14,15 @@ import type {
   LogLine,
 } from "./app-runtime.js";
 import { followContainerLogs, tailContainerLogs } from "./container-logs.js";
-import {
-  engineMessage,
-  isNotFound,
-  statusCodeOf,
-  throwIfCancelled,
-  toRestagerError,
-} from "./docker-errors.js";
-import { resolveDockerHost } from "./docker-host.js";
+import { engineMessage, isNotFound, statusCodeOf, toRestagerError } from "./docker-errors.js";
+import { DockerConnection, type DockerConnectionOptions } from "./docker-connection.js";
 import { DockerRuntime } from "./docker-runtime.js";
 import { containerState, listedContainer, networkGatewayOf } from "./app-container-info.js";
 import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
 import { runCheck } from "./run-check.js";
 import { followContainerEvents } from "./container-events.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 export class DockerApps implements AppRuntime {
   readonly where: string;
@@ -35,12 +30,13 @@ export class DockerApps implements AppRuntime {
   private readonly docker: Docker;
   private readonly runtime: DockerRuntime;
 
-  constructor(options: { env?: NodeJS.ProcessEnv | undefined } = {}) {
-    const endpoint = resolveDockerHost(options.env ?? process.env);
-    this.where = endpoint.where;
-    this.publishedHost = endpoint.options.host ?? "127.0.0.1";
-    this.docker = new Docker(endpoint.options);
-    this.runtime = new DockerRuntime(options);
+  /** `options.runtime`: the idle-container client to share (DockerEngine passes its own). */
+  constructor(options: DockerConnectionOptions & { runtime?: DockerRuntime | undefined } = {}) {
+    const connection = DockerConnection.of(options);
+    this.where = connection.where;
+    this.publishedHost = connection.publishedHost;
+    this.docker = connection.docker;
+    this.runtime = options.runtime ?? new DockerRuntime({ connection });
   }
 
   ping(signal?: AbortSignal): Promise<void> {

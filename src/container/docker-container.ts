@@ -4,13 +4,7 @@ import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { CannotWriteError, InvalidInputError, type RestagerError } from "../errors.js";
 import type { Container, ContainerUser, ExecProcess, ProcessIO, ProcessSpec } from "./container.js";
-import {
-  engineMessage,
-  isNotFound,
-  statusCodeOf,
-  throwIfCancelled,
-  toRestagerError,
-} from "./docker-errors.js";
+import { engineMessage, isNotFound, statusCodeOf, toRestagerError } from "./docker-errors.js";
 import { DockerExecProcess } from "./exec-process.js";
 import { wrapperArgv } from "./exec-wrapper.js";
 import { findPasswdUser } from "./passwd.js";
@@ -20,6 +14,7 @@ import { RootCommands } from "./root-commands.js";
 import { startExec } from "./start-exec.js";
 import { probeSetpriv, streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 export class DockerContainer implements Container {
   private readonly container: Docker.Container;
@@ -32,14 +27,14 @@ export class DockerContainer implements Container {
   private readonly knownDirs = new Set<string>();
 
   /**
-   * `options.env`: the container env as Garden would have it, when it differs from the
-   * engine's (a stack image whose own env must not apply); undefined: the engine's.
+   * `options.where`: the engine address, for messages. `options.env`: the container env as
+   * Garden would have it, when it differs from the engine's (a stack image whose own env must
+   * not apply); undefined: the engine's.
    */
   constructor(
     docker: Docker,
     readonly id: string,
-    private readonly where: string,
-    private readonly options: { env?: readonly string[] | undefined } = {},
+    private readonly options: { where: string; env?: readonly string[] | undefined },
   ) {
     this.container = docker.getContainer(id);
     this.root = new RootCommands(this.container, (error, what, signal) =>
@@ -80,8 +75,7 @@ export class DockerContainer implements Container {
       const path = posix.resolve(user.home || "/", to);
       const hasSetpriv = () => this.hasSetpriv(signal);
       await streamIn(
-        this.container,
-        this.root,
+        { container: this.container, root: this.root },
         { path, user, tar, signal, hasSetpriv },
         (error, what, s) => this.toError(error, what, s),
       );
@@ -132,7 +126,7 @@ export class DockerContainer implements Container {
     } catch (error) {
       throw this.toError(error, `start ${spec.path}`, signal);
     }
-    const running: ExecProcess = new DockerExecProcess(started.handle, started.stream, io, {
+    const running: ExecProcess = new DockerExecProcess(started, io, {
       readsPid: true,
       kill: (pid, sig) => this.root.kill(pid, sig),
       signal,
@@ -242,7 +236,7 @@ export class DockerContainer implements Container {
   }
 
   private toError(error: unknown, what: string, signal?: AbortSignal): RestagerError {
-    return toRestagerError(error, { what, where: this.where, signal });
+    return toRestagerError(error, { what, where: this.options.where, signal });
   }
 }
 

@@ -2,7 +2,8 @@
  * Turns dockerode failures into RestagerErrors. dockerode rejects with plain Errors: socket
  * errors carry a Node `code`, HTTP errors a `statusCode` and the engine's `json.message`.
  */
-import { CancelledError, CannotWriteError, RestagerError, UnavailableError } from "../errors.js";
+import { cancellation } from "../core/cancellation.js";
+import { CannotWriteError, RestagerError, UnavailableError } from "../errors.js";
 
 const connectionCodes = new Set([
   "ECONNREFUSED",
@@ -57,18 +58,6 @@ export function engineUnreachable(where: string, cause: unknown): UnavailableErr
       : unreachableHint,
     cause,
   });
-}
-
-/** The error to reject with once `signal` aborted: its reason when that is ours. */
-export function cancellation(signal: AbortSignal): RestagerError {
-  const reason: unknown = signal.reason;
-  return reason instanceof RestagerError
-    ? reason
-    : new CancelledError(undefined, { cause: reason });
-}
-
-export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw cancellation(signal);
 }
 
 export function isConnectionError(error: unknown): boolean {

@@ -6,8 +6,8 @@
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import type { PushLayerEvent, PushResult, RegistryAuth } from "./image-store.js";
-import { throwIfCancelled } from "./docker-errors.js";
 import { jsonMessages, type JsonMessage } from "./json-messages.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 interface PushOptions {
   tag: string;

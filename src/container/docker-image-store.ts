@@ -1,6 +1,6 @@
 /** DockerImageStore: the ImageStore port over dockerode (image load, inspect, tag, push, pull). */
 import type { Readable } from "node:stream";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import type {
   FoundImage,
   ImageInfo,
@@ -10,25 +10,23 @@ import type {
   RegistryAuth,
   RegistrySettings,
 } from "./image-store.js";
-import { isNotFound, throwIfCancelled, toRestagerError } from "./docker-errors.js";
-import { resolveDockerHost } from "./docker-host.js";
+import { isNotFound, toRestagerError } from "./docker-errors.js";
+import { DockerConnection, type DockerConnectionOptions } from "./docker-connection.js";
 import { pullImage, pushImage } from "./docker-image-push.js";
 import { jsonMessages } from "./json-messages.js";
 import { registryError } from "./registry-errors.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
-export interface DockerImageStoreOptions {
-  /** Where DOCKER_HOST and friends are read from (default: process.env). */
-  env?: NodeJS.ProcessEnv | undefined;
-}
+export type DockerImageStoreOptions = DockerConnectionOptions;
 
 export class DockerImageStore implements ImageStore {
   readonly where: string;
   private readonly docker: Docker;
 
   constructor(options: DockerImageStoreOptions = {}) {
-    const endpoint = resolveDockerHost(options.env ?? process.env);
-    this.where = endpoint.where;
-    this.docker = new Docker(endpoint.options);
+    const connection = DockerConnection.of(options);
+    this.where = connection.where;
+    this.docker = connection.docker;
   }
 
   async inspect(ref: string, signal?: AbortSignal): Promise<ImageInfo | undefined> {

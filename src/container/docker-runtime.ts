@@ -1,5 +1,5 @@
 /** DockerRuntime: the ContainerRuntime port over dockerode. */
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { UnavailableError } from "../errors.js";
 import type { Container, ContainerRuntime, ContainerSpec, VolumeStore } from "./container.js";
 import { createOptions } from "./create-options.js";
@@ -8,17 +8,15 @@ import {
   engineUnreachable,
   isNotFound,
   statusCodeOf,
-  throwIfCancelled,
   toRestagerError,
   unreachableHint,
 } from "./docker-errors.js";
-import { resolveDockerHost } from "./docker-host.js";
+import { DockerConnection, type DockerConnectionOptions } from "./docker-connection.js";
 import { DockerVolumes } from "./docker-volumes.js";
 import { ImageMissingError } from "./image-missing-error.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
-export interface DockerRuntimeOptions {
-  /** Where DOCKER_HOST and friends are read from (default: process.env). */
-  env?: NodeJS.ProcessEnv | undefined;
+export interface DockerRuntimeOptions extends DockerConnectionOptions {
   /** How long ping() waits for an answer. */
   pingTimeoutMs?: number | undefined;
 }
@@ -43,9 +41,9 @@ export class DockerRuntime implements ContainerRuntime {
   readonly volumes: VolumeStore;
 
   constructor(options: DockerRuntimeOptions = {}) {
-    const endpoint = resolveDockerHost(options.env ?? process.env);
-    this.where = endpoint.where;
-    this.docker = new Docker(endpoint.options);
+    const connection = DockerConnection.of(options);
+    this.where = connection.where;
+    this.docker = connection.docker;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 15_000;
     this.volumes = new DockerVolumes(this.docker, this.where);
   }
@@ -94,7 +92,8 @@ export class DockerRuntime implements ContainerRuntime {
    */
   async createIdle(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
     const created = await this.create(spec, signal);
-    const container = new DockerContainer(this.docker, created.id, this.where, {
+    const container = new DockerContainer(this.docker, created.id, {
+      where: this.where,
       env: spec.imageEnv === false ? spec.env : undefined,
     });
     try {
@@ -113,7 +112,7 @@ export class DockerRuntime implements ContainerRuntime {
   /** As createIdle, for a container that is never started (see ContainerRuntime). */
   async createUnstarted(spec: ContainerSpec, signal?: AbortSignal): Promise<Container> {
     const created = await this.create(spec, signal);
-    const container = new DockerContainer(this.docker, created.id, this.where);
+    const container = new DockerContainer(this.docker, created.id, { where: this.where });
     if (signal?.aborted) {
       await container.remove().catch(() => undefined);
       throwIfCancelled(signal);
@@ -133,7 +132,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** A Container for an existing container id (e.g. one kept with --keep-container). */
   attach(id: string): Container {
-    return new DockerContainer(this.docker, id, this.where);
+    return new DockerContainer(this.docker, id, { where: this.where });
   }
 
   /** Containers carrying `label` (any value) or `label=value`, stopped ones included. */

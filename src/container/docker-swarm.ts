@@ -1,8 +1,8 @@
 /** DockerSwarm: the SwarmRuntime port over dockerode. */
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { UnavailableError } from "../errors.js";
 import { engineMessage, isNotFound, toRestagerError } from "./docker-errors.js";
-import { resolveDockerHost } from "./docker-host.js";
+import { DockerConnection, type DockerConnectionOptions } from "./docker-connection.js";
 import type { SwarmRuntime, SwarmService, SwarmServiceSpec, SwarmTask } from "./swarm-runtime.js";
 import { swarmServiceOptions } from "./swarm-service-options.js";
 
@@ -28,10 +28,10 @@ export class DockerSwarm implements SwarmRuntime {
   private readonly docker: Docker;
   private readonly where: string;
 
-  constructor(options: { env?: NodeJS.ProcessEnv | undefined } = {}) {
-    const endpoint = resolveDockerHost(options.env ?? process.env);
-    this.where = endpoint.where;
-    this.docker = new Docker(endpoint.options);
+  constructor(options: DockerConnectionOptions = {}) {
+    const connection = DockerConnection.of(options);
+    this.where = connection.where;
+    this.docker = connection.docker;
   }
 
   async swarmState(): Promise<string> {

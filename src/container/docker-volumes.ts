@@ -2,7 +2,8 @@
 import type Docker from "dockerode";
 import type { RestagerError } from "../errors.js";
 import type { VolumeInfo, VolumeStore, VolumeUser } from "./container.js";
-import { isNotFound, statusCodeOf, throwIfCancelled, toRestagerError } from "./docker-errors.js";
+import { isNotFound, statusCodeOf, toRestagerError } from "./docker-errors.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 /** What the engine answers for a volume; `CreatedAt` is missing from dockerode's types. */
 interface EngineVolume {

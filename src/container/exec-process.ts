@@ -38,6 +38,8 @@ export class DockerExecProcess implements ExecProcess {
   private readonly pid: Promise<number | undefined>;
   private exitCode: number | undefined;
   private streamEnded = false;
+  private readonly exec: ExecHandle;
+  private readonly stream: Duplex;
 
   /**
    * Output is delivered as it arrives. wait() settles once the stream ended (all output was
@@ -49,11 +51,12 @@ export class DockerExecProcess implements ExecProcess {
    * period and then cut, so wait() settles even if a leftover child holds the pipes open.
    */
   constructor(
-    private readonly exec: ExecHandle,
-    private readonly stream: Duplex,
+    started: { handle: ExecHandle; stream: Duplex },
     io: ProcessIO,
     private readonly options: ExecProcessOptions,
   ) {
+    this.exec = started.handle;
+    this.stream = started.stream;
     const pidLine = options.readsPid ? new PidLine() : undefined;
     const frames = new DockerFrames({
       stdout: (chunk) => io.stdout(chunk),
@@ -62,15 +65,17 @@ export class DockerExecProcess implements ExecProcess {
         if (rest.length > 0) io.stderr(rest);
       },
     });
-    stream.on("data", (chunk: Buffer) => frames.push(chunk));
+    started.stream.on("data", (chunk: Buffer) => frames.push(chunk));
     const streamDone = new Promise<void>((resolve) => {
-      finished(stream, { writable: false }, () => resolve());
+      finished(started.stream, { writable: false }, () => resolve());
     }).then(() => {
       this.streamEnded = true;
       const held = pidLine?.finish();
       if (held && held.length > 0) io.stderr(held);
     });
-    this.pid = pidLine ? streamUntilPid(stream, pidLine, streamDone) : Promise.resolve(undefined);
+    this.pid = pidLine
+      ? streamUntilPid(started.stream, pidLine, streamDone)
+      : Promise.resolve(undefined);
     this.exit = streamDone.then(() => this.pollExitCode());
     this.exit.then(
       (code) => (this.exitCode = code),

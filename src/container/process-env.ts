@@ -1,7 +1,7 @@
 import { gardenDefaults } from "../cell-env/garden-env.js";
 import { envStrings, mergeEnv, withDefaults } from "../cell-env/merge-env.js";
-import type { EnvVar } from "../diego/actions.js";
 import type { ContainerUser } from "./container.js";
+import type { EnvVar } from "../core/env-var.js";
 
 export { defaultPath, defaultRootPath } from "../cell-env/garden-env.js";
 

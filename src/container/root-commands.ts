@@ -94,8 +94,7 @@ export class RootCommands {
       throw toError(error, what);
     }
     const process = new DockerExecProcess(
-      started.handle,
-      started.stream,
+      started,
       { stdout: keep(stdout), stderr: keep(stderr) },
       { readsPid: false, toError },
     );

@@ -14,10 +14,10 @@
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import type { ContainerUser } from "./container.js";
-import { throwIfCancelled } from "./docker-errors.js";
 import { DockerExecProcess } from "./exec-process.js";
 import type { RootCommands, ToError } from "./root-commands.js";
 import { startExec } from "./start-exec.js";
+import { throwIfCancelled } from "../core/cancellation.js";
 
 /** nstar's tar flags for extraction. */
 export const nstarTarArgs = [
@@ -77,8 +77,7 @@ export interface StreamInRequest {
 }
 
 export async function streamIn(
-  container: Docker.Container,
-  root: RootCommands,
+  { container, root }: { container: Docker.Container; root: RootCommands },
   request: StreamInRequest & { hasSetpriv: () => Promise<boolean> },
   toError: ToError,
 ): Promise<void> {
@@ -126,8 +125,7 @@ async function extract(
     size += chunk.length;
   };
   const process = new DockerExecProcess(
-    started.handle,
-    stream,
+    { handle: started.handle, stream },
     { stdout: keep, stderr: keep },
     { readsPid: false, signal, toError: (error, what) => toError(error, what, signal) },
   );

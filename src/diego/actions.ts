@@ -3,6 +3,9 @@
  * camelCase form of its wire name (see diego-reference.md §3). Parsing from JSON lives in
  * parse-action.ts; nothing else sees raw action JSON.
  */
+import type { Checksum } from "../core/checksums.js";
+import type { EnvVar } from "../core/env-var.js";
+
 export type Action =
   | DownloadAction
   | UploadAction
@@ -27,19 +30,6 @@ export const actionKinds: readonly ActionKind[] = [
   "parallel",
   "codependent",
 ];
-
-export interface EnvVar {
-  name: string;
-  value: string;
-}
-
-export type ChecksumAlgorithm = "md5" | "sha1" | "sha256";
-
-export interface Checksum {
-  algorithm: ChecksumAlgorithm;
-  /** Lower-case hex, quotes stripped. */
-  value: string;
-}
 
 interface ActionBase {
   /** Tags the lines this action (and its children) emit; undefined = inherit. */

@@ -1,5 +1,6 @@
 /** Models shared by task definitions and desired LRPs (diego-reference.md §2–§4). */
-import type { Checksum, EnvVar } from "./actions.js";
+import type { Checksum } from "../core/checksums.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /** A dependency the cell downloads and mounts read-only before the container starts. */
 export interface CachedDependency {

@@ -1,3 +1,5 @@
+import type { ProgressEvent } from "../core/events.js";
+
 /**
  * What `cf logs` would show for a task: Diego's user-visible lines, tagged with a log source.
  * Implemented by the CLI (prefixed lines / spinner) and by a recorder in tests.
@@ -11,12 +13,3 @@ export interface TaskLog {
   /** Structured progress for spinners; plain outputs may ignore it. */
   progress?(event: ProgressEvent): void;
 }
-
-export type ProgressEvent =
-  | { kind: "download-start"; artifact: string; totalBytes?: number | undefined }
-  | { kind: "download-progress"; artifact: string; bytes: number; totalBytes?: number | undefined }
-  | { kind: "download-done"; artifact: string; bytes: number; cached: boolean }
-  | { kind: "upload-start"; artifact: string; totalBytes: number }
-  | { kind: "upload-progress"; artifact: string; bytes: number; totalBytes: number }
-  | { kind: "upload-done"; artifact: string; bytes: number }
-  | { kind: "phase"; name: string };

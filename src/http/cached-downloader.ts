@@ -12,15 +12,15 @@ import { classifyDownloadFailure, classifyDownloadStatus } from "./download-fail
 import type { FileLockOptions } from "./file-lock.js";
 import { HttpTransport, type HttpResponse, type HttpTransportOptions } from "./http-transport.js";
 import { KeyLock } from "./key-lock.js";
-import { redactUrl } from "./redact-url.js";
+import { redactUrl } from "../core/redact.js";
 import {
   downloadRetryPolicy,
   retryWithBackoff,
   type RetryPolicy,
   type RetryTiming,
 } from "./retry.js";
-import { abortReason } from "./sleep.js";
 import { streamToFile } from "./stream-to-file.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface CachedDownloaderOptions {
   /** Cache root, e.g. defaultCacheDir(process.env). */
@@ -51,7 +51,7 @@ export class CachedDownloader implements Downloader {
   }
 
   async download(request: DownloadRequest): Promise<DownloadedFile> {
-    if (request.signal?.aborted) throw abortReason(request.signal);
+    if (request.signal?.aborted) throw cancellation(request.signal);
     if (request.cacheKey === "") return this.#fetch(request, undefined);
     const key = request.cacheKey;
     await this.#cache.ensureEntryDir(key);
@@ -121,7 +121,12 @@ export class CachedDownloader implements Downloader {
         algorithms: request.checksum ? ["sha256", request.checksum.algorithm] : ["sha256"],
       });
       verifyChecksum(request.checksum, file);
-      if (tempDir) return temporaryFile(path, tempDir, file.sizeBytes, file.digests.sha256);
+      if (tempDir)
+        return temporaryFile(tempDir, {
+          path,
+          sizeBytes: file.sizeBytes,
+          sha256Hex: file.digests.sha256,
+        });
       const entry = await this.#cache.commit(request.cacheKey, path, {
         etag,
         lastModified,
@@ -162,11 +167,14 @@ function cachedFile(entry: CacheEntry, fromCache: boolean): DownloadedFile {
   };
 }
 
+/** `file` in the temporary directory `dir`, which release() removes. */
 function temporaryFile(
-  path: string,
   dir: string,
-  sizeBytes: number,
-  sha256Hex: string | undefined,
+  {
+    path,
+    sizeBytes,
+    sha256Hex,
+  }: { path: string; sizeBytes: number; sha256Hex?: string | undefined },
 ): DownloadedFile {
   return {
     path,

@@ -7,8 +7,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChecksumAlgorithm } from "../diego/actions.js";
 import { CannotWriteError } from "../errors.js";
+import type { ChecksumAlgorithm } from "../core/checksums.js";
 
 export interface CacheMeta {
   /** Random per commit: tells a waiter whether the entry changed while it waited. */

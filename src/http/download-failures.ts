@@ -6,13 +6,13 @@ import { RestagerError, UnavailableError } from "../errors.js";
 import type { DownloadRequest } from "./ports.js";
 import { DownloadStatusError, ExpiredUrlError } from "./http-errors.js";
 import { RequestTimeoutError } from "./http-transport.js";
-import { redactUrl } from "./redact-url.js";
+import { redactUrl } from "../core/redact.js";
 import { RetryableFailure } from "./retry.js";
-import { abortReason } from "./sleep.js";
+import { cancellation } from "../core/cancellation.js";
 
 /** For a thrown error: the caller's abort reason, a final RestagerError, or a RetryableFailure. */
 export function classifyDownloadFailure(error: unknown, request: DownloadRequest): Error {
-  if (request.signal?.aborted) return abortReason(request.signal);
+  if (request.signal?.aborted) return cancellation(request.signal);
   if (error instanceof RestagerError || error instanceof RetryableFailure) return error;
   const url = redactUrl(request.url);
   const timeout = timeoutKind(error);

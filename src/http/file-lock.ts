@@ -5,7 +5,8 @@
  */
 import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { CannotWriteError } from "../errors.js";
-import { abortReason, sleep } from "./sleep.js";
+import { sleep } from "./sleep.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface FileLockOptions {
   staleMs?: number | undefined;
@@ -25,7 +26,7 @@ export async function acquireFileLock(
 ): Promise<FileLock> {
   const staleMs = options.staleMs ?? 120_000;
   for (;;) {
-    if (options.signal?.aborted) throw abortReason(options.signal);
+    if (options.signal?.aborted) throw cancellation(options.signal);
     if (await tryCreate(path)) return hold(path, options.refreshMs ?? 20_000);
     if (await removeIfStale(path, staleMs)) continue;
     await sleep(options.pollMs ?? 100, options.signal);

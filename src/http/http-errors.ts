@@ -2,10 +2,10 @@
  * Errors of the HTTP adapter. Messages carry only redacted URLs (redactUrl); the `status`
  * fields let the steps print Diego's exact wording.
  */
-import type { ChecksumAlgorithm } from "../diego/actions.js";
 import { ExitCode, RestagerError, type RestagerErrorOptions } from "../errors.js";
 import { findUrlExpiry } from "./url-expiry.js";
-import { redactUrl } from "./redact-url.js";
+import { redactUrl } from "../core/redact.js";
+import type { ChecksumAlgorithm } from "../core/checksums.js";
 
 /** The body did not hash to the expected value. Never retried. */
 export class ChecksumMismatchError extends RestagerError {

@@ -7,7 +7,7 @@
 import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
 import { InvalidInputError, UnavailableError } from "../errors.js";
-import { redactUrl } from "./redact-url.js";
+import { redactUrl } from "../core/redact.js";
 import { applyResolveMap, type ResolvedTarget, type ResolveMap } from "./resolve-map.js";
 import { tlsErrorOf, tlsErrorOfProbe } from "./tls-errors.js";
 import { probeTls } from "./tls-probe.js";
@@ -130,7 +130,7 @@ export class HttpTransport {
       return { status: res.statusCode, header, body: res.body };
     } catch (error) {
       clearTimeout(timer);
-      throw await this.#explain(error, url, target, req.signal);
+      throw await this.#explain(error, { url, target, signal: req.signal });
     }
   }
 
@@ -140,9 +140,7 @@ export class HttpTransport {
    */
   async #explain(
     error: unknown,
-    url: URL,
-    target: ResolvedTarget,
-    signal: AbortSignal | undefined,
+    { url, target, signal }: { url: URL; target: ResolvedTarget; signal: AbortSignal | undefined },
   ): Promise<unknown> {
     if (url.protocol !== "https:" || signal?.aborted) return error;
     const context = { url, settings: this.#tls };

@@ -17,8 +17,8 @@ import {
   type RetryPolicy,
   type RetryTiming,
 } from "./retry.js";
-import { abortReason } from "./sleep.js";
 import { throttleProgress } from "./throttle-progress.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface HttpUploaderOptions {
   /** A transport shared with other clients; when absent one is made (and closed by close()). */
@@ -43,7 +43,7 @@ export class HttpUploader implements Uploader {
   }
 
   upload(request: UploadRequest): Promise<UploadResult> {
-    if (request.signal?.aborted) return Promise.reject(abortReason(request.signal));
+    if (request.signal?.aborted) return Promise.reject(cancellation(request.signal));
     const attempt = (n: number): Promise<UploadResult> => this.#attempt(request, n);
     return retryWithBackoff(attempt, this.#options.retryPolicy ?? uploadRetryPolicy, {
       ...this.#options.timing,
@@ -70,7 +70,7 @@ export class HttpUploader implements Uploader {
       });
     } catch (error) {
       body.destroy();
-      if (request.signal?.aborted) throw abortReason(request.signal);
+      if (request.signal?.aborted) throw cancellation(request.signal);
       if (error instanceof RestagerError) throw error;
       throw new RetryableFailure(new UploadError(undefined, request.url, { cause: error }));
     }

@@ -2,8 +2,8 @@
  * Serialises work per key: calls in this process queue on a promise chain, and each holder also
  * takes a lock file so other restager processes sharing the cache wait too.
  */
-import { abortReason } from "./sleep.js";
 import { acquireFileLock, type FileLockOptions } from "./file-lock.js";
+import { cancellation } from "../core/cancellation.js";
 
 export class KeyLock {
   readonly #tails = new Map<string, Promise<void>>();
@@ -37,9 +37,9 @@ export class KeyLock {
 
 function untilSettledOrAborted(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) return Promise.reject(cancellation(signal));
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
+    const onAbort = (): void => reject(cancellation(signal));
     signal.addEventListener("abort", onAbort, { once: true });
     void promise.finally(() => {
       signal.removeEventListener("abort", onAbort);

@@ -3,7 +3,7 @@
  * sees these shapes.
  */
 import type { Readable } from "node:stream";
-import type { Checksum } from "../diego/actions.js";
+import type { Checksum } from "../core/checksums.js";
 
 export interface DownloadRequest {
   url: string;

@@ -5,11 +5,11 @@
  */
 import { RestagerError, UnavailableError } from "../errors.js";
 import { HttpTransport } from "./http-transport.js";
-import { redactUrl } from "./redact-url.js";
+import { redactUrl } from "../core/redact.js";
 import type { ResolveMap } from "./resolve-map.js";
 import type { TlsSettings } from "./tls-settings.js";
 import { RetryableFailure, retryWithBackoff, type RetryTiming } from "./retry.js";
-import { abortReason } from "./sleep.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface PostJsonOptions {
   /** Statuses worth another attempt; default [503, 504]. */
@@ -80,7 +80,7 @@ async function postOnce(
     const text = Buffer.concat(chunks).subarray(0, bodyLimitBytes).toString("utf8");
     return { status: response.status, bodyText: text };
   } catch (error) {
-    if (signal?.aborted) throw abortReason(signal);
+    if (signal?.aborted) throw cancellation(signal);
     if (error instanceof RestagerError) throw error;
     throw new RetryableFailure(
       new UnavailableError(`Could not post to ${redactUrl(url)}`, {

@@ -7,9 +7,9 @@ import { createHash, type Hash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ChecksumAlgorithm } from "../diego/actions.js";
 import { CannotWriteError } from "../errors.js";
 import { throttleProgress } from "./throttle-progress.js";
+import type { ChecksumAlgorithm } from "../core/checksums.js";
 
 export interface StreamedFile {
   sizeBytes: number;

@@ -21,7 +21,10 @@ export class TlsError extends RestagerError {
   /** `host:port` as in the URL. */
   readonly host: string;
 
-  constructor(kind: TlsFailureKind, host: string, message: string, cause?: unknown) {
+  constructor(
+    message: string,
+    { kind, host, cause }: { kind: TlsFailureKind; host: string; cause?: unknown },
+  ) {
     super(message, ExitCode.unavailable, { cause });
     this.kind = kind;
     this.host = host;
@@ -99,7 +102,7 @@ function fromCode(
   const kind = serverCodes[code];
   if (kind === undefined) return undefined;
   const host = context.url.host;
-  return new TlsError(kind, host, serverMessage(kind, context, error), error);
+  return new TlsError(serverMessage(kind, context, error), { kind, host, cause: error });
 }
 
 function serverMessage(
@@ -135,17 +138,13 @@ function clientFailure(context: TlsContext, why: string, cause: unknown): TlsErr
   const client = context.settings.client;
   if (client === undefined) {
     return new TlsError(
-      "client-cert-required",
-      host,
       `TLS: ${host} requires a client certificate and none was given (${why}); pass one with --cert FILE --key FILE`,
-      cause,
+      { kind: "client-cert-required", host, cause },
     );
   }
   return new TlsError(
-    "client-cert-refused",
-    host,
     `TLS: ${host} refused the client certificate from ${client.source} (${why}); pass one its CA signed, still valid, with --cert FILE --key FILE`,
-    cause,
+    { kind: "client-cert-refused", host, cause },
   );
 }
 

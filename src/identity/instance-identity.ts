@@ -13,8 +13,8 @@
  *   leaf followed by the issuing CA's certificate.
  * The CA is restager's local one (./local-ca.ts) rather than the cell's.
  */
-import type { EnvVar } from "../diego/actions.js";
 import type { CertificateAuthority } from "../pki/ports.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /** Where the executor mounts the credentials (its default containerMountPath). */
 export const instanceIdentityDir = "/etc/cf-instance-credentials";

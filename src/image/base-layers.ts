@@ -35,11 +35,11 @@ export class StreamedBaseLayers {
     for await (const entry of tarEntries(this.save)) {
       const path = entry.path.replace(/^\.\//, "");
       if (path === "manifest.json") {
-        this.layers = await readManifestLayers(entry as AsyncIterable<Buffer>);
+        this.layers = await readManifestLayers(entry);
       } else if (path.endsWith("/layer.tar") && entry.type === "SymbolicLink") {
         yield { path, sizeBytes: 0, content: Buffer.alloc(0), linkpath: entry.linkpath };
       } else if (path.endsWith("/layer.tar") && entry.type === "File") {
-        yield { path, sizeBytes: entry.size, content: entry as AsyncIterable<Buffer> };
+        yield { path, sizeBytes: entry.size, content: entry };
       }
     }
   }

@@ -9,8 +9,6 @@
  */
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
 import { ImageMissingError } from "../container/image-missing-error.js";
-import type { ProgressEvent } from "../diego/task-log.js";
-import { throwIfAborted } from "./abort.js";
 import { isMissingBaseLayer, type BaseLayerMode } from "./base-layers.js";
 import { buildMetadata, type AppFacts } from "./build-metadata.js";
 import { buildImageConfig, type ImageConfig } from "./image-config.js";
@@ -33,6 +31,8 @@ import {
   stagingInfoPath,
   type PlannedLayer,
 } from "./planned-layer.js";
+import { throwIfCancelled } from "../core/cancellation.js";
+import type { ProgressEvent } from "../core/events.js";
 
 export interface BuildImageOptions extends AppFacts {
   dropletPath: string;
@@ -82,7 +82,7 @@ export async function buildImage(
     planFileLayer("droplet", options.dropletPath, dropletSpec(options.time), [stagingInfoPath]),
     fileSha256(options.lifecyclePath),
   ]);
-  throwIfAborted(options.signal);
+  throwIfCancelled(options.signal);
   const metadata = buildMetadata(options, droplet);
   const tags = options.tags ?? defaultTags(metadata.appName, metadata.dropletMd5Hex);
   const build: Build = { options, deps, stack, droplet, metadata, tags };

@@ -86,7 +86,7 @@ export async function* layerParts(tar: Readable, spec: LayerSpec): AsyncGenerato
       mtime: spec.mtime,
       linkpath: linkTarget(type, entry.linkpath, spec.root),
     };
-    const body = size > 0 ? (entry as AsyncIterable<Buffer>) : undefined;
+    const body = size > 0 ? entry : undefined;
     yield { sourcePath, header: encodeTarHeader(fields), size, body };
   }
 }

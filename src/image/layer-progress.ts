@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "../diego/task-log.js";
+import type { ProgressEvent } from "../core/events.js";
 
 /** Reports at most every this many bytes, so a layer of small files makes few events. */
 const stepBytes = 1024 * 1024;

@@ -3,11 +3,11 @@
  * (BBS and CC eras), else a download action to it (receptor era). The image reuses the same
  * tarball — with the same cache key the download cache answers without a transfer.
  */
-import type { Checksum } from "../diego/actions.js";
 import { findActions } from "../diego/actions.js";
 import type { TaskDefinition } from "../diego/task-definition.js";
 import type { DownloadedFile, Downloader } from "../http/ports.js";
 import { InvalidInputError } from "../errors.js";
+import type { Checksum } from "../core/checksums.js";
 
 export const lifecycleDir = "/tmp/lifecycle";
 

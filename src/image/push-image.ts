@@ -4,11 +4,11 @@
  * image share one manifest, so one digest is returned.
  */
 import type { ImageStore, PushLayerEvent, RegistryAuth } from "../container/image-store.js";
-import type { ProgressEvent } from "../diego/task-log.js";
 import { UsageError } from "../errors.js";
 import { registryHost } from "../container/registry-errors.js";
 import { checkInsecureRegistry } from "./insecure-registry.js";
 import { withRegistry } from "./image-tags.js";
+import type { ProgressEvent } from "../core/events.js";
 
 export interface PushImageOptions {
   id: string;

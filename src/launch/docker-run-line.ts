@@ -1,5 +1,5 @@
 import type { AppContainerSpec } from "../container/app-runtime.js";
-import { maskSecretsInText, redactArgs, redactEnvValue } from "../redact.js";
+import { maskSecretsInText, redactArgs, redactEnvValue } from "../core/redact.js";
 import { shellJoin, shellQuote } from "./shell-quote.js";
 
 /**

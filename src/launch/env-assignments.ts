@@ -1,5 +1,5 @@
-import type { EnvVar } from "../diego/actions.js";
 import { UsageError } from "../errors.js";
+import type { EnvVar } from "../core/env-var.js";
 
 const validName = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 

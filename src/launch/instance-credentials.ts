@@ -17,7 +17,7 @@
 import type { SmallFile } from "../archive/small-files-tar.js";
 import { smallFilesTar } from "../archive/small-files-tar.js";
 import type { AppRuntime } from "../container/app-runtime.js";
-import type { EnvVar } from "../diego/actions.js";
+import type { EnvVar } from "../core/env-var.js";
 import {
   instanceIdentityDir,
   instanceIdentityEnv,

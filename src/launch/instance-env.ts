@@ -1,6 +1,6 @@
-import type { EnvVar } from "../diego/actions.js";
 import { gardenDefaults as processDefaults } from "../cell-env/garden-env.js";
 import { mergeEnv, withDefaults } from "../cell-env/merge-env.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /** Where each part of an instance's environment comes from. */
 export interface EnvSources {

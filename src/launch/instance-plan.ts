@@ -1,8 +1,8 @@
-import type { EnvVar } from "../diego/actions.js";
 import type { AppPlan } from "./app-plan.js";
 import { AppLabelKey } from "./app-labels.js";
 import { instanceEnv, repEnv } from "./instance-env.js";
 import { networkingEnv, type PortPair } from "../cell-env/networking-env.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /** A published port of one instance. */
 export interface InstancePort {

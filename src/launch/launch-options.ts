@@ -1,6 +1,6 @@
-import type { EnvVar } from "../diego/actions.js";
 import type { PublishSpec } from "./publish-spec.js";
 import type { CertificateFile } from "../restage/system-certificates.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /** What the user asked for, beyond the LRP itself (flags of `launch`). */
 export interface LaunchOptions {

@@ -1,7 +1,7 @@
-import type { EnvVar } from "../diego/actions.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
 import { collectSecrets } from "../diego/plan/collect-secrets.js";
-import { isSecretEnvName } from "../redact.js";
+import { isSecretEnvName } from "../core/redact.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /**
  * Every secret a launch handles, for masking what restager prints: the LRP's (VCAP_SERVICES

@@ -1,9 +1,9 @@
 import type { SwarmRuntime, SwarmTask } from "../container/swarm-runtime.js";
-import { cancellation } from "../container/docker-errors.js";
 import { UnavailableError } from "../errors.js";
 import type { AppPlan } from "./app-plan.js";
 import type { FreePortFinder } from "./host-ports.js";
 import { swarmPorts, swarmServiceSpec, type PublishMode } from "./swarm-plan.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface SwarmLaunchDeps {
   swarm: SwarmRuntime;

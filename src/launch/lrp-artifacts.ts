@@ -4,9 +4,10 @@
  * an EXCLUSIVE image layer (which the parser already turned into such a download); the
  * lifecycle is the cached dependency (or SHARED layer) extracted to /tmp/lifecycle.
  */
-import { findActions, type Checksum, type DownloadAction } from "../diego/actions.js";
+import { findActions, type DownloadAction } from "../diego/actions.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
 import { lifecycleSource, type LifecycleSource } from "../image/lifecycle-source.js";
+import type { Checksum } from "../core/checksums.js";
 
 export interface ArtifactSource {
   url: string;

@@ -7,12 +7,12 @@
 import type { AppImage, AppRuntime } from "../container/app-runtime.js";
 import { LabelKey } from "../container/labels.js";
 import { appIdentity, type AppIdentity } from "../diego/app-identity.js";
-import type { Checksum } from "../diego/actions.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
 import { NoInputError, findRestagerError } from "../errors.js";
 import type { DownloadedFile, Downloader } from "../http/ports.js";
 import { ImageLabel } from "../image/image-labels.js";
 import { dropletSource, lrpLifecycleSource, type ArtifactSource } from "./lrp-artifacts.js";
+import type { Checksum } from "../core/checksums.js";
 
 /** What the image builder needs (src/image/build-image.ts, wired by the CLI). */
 export interface ImageBuildInput {

@@ -1,4 +1,4 @@
-import type { EnvVar } from "../diego/actions.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /** Proxy variables the rule applies to, compared case-insensitively. */
 const proxyNames = new Set(["http_proxy", "https_proxy", "no_proxy"]);

@@ -13,7 +13,8 @@
  * is written as its run step writes it (`Exit status N`, tagged), and then the app is sent TERM
  * (KILL after Diego's 10 s grace): the container exits and the restart policy restarts it.
  */
-import type { EnvVar, RunAction } from "../diego/actions.js";
+import type { EnvVar } from "../core/env-var.js";
+import type { RunAction } from "../diego/actions.js";
 import { homeDir } from "../diego/plan/home-dir.js";
 import { shellJoin, shellQuote } from "./shell-quote.js";
 

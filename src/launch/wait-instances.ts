@@ -1,11 +1,11 @@
 import type { AppContainerState, AppRuntime } from "../container/app-runtime.js";
-import { cancellation } from "../container/docker-errors.js";
 import { formatGoDuration, messages } from "../diego/messages.js";
 import type { AppPlan } from "./app-plan.js";
 import type { InstanceOutcome } from "./instance-outcome.js";
 import type { LaunchEvent } from "./launch-events.js";
 import type { StartedInstance } from "./start-instances.js";
 import { sidecarExitReason } from "./process-logs.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface WaitDeps {
   runtime: AppRuntime;

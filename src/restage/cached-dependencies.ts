@@ -11,7 +11,7 @@
 import type { Archives } from "../archive/ports.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
 import type { CachedDependency } from "../diego/common.js";
-import { abortReason, errorMessage, isCancellation } from "../diego/steps/step-errors.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import { copyInDependencies, dependencyTarget } from "./copy-in-dependencies.js";
 import {
   downloadDependencies,
@@ -23,6 +23,7 @@ import {
 import { provideVolumes } from "./dependency-volumes.js";
 import { VolumeClaims, type VolumeTiming } from "./volume-claims.js";
 import { DependencyExpandError } from "./volume-fill.js";
+import { cancellation, isCancellation } from "../core/cancellation.js";
 
 export interface CachedDependencyContext extends DependencyDownloadContext {
   runtime: ContainerRuntime;
@@ -116,7 +117,7 @@ async function volumesOrNone(
     }
     return provided.ready;
   } catch (error) {
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     if (isCancellation(error)) throw error;
     if (error instanceof DependencyExpandError) {
       throw downloadFailure(error.fetched, error.cause, ctx.logger);

@@ -6,12 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Container, VolumeMount } from "../container/container.js";
-import type { EnvVar } from "../diego/actions.js";
 import { InstanceCredentials } from "./instance-credentials.js";
 import type { RestageDeps, RestageOptions } from "./restage.js";
 import { stagingLabels } from "./staging-container-spec.js";
 import { SystemCertificates, systemCertificatesEnv } from "./system-certificates.js";
 import { defaultVolumeTiming } from "./volume-claims.js";
+import type { EnvVar } from "../core/env-var.js";
 
 export class CellFiles {
   private constructor(

@@ -4,17 +4,17 @@
  * conversion BBS applies for V0 clients), every dependency in one archive upload.
  */
 import { posix } from "node:path";
-import type { Archives } from "../archive/ports.js";
-import { combinedTar, TarPartError } from "../archive/combined-tar.js";
+import { TarPartError, type Archives } from "../archive/ports.js";
 import type { Container } from "../container/container.js";
 import { messages } from "../diego/messages.js";
-import type { Logger } from "../diego/steps/step-context.js";
-import { abortReason, aggregateErrors, errorMessage } from "../diego/steps/step-errors.js";
+import { aggregateErrors, errorMessage } from "../diego/steps/step-errors.js";
 import {
   dependencyFailure,
   downloadFailure,
   type FetchedDependency,
 } from "./dependency-downloads.js";
+import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 /** Dependencies are mounted (and copied) as root; a relative `to` is under root's home. */
 const rootHome = "/root";
@@ -40,13 +40,13 @@ export async function copyInDependencies(
     owner,
     prefix: dependencyTarget(item.dependency.to).slice(1),
   }));
-  const tar = combinedTar(target.archives, parts);
+  const tar = target.archives.combinedTar(parts);
   let partError: unknown;
   tar.once("error", (error) => (partError = error));
   try {
     await target.container.putArchive("/", tar, { signal });
   } catch (error) {
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     const { logger } = target;
     const failed = partError instanceof TarPartError ? fetched[partError.index] : undefined;
     if (failed && partError instanceof TarPartError) {

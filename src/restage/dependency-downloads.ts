@@ -5,14 +5,15 @@
  * from the cache, `Downloaded <name>`, and `Downloading <name> failed` when it fails, all on
  * stdout. The first failure cancels the other downloads (each then also reports its failure).
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { hashFile } from "../core/checksums.js";
 import type { CachedDependency } from "../diego/common.js";
 import { messages, truncateErrorLine } from "../diego/messages.js";
-import type { Logger } from "../diego/steps/step-context.js";
-import { abortReason, EmittableError, errorMessage } from "../diego/steps/step-errors.js";
+import { CancelledError } from "../errors.js";
+import { EmittableError, errorMessage } from "../diego/steps/step-errors.js";
 import type { TaskLog } from "../diego/task-log.js";
 import type { DownloadedFile, Downloader } from "../http/ports.js";
+import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 export interface FetchedDependency {
   dependency: CachedDependency;
@@ -39,7 +40,7 @@ export async function downloadDependencies(
   signal: AbortSignal,
 ): Promise<FetchedDependency[]> {
   const siblings = new AbortController();
-  const cancelSiblings = () => siblings.abort(abortReason(signal));
+  const cancelSiblings = () => siblings.abort(cancellation(signal));
   signal.addEventListener("abort", cancelSiblings, { once: true });
   let first: unknown;
   const one = async (dependency: CachedDependency) => {
@@ -48,7 +49,7 @@ export async function downloadDependencies(
     } catch (error) {
       if (first === undefined && !signal.aborted) {
         first = error;
-        siblings.abort(new Error("another cached dependency failed"));
+        siblings.abort(new CancelledError("another cached dependency failed"));
       }
       throw error;
     }
@@ -58,7 +59,7 @@ export async function downloadDependencies(
     const fetched = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     if (first === undefined && !signal.aborted) return fetched;
     await releaseAll(fetched, ctx.logger);
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     throw first;
   } finally {
     signal.removeEventListener("abort", cancelSiblings);
@@ -107,13 +108,13 @@ async function downloadOne(
           ? undefined
           : log.progress?.({ kind: "download-progress", artifact: name, bytes, totalBytes }),
     });
-    const sha256Hex = file.sha256Hex ?? (await fileSha256(file.path));
+    const sha256Hex = file.sha256Hex ?? (await hashFile(file.path, "sha256"));
     const fetched = { dependency, file, sha256Hex, log };
     announceDownloaded(fetched);
     return fetched;
   } catch (error) {
     await file?.release().catch(() => undefined);
-    if (outer.aborted) throw abortReason(outer);
+    if (outer.aborted) throw cancellation(outer);
     throw downloadFailure({ dependency, log }, error, ctx.logger);
   }
 }
@@ -144,14 +145,4 @@ export function dependencyFailure(
   logger.debug("cached-dependency-failed", { message, error: errorMessage(cause) });
   failed.log.err(truncateErrorLine(message));
   return new EmittableError(message, { cause });
-}
-
-function fileSha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(path)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve(hash.digest("hex")));
-  });
 }

@@ -4,11 +4,11 @@
  * restager is filling. Dependencies with the same cache key and body share one volume.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { abortReason } from "../diego/steps/step-errors.js";
 import type { FetchedDependency } from "./dependency-downloads.js";
 import { dependencyVolumeName } from "./dependency-volume-name.js";
 import type { VolumeClaims, VolumeState } from "./volume-claims.js";
 import { fillVolumes, type FillContext, type WantedVolume } from "./volume-fill.js";
+import { cancellation } from "../core/cancellation.js";
 
 export interface VolumeContext extends FillContext {
   pollMs: number;
@@ -49,7 +49,7 @@ export async function provideVolumes(
     if (pending.length === 0 || Date.now() >= deadline) break;
     ctx.logger.debug("dependency-volumes-waiting", { volumes: pending });
     await delay(ctx.pollMs, undefined, { signal }).catch(() => {
-      throw abortReason(signal);
+      throw cancellation(signal);
     });
   }
   return {

@@ -15,8 +15,6 @@ import { randomBytes } from "node:crypto";
 import { smallFilesTar } from "../archive/small-files-tar.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
 import { LabelKey } from "../container/labels.js";
-import type { EnvVar } from "../diego/actions.js";
-import type { Logger } from "../diego/steps/step-context.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import {
   instanceIdentityDir,
@@ -25,6 +23,8 @@ import {
 } from "../identity/instance-identity.js";
 import type { CertificateAuthority } from "../pki/ports.js";
 import { Readable } from "node:stream";
+import type { Logger } from "../core/events.js";
+import type { EnvVar } from "../core/env-var.js";
 
 export interface InstanceCredentialsContext {
   runtime: ContainerRuntime;

@@ -1,9 +1,11 @@
 import { setMaxListeners } from "node:events";
-import type { Checksum } from "../diego/actions.js";
-import type { Logger } from "../diego/steps/step-context.js";
-import { abortReason, errorMessage } from "../diego/steps/step-errors.js";
+import { CancelledError } from "../errors.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import type { DownloadedFile, Downloader, DownloadRequest } from "../http/ports.js";
-import { LinkedSignal } from "./linked-signal.js";
+import { LinkedSignal } from "../core/linked-signal.js";
+import { cancellation } from "../core/cancellation.js";
+import type { Checksum } from "../core/checksums.js";
+import type { Logger } from "../core/events.js";
 
 /** A download to start early: the identity a later download request is matched on. */
 export interface PrefetchRequest {
@@ -85,7 +87,7 @@ export class PrefetchingDownloader implements Downloader {
   async close(): Promise<void> {
     const leftovers = [...this.#waiting.values(), ...this.#abandoned.splice(0)];
     this.#waiting.clear();
-    this.#scope.abort(new Error("prefetch no longer needed"));
+    this.#scope.abort(new CancelledError("prefetch no longer needed"));
     this.#scope.dispose();
     for (const prefetch of leftovers) {
       const file = await prefetch.result.catch(() => undefined);
@@ -103,7 +105,7 @@ export class PrefetchingDownloader implements Downloader {
       const onAbort = (): void => {
         prefetch.progress.consumer = undefined;
         this.#abandoned.push(prefetch);
-        reject(abortReason(signal));
+        reject(cancellation(signal));
       };
       if (signal.aborted) {
         onAbort();

@@ -5,14 +5,14 @@ import type { Action } from "../diego/actions.js";
 import type { TaskRequest } from "../diego/task-definition.js";
 import type { TaskLog } from "../diego/task-log.js";
 import { runTaskAction, type TaskRunResult } from "../diego/steps/run-task.js";
-import type { Logger, StepContext, StepSettings } from "../diego/steps/step-context.js";
-import { abortReason, errorMessage } from "../diego/steps/step-errors.js";
+import type { StepContext, StepSettings } from "../diego/steps/step-context.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import type { Downloader, Uploader } from "../http/ports.js";
 import type { CertificateAuthority } from "../pki/ports.js";
 import { CellFiles } from "./cell-files.js";
 import type { KeptArtifact } from "./kept-artifacts.js";
 import { Keepers } from "./keepers.js";
-import { LinkedSignal } from "./linked-signal.js";
+import { LinkedSignal } from "../core/linked-signal.js";
 import { completeWithResult, readResultFile, type TaskResult } from "./read-result-file.js";
 import { PhaseTimer } from "./phase-timer.js";
 import { PrefetchingDownloader } from "./prefetching-downloader.js";
@@ -20,6 +20,8 @@ import { prefetchRequests } from "./prefetch-requests.js";
 import { StagingDependencies } from "./staging-dependencies.js";
 import type { CertificateFile } from "./system-certificates.js";
 import type { VolumeTiming } from "./volume-claims.js";
+import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 export interface RestageDeps {
   runtime: ContainerRuntime;
@@ -151,7 +153,7 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
     const completed = await timer.time("reading result", () =>
       completeWithResult(outcome, read, definition.resultFile),
     );
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     if (completed.readError !== undefined) {
       deps.logger.debug("result-file-unreadable", { error: errorMessage(completed.readError) });
     }

@@ -2,10 +2,10 @@ import { gardenHostname } from "../cell-env/garden-env.js";
 import type { ContainerSpec } from "../container/container.js";
 import { cpuSharesFor } from "../container/cpu-shares.js";
 import { buildLabels, LabelKey, type ContainerKind } from "../container/labels.js";
-import type { EnvVar } from "../diego/actions.js";
 import { appIdentity } from "../diego/app-identity.js";
 import { currentOwner, formatOwner } from "../owner/run-owner.js";
 import type { RestageOptions } from "./restage.js";
+import type { EnvVar } from "../core/env-var.js";
 
 /**
  * The container Diego would create for a task: the task's container-level env (then the

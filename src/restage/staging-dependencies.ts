@@ -8,12 +8,13 @@ import type { Container } from "../container/container.js";
 import { ImageMissingError } from "../container/image-missing-error.js";
 import type { TaskRunResult } from "../diego/steps/run-task.js";
 import type { CellFiles } from "./cell-files.js";
-import { abortReason, errorMessage, isCancellation } from "../diego/steps/step-errors.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import { prepareCachedDependencies, type PreparedDependencies } from "./cached-dependencies.js";
 import type { PhaseTimer } from "./phase-timer.js";
 import type { RestageDeps, RestageOptions } from "./restage.js";
 import { stagingContainerSpec, stagingLabels } from "./staging-container-spec.js";
 import { defaultVolumeTiming } from "./volume-claims.js";
+import { cancellation, isCancellation } from "../core/cancellation.js";
 
 const succeeded: TaskRunResult = { failed: false, failureReason: "" };
 
@@ -105,7 +106,7 @@ async function asTaskResult(work: () => Promise<void>, signal: AbortSignal) {
     return succeeded;
   } catch (error) {
     if (isCancellation(error)) throw error;
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     return { failed: true, failureReason: cachedDependenciesFailed, error };
   }
 }

@@ -12,17 +12,18 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { smallFilesTar } from "../archive/small-files-tar.js";
-import type { EnvVar } from "../diego/actions.js";
 import { InvalidInputError } from "../errors.js";
 import type { Archives } from "../archive/ports.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
-import type { Logger } from "../diego/steps/step-context.js";
 import type { TaskLog } from "../diego/task-log.js";
-import { errorMessage, isCancellation } from "../diego/steps/step-errors.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import { copyInDependencies } from "./copy-in-dependencies.js";
 import type { FetchedDependency } from "./dependency-downloads.js";
 import { provideVolumes } from "./dependency-volumes.js";
 import { VolumeClaims, type VolumeTiming } from "./volume-claims.js";
+import { isCancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
+import type { EnvVar } from "../core/env-var.js";
 
 export interface CertificateFile {
   name: string;

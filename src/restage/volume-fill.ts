@@ -5,14 +5,14 @@
  * created, while the volumes are still mounted, so nobody can take a finished fill for an
  * abandoned one.
  */
-import type { Archives } from "../archive/ports.js";
-import { combinedTar, TarPartError } from "../archive/combined-tar.js";
+import { TarPartError, type Archives } from "../archive/ports.js";
 import type { Container, ContainerRuntime, ContainerSpec } from "../container/container.js";
-import type { Logger } from "../diego/steps/step-context.js";
-import { abortReason, errorMessage } from "../diego/steps/step-errors.js";
+import { errorMessage } from "../diego/steps/step-errors.js";
 import type { FetchedDependency } from "./dependency-downloads.js";
 import { DependencyLabel, markerVolumeLabels, markerVolumeName } from "./dependency-volume-name.js";
 import type { VolumeClaims } from "./volume-claims.js";
+import { cancellation } from "../core/cancellation.js";
+import type { Logger } from "../core/events.js";
 
 export interface WantedVolume {
   name: string;
@@ -103,13 +103,13 @@ async function putAll(
       : [],
   );
   if (parts.length === 0) return;
-  const tar = combinedTar(ctx.archives, parts);
+  const tar = ctx.archives.combinedTar(parts);
   let partError: unknown;
   tar.once("error", (error) => (partError = error));
   try {
     await helper.putArchive("/", tar, { signal });
   } catch (error) {
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     if (partError instanceof TarPartError) {
       const failed = owned.filter((_, index) => mine[index])[partError.index];
       if (failed) throw new DependencyExpandError(failed.fetched, partError.cause);

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { Archives, Owner, SpooledFile } from "../../src/archive/ports.js";
+import { combinedTar } from "../../src/archive/combined-tar.js";
+import type { Archives, Owner, SpooledFile, TarPart } from "../../src/archive/ports.js";
 import type {
   DownloadedFile,
   DownloadRequest,
@@ -114,6 +115,11 @@ export class FakeArchives implements Archives {
       yield packTar(entries.map((entry) => ({ ...entry, uid: owner.uid, gid: owner.gid })));
     }
     return Readable.from(convert());
+  }
+
+  /** The real combination, over this fake's conversions. */
+  combinedTar(parts: readonly TarPart[]): Readable {
+    return combinedTar(this, parts);
   }
 
   /** Keeps only the first entry, which must be a regular file (Diego's upload semantics). */

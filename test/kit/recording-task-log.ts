@@ -1,4 +1,5 @@
-import type { ProgressEvent, TaskLog } from "../../src/diego/task-log.js";
+import type { TaskLog } from "../../src/diego/task-log.js";
+import type { ProgressEvent } from "../../src/core/events.js";
 
 export interface RecordedLine {
   source: string;

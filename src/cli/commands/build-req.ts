@@ -1,5 +1,8 @@
 import type { Argv, CommandModule } from "yargs";
-import { runRequestQuery, type RequestQuery } from "../../logs/run-request-query.js";
+import {
+  runRequestQuery,
+  type RequestQuery,
+} from "../../request-input/scrape/run-request-query.js";
 import type { Output } from "../output.js";
 import { commandSummaries } from "./summaries.js";
 

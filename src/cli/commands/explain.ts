@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from "yargs";
-import { loadRequest } from "../../requests/load-request.js";
+import { loadRequest } from "../../request-input/load-request.js";
 import { buildPlan } from "../../diego/plan/build-plan.js";
 import { renderPlan } from "../../diego/plan/render-plan.js";
 import { toJsonView } from "../../diego/plan/json-view.js";

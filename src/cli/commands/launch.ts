@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
-import { loadLrpRequest } from "../../requests/load-request.js";
+import { loadLrpRequest } from "../../request-input/load-request.js";
 import type { LaunchArgs } from "../launch/launch-args.js";
 import { launchSettings } from "../launch/launch-settings.js";
 import { runLaunch } from "../launch/run-launch.js";

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
-import { loadTaskRequest } from "../../requests/load-request.js";
+import { loadTaskRequest } from "../../request-input/load-request.js";
 import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
 import type { Output } from "../output.js";
 import { printWarnings } from "../print-warnings.js";

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { EnvVar } from "../../diego/actions.js";
 import { NoInputError, UsageError } from "../../errors.js";
 import { parseEnvAssignment, parseEnvFile } from "../../launch/env-assignments.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import { parsePublish } from "../../launch/publish-spec.js";
 import type { LaunchArgs } from "./launch-args.js";
+import type { EnvVar } from "../../core/env-var.js";
 
 /** LaunchOptions from the flags, all but the image (resolved later, it may need Docker). */
 export async function launchSettings(

@@ -4,7 +4,7 @@ import type { AppPlan } from "../../launch/app-plan.js";
 import type { InstanceOutcome } from "../../launch/instance-outcome.js";
 import { portUrl } from "../../launch/instance-urls.js";
 import { sourcedLine } from "../../launch/process-logs.js";
-import { maskSecretsInText } from "../../redact.js";
+import { maskSecretsInText } from "../../core/redact.js";
 import type { Output } from "../output.js";
 
 export interface LaunchReport {

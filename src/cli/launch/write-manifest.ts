@@ -7,7 +7,7 @@ import type { LaunchOptions } from "../../launch/launch-options.js";
 import { launchSecrets } from "../../launch/launch-secrets.js";
 import { composeFile } from "../../manifests/compose-file.js";
 import { k8sManifest } from "../../manifests/k8s-manifest.js";
-import { maskSecretsInText } from "../../redact.js";
+import { maskSecretsInText } from "../../core/redact.js";
 import type { Output } from "../output.js";
 import type { LaunchArgs } from "./launch-args.js";
 import { launchImage } from "./launch-image.js";

@@ -1,4 +1,5 @@
-import type { ProgressEvent, TaskLog } from "../../diego/task-log.js";
+import type { TaskLog } from "../../diego/task-log.js";
+import type { ProgressEvent } from "../../core/events.js";
 
 /** Keeps the last lines written through a TaskLog (all sources), for failure reports. */
 export class OutputTail {

@@ -1,7 +1,7 @@
 import { callbackPayload } from "../../callback/callback-payload.js";
 import { CallbackRefusedError, sendCallback } from "../../callback/send-callback.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
-import { redactUrl } from "../../http/redact-url.js";
+import { redactUrl } from "../../core/redact.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
 import type { RestageOutcome } from "../../restage/restage.js";
 import type { RestageArgs } from "../commands/restage.js";

@@ -1,7 +1,8 @@
-import type { Checksum, DownloadAction } from "../actions.js";
+import type { DownloadAction } from "../actions.js";
 import type { CachedDependency, ImageLayer } from "../common.js";
 import { JsonReader } from "./json-reader.js";
 import type { ParseContext } from "./parse-context.js";
+import type { Checksum } from "../../core/checksums.js";
 
 type Digest = NonNullable<ImageLayer["digest"]>;
 

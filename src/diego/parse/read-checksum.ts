@@ -1,6 +1,6 @@
-import type { Checksum, ChecksumAlgorithm } from "../actions.js";
 import type { JsonReader } from "./json-reader.js";
 import type { ParseContext } from "./parse-context.js";
+import type { Checksum, ChecksumAlgorithm } from "../../core/checksums.js";
 
 const hexLength: Record<ChecksumAlgorithm, number> = { md5: 32, sha1: 40, sha256: 64 };
 

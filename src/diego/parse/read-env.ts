@@ -1,5 +1,5 @@
-import type { EnvVar } from "../actions.js";
 import { JsonReader } from "./json-reader.js";
+import type { EnvVar } from "../../core/env-var.js";
 
 /**
  * Reads an `[{name, value}]` list (container `env`, run `env`). Absent or null is empty. A

@@ -3,7 +3,7 @@ import type { CachedDependency, ContainerSpec, ImageLayer } from "../common.js";
 import type { DesiredLrp } from "../desired-lrp.js";
 import type { DiegoRequest } from "../request.js";
 import type { TaskRequest } from "../task-definition.js";
-import { redactUrl } from "../../redact.js";
+import { redactUrl } from "../../core/redact.js";
 import { healthCheckOf } from "./health-check-of.js";
 import type {
   Plan,

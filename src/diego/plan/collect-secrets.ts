@@ -1,5 +1,5 @@
 import type { DiegoRequest } from "../request.js";
-import { findPrivateKeys, findUrls, isSecretEnvName, secretArgValues } from "../../redact.js";
+import { findPrivateKeys, findUrls, isSecretEnvName, secretArgValues } from "../../core/redact.js";
 
 /** Query parameters shorter than this, or all digits, are not signatures (`timeout=900`). */
 const minimumSignatureLength = 8;

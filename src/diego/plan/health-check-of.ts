@@ -1,6 +1,6 @@
 import { findActions } from "../actions.js";
 import type { Check, DesiredLrp } from "../desired-lrp.js";
-import { redactArgs } from "../../redact.js";
+import { redactArgs } from "../../core/redact.js";
 import { formatDuration } from "./format-duration.js";
 import type { PlanHealthCheck } from "./plan.js";
 

@@ -5,7 +5,7 @@ import {
   redactEnvValue,
   redactUrlsInText,
   redacted,
-} from "../../redact.js";
+} from "../../core/redact.js";
 import { collectSecrets } from "./collect-secrets.js";
 
 /** Model fields whose whole value is a secret. */

@@ -1,8 +1,9 @@
-import type { Action, Checksum, DownloadAction, RunAction } from "../actions.js";
-import { redactArgs, redactEnvValue, redactUrl } from "../../redact.js";
+import type { Action, DownloadAction, RunAction } from "../actions.js";
+import { redactArgs, redactEnvValue, redactUrl } from "../../core/redact.js";
 import { formatDuration } from "./format-duration.js";
 import { homeDir, resolveInHome } from "./home-dir.js";
 import type { PlanDownload, PlanEnvVar, PlanRun, PlanStep } from "./plan.js";
+import type { Checksum } from "../../core/checksums.js";
 
 /** An action tree as plan steps, with every secret redacted. */
 export function planStep(action: Action): PlanStep {

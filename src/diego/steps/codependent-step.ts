@@ -1,6 +1,7 @@
 import { CancelledError } from "../../errors.js";
 import type { Step } from "./step.js";
-import { aggregateErrors, CodependentExitedError, throwIfAborted } from "./step-errors.js";
+import { aggregateErrors, CodependentExitedError } from "./step-errors.js";
+import { throwIfCancelled } from "../../core/cancellation.js";
 
 /**
  * Diego's codependent action (how an LRP runs its process next to sshd and sidecars): starts
@@ -12,7 +13,7 @@ export class CodependentStep implements Step {
   constructor(private readonly steps: readonly Step[]) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const group = new AbortController();
     const childSignal = AbortSignal.any([signal, group.signal]);
     const endGroup = () => group.abort(new CancelledError());

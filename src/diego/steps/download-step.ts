@@ -5,7 +5,8 @@ import type { DownloadAction } from "../actions.js";
 import { messages, truncateErrorLine } from "../messages.js";
 import type { StepContext } from "./step-context.js";
 import type { Step } from "./step.js";
-import { abortReason, EmittableError, errorMessage, throwIfAborted } from "./step-errors.js";
+import { EmittableError, errorMessage } from "./step-errors.js";
+import { cancellation, throwIfCancelled } from "../../core/cancellation.js";
 
 /**
  * Diego's download action: fetches `from` (cached by `cacheKey`, verified against `checksum`),
@@ -27,7 +28,7 @@ export class DownloadStep implements Step {
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const { artifact } = this.action;
     if (artifact !== "") this.ctx.taskLog.out(messages.downloading(artifact));
     const file = await this.fetch(signal);
@@ -60,7 +61,7 @@ export class DownloadStep implements Step {
           this.progressEvent({ kind: "download-progress", bytes, totalBytes }),
       });
     } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
+      if (signal.aborted) throw cancellation(signal);
       throw this.fail(messages.downloadFailed(this.action.artifact), error);
     }
   }
@@ -77,7 +78,7 @@ export class DownloadStep implements Step {
       this.ctx.logger.debug("stream-in-starting", { to, user });
       await this.ctx.container.streamIn(to, tar, { user, signal });
     } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
+      if (signal.aborted) throw cancellation(signal);
       if (conversionError !== undefined) {
         throw this.fail(messages.downloadFailed(artifact), conversionError);
       }

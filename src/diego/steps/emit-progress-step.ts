@@ -1,6 +1,7 @@
 import type { TaskLog } from "../task-log.js";
 import type { Step } from "./step.js";
-import { EmittableError, throwIfAborted } from "./step-errors.js";
+import { EmittableError } from "./step-errors.js";
+import { throwIfCancelled } from "../../core/cancellation.js";
 
 export interface ProgressMessages {
   startMessage: string;
@@ -22,7 +23,7 @@ export class EmitProgressStep implements Step {
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const { startMessage, successMessage, failureMessagePrefix } = this.progress;
     if (startMessage !== "") this.taskLog.out(startMessage);
     try {

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Step } from "./step.js";
-import { aggregateErrors, throwIfAborted } from "./step-errors.js";
+import { aggregateErrors } from "./step-errors.js";
+import { throwIfCancelled } from "../../core/cancellation.js";
 
 /** Abort listeners one child may hold at once (an HTTP request, a Docker call, a backoff...). */
 const listenersPerChild = 8;
@@ -14,7 +15,7 @@ export class ParallelStep implements Step {
   constructor(private readonly steps: readonly Step[]) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const fanOut = fanOutSignal(signal, 10 + listenersPerChild * this.steps.length);
     try {
       const results = await Promise.allSettled(this.steps.map((step) => step.run(fanOut.signal)));

@@ -4,8 +4,9 @@ import { messages } from "../messages.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { StepContext } from "./step-context.js";
 import type { Step } from "./step.js";
-import { abortReason, errorMessage, ProcessExitedError, throwIfAborted } from "./step-errors.js";
+import { errorMessage, ProcessExitedError } from "./step-errors.js";
 import { waitUntil } from "./wait-until.js";
+import { cancellation, throwIfCancelled } from "../../core/cancellation.js";
 
 interface Ending {
   status: number;
@@ -32,7 +33,7 @@ export class RunStep implements Step {
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const stdout = new LineSplitter((line) => this.ctx.taskLog.out(line));
     const stderr = new LineSplitter((line) => this.ctx.taskLog.err(line));
     const flush = () => {
@@ -46,7 +47,7 @@ export class RunStep implements Step {
     try {
       await this.supervise(proc, signal, flush);
     } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
+      if (signal.aborted) throw cancellation(signal);
       throw error;
     } finally {
       flush();
@@ -58,7 +59,7 @@ export class RunStep implements Step {
     try {
       return await this.ctx.container.exec(this.processSpec(), io, { signal });
     } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
+      if (signal.aborted) throw cancellation(signal);
       this.ctx.logger.debug("failed-creating-process", { error: errorMessage(error) });
       this.writeOut(messages.failedCreatingProcess(errorMessage(error)));
       throw error;
@@ -80,7 +81,7 @@ export class RunStep implements Step {
     flush();
     // The exit line is still written, but the result is the cancellation, not the exit status.
     if (ending) await this.exited(ending).catch(() => undefined);
-    throw abortReason(signal);
+    throw cancellation(signal);
   }
 
   /** TERM, grace period, KILL, exit timeout; undefined when the process never ended. */

@@ -1,7 +1,8 @@
 import type { Action } from "../actions.js";
 import { buildStep } from "./build-step.js";
 import type { StepContext } from "./step-context.js";
-import { abortReason, errorMessage, isCancellation } from "./step-errors.js";
+import { errorMessage } from "./step-errors.js";
+import { cancellation, isCancellation } from "../../core/cancellation.js";
 
 export interface TaskRunResult {
   failed: boolean;
@@ -28,7 +29,7 @@ export async function runTaskAction(
     return { failed: false, failureReason: "" };
   } catch (error) {
     if (isCancellation(error)) throw error;
-    if (signal.aborted) throw abortReason(signal);
+    if (signal.aborted) throw cancellation(signal);
     return { failed: true, failureReason: errorMessage(error), error };
   }
 }

@@ -1,5 +1,5 @@
 import type { Step } from "./step.js";
-import { throwIfAborted } from "./step-errors.js";
+import { throwIfCancelled } from "../../core/cancellation.js";
 
 /**
  * Diego's serial action: runs children in order and stops at the first failure, which it
@@ -11,7 +11,7 @@ export class SerialStep implements Step {
 
   async run(signal: AbortSignal): Promise<void> {
     for (const step of this.steps) {
-      throwIfAborted(signal);
+      throwIfCancelled(signal);
       await step.run(signal);
     }
   }

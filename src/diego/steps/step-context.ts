@@ -1,13 +1,9 @@
 import type { Archives, SpooledFile } from "../../archive/ports.js";
 import type { Container } from "../../container/container.js";
 import type { Downloader, Uploader } from "../../http/ports.js";
-import type { EnvVar } from "../actions.js";
 import type { TaskLog } from "../task-log.js";
-
-/** Diagnostics (shown with --verbose), lager style: kebab-case event plus data. */
-export interface Logger {
-  debug(event: string, data?: Record<string, unknown>): void;
-}
+import type { Logger } from "../../core/events.js";
+import type { EnvVar } from "../../core/env-var.js";
 
 export interface StepSettings {
   /** TERM → KILL escalation delay for run steps (Diego: 10 s). */

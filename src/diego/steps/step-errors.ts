@@ -4,6 +4,7 @@
  * is the technical reason, for --verbose only. Cancellations (CancelledError from src/errors.ts
  * and its subclasses) are non-displayable: aggregates never show them.
  */
+import { isCancellation } from "../../core/cancellation.js";
 import { CancelledError, ExitCode, RestagerError, type ExitCodeValue } from "../../errors.js";
 import { formatGoDuration, messages } from "../messages.js";
 
@@ -74,10 +75,6 @@ export class UploadStepError extends RestagerError {
   }
 }
 
-export function isCancellation(error: unknown): error is CancelledError {
-  return error instanceof CancelledError;
-}
-
 /** Cancellations are hidden from aggregated messages, as Diego's `IsDisplayable() false`. */
 export function isDisplayable(error: unknown): boolean {
   return !isCancellation(error);
@@ -90,18 +87,6 @@ export function isDisplayable(error: unknown): boolean {
 export function aggregateErrors(errors: readonly unknown[]): unknown {
   if (errors.length > 0 && errors.every(isCancellation)) return errors[0];
   return new AggregateStepError(errors);
-}
-
-/** The cancellation a step rejects with when `signal` aborted: its reason, when ours. */
-export function abortReason(signal: AbortSignal): CancelledError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof CancelledError) return reason;
-  return new CancelledError(undefined, { cause: reason });
-}
-
-/** Throws the signal's cancellation when it already aborted (no work may start then). */
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw abortReason(signal);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { messages } from "../messages.js";
 import type { Step } from "./step.js";
-import { EmittableError, TimeoutCancelledError, throwIfAborted } from "./step-errors.js";
+import { EmittableError, TimeoutCancelledError } from "./step-errors.js";
 import { MAX_TIMER_MS } from "./wait-until.js";
+import { throwIfCancelled } from "../../core/cancellation.js";
 
 /**
  * Diego's timeout action: when the timer fires, the child is aborted (run steps escalate
@@ -16,7 +17,7 @@ export class TimeoutStep implements Step {
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const timer = new AbortController();
     const handle = setTimeout(
       () => timer.abort(new TimeoutCancelledError(this.timeoutMs)),

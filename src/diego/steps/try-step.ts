@@ -1,6 +1,7 @@
-import type { Logger } from "./step-context.js";
 import type { Step } from "./step.js";
-import { abortReason, errorMessage, isCancellation, throwIfAborted } from "./step-errors.js";
+import { errorMessage } from "./step-errors.js";
+import { cancellation, isCancellation, throwIfCancelled } from "../../core/cancellation.js";
+import type { Logger } from "../../core/events.js";
 
 /**
  * Diego's try action: a failing child does not fail the task; its error is only logged.
@@ -15,12 +16,12 @@ export class TryStep implements Step {
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     try {
       await this.step.run(signal);
     } catch (error) {
       if (isCancellation(error)) throw error;
-      if (signal.aborted) throw abortReason(signal);
+      if (signal.aborted) throw cancellation(signal);
       this.logger.debug("try-step-failed", { error: errorMessage(error) });
     }
   }

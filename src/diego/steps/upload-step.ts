@@ -4,17 +4,12 @@ import type { SpooledFile } from "../../archive/ports.js";
 import { InvalidInputError } from "../../errors.js";
 import type { UploadAction } from "../actions.js";
 import type { UploadResult } from "../../http/ports.js";
-import type { ProgressEvent } from "../task-log.js";
 import { messages } from "../messages.js";
 import type { StepContext } from "./step-context.js";
 import type { Step } from "./step.js";
-import {
-  abortReason,
-  EmittableError,
-  errorMessage,
-  throwIfAborted,
-  UploadStepError,
-} from "./step-errors.js";
+import { EmittableError, errorMessage, UploadStepError } from "./step-errors.js";
+import { cancellation, throwIfCancelled } from "../../core/cancellation.js";
+import type { ProgressEvent } from "../../core/events.js";
 
 /**
  * Diego's upload action: streams `from` out of the container, keeps only the first tar entry
@@ -33,7 +28,7 @@ export class UploadStep implements Step {
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const { artifact } = this.action;
     if (artifact !== "") this.ctx.taskLog.out(messages.uploading(artifact));
     this.checkUrl();
@@ -98,7 +93,7 @@ export class UploadStep implements Step {
           this.progressEvent({ kind: "upload-progress", artifact, bytes, totalBytes }),
       });
     } catch (error) {
-      if (signal.aborted) throw abortReason(signal);
+      if (signal.aborted) throw cancellation(signal);
       this.ctx.logger.debug("upload-step-failed", { artifact, error: errorMessage(error) });
       this.emitError(messages.uploadFailed(artifact));
       throw new UploadStepError(artifact, error);
@@ -125,7 +120,7 @@ export class UploadStep implements Step {
   }
 
   private fail(signal: AbortSignal, message: string, cause: unknown): Error {
-    if (signal.aborted) return abortReason(signal);
+    if (signal.aborted) return cancellation(signal);
     this.ctx.logger.debug("upload-step-failed", { message, error: errorMessage(cause) });
     this.emitError(message);
     return new EmittableError(message, { cause });

@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { c as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerImageStore } from "../../../src/container/docker-image-store.js";
-import type { ProgressEvent } from "../../../src/diego/task-log.js";
 import { TEST_RUN_LABEL, testRunId } from "../../kit/docker-leaks.js";
 import { buildLifecycleTgz } from "../../kit/fixture-blobs.js";
 import { buildImage } from "../../../src/image/build-image.js";
 import { ImageLabel } from "../../../src/image/image-labels.js";
 import { defaultImageTime } from "../../../src/image/image-time.js";
 import { pushBuiltImage } from "../../../src/image/push-image.js";
+import type { ProgressEvent } from "../../../src/core/events.js";
 
 // Pushes a launcher image to the local registry (bash scripts/setup-machine.sh --registry) and
 // pulls it back by digest.

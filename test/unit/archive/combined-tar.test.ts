@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InternalError } from "../../../src/errors.js";
 import { ZipWriter } from "../../kit/zip-writer.js";
 import { UnknownArchiveFormatError } from "../../../src/archive/archive-errors.js";
-import { combinedTar, TarPartError } from "../../../src/archive/combined-tar.js";
+import { combinedTar } from "../../../src/archive/combined-tar.js";
+import { TarPartError } from "../../../src/archive/ports.js";
 import { TarArchives } from "../../../src/archive/tar-archives.js";
 import { readTarEntries } from "../../kit/read-tar.js";
 

@@ -25,8 +25,7 @@ function setup(states: ExecState[], signal?: AbortSignal) {
   const output = { stdout: "", stderr: "" };
   const kill = vi.fn(() => Promise.resolve());
   const process = new DockerExecProcess(
-    fakeExec(states),
-    stream,
+    { handle: fakeExec(states), stream },
     {
       stdout: (c) => (output.stdout += c.toString()),
       stderr: (c) => (output.stderr += c.toString()),
@@ -99,8 +98,7 @@ describe("DockerExecProcess", () => {
   it("rejects wait() when the process state cannot be read", async () => {
     const stream = new PassThrough();
     const process = new DockerExecProcess(
-      { inspect: () => Promise.reject(new Error("404 no such exec")) },
-      stream,
+      { handle: { inspect: () => Promise.reject(new Error("404 no such exec")) }, stream },
       { stdout: () => undefined, stderr: () => undefined },
       { readsPid: false, toError: (error) => new UnavailableError("lost", { cause: error }) },
     );

@@ -7,10 +7,10 @@ import type {
   PushLayerEvent,
   RegistrySettings,
 } from "../../../src/container/image-store.js";
-import type { ProgressEvent } from "../../../src/diego/task-log.js";
 import { checkInsecureRegistry } from "../../../src/image/insecure-registry.js";
 import { pushBuiltImage } from "../../../src/image/push-image.js";
 import { registryCredentials } from "../../../src/image/registry-auth.js";
+import type { ProgressEvent } from "../../../src/core/events.js";
 
 class FakeStore {
   readonly tags: [string, string][] = [];

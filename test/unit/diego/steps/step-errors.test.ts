@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError, ExitCode, RestagerError } from "../../../../src/errors.js";
 import {
-  abortReason,
   aggregateErrors,
   AggregateStepError,
   CodependentExitedError,
@@ -35,18 +34,6 @@ describe("step errors", () => {
     const reason = new TimeoutCancelledError(900_000);
     expect(reason).toBeInstanceOf(CancelledError);
     expect(reason.message).toBe("exceeded 15m0s timeout");
-  });
-
-  it("abortReason keeps our reasons and wraps foreign ones in CancelledError", () => {
-    const ours = new AbortController();
-    const reason = new TimeoutCancelledError(10);
-    ours.abort(reason);
-    expect(abortReason(ours.signal)).toBe(reason);
-    const foreign = new AbortController();
-    foreign.abort();
-    const wrapped = abortReason(foreign.signal);
-    expect(wrapped).toBeInstanceOf(CancelledError);
-    expect((wrapped.cause as DOMException).name).toBe("AbortError");
   });
 
   it("findExitStatus looks through causes and aggregates", () => {

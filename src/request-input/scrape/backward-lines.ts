@@ -1,0 +1,185 @@
+/**
+ * The candidate lines of a plain (uncompressed) log file, last line first. The latest request
+ * is normally near the end of a log, so the scraper reads from the end backwards and stops at the
+ * first request it wants, instead of reading gigabytes forward.
+ *
+ * The file is read in blocks into one reused buffer; each block is searched for the candidate
+ * needles with the engine's native substring search (Buffer.lastIndexOf) and only lines holding
+ * one are decoded. The line that straddles two blocks is carried (copied) until its start is
+ * read; a line longer than `maxLineBytes` is dropped as it grows, never held whole, and reported
+ * through `onTooLong`. A last line without a newline counts; `\r\n` endings lose their `\r`.
+ */
+import { open } from "node:fs/promises";
+import { candidateNeedles } from "./classify-line.js";
+import { decode } from "./read-lines.js";
+
+export interface BackwardLine {
+  /** Byte offset of the line's first byte in the file. */
+  offset: number;
+  text: string;
+}
+
+export interface BackwardOptions {
+  maxLineBytes: number;
+  /** Block size; 1 MiB by default (tests use tiny blocks to cross boundaries). */
+  blockBytes?: number | undefined;
+  onTooLong?: ((offset: number, bytes: number) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+const newline = 0x0a;
+const defaultBlockBytes = 1024 * 1024;
+const needles = candidateNeedles.map((needle) => Buffer.from(needle, "latin1"));
+
+export async function* candidateLinesBackwards(
+  path: string,
+  options: BackwardOptions,
+): AsyncGenerator<BackwardLine> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.allocUnsafe(Math.min(options.blockBytes ?? defaultBlockBytes, size));
+    const carry = new Carry(options.maxLineBytes);
+    for (let end = size; end > 0;) {
+      options.signal?.throwIfAborted();
+      const start = Math.max(0, end - buffer.length);
+      const block = buffer.subarray(0, end - start);
+      await readFully(handle, block, start);
+      yield* blockLines({ block, start }, carry, options);
+      end = start;
+    }
+    if (carry.bytes > 0 || carry.tooLong) yield* carry.complete(0, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Bytes of the file and the file offset they start at. */
+interface Block {
+  block: Buffer;
+  start: number;
+}
+
+/** The candidate lines that end in `block` (which starts at file offset `start`), last first. */
+function* blockLines(
+  { block, start }: Block,
+  carry: Carry,
+  options: BackwardOptions,
+): Generator<BackwardLine> {
+  const last = block.lastIndexOf(newline);
+  if (last < 0) {
+    carry.prepend(block);
+    return;
+  }
+  // The bytes after the last newline finish the line carried from the later blocks.
+  carry.prepend(block.subarray(last + 1));
+  if (carry.bytes > 0 || carry.tooLong) yield* carry.complete(start + last + 1, options);
+  const first = block.indexOf(newline);
+  yield* wholeLines({ block, start }, { from: first + 1, to: last }, options);
+  carry.prepend(block.subarray(0, first));
+}
+
+/**
+ * Candidate lines in `block[from, to)`, last first; every line there ends with a newline
+ * (`block[to]`), and `block[from - 1]` is one.
+ */
+function* wholeLines(
+  { block, start }: Block,
+  { from, to }: { from: number; to: number },
+  options: BackwardOptions,
+): Generator<BackwardLine> {
+  let limit = to;
+  // Each needle's last hit before `limit`, kept while it stays before it (limit only decreases).
+  const hits = needles.map(() => Infinity);
+  for (;;) {
+    let hit = -1;
+    needles.forEach((needle, index) => {
+      let at = hits[index] ?? Infinity;
+      if (at + needle.length > limit) {
+        const searchFrom = limit - needle.length;
+        at = searchFrom < from ? -1 : block.lastIndexOf(needle, searchFrom);
+        hits[index] = at;
+      }
+      if (at >= from && at > hit) hit = at;
+    });
+    if (hit < 0) return;
+    const lineStart = block.lastIndexOf(newline, hit) + 1;
+    const lineEnd = block.indexOf(newline, hit);
+    if (lineEnd - lineStart > options.maxLineBytes) {
+      options.onTooLong?.(start + lineStart, lineEnd - lineStart);
+    } else {
+      yield { offset: start + lineStart, text: decode([], block.subarray(lineStart, lineEnd)) };
+    }
+    limit = lineStart - 1;
+    if (limit < from) return;
+  }
+}
+
+/** The line that began before the current block: its later parts, copied, or only its size. */
+class Carry {
+  private parts: Buffer[] = [];
+  bytes = 0;
+  tooLong = false;
+
+  constructor(private readonly maxLineBytes: number) {}
+
+  prepend(part: Buffer): void {
+    this.bytes += part.length;
+    if (this.bytes > this.maxLineBytes) {
+      this.parts = [];
+      this.tooLong = true;
+    } else if (part.length > 0) {
+      this.parts.unshift(Buffer.from(part));
+    }
+  }
+
+  /** Ends the carried line (it starts at `offset`), yielding it when it is a candidate. */
+  *complete(offset: number, options: BackwardOptions): Generator<BackwardLine> {
+    const { parts, bytes, tooLong } = this;
+    this.parts = [];
+    this.bytes = 0;
+    this.tooLong = false;
+    if (tooLong) {
+      options.onTooLong?.(offset, bytes);
+      return;
+    }
+    const whole = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    if (needles.some((needle) => whole.includes(needle))) {
+      yield { offset, text: decode([], whole) };
+    }
+  }
+}
+
+async function readFully(
+  handle: Awaited<ReturnType<typeof open>>,
+  block: Buffer,
+  position: number,
+): Promise<void> {
+  for (let done = 0; done < block.length;) {
+    const { bytesRead } = await handle.read(block, done, block.length - done, position + done);
+    if (bytesRead === 0) throw new Error(`the file shrank while it was read`);
+    done += bytesRead;
+  }
+}
+
+/** The 1-based number of the line starting at byte `offset` (counts the newlines before it). */
+export async function lineNumberAt(path: string, offset: number): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(defaultBlockBytes);
+    let lines = 1;
+    for (let position = 0; position < offset;) {
+      const length = Math.min(buffer.length, offset - position);
+      const { bytesRead } = await handle.read(buffer, 0, length, position);
+      if (bytesRead === 0) break;
+      for (let at = buffer.indexOf(newline, 0); at >= 0 && at < bytesRead;) {
+        lines++;
+        at = buffer.indexOf(newline, at + 1);
+      }
+      position += bytesRead;
+    }
+    return lines;
+  } finally {
+    await handle.close();
+  }
+}

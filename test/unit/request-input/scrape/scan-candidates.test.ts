@@ -1,0 +1,130 @@
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import {
+  candidateNeedles,
+  isCandidateLine,
+} from "../../../../src/request-input/scrape/classify-line.js";
+import { readLines, type Line } from "../../../../src/request-input/scrape/read-lines.js";
+import { scanCandidates } from "../../../../src/request-input/scrape/scan-candidates.js";
+
+interface Outcome {
+  lines: Line[];
+  tooLong: [number, number][];
+  /** Lines read and not too long, and of those non-candidates without `{`. */
+  counts: [number, number];
+}
+
+function streamOf(chunks: Buffer[]) {
+  return Readable.from(chunks, { objectMode: true });
+}
+
+async function scan(chunks: Buffer[], maxLineBytes: number): Promise<Outcome> {
+  const outcome: Outcome = { lines: [], tooLong: [], counts: [0, 0] };
+  for await (const line of scanCandidates(streamOf(chunks), {
+    maxLineBytes,
+    onTooLong: (lineNo, bytes) => outcome.tooLong.push([lineNo, bytes]),
+    onLines: (lines, nonJson) => {
+      outcome.counts[0] += lines;
+      outcome.counts[1] += nonJson;
+    },
+  })) {
+    outcome.lines.push(line);
+  }
+  return outcome;
+}
+
+/** What the line-by-line path (readLines + isCandidateLine) makes of the same bytes. */
+async function reference(chunks: Buffer[], maxLineBytes: number): Promise<Outcome> {
+  const outcome: Outcome = { lines: [], tooLong: [], counts: [0, 0] };
+  for await (const line of readLines(streamOf(chunks), {
+    maxLineBytes,
+    onTooLong: (lineNo, bytes) => outcome.tooLong.push([lineNo, bytes]),
+  })) {
+    outcome.counts[0]++;
+    if (isCandidateLine(line.text)) outcome.lines.push(line);
+    else if (!line.text.includes("{")) outcome.counts[1]++;
+  }
+  return outcome;
+}
+
+/** A deterministic pseudo-random generator, so failures reproduce. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+const fragments = [
+  ...candidateNeedles,
+  '{"timestamp":"1.5","message":"x.y","data":{}}',
+  "plain text",
+  "é€",
+  "\r",
+  "{",
+  '"',
+  "\n",
+  "\n",
+  "\n",
+  "x".repeat(40),
+  Buffer.from([0xff, 0xc3]).toString("latin1"),
+];
+
+function randomInput(next: () => number): Buffer {
+  const parts: Buffer[] = [];
+  const count = Math.floor(next() * 60);
+  for (let i = 0; i < count; i++) {
+    const fragment = fragments[Math.floor(next() * fragments.length)] ?? "";
+    parts.push(Buffer.from(fragment, fragment.includes("\xff") ? "latin1" : "utf8"));
+  }
+  return Buffer.concat(parts);
+}
+
+function randomChunks(bytes: Buffer, next: () => number): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const size = 1 + Math.floor(next() * 80);
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return chunks;
+}
+
+describe("scanCandidates", () => {
+  it("finds candidate lines with their numbers, across chunk boundaries", async () => {
+    const text = 'noise\n{"data":{"taskDefinition":{}}}\r\nmore {\n{"data":{"desiredLRP":{}}}';
+    const bytes = Buffer.from(text);
+    const chunks = [bytes.subarray(0, 20), bytes.subarray(20, 52), bytes.subarray(52)];
+    const outcome = await scan(chunks, 1024);
+    expect(outcome.lines).toEqual([
+      { lineNo: 2, text: '{"data":{"taskDefinition":{}}}' },
+      { lineNo: 4, text: '{"data":{"desiredLRP":{}}}' },
+    ]);
+    expect(outcome.counts).toEqual([4, 1]);
+  });
+
+  it("skips lines one byte over the limit inside a chunk, keeping the numbering", async () => {
+    const fits = "{" + "x".repeat(11);
+    const over = fits + "x";
+    const text = `${fits}\n${over}\n"desiredLRP"\n${over}"Request"\nz\n`;
+    const outcome = await scan([Buffer.from(text)], 12);
+    expect(outcome.tooLong).toEqual([
+      [2, 13],
+      [4, 22],
+    ]);
+    expect(outcome.lines).toEqual([{ lineNo: 3, text: '"desiredLRP"' }]);
+    expect(outcome.counts).toEqual([3, 1]);
+  });
+
+  it("agrees with reading line by line on random input, chunking and limits", async () => {
+    const next = random(7);
+    for (let round = 0; round < 400; round++) {
+      const bytes = randomInput(next);
+      const chunks = randomChunks(bytes, next);
+      const limit = next() < 0.3 ? 1 + Math.floor(next() * 60) : 1024;
+      const expected = await reference(chunks, limit);
+      expect(await scan(chunks, limit), `round ${round}`).toEqual(expected);
+    }
+  });
+});
