@@ -111,6 +111,12 @@ export interface DetachedProcess {
   workingDir: string;
 }
 
+/** A container's start or removal, as the engine reports it. */
+export interface AppContainerEvent {
+  id: string;
+  action: "start" | "destroy";
+}
+
 export interface AppRuntime {
   /** Where the engine is, for messages (`unix:///var/run/docker.sock`). */
   readonly where: string;
@@ -145,6 +151,18 @@ export interface AppRuntime {
   enableRestarts(id: string): Promise<void>;
   /** Starts a process in a running container without waiting for it. */
   execDetached(id: string, process: DetachedProcess): Promise<void>;
+  /** Extracts a tar into the container at `dir` (running or not), keeping its owners. */
+  putFiles(id: string, dir: string, tar: Buffer, signal?: AbortSignal): Promise<void>;
+  /**
+   * Reports starts and removals of containers carrying every one of `labels` (since `sinceS`,
+   * seconds since the epoch, when given: the engine replays what happened since) until
+   * `signal` aborts (then resolves) or the engine closes the stream (resolves too).
+   */
+  followEvents(
+    filter: { labels: string[]; sinceS?: number | undefined },
+    onEvent: (event: AppContainerEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   /** Containers, running or not, carrying every one of `labels` (`key` or `key=value`). */
   listApps(labels: string[]): Promise<ListedAppContainer[]>;
   /** Stops (TERM, KILL after `timeoutS`) and keeps the container; stopped or gone is fine. */

@@ -3,6 +3,7 @@ import type Docker from "dockerode";
 import { NoInputError } from "../errors.js";
 import { appCreateOptions } from "./app-create-options.js";
 import type {
+  AppContainerEvent,
   AppContainerSpec,
   CheckResult,
   AppContainerState,
@@ -20,6 +21,7 @@ import { containerState, listedContainer, networkGatewayOf } from "./app-contain
 import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
 import { runCheck } from "./run-check.js";
+import { followContainerEvents } from "./container-events.js";
 import { throwIfCancelled } from "../core/cancellation.js";
 
 export class DockerApps implements AppRuntime {
@@ -157,6 +159,28 @@ export class DockerApps implements AppRuntime {
       await exec.start({ Detach: true });
     } catch (error) {
       throw this.toError(error, `start ${process.argv[0] ?? "a process"} in an app container`);
+    }
+  }
+
+  async putFiles(id: string, dir: string, tar: Buffer, signal?: AbortSignal): Promise<void> {
+    try {
+      throwIfCancelled(signal);
+      await this.docker.getContainer(id).putArchive(tar, { path: dir });
+    } catch (error) {
+      throw this.toError(error, `write files into an app container at ${dir}`, signal);
+    }
+  }
+
+  async followEvents(
+    filter: { labels: string[]; sinceS?: number | undefined },
+    onEvent: (event: AppContainerEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      await followContainerEvents(this.docker, { ...filter, onEvent }, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw this.toError(error, "follow the engine's container events");
     }
   }
 

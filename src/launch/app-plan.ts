@@ -18,6 +18,9 @@ import { launchNotices } from "./launch-notices.js";
 import { publishedPorts } from "./published-ports.js";
 import { applyProxyRule } from "./proxy-rule.js";
 import type { PublishSpec } from "./publish-spec.js";
+import { instanceEnv } from "./instance-env.js";
+import { sidecarProcess, type SidecarProcess } from "./sidecar-processes.js";
+import { cellCertificatesEnv, type CellCertificates } from "./instance-credentials.js";
 
 /** Everything the instances of one launched app share, derived once from the LRP and flags. */
 export interface AppPlan {
@@ -30,6 +33,10 @@ export interface AppPlan {
   run: RunAction;
   /** diego-sshd, only with --with-ssh: started next to the app in each container. */
   sshd?: RunAction | undefined;
+  /** The other codependent processes, started next to the app in each container. */
+  sidecars: SidecarProcess[];
+  /** Instance identity and trusted certificates, as a cell gives them (local instances). */
+  cell?: CellCertificates | undefined;
   user: string;
   workingDir: string;
   /** The run action's argv: `/tmp/lifecycle/launcher app "<start command>" "<metadata>"`. */
@@ -86,6 +93,14 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
     instances: instances > 0 ? instances : 1,
     run: main,
     sshd: withSsh ? sshd : undefined,
+    cell: cellCertificates(lrp, options),
+    sidecars: sidecars.map((run) =>
+      sidecarProcess(run, {
+        appEnv: processEnv(lrp, main, options),
+        ownEnv: processEnv(lrp, run, options),
+        fallbackSource: logSource,
+      }),
+    ),
     user: main.user,
     workingDir: main.dir ?? homeDir(main.user),
     command: [main.path, ...main.args],
@@ -116,6 +131,25 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
   };
 }
 
+/** What the cell would add: the identity, and the certificates when the LRP names a path. */
+function cellCertificates(lrp: DesiredLrp, options: LaunchOptions): CellCertificates | undefined {
+  const { cell } = options;
+  if (!cell) return undefined;
+  const path = lrp.trustedSystemCertificatesPath;
+  const files = cell.trustedCerts;
+  return {
+    identity: cell.identity
+      ? { organizationalUnits: lrp.certificateProperties?.organizationalUnit ?? [] }
+      : undefined,
+    trusted: path && files && files.length > 0 ? { path, files } : undefined,
+  };
+}
+
+/** A process's environment without the per-instance parts (the same for both processes). */
+function processEnv(lrp: DesiredLrp, run: RunAction, options: LaunchOptions) {
+  return instanceEnv(envSources(lrp, run, applyProxyRule(run.env, options).env, options), [], []);
+}
+
 function envSources(
   lrp: DesiredLrp,
   main: RunAction,
@@ -124,6 +158,7 @@ function envSources(
 ): EnvSources {
   return {
     lrpEnv: lrp.env,
+    executorEnv: cellCertificatesEnv(cellCertificates(lrp, options)),
     runEnv,
     defaults: gardenDefaults(lrp.rootfs, main.user),
     envFile: options.envFile,

@@ -13,7 +13,10 @@ export function appContainerSpec(app: AppPlan, instance: InstancePlan): AppConta
   return {
     name: instance.name,
     image: app.image,
-    entrypoint: startEntrypoint(),
+    entrypoint: startEntrypoint({
+      sidecars: app.sidecars,
+      awaitIdentity: app.cell?.identity !== undefined,
+    }),
     cmd: [...app.command],
     user: app.user,
     workingDir: app.workingDir,

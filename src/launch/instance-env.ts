@@ -6,6 +6,8 @@ import type { EnvVar } from "../core/env-var.js";
 export interface EnvSources {
   /** The LRP's container-level `env` (LANG=en_US.UTF-8). */
   lrpEnv: readonly EnvVar[];
+  /** The executor's container-level additions: CF_SYSTEM_CERT_PATH, CF_INSTANCE_CERT/KEY. */
+  executorEnv?: readonly EnvVar[] | undefined;
   /** The launcher run action's `env`, exactly as recorded (after the proxy rule). */
   runEnv: readonly EnvVar[];
   /** Garden's defaults, set only when absent (PATH, USER). */
@@ -36,7 +38,8 @@ export function instanceEnv(
   rep: readonly EnvVar[],
   networking: readonly EnvVar[],
 ): EnvVar[] {
-  const diego = mergeEnv(rep, sources.lrpEnv, sources.runEnv, networking);
+  const container = [...rep, ...sources.lrpEnv, ...(sources.executorEnv ?? [])];
+  const diego = mergeEnv(container, sources.runEnv, networking);
   return mergeEnv(withDefaults(diego, sources.defaults), sources.envFile, sources.overrides);
 }
 

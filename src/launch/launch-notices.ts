@@ -2,6 +2,7 @@ import type { RunAction } from "../diego/actions.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
 import type { AppHealth } from "./app-health.js";
 import type { ProxyRuleResult } from "./proxy-rule.js";
+import { lrpProcesses } from "./lrp-processes.js";
 
 interface NoticeInput {
   lrp: DesiredLrp;
@@ -13,14 +14,22 @@ interface NoticeInput {
   instances: number;
 }
 
+function appUserOf(lrp: DesiredLrp): string | undefined {
+  return lrpProcesses(lrp).main.user;
+}
+
 /** What differs from a Diego cell in this launch, in words for the user (stderr). */
 export function launchNotices(input: NoticeInput): string[] {
   const notices: string[] = [];
   if (input.sshd && !input.withSsh) {
     notices.push("diego-sshd (cf ssh) is not started; add --with-ssh to run and publish it");
   }
+  const appUser = input.sidecars.length > 0 ? appUserOf(input.lrp) : undefined;
   for (const sidecar of input.sidecars) {
-    notices.push(`the codependent process ${sidecar.path} (a sidecar) is not started`);
+    if (appUser === undefined || sidecar.user === appUser) continue;
+    notices.push(
+      `the codependent process ${sidecar.path} runs as ${appUser}, the app's user, not as ${sidecar.user}`,
+    );
   }
   const fromHost = new Set(input.proxy.fromHost);
   for (const name of input.proxy.dropped) {

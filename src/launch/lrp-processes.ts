@@ -8,7 +8,7 @@ export interface LrpProcesses {
   main: RunAction;
   /** The diego-sshd member of the codependent group, when SSH was allowed. */
   sshd?: RunAction | undefined;
-  /** Further members (sidecars): not run by `launch`, named in a notice. */
+  /** Further members (sidecars): run next to the app (sidecar-processes.ts). */
   sidecars: RunAction[];
 }
 

@@ -7,6 +7,8 @@ import { chooseHostPorts, hasOnlyFixedPorts, type FreePortFinder } from "./host-
 import { planInstance, type InstancePlan, type InstancePort } from "./instance-plan.js";
 import { envStrings } from "../cell-env/merge-env.js";
 import type { LaunchEvent } from "./launch-events.js";
+import { writeCellFiles } from "./instance-credentials.js";
+import type { CertificateAuthority } from "../pki/ports.js";
 
 export interface StartDeps {
   runtime: AppRuntime;
@@ -14,6 +16,8 @@ export interface StartDeps {
   onEvent?: ((event: LaunchEvent) => void) | undefined;
   /** Instance guids; default newInstanceGuid. */
   newGuid?: (() => string) | undefined;
+  /** Issues the instance identities (AppPlan.cell.identity). */
+  ca?: CertificateAuthority | undefined;
 }
 
 export interface StartedInstance {
@@ -73,13 +77,30 @@ async function startOne(app: AppPlan, slot: Slot, deps: StartDeps, signal?: Abor
     deps.onEvent?.({ kind: "starting", index: slot.index, name: plan.name });
     try {
       const id = await deps.runtime.runApp(appContainerSpec(app, plan), signal);
-      if (app.sshd) await startSshd(app, id, deps.runtime);
+      await afterStart(app, { id, guid }, deps, signal);
       return { plan, id, startedAtMs: Date.now() };
     } catch (error) {
       if (!(error instanceof PortInUseError) || attempt >= portAttempts) throw error;
       if (isUserChosen(app, ports, error.hostPort)) throw error;
       deps.onEvent?.({ kind: "port-retry", index: slot.index, hostPort: error.hostPort });
     }
+  }
+}
+
+/** The cell's files, then diego-sshd; a failure removes the container before it rethrows. */
+async function afterStart(
+  app: AppPlan,
+  instance: { id: string; guid: string },
+  deps: StartDeps,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    if (app.cell)
+      await writeCellFiles(deps, { ...instance, cell: app.cell, withTrusted: true }, signal);
+    if (app.sshd) await startSshd(app, instance.id, deps.runtime);
+  } catch (error) {
+    await deps.runtime.stopAndRemove(instance.id, 0).catch(() => undefined);
+    throw error;
   }
 }
 

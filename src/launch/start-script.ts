@@ -4,6 +4,8 @@
  * give the app CF_INSTANCE_INTERNAL_IP (the container's address exists only once it started).
  */
 import { liveMarker, startedMarker } from "./container-healthcheck.js";
+import { sidecarLines, type SidecarProcess } from "./sidecar-processes.js";
+import { instanceCertPath } from "../identity/instance-identity.js";
 export interface StartScriptOptions {
   /**
    * Derive INSTANCE_INDEX and CF_INSTANCE_INDEX from `RESTAGER_TASK_SLOT` (Swarm's 1-based
@@ -28,6 +30,13 @@ export interface StartScriptOptions {
   cutGuids?: boolean | undefined;
   /** Lower the nofile limit with `ulimit -n` (targets without per-container ulimits: k8s). */
   nofile?: number | undefined;
+  /** The codependent processes started next to the app (sidecar-processes.ts). */
+  sidecars?: readonly SidecarProcess[] | undefined;
+  /**
+   * Hold the processes back until restager wrote instance credentials newer than this start
+   * (instance-credentials.ts), for at most 10 s (then they start with what is there).
+   */
+  awaitIdentity?: boolean | undefined;
 }
 
 /** $0 of the script, so `ps` in the container says what it is. */
@@ -51,9 +60,18 @@ export function startScript(options: StartScriptOptions = {}): string {
   if (options.guidAtStart) lines.push(...guidLines);
   if (options.cutGuids) lines.push(...cutGuidLines);
   if (options.nofile !== undefined) lines.push(`ulimit -n ${options.nofile} 2>/dev/null || true`);
+  if (options.awaitIdentity) lines.push(...identityLines);
+  lines.push(...sidecarLines(options.sidecars ?? []));
   lines.push('exec "$@"');
   return lines.join("\n");
 }
+
+// The credentials' file time is the second after they were issued, the marker's the second
+// the container started: newer means issued for this start.
+const identityLines = [
+  `s=$(cat ${startedMarker} 2>/dev/null || echo 0); n=0`,
+  `while [ "$(stat -c %Y ${instanceCertPath} 2>/dev/null || echo 0)" -le "$s" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done`,
+];
 
 const slotLines = [
   'if [ -n "${RESTAGER_TASK_SLOT:-}" ]; then',

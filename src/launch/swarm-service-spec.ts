@@ -30,7 +30,7 @@ export function swarmServiceSpec(app: AppPlan, ports: SwarmPort[]): SwarmService
   return {
     name: swarmServiceName(app),
     image: app.image,
-    command: startEntrypoint({ indexFromSlot: true, gatewayIp: true }),
+    command: startEntrypoint({ indexFromSlot: true, gatewayIp: true, sidecars: app.sidecars }),
     args: [...app.command],
     env: [
       ...envStrings(env).map((entry) => (templated.has(entry) ? entry : escapeTemplate(entry))),

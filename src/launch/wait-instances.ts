@@ -4,6 +4,7 @@ import type { AppPlan } from "./app-plan.js";
 import type { InstanceOutcome } from "./instance-outcome.js";
 import type { LaunchEvent } from "./launch-events.js";
 import type { StartedInstance } from "./start-instances.js";
+import { sidecarExitReason } from "./process-logs.js";
 import { cancellation } from "../core/cancellation.js";
 
 export interface WaitDeps {
@@ -18,7 +19,10 @@ export interface WaitDeps {
 /** How many log lines a crash report shows. */
 export const crashLogLines = 10;
 
-type Verdict = { state: "pending" } | { state: "running" } | { state: "crashed"; reason: string };
+type Verdict =
+  | { state: "pending" }
+  | { state: "running" }
+  | { state: "crashed"; reason: string; exited?: boolean };
 
 /**
  * Waits until every instance is running (its ready check passed, or up for a short grace
@@ -77,7 +81,7 @@ async function judge(
   const state = await runtime.inspectApp(instance.id);
   if (!state.running || state.restarting) {
     const reason = messages.exitedWithStatus(app.logSource, state.exitCode, state.oomKilled);
-    return { verdict: { state: "crashed", reason }, state };
+    return { verdict: { state: "crashed", reason, exited: true }, state };
   }
   const index = instance.plan.index;
   if (app.readyCheck) {
@@ -126,7 +130,8 @@ async function settle(
   }
   await runtime.stopApp(instance.id, 10);
   const lastLines = await runtime.tailLogs(instance.id, crashLogLines);
-  return { ...base, state: "crashed", reason: verdict.reason, lastLines };
+  const reason = (verdict.exited && sidecarExitReason(lastLines, app)) || verdict.reason;
+  return { ...base, state: "crashed", reason, lastLines };
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

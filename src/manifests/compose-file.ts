@@ -47,7 +47,11 @@ function indexService(app: AppPlan, index: number): Record<string, unknown> {
   const env = instanceEnv(app.env, repEnv(String(index), ""), networkingEnv(undefined, pairs));
   const service: Record<string, unknown> = {
     image: app.image,
-    entrypoint: startEntrypoint({ gatewayIp: true, guidAtStart: true }).map(escapeCompose),
+    entrypoint: startEntrypoint({
+      gatewayIp: true,
+      guidAtStart: true,
+      sidecars: app.sidecars,
+    }).map(escapeCompose),
     command: app.command.map(escapeCompose),
     user: app.user,
     working_dir: app.workingDir,

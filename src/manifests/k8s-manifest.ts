@@ -87,7 +87,9 @@ function container(app: AppPlan, name: string, stateful: boolean): Record<string
   return {
     name,
     image: app.image,
-    command: startEntrypoint({ cutGuids: true, nofile: app.nofile }).map(escapeK8s),
+    command: startEntrypoint({ cutGuids: true, nofile: app.nofile, sidecars: app.sidecars }).map(
+      escapeK8s,
+    ),
     args: app.command.map(escapeK8s),
     workingDir: app.workingDir,
     env: k8sEnv(app, stateful ? "ordinal" : "zero"),

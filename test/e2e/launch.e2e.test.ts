@@ -102,6 +102,7 @@ describe("restager launch, on images built by restage", () => {
         hostIp: bridge?.Gateway ?? "",
         internalIp: bridge?.IPAddress ?? "",
         hostProxy,
+        cell: true,
         userEnv: [
           { name: "FROM_FILE", value: "1" },
           { name: "ONLY_IN_FILE", value: "x y" },

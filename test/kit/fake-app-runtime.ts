@@ -3,6 +3,7 @@
  * scripts (`script(name, states)`: successive inspect answers, the last one repeating).
  */
 import type {
+  AppContainerEvent,
   AppContainerSpec,
   AppContainerState,
   AppImage,
@@ -113,6 +114,22 @@ export class FakeAppRuntime implements AppRuntime {
 
   execDetached(id: string, process: DetachedProcess): Promise<void> {
     this.get(id).execs.push(process);
+    return Promise.resolve();
+  }
+
+  /** What putFiles wrote: container id, directory and tar. */
+  readonly written: { id: string; dir: string; tar: Buffer }[] = [];
+
+  putFiles(id: string, dir: string, tar: Buffer): Promise<void> {
+    this.written.push({ id, dir, tar });
+    return Promise.resolve();
+  }
+
+  followEvents(
+    _filter: { labels: string[]; sinceS?: number | undefined },
+    _onEvent: (event: AppContainerEvent) => void,
+    _signal: AbortSignal,
+  ): Promise<void> {
     return Promise.resolve();
   }
 

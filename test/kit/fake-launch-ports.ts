@@ -58,6 +58,17 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
     stdin: process.stdin,
     interruption,
     onProgress: (event) => events.push(event),
+    // No identities in unit tests: the instances get neither credentials nor a keeper.
+    cellCertificates: () =>
+      Promise.resolve({
+        cell: { identity: false },
+        ca: {
+          certPem: "",
+          keyPem: "",
+          issue: () => Promise.reject(new Error("no identities in unit tests")),
+        },
+      }),
+    keepIdentities: () => undefined,
     ...overrides,
   } satisfies LaunchPorts & { images: () => ImageStore };
   return {

@@ -26,10 +26,16 @@ export interface InstanceFacts {
   hostProxy?: Record<string, string>;
   /** `--env-file` then `--env` variables, in order: set last. */
   userEnv?: EnvVar[];
+  /**
+   * Instances `launch` runs itself get what a cell with instance identity and trusted
+   * certificates adds (the host has CA certificates, the LRP a path for them).
+   */
+  cell?: boolean;
 }
 
 interface LrpJson {
   env: EnvVar[];
+  trusted_system_certificates_path?: string;
   ports: number[];
   action: { codependent: { actions: { run: { env: EnvVar[]; user: string } }[] } };
 }
@@ -83,6 +89,12 @@ function diegoEnv(lrp: LrpJson, facts: InstanceFacts, guid: string): Map<string,
   env.set("INSTANCE_GUID", guid).set("INSTANCE_INDEX", index);
   env.set("CF_INSTANCE_GUID", guid).set("CF_INSTANCE_INDEX", index);
   for (const { name, value } of lrp.env) env.set(name, value);
+  const certsPath = lrp.trusted_system_certificates_path;
+  if (facts.cell && certsPath) env.set("CF_SYSTEM_CERT_PATH", certsPath);
+  if (facts.cell) {
+    env.set("CF_INSTANCE_CERT", "/etc/cf-instance-credentials/instance.crt");
+    env.set("CF_INSTANCE_KEY", "/etc/cf-instance-credentials/instance.key");
+  }
   for (const { name, value } of run?.env ?? []) {
     if (!proxyNames.has(name.toLowerCase()) || value !== "") env.set(name, value);
     else {

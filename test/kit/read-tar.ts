@@ -11,6 +11,7 @@ export interface SeenTarEntry {
   gid: number | undefined;
   uname: string | undefined;
   linkpath: string | undefined;
+  mtime: Date | undefined;
   body: Buffer;
 }
 
@@ -23,8 +24,9 @@ export async function readTarEntries(input: Readable | Buffer): Promise<SeenTarE
     const chunks: Buffer[] = [];
     entry.on("data", (chunk: Buffer) => chunks.push(chunk));
     entry.on("end", () => {
-      const { path, type, mode, uid, gid, uname, linkpath } = entry;
-      seen.push({ path, type, mode, uid, gid, uname, linkpath, body: Buffer.concat(chunks) });
+      const { path, type, mode, uid, gid, uname, linkpath, mtime } = entry;
+      const body = Buffer.concat(chunks);
+      seen.push({ path, type, mode, uid, gid, uname, linkpath, mtime, body });
     });
   });
   const done = new Promise<void>((resolve, reject) => {

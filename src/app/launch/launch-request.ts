@@ -6,6 +6,9 @@ import type { ImageStore } from "../../container/image-store.js";
 import type { LaunchEvent } from "../../launch/launch-events.js";
 import type { PublishMode } from "../../launch/swarm-service-spec.js";
 import type { InstancesReport } from "./launch-report.js";
+import type { AppPlan } from "../../launch/app-plan.js";
+import type { LaunchOptions } from "../../launch/launch-options.js";
+import type { CertificateAuthority } from "../../pki/ports.js";
 
 /** Where `launch` puts the app: local containers, a Swarm service, or k8s / compose YAML. */
 export type LaunchTarget = "docker" | "swarm" | "k8s" | "compose";
@@ -69,6 +72,16 @@ export interface LaunchPorts {
   /** Opens an interruption; `doing` says what an interrupt makes the launch do. */
   interruption: (doing: string) => Interruption;
   onProgress: (event: LaunchProgress) => void;
+  /** The cell's certificates for local instances: the trusted certificates and identity CA. */
+  cellCertificates: () => Promise<CellCertificates>;
+  /** Starts renewing the instances' identities after launch returns (it outlives restager). */
+  keepIdentities: (plan: AppPlan) => void;
+}
+
+/** What a cell gives each local instance: identity credentials and trusted certificates. */
+export interface CellCertificates {
+  cell: NonNullable<LaunchOptions["cell"]>;
+  ca: CertificateAuthority;
 }
 
 /** Progress of a launch, for the terminal; the report value carries the result. */

@@ -9,10 +9,13 @@ import { removeInstances } from "./launch-instances.js";
 import { instancesExitCode, type LaunchReport } from "./launch-report.js";
 import type { LaunchPorts } from "./launch-request.js";
 import { logLineText } from "./log-line-text.js";
+import type { CertificateAuthority } from "../../pki/ports.js";
 
 export interface AttachedLaunch {
   plan: AppPlan;
   secrets: readonly string[];
+  /** Issues the instance identities (AppPlan.cell). */
+  ca?: CertificateAuthority | undefined;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function runAttached(
   const follow = new AbortController();
   const app = plan.app.name ?? plan.app.guid;
   const onEvent = (event: LaunchEvent) => onProgress({ kind: "instances", app, event });
-  const deps = { runtime, findPort: findFreePort, onEvent };
+  const deps = { runtime, findPort: findFreePort, onEvent, ca: attached.ca };
   const began = performance.now();
   let started: StartedInstance[] = [];
   try {
@@ -77,7 +80,7 @@ async function streamLogs(
   const print = (line: LogLine) =>
     onProgress({
       kind: "log-line",
-      text: logLineText({ source: plan.logSource, index, line }, secrets),
+      text: logLineText(plan, { index, line }, secrets),
     });
   try {
     await runtime.followLogs(instance.id, print, signal);

@@ -9,6 +9,7 @@ import { launchInstances } from "./launch-instances.js";
 import { instancesExitCode, type LaunchReport } from "./launch-report.js";
 import type { LaunchPorts, LaunchRequest } from "./launch-request.js";
 import type { LaunchSettings } from "./launch-settings.js";
+import type { CertificateAuthority } from "../../pki/ports.js";
 import { runAttached } from "./run-attached.js";
 
 export interface DockerLaunch {
@@ -21,10 +22,13 @@ export interface DockerLaunch {
 export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Promise<LaunchReport> {
   const { lrp, request, settings } = launch;
   const image = await launchImage({ lrp, request }, ports);
+  // The dry run's lines carry no identity, and no keeper renews them.
+  const certificates = request.dryRun ? undefined : await ports.cellCertificates();
   const plan = planApp(lrp, {
     ...settings,
     image: image.ref,
     dropletSha256: image.dropletSha256,
+    cell: certificates?.cell,
   });
   for (const notice of plan.notices) ports.onProgress({ kind: "note", text: notice });
   const secrets = launchSecrets(lrp, [...settings.envFile, ...settings.env]);
@@ -35,8 +39,9 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
       lines: await launchDryRun(plan, ports.runtime(), secrets),
     };
   }
-  if (request.attach) return runAttached({ plan, secrets }, ports);
-  return runDetached({ plan, secrets }, ports);
+  const ca = certificates?.ca;
+  if (request.attach) return runAttached({ plan, secrets, ca }, ports);
+  return runDetached({ plan, secrets, ca }, ports);
 }
 
 /**
@@ -44,10 +49,10 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
  * running. Older instances of the app (another droplet) are replaced index by index.
  */
 async function runDetached(
-  launch: { plan: AppPlan; secrets: readonly string[] },
+  launch: { plan: AppPlan; secrets: readonly string[]; ca?: CertificateAuthority | undefined },
   ports: LaunchPorts,
 ): Promise<LaunchReport> {
-  const { plan, secrets } = launch;
+  const { plan, secrets, ca } = launch;
   const { onProgress } = ports;
   const runtime = ports.runtime();
   const interrupt = ports.interruption("removing the instances");
@@ -60,6 +65,7 @@ async function runDetached(
       {
         runtime,
         findPort: findFreePort,
+        ca,
         onEvent: (event) => {
           if (event.kind === "settled") replacer.settled(event.outcome);
           onProgress({ kind: "instances", app, event });
@@ -67,6 +73,7 @@ async function runDetached(
       },
       interrupt.signal,
     );
+    if (ca && outcomes.some((o) => o.state === "running")) ports.keepIdentities(plan);
     const replaced = await replacer.finish(outcomes);
     onProgress({ kind: "phase-end" });
     const elapsedMs = performance.now() - started;

@@ -49,6 +49,11 @@ function containerOptions(yargs: Argv): Argv {
       type: "string",
       describe: "Download cache (default $XDG_CACHE_HOME/restager or ~/.cache/restager)",
     })
+    .option("trusted-certs", {
+      type: "string",
+      describe:
+        "Directory of CA certificates put at the LRP's trusted_system_certificates_path (default: the host's)",
+    })
     .option("resolve", {
       type: "string",
       array: true,

@@ -7,6 +7,7 @@ export interface LaunchArgs extends TlsFlags {
   image?: string;
   stack: string[];
   cacheDir?: string;
+  trustedCerts?: string;
   resolve: string[];
   instances?: number;
   network?: string;

@@ -2,6 +2,7 @@ import type { InstancesReport } from "../../app/launch/launch-report.js";
 import { logLineText } from "../../app/launch/log-line-text.js";
 import type { InstanceOutcome } from "../../launch/instance-outcome.js";
 import { portUrl } from "../../launch/instance-urls.js";
+import { sourcedLine } from "../../launch/process-logs.js";
 import { maskSecretsInText } from "../../core/redact.js";
 import type { Output } from "../output.js";
 
@@ -31,8 +32,7 @@ export function reportLaunch(output: Output, report: InstancesReport): void {
   for (const outcome of outcomes.filter((o) => o.state === "crashed")) {
     output.error(`Instance ${outcome.index} crashed: ${outcome.reason ?? "unknown reason"}`);
     for (const line of outcome.lastLines) {
-      const instanceLine = { source: plan.logSource, index: outcome.index, line };
-      output.error(`  ${logLineText(instanceLine, report.secrets)}`);
+      output.error(`  ${logLineText(plan, { index: outcome.index, line }, report.secrets)}`);
     }
   }
   if (report.attached) output.info("Streaming logs; press Ctrl-C to stop and remove the instances");
@@ -63,10 +63,10 @@ function launchJson({ plan, outcomes, host, secrets }: InstancesReport) {
       })),
       urls: o.ports.map((p) => portUrl(p, host)),
       ready_after_ms: o.readyAfterMs ?? null,
-      last_lines: o.lastLines.map((line) => ({
-        stream: line.stream,
-        text: maskSecretsInText(line.text, secrets),
-      })),
+      last_lines: o.lastLines.map((raw) => {
+        const { source, line } = sourcedLine(raw, plan);
+        return { source, stream: line.stream, text: maskSecretsInText(line.text, secrets) };
+      }),
     })),
   };
 }

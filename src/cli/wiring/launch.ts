@@ -16,6 +16,7 @@ import { defaultCacheDir } from "../../http/default-cache-dir.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { idleTimeoutFromEnv } from "../../http/idle-timeout.js";
 import type { LaunchArgs } from "../launch/launch-args.js";
+import { cellCertificates, spawnIdentityKeeper } from "../launch/cell-certificates.js";
 import { launchProgress } from "../launch/launch-progress.js";
 import { printLaunchReport } from "../launch/print-launch-report.js";
 import type { Output } from "../output.js";
@@ -86,6 +87,13 @@ function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): Laun
     stdin: output.stdin,
     interruption: (doing) => interruption(output, status, doing),
     onProgress: launchProgress(output, status),
+    cellCertificates: () =>
+      cellCertificates(output, {
+        cacheDir: args.cacheDir ?? defaultCacheDir(env),
+        trustedCerts: args.trustedCerts,
+      }),
+    keepIdentities: (plan) =>
+      spawnIdentityKeeper(output, plan, args.cacheDir ?? defaultCacheDir(env)),
   };
 }
 

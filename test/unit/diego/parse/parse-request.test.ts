@@ -33,6 +33,7 @@ const expectedKind: Record<string, "task" | "lrp"> = {
   "lrp-cc-2024.json": "lrp",
   "lrp-cc-docker.json": "lrp",
   "lrp-cc-docker-app.json": "lrp",
+  "lrp-cc-sidecar.json": "lrp",
   "cfdot-desired-lrp.json": "lrp",
 };
 

@@ -1,0 +1,46 @@
+/**
+ * The cell's certificates for `launch` (local instances), wired by src/cli/wiring/launch.ts: the
+ * trusted certificates (`--trusted-certs`, else the host's) and the local instance-identity CA in
+ * the cache directory, and the identity keeper that renews the credentials after `launch`
+ * returned (src/launch/identity-keeper.ts), started as a detached process of its own.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { CellCertificates } from "../../app/launch/launch-request.js";
+import { trustedCertificates } from "../../app/restage/trusted-certificates.js";
+import { openLocalCa } from "../../identity/local-ca.js";
+import type { AppPlan } from "../../launch/app-plan.js";
+import type { Output } from "../output.js";
+
+export async function cellCertificates(
+  output: Output,
+  options: { cacheDir: string; trustedCerts?: string | undefined },
+): Promise<CellCertificates> {
+  const trustedCerts = await trustedCertificates(options.trustedCerts, output.env);
+  const { x509Pki } = await import("../../x509/x509-pki.js");
+  return {
+    cell: { identity: true, trustedCerts },
+    ca: await openLocalCa({ cacheDir: options.cacheDir, pki: x509Pki }),
+  };
+}
+
+/**
+ * Starts the keeper of this launch's identities (a detached `node` process that outlives
+ * restager and ends with the app's containers); nothing when no instance has an identity.
+ */
+export function spawnIdentityKeeper(output: Output, plan: AppPlan, cacheDir: string): void {
+  const identity = plan.cell?.identity;
+  if (!identity) return;
+  const bin = fileURLToPath(new URL("../../bin/identity-keeper.js", import.meta.url));
+  // Restarts from a second before now on (one before the keeper follows events is replayed).
+  const since = String(Math.floor(Date.now() / 1000) - 1);
+  const ous = JSON.stringify(identity.organizationalUnits);
+  const argv = [bin, plan.runId, cacheDir, ous, since];
+  const child = spawn(process.execPath, argv, {
+    detached: true,
+    stdio: "ignore",
+    env: output.env,
+  });
+  child.on("error", (error) => output.debug("identity-keeper-failed", { error: String(error) }));
+  child.unref();
+}

@@ -1,0 +1,28 @@
+/** The keeper process's composition root: the engine, the local CA, TERM/INT to end it. */
+import { DockerApps } from "../../container/docker-apps.js";
+import { keepInstanceIdentities } from "../../launch/identity-keeper.js";
+import { openLocalCa } from "../../identity/local-ca.js";
+
+export async function runIdentityKeeper(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const [runId, cacheDir, ous, since] = argv;
+  if (!runId || !cacheDir) return 2;
+  const organizationalUnits = JSON.parse(ous ?? "[]") as string[];
+  const stop = new AbortController();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
+  try {
+    const deps = { runtime: new DockerApps({ env }), ca: await localCa(cacheDir) };
+    const sinceS = since ? Number(since) : undefined;
+    await keepInstanceIdentities({ runId, organizationalUnits, sinceS }, deps, stop.signal);
+    return 0;
+  } catch {
+    return 1;
+  }
+}
+
+async function localCa(cacheDir: string) {
+  const { x509Pki } = await import("../../x509/x509-pki.js");
+  return openLocalCa({ cacheDir, pki: x509Pki });
+}
