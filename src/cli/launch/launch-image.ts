@@ -2,12 +2,14 @@
  * The composition root of `launch`'s image: the app runtime, the cached downloader (cache dir,
  * `--resolve`, the TLS options) and the image builder of src/image, behind resolveLrpImage.
  */
+import { join } from "node:path";
 import { DockerImageStore } from "../../container/docker-image-store.js";
 import type { AppRuntime } from "../../container/app-runtime.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
 import { buildImage } from "../../image/build-image.js";
+import { DirectoryPlanCache, planCacheDirName } from "../../image/plan-cache.js";
 import { imageTime } from "../../image/image-time.js";
 import { resolveLrpImage, type ImageBuildInput, type LrpImage } from "../../launch/lrp-image.js";
 import { parseStackMappings, resolveStackImage } from "../../restage/stack-image.js";
@@ -71,7 +73,12 @@ async function buildLauncherImage(
       time: imageTime(output.env),
       signal,
     },
-    { images: new DockerImageStore({ env: output.env }) },
+    {
+      images: new DockerImageStore({ env: output.env }),
+      plans: new DirectoryPlanCache(
+        join(args.cacheDir ?? defaultCacheDir(output.env), planCacheDirName),
+      ),
+    },
   );
   return built.tags[0] ?? built.id;
 }

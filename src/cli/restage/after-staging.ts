@@ -104,6 +104,7 @@ async function buildStagedImage(
       output,
       status: after.status,
       password: after.password,
+      cacheDir: after.args.cacheDir,
       signal: after.signal,
     };
     return await runImage(input, after.args, context);

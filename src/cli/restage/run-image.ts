@@ -1,6 +1,9 @@
 /** Builds (and on request pushes) a launcher image for `restage` and `image`, with progress. */
+import { join } from "node:path";
 import { DockerImageStore } from "../../container/docker-image-store.js";
 import { registryHost } from "../../container/registry-errors.js";
+import { defaultCacheDir } from "../../http/default-cache-dir.js";
+import { DirectoryPlanCache, planCacheDirName } from "../../image/plan-cache.js";
 import { buildImage, type BuildImageOptions, type BuiltImage } from "../../image/build-image.js";
 import { imageTime } from "../../image/image-time.js";
 import { normalizeRegistry, normalizeTag } from "../../image/image-tags.js";
@@ -24,6 +27,8 @@ export interface ImageRunContext {
   status: StatusLine;
   /** The password read for --registry-password-stdin. */
   password?: string | undefined;
+  /** Where image plans are remembered (plan-cache.ts); default: restager's cache dir. */
+  cacheDir?: string | undefined;
   signal: AbortSignal;
 }
 
@@ -37,8 +42,10 @@ export async function runImage(
   const registry = flags.registry === undefined ? undefined : normalizeRegistry(flags.registry);
   const tags = flags.tag?.length ? flags.tag.map(normalizeTag) : undefined;
   const label = input.appName ?? input.appGuid ?? "image";
+  const cacheDir = context.cacheDir ?? defaultCacheDir(output.env);
   const hooks = {
     images,
+    plans: new DirectoryPlanCache(join(cacheDir, planCacheDirName)),
     onPhase: (phase: string) => status.phase(`${label}: ${phase}`),
     onProgress: (event: Parameters<StatusLine["onProgress"]>[0]) => status.onProgress(event),
   };
