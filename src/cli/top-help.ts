@@ -30,9 +30,10 @@ const minimumWidth = 60;
 /** The top-level help text (with its final newline), or undefined to let yargs write it. */
 export function fastTopHelp(width: number): string | undefined {
   if (width < minimumWidth) return undefined;
-  const commands = Object.values(commandSummaries).map(
-    (summary): [string, string] => [`${scriptName} ${summary.command}`, summary.describe],
-  );
+  const commands = Object.values(commandSummaries).map((summary): [string, string] => [
+    `${scriptName} ${summary.command}`,
+    summary.describe,
+  ]);
   const switches: [string, string][] = [
     ["-v, --verbose", globalOptions.verbose.describe],
     ["    --json", globalOptions.json.describe],
