@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { fixturesDir, readTree } from "../../test/kit/fixture-blobs.js";
-import { StoredZip } from "./stored-zip.js";
+import { StoredZip } from "../../test/kit/stored-zip.js";
 
 export const MB = 1024 * 1024;
 

@@ -14,7 +14,6 @@
 import { randomBytes } from "node:crypto";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildpackKey, buildZip, fixturesDir, readTree } from "../kit/fixture-blobs.js";
@@ -45,79 +44,71 @@ afterEach(async () => {
 describe("leftovers of a dead restage", () => {
   const current = useE2eCase();
 
-  // Retried once: pausing B depends on catching it mid-fill, which a fast machine can miss
-  // (B seen gone, `kill ESRCH`, once in two fresh-clone CI runs); every attempt checks it all.
-  it(
-    "are removed by the next restage, while a live concurrent restage keeps what it owns",
-    { retry: 1 },
-    async () => {
-      const e2e = current();
-      // Warm: the lifecycle and the plain static buildpack get complete volumes first.
-      const plain = await e2e.world({ buildpacks: ["static"] });
-      expectExit(await e2e.restage([plain.taskFile, "--no-image"]), 0);
+  it("are removed by the next restage, while a live concurrent restage keeps what it owns", async () => {
+    const e2e = current();
+    // Warm: the lifecycle and the plain static buildpack get complete volumes first.
+    const plain = await e2e.world({ buildpacks: ["static"] });
+    expectExit(await e2e.restage([plain.taskFile, "--no-image"]), 0);
 
-      const live = await paddedWorld(e2e);
-      const b = startRestage(e2e, live);
-      const bFill = await fillOf(e2e, b);
-      process.kill(b.pid, "SIGSTOP");
-      try {
-        const dead = await paddedWorld(e2e);
-        const a = startRestage(e2e, dead);
-        const aFill = await fillOf(e2e, a);
-        a.kill("SIGKILL");
-        expect((await a.result).signal).toBe("SIGKILL");
-        const aVolumes = await volumesOwnedBy(a.pid);
-        createdVolumes.push(...aVolumes, ...(await volumesOwnedBy(b.pid)));
-        expect(aVolumes).toHaveLength(1);
-        expect(await isComplete(aVolumes[0] ?? "")).toBe(false);
-        expect(await containerExists(aFill)).toBe(true);
-        expect(await runTempDirs(e2e, a.pid)).toHaveLength(1);
+    const live = await paddedWorld(e2e);
+    const bFills = await fillCreations(e2e);
+    const b = startRestage(e2e, live);
+    const bFill = await bFills.of(b, "SIGSTOP");
+    try {
+      const dead = await paddedWorld(e2e);
+      const aFills = await fillCreations(e2e);
+      const a = startRestage(e2e, dead);
+      const aFill = await aFills.of(a, "SIGKILL");
+      expect((await a.result).signal).toBe("SIGKILL");
+      const aVolumes = await volumesOwnedBy(a.pid);
+      createdVolumes.push(...aVolumes, ...(await volumesOwnedBy(b.pid)));
+      expect(aVolumes).toHaveLength(1);
+      expect(await isComplete(aVolumes[0] ?? "")).toBe(false);
+      expect(await containerExists(aFill)).toBe(true);
+      expect(await runTempDirs(e2e, a.pid)).toHaveLength(1);
 
-        // `ps --all` shows both runs' things, with why, and which the next restage removes.
-        const ps = await runCli("restager", ["ps", "--all"], e2e.cliOptions());
-        expectExit(ps, 0);
-        const row = (needle: string) => ps.stdout.split("\n").find((l) => l.includes(needle)) ?? "";
-        expect(row(aFill.slice(0, 12))).toMatch(
-          new RegExp(
-            `^  fill container \\S+ \\(${aFill.slice(0, 12)}\\) of node-env: created; its restage \\(pid ${a.pid}\\) is gone \\(the next restage removes it\\)$`,
-          ),
-        );
-        expect(row(aVolumes[0] ?? "")).toBe(
-          `  dependency volume ${aVolumes[0]}: half-filled; its restage (pid ${a.pid}) is gone (the next restage removes it)`,
-        );
-        expect(row(bFill.slice(0, 12))).toContain(
-          `: in use by the restage running as pid ${b.pid}`,
-        );
-        expect(row(`_${b.pid}_`)).toContain(`in use by the restage running as pid ${b.pid}`);
-        expect(row(`_${a.pid}_`)).toContain("(the next restage removes it)");
+      // `ps --all` shows both runs' things, with why, and which the next restage removes.
+      const ps = await runCli("restager", ["ps", "--all"], e2e.cliOptions());
+      expectExit(ps, 0);
+      const row = (needle: string) => ps.stdout.split("\n").find((l) => l.includes(needle)) ?? "";
+      expect(row(aFill.slice(0, 12))).toMatch(
+        new RegExp(
+          `^  fill container \\S+ \\(${aFill.slice(0, 12)}\\) of node-env: created; its restage \\(pid ${a.pid}\\) is gone \\(the next restage removes it\\)$`,
+        ),
+      );
+      expect(row(aVolumes[0] ?? "")).toBe(
+        `  dependency volume ${aVolumes[0]}: half-filled; its restage (pid ${a.pid}) is gone (the next restage removes it)`,
+      );
+      expect(row(bFill.slice(0, 12))).toContain(`: in use by the restage running as pid ${b.pid}`);
+      expect(row(`_${b.pid}_`)).toContain(`in use by the restage running as pid ${b.pid}`);
+      expect(row(`_${a.pid}_`)).toContain("(the next restage removes it)");
 
-        const c = await e2e.restage([plain.taskFile, "--no-image"]);
-        expectExit(c, 0);
-        const lines = c.stderr.split("\n").filter((l) => l.startsWith("Removed what restages"));
-        expect(lines).toHaveLength(1);
-        const line = lines[0] ?? "";
-        expect(line).toContain(`fill container `);
-        expect(line).toContain(`(${aFill.slice(0, 12)}) of node-env`);
-        expect(line).toContain(`dependency volume ${aVolumes[0]}`);
-        expect(line).toMatch(new RegExp(`temp directory \\S+restager-run_[^_]+_${a.pid}_`));
-        expectNoStackTrace(c);
-        expect(await containerExists(aFill)).toBe(false);
-        expect(await volumesOwnedBy(a.pid)).toEqual([]);
-        expect(await runTempDirs(e2e, a.pid)).toEqual([]);
-        // B's fill container, volume and temp directory are untouched.
-        expect(await containerExists(bFill)).toBe(true);
-        expect(await volumesOwnedBy(b.pid)).toHaveLength(1);
-        expect(await runTempDirs(e2e, b.pid)).toHaveLength(1);
-        expect(line).not.toContain(bFill.slice(0, 12));
-      } finally {
-        process.kill(b.pid, "SIGCONT");
-      }
-      const bRun = await b.result;
-      expectExit(bRun, 0);
-      expect(bRun.stderr).not.toContain("Removed what restages");
-      expect(live.cf.uploadedDroplets()).toHaveLength(1);
-    },
-  );
+      const c = await e2e.restage([plain.taskFile, "--no-image"]);
+      expectExit(c, 0);
+      const lines = c.stderr.split("\n").filter((l) => l.startsWith("Removed what restages"));
+      expect(lines).toHaveLength(1);
+      const line = lines[0] ?? "";
+      expect(line).toContain(`fill container `);
+      expect(line).toContain(`(${aFill.slice(0, 12)}) of node-env`);
+      expect(line).toContain(`dependency volume ${aVolumes[0]}`);
+      expect(line).toMatch(new RegExp(`temp directory \\S+restager-run_[^_]+_${a.pid}_`));
+      expectNoStackTrace(c);
+      expect(await containerExists(aFill)).toBe(false);
+      expect(await volumesOwnedBy(a.pid)).toEqual([]);
+      expect(await runTempDirs(e2e, a.pid)).toEqual([]);
+      // B's fill container, volume and temp directory are untouched.
+      expect(await containerExists(bFill)).toBe(true);
+      expect(await volumesOwnedBy(b.pid)).toHaveLength(1);
+      expect(await runTempDirs(e2e, b.pid)).toHaveLength(1);
+      expect(line).not.toContain(bFill.slice(0, 12));
+    } finally {
+      process.kill(b.pid, "SIGCONT");
+    }
+    const bRun = await b.result;
+    expectExit(bRun, 0);
+    expect(bRun.stderr).not.toContain("Removed what restages");
+    expect(live.cf.uploadedDroplets()).toHaveLength(1);
+  });
 });
 
 /** A world whose static buildpack carries 40 MiB of random bytes: a fill that takes a while. */
@@ -139,21 +130,53 @@ function startRestage(e2e: E2eCase, world: StagingWorld): RunningCli {
   );
 }
 
-/** Waits for the fill container of `run` (found by its owner label) and returns its id. */
-async function fillOf(e2e: E2eCase, run: RunningCli): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const found = await docker.listContainers({
-      all: true,
-      filters: {
-        label: [`io.restager.app-guid=${e2e.appGuid}`, "io.restager.kind=dependency-fill"],
-      },
-    });
-    const mine = found.find((c) => ownedBy(c.Labels[ownerLabel], run.pid));
-    if (mine) return mine.Id;
-    await sleep(20);
+/**
+ * Watches the engine's container `create` events of this case's fill containers. `of(run, sig)`
+ * sends `sig` to `run` the moment its fill container is created (the fill then has only begun:
+ * the dependency's 40 MiB are still to be uploaded into it), and returns the container id.
+ * Polling the container list instead could miss the fill on a busy machine.
+ */
+async function fillCreations(e2e: E2eCase) {
+  const events = (await docker.getEvents({
+    filters: {
+      type: ["container"],
+      event: ["create"],
+      label: [`io.restager.app-guid=${e2e.appGuid}`, "io.restager.kind=dependency-fill"],
+    },
+  })) as NodeJS.ReadableStream & { destroy(): void };
+  const of = async (run: RunningCli, signal: NodeJS.Signals): Promise<string> => {
+    const timer = setTimeout(() => events.destroy(), 60_000);
+    try {
+      for await (const line of lines(events)) {
+        const event = JSON.parse(line) as {
+          id: string;
+          Actor?: { Attributes?: Record<string, string> };
+        };
+        if (!ownedBy(event.Actor?.Attributes?.[ownerLabel], run.pid)) continue;
+        process.kill(run.pid, signal);
+        return event.id;
+      }
+    } finally {
+      clearTimeout(timer);
+      events.destroy();
+    }
+    throw new Error(`no fill container of pid ${run.pid} within 60 s`);
+  };
+  return { of };
+}
+
+/** The engine's event stream, one JSON object per line. */
+async function* lines(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
+  let rest = "";
+  for await (const chunk of stream) {
+    rest += String(chunk);
+    let newline: number;
+    while ((newline = rest.indexOf("\n")) >= 0) {
+      const line = rest.slice(0, newline).trim();
+      rest = rest.slice(newline + 1);
+      if (line) yield line;
+    }
   }
-  throw new Error(`no fill container of pid ${run.pid} within 60 s`);
 }
 
 function ownedBy(owner: string | undefined, pid: number): boolean {

@@ -5,7 +5,6 @@
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
@@ -13,6 +12,7 @@ import {
   CachedDownloader,
   type CachedDownloaderOptions,
 } from "../../src/http/cached-downloader.js";
+import { listenOnLoopback, closeServer } from "./loopback-server.js";
 
 export interface Recorded {
   method: string;
@@ -48,14 +48,12 @@ export function useDownloaderServer(): void {
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
       handler(req, res, requests.length);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(server);
   });
 
   afterEach(async () => {
     await Promise.all(downloaders.splice(0).map((d) => d.close()));
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
     await rm(cacheDir, { recursive: true, force: true });
   });
 }

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { Readable } from "node:stream";
-import { Header, Parser, type ReadEntry } from "tar";
+import { Header } from "tar";
 import type {
   Container,
   ContainerUser,
@@ -8,6 +8,7 @@ import type {
   ProcessIO,
   ProcessSpec,
 } from "../../src/container/container.js";
+import { readTarEntries } from "./read-tar.js";
 
 /**
  * An in-memory Container for unit tests: files live in a map, archives are real tar streams,
@@ -240,28 +241,12 @@ export function packTar(entries: readonly TarEntry[]): Buffer {
 
 /** Reads every entry of a tar stream (strict: a non-tar input rejects). */
 export async function readTar(stream: Readable | Buffer): Promise<TarEntry[]> {
-  const parser = new Parser({ strict: true });
-  const entries: TarEntry[] = [];
-  parser.on("entry", (entry: ReadEntry) => {
-    const chunks: Buffer[] = [];
-    entry.on("data", (chunk: Buffer) => chunks.push(chunk));
-    entry.on("end", () => entries.push(toEntry(entry, Buffer.concat(chunks))));
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    parser.on("end", () => resolve());
-    parser.on("error", reject);
-    parser.on("warn", (_code: string, message: string | Error) =>
-      reject(message instanceof Error ? message : new Error(message)),
-    );
-  });
-  for await (const chunk of Buffer.isBuffer(stream) ? [stream] : stream)
-    parser.write(chunk as Buffer);
-  parser.end();
-  await done;
-  return entries;
-}
-
-function toEntry(entry: ReadEntry, content: Buffer): TarEntry {
-  const type = entry.type === "Directory" ? "Directory" : "File";
-  return { path: entry.path, type, content, uid: entry.uid, gid: entry.gid, mode: entry.mode };
+  return (await readTarEntries(stream)).map((entry) => ({
+    path: entry.path,
+    type: entry.type === "Directory" ? "Directory" : "File",
+    content: entry.body,
+    uid: entry.uid,
+    gid: entry.gid,
+    mode: entry.mode,
+  }));
 }

@@ -1,4 +1,16 @@
-import { deflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
+import {
+  centralHeader,
+  dosTimestamp,
+  endOfCentralDirectory,
+  localHeader,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFREG,
+  ZIP32_LIMIT,
+  type DosTimestamp,
+  type ZipEntryRecord,
+} from "./zip-headers.js";
 
 /**
  * A minimal, deterministic zip writer (no encryption; zip64 only for a claimed size).
@@ -9,8 +21,7 @@ import { deflateRawSync } from "node:zlib";
  */
 export class ZipWriter {
   private readonly entries: PendingEntry[] = [];
-  private readonly dosTime: number;
-  private readonly dosDate: number;
+  private readonly timestamp: DosTimestamp;
   private readonly unsafeNames: boolean;
 
   /**
@@ -20,12 +31,7 @@ export class ZipWriter {
   constructor(options: { mtime?: Date; unsafeNames?: boolean } = {}) {
     this.unsafeNames = options.unsafeNames ?? false;
     const mtime = options.mtime ?? new Date(Date.UTC(2020, 0, 1));
-    this.dosTime =
-      (mtime.getUTCHours() << 11) | (mtime.getUTCMinutes() << 5) | (mtime.getUTCSeconds() >> 1);
-    this.dosDate =
-      ((mtime.getUTCFullYear() - 1980) << 9) |
-      ((mtime.getUTCMonth() + 1) << 5) |
-      mtime.getUTCDate();
+    this.timestamp = dosTimestamp(mtime);
   }
 
   /** A regular file; `mode` holds the permission bits (default 0644). */
@@ -63,8 +69,8 @@ export class ZipWriter {
     const central: Buffer[] = [];
     let offset = 0;
     for (const entry of this.entries) {
-      const local = this.localHeader(entry);
-      central.push(this.centralHeader(entry, offset));
+      const local = localHeader(this.record(entry, true));
+      central.push(centralHeader(this.record(entry, false), offset));
       parts.push(local, entry.stored);
       offset += local.length + entry.stored.length;
     }
@@ -95,43 +101,15 @@ export class ZipWriter {
     return this;
   }
 
-  private localHeader(e: PendingEntry): Buffer {
-    const zip64 = zip64Extra(e, true);
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(20, 4);
-    h.writeUInt16LE(UTF8_FLAG, 6);
-    h.writeUInt16LE(e.method, 8);
-    h.writeUInt16LE(this.dosTime, 10);
-    h.writeUInt16LE(this.dosDate, 12);
-    h.writeUInt32LE(e.crc, 14);
-    h.writeUInt32LE(zip64 ? 0xffffffff : e.stored.length, 18);
-    h.writeUInt32LE(zip64 ? 0xffffffff : declaredSize(e), 22);
-    h.writeUInt16LE(e.name.length, 26);
-    h.writeUInt16LE(zip64?.length ?? 0, 28);
-    return Buffer.concat([h, e.name, zip64 ?? Buffer.alloc(0)]);
-  }
-
-  private centralHeader(e: PendingEntry, localOffset: number): Buffer {
-    const zip64 = zip64Extra(e, false);
-    const h = Buffer.alloc(46);
-    h.writeUInt32LE(0x02014b50, 0);
-    h.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, spec 2.0
-    h.writeUInt16LE(20, 6);
-    h.writeUInt16LE(UTF8_FLAG, 8);
-    h.writeUInt16LE(e.method, 10);
-    h.writeUInt16LE(this.dosTime, 12);
-    h.writeUInt16LE(this.dosDate, 14);
-    h.writeUInt32LE(e.crc, 16);
-    h.writeUInt32LE(e.stored.length, 20);
-    h.writeUInt32LE(zip64 ? 0xffffffff : declaredSize(e), 24);
-    h.writeUInt16LE(e.name.length, 28);
-    h.writeUInt16LE(zip64?.length ?? 0, 30);
-    // comment length, disk number, internal attributes: all 0 (bytes 32..37)
-    const msdosDir = (e.mode & S_IFMT) === S_IFDIR ? 0x10 : 0;
-    h.writeUInt32LE(((e.mode << 16) | msdosDir) >>> 0, 38);
-    h.writeUInt32LE(localOffset, 42);
-    return Buffer.concat([h, e.name, zip64 ?? Buffer.alloc(0)]);
+  /** What the local (`local`) or central header says of `e`. */
+  private record(e: PendingEntry, local: boolean): ZipEntryRecord {
+    return {
+      ...{ name: e.name, mode: e.mode, crc: e.crc, method: e.method },
+      compressedSize: e.stored.length,
+      size: declaredSize(e),
+      timestamp: this.timestamp,
+      extra: zip64Extra(e, local),
+    };
   }
 }
 
@@ -144,7 +122,7 @@ function declaredSize(e: PendingEntry): number {
  * holds both sizes, the central one only the uncompressed size (the field it sets to 0xffffffff).
  */
 function zip64Extra(e: PendingEntry, local: boolean): Buffer | undefined {
-  if (declaredSize(e) < 0xffffffff) return undefined;
+  if (declaredSize(e) < ZIP32_LIMIT) return undefined;
   const values = local ? [declaredSize(e), e.stored.length] : [declaredSize(e)];
   const field = Buffer.alloc(4 + 8 * values.length);
   field.writeUInt16LE(0x0001, 0);
@@ -164,36 +142,9 @@ interface PendingEntry {
   claimedSize?: number;
 }
 
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const UTF8_FLAG = 0x0800;
-
-function endOfCentralDirectory(count: number, size: number, offset: number): Buffer {
-  if (count > 0xffff) throw new Error("too many zip entries for a zip without zip64");
-  const h = Buffer.alloc(22);
-  h.writeUInt32LE(0x06054b50, 0);
-  h.writeUInt16LE(count, 8);
-  h.writeUInt16LE(count, 10);
-  h.writeUInt32LE(size, 12);
-  h.writeUInt32LE(offset, 16);
-  return h;
-}
-
 function checkLimit(value: number, what: string): void {
-  if (value >= 0xffffffff) throw new Error(`${what} needs zip64, which this writer does not do`);
+  if (value >= ZIP32_LIMIT) throw new Error(`${what} needs zip64, which this writer does not do`);
 }
-
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
 
 /** CRC-32 (IEEE 802.3), as zip stores it. */
-export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 };

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
 import Docker from "dockerode";
-import { Header } from "tar";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CancelledError } from "../../../src/errors.js";
 import type { Container } from "../../../src/container/container.js";
 import { DockerRuntime } from "../../../src/container/docker-runtime.js";
+import { shellIn, tarOf } from "../../kit/container-shell.js";
 import { PathMissingError } from "../../../src/container/path-missing-error.js";
 import { readTarFirstFile } from "../../../src/container/tar-first-file.js";
 
@@ -17,39 +16,7 @@ const runtime = new DockerRuntime();
 const docker = new Docker();
 let container: Container;
 
-async function sh(target: Container, script: string, user = "root") {
-  const output = { stdout: "", stderr: "" };
-  const process = await target.exec(
-    { path: "/bin/sh", args: ["-c", script], env: [], user },
-    {
-      stdout: (chunk) => (output.stdout += chunk.toString("utf8")),
-      stderr: (chunk) => (output.stderr += chunk.toString("utf8")),
-    },
-  );
-  return { exitCode: await process.wait(), ...output };
-}
-
-/** A tar stream whose entries carry the given numeric owner (directories end in `/`). */
-function tarOf(entries: { path: string; content?: string; uid: number; gid: number }[]) {
-  const blocks: Buffer[] = [];
-  for (const entry of entries) {
-    const body = Buffer.from(entry.content ?? "");
-    const dir = entry.content === undefined;
-    const block = Buffer.alloc(512);
-    new Header({
-      path: entry.path,
-      type: dir ? "Directory" : "File",
-      mode: dir ? 0o755 : 0o644,
-      uid: entry.uid,
-      gid: entry.gid,
-      size: body.length,
-      mtime: new Date(0),
-    }).encode(block, 0);
-    blocks.push(block, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Readable.from([Buffer.concat(blocks)]);
-}
+const sh = shellIn;
 
 beforeAll(async () => {
   await runtime.ping();

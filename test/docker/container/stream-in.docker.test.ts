@@ -3,11 +3,10 @@
  * the container (owners and modes with stat, writes by the user afterwards).
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
-import { Header } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Container } from "../../../src/container/container.js";
 import { DockerRuntime } from "../../../src/container/docker-runtime.js";
+import { shellIn, tarOf } from "../../kit/container-shell.js";
 
 const image = "restager/stack:bookworm";
 const testLabel = "io.restager.test-run";
@@ -15,45 +14,9 @@ const runId = `stream-in-${randomUUID()}`;
 const runtime = new DockerRuntime();
 let container: Container;
 
-async function sh(script: string, user = "root", target: Container = container) {
-  const output = { stdout: "", stderr: "" };
-  const process = await target.exec(
-    { path: "/bin/sh", args: ["-c", script], env: [], user },
-    {
-      stdout: (chunk) => (output.stdout += chunk.toString("utf8")),
-      stderr: (chunk) => (output.stderr += chunk.toString("utf8")),
-    },
-  );
-  return { exitCode: await process.wait(), ...output };
-}
-
-interface Entry {
-  path: string;
-  content?: string;
-  mode: number;
-  uid?: number;
-}
-
-/** Entries owned by root in the archive, with the given modes (directories end in `/`). */
-function tarOf(entries: Entry[]): Readable {
-  const blocks: Buffer[] = [];
-  for (const entry of entries) {
-    const body = Buffer.from(entry.content ?? "");
-    const block = Buffer.alloc(512);
-    new Header({
-      path: entry.path,
-      type: entry.content === undefined ? "Directory" : "File",
-      mode: entry.mode,
-      uid: entry.uid ?? 0,
-      gid: entry.uid ?? 0,
-      size: body.length,
-      mtime: new Date(0),
-    }).encode(block, 0);
-    blocks.push(block, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Readable.from([Buffer.concat(blocks)]);
-}
+/** A shell in the test's container unless another is given. */
+const sh = (script: string, user = "root", target: Container = container) =>
+  shellIn(target, script, user);
 
 const sample = () =>
   tarOf([

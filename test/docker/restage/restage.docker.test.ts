@@ -6,7 +6,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -27,6 +26,7 @@ import {
   markerVolumeName,
 } from "../../../src/restage/dependency-volume-name.js";
 import { restage, type RestageDeps } from "../../../src/restage/restage.js";
+import { listenOnLoopback, closeServer } from "../../kit/loopback-server.js";
 
 const image = "restager/stack:bookworm";
 const runId = `restage-${randomUUID()}`;
@@ -45,13 +45,11 @@ beforeAll(async () => {
     if (req.headers["if-none-match"] === etag) return void res.writeHead(304).end();
     res.writeHead(200, { etag, "content-length": body.length }).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenOnLoopback(server);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await closeServer(server);
 });
 
 afterEach(async () => {

@@ -73,7 +73,7 @@ export class RestagedApp {
       endpoints,
       appGuid: this.appGuid,
       appName: this.appName,
-      dropletUrl: `${endpoints.cloudController}/internal/v2/droplets/${this.appGuid}/${this.image.droplet_md5}/download`,
+      dropletUrl: `${endpoints.cloudController}/internal/v2/droplets/${this.appGuid}/${this.dropletSha256}/download`,
       startCommand: this.image.start_command,
       memoryMb: 128,
       ...rest,

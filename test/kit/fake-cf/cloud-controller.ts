@@ -119,9 +119,14 @@ async function pollJob(
   return sendJson(ex, 200, job);
 }
 
+/**
+ * The droplet permalink. As Cloud Controller, the checksum in the path must be the current
+ * droplet's (its sha256 here); any other is `404 NotFound` naming the checksum, so a stale LRP
+ * cannot fetch a droplet it does not name.
+ */
 async function downloadDroplet(
   ex: Exchange,
-  [guid = ""]: string[],
+  [guid = "", checksum = ""]: string[],
   cc: CloudControllerOptions,
 ): Promise<void> {
   const blob = cc.blobstore.get(`cc-droplets/${guid}`);
@@ -129,6 +134,11 @@ async function downloadDroplet(
     return sendCcError(ex, 404, {
       errorCode: "CF-NotFound",
       description: `Droplet not found: ${guid}`,
+    });
+  if (blob.sha256 !== checksum)
+    return sendCcError(ex, 404, {
+      errorCode: "CF-NotFound",
+      description: `Unknown request: ${checksum}`,
     });
   return serveBlob(ex, blob);
 }

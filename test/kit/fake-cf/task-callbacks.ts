@@ -7,17 +7,10 @@ import { sendJson, sendText, type Exchange } from "./exchange.js";
 import { BodyTooLargeError, readSmallBody } from "./read-body.js";
 import type { ServerName } from "./server-name.js";
 
-/** `models.TaskCallbackResponse` as BBS sends it. */
-export interface TaskCallbackResponse {
-  task_guid: string;
-  failed: boolean;
-  failure_reason: string;
-  /** The result file's contents, as a string. */
-  result: string;
-  annotation?: string;
-  /** Task creation time, Unix nanoseconds (beyond 2^53: read `rawBody` for the exact digits). */
-  created_at: number;
-}
+// The wire shape is the product's; what the fake accepts is decided by its own checks below.
+import type { TaskCallbackResponse } from "../../../src/callback/callback-payload.js";
+
+export type { TaskCallbackResponse };
 
 export interface RecordedCallback {
   server: ServerName;

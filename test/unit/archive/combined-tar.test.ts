@@ -3,13 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { Header, Parser, type ReadEntry } from "tar";
+import { Header } from "tar";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InternalError } from "../../../src/errors.js";
 import { ZipWriter } from "../../kit/zip-writer.js";
 import { UnknownArchiveFormatError } from "../../../src/archive/archive-errors.js";
 import { combinedTar, TarPartError } from "../../../src/archive/combined-tar.js";
 import { TarArchives } from "../../../src/archive/tar-archives.js";
+import { readTarEntries } from "../../kit/read-tar.js";
 
 interface Seen {
   path: string;
@@ -32,24 +33,11 @@ afterEach(async () => {
 
 /** Every entry of a tar stream, read by the tar package; rejects on the stream's error. */
 async function readTar(stream: Readable): Promise<Seen[]> {
-  const seen: Seen[] = [];
-  const parser = new Parser({ strict: true });
-  parser.on("entry", (entry: ReadEntry) => {
-    const chunks: Buffer[] = [];
-    entry.on("data", (chunk: Buffer) => chunks.push(chunk));
-    entry.on("end", () => {
-      const { path, type, uid, linkpath } = entry;
-      seen.push({ path, type, uid, linkpath, body: Buffer.concat(chunks).toString() });
-    });
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    parser.on("end", resolve);
-    parser.on("error", reject);
-    stream.on("error", reject);
-  });
-  stream.pipe(parser);
-  await done;
-  return seen;
+  const entries = await readTarEntries(stream);
+  return entries.map(({ path, type, uid, linkpath, body }) => ({
+    ...{ path, type, uid, linkpath },
+    body: body.toString(),
+  }));
 }
 
 function rawTar(entries: { path: string; type?: string; linkpath?: string; body?: string }[]) {

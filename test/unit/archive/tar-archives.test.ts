@@ -4,9 +4,8 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { create, Header, Parser, type ReadEntry } from "tar";
+import { create, Header } from "tar";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ZipWriter } from "../../kit/zip-writer.js";
 import {
@@ -14,17 +13,7 @@ import {
   UnsafeArchiveError,
 } from "../../../src/archive/archive-errors.js";
 import { TarArchives } from "../../../src/archive/tar-archives.js";
-
-interface Seen {
-  path: string;
-  type: string;
-  mode: number | undefined;
-  uid: number | undefined;
-  gid: number | undefined;
-  uname: string | undefined;
-  linkpath: string | undefined;
-  body: Buffer;
-}
+import { readTarEntries } from "../../kit/read-tar.js";
 
 let dir: string;
 const owner = { uid: 2000, gid: 2001 };
@@ -37,27 +26,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Parses a tar stream with the tar package, independently of the code under test. */
-async function readTar(stream: Readable): Promise<Seen[]> {
-  const seen: Seen[] = [];
-  const parser = new Parser({ strict: true });
-  parser.on("entry", (entry: ReadEntry) => {
-    const chunks: Buffer[] = [];
-    entry.on("data", (chunk: Buffer) => chunks.push(chunk));
-    entry.on("end", () => {
-      const { path, type, mode, uid, gid, uname, linkpath } = entry;
-      seen.push({ path, type, mode, uid, gid, uname, linkpath, body: Buffer.concat(chunks) });
-    });
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    parser.on("end", resolve);
-    parser.on("error", reject);
-    stream.on("error", reject);
-  });
-  stream.pipe(parser);
-  await done;
-  return seen;
-}
+const readTar = readTarEntries;
 
 /** A tar built block by block, so tests can hold entries the tar package refuses to create. */
 function rawTar(

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import type { TaskRequest } from "../../../src/diego/task-definition.js";
 import { FakeCf, faults } from "../../kit/fake-cf/fake-cf.js";
@@ -112,10 +112,14 @@ describe("sendCallback", () => {
       failed: true,
       failureReason: "STG: Exited with status 222",
     });
-    const started = Date.now();
-    const outcome = await sendCallback(request.definition.completionCallbackUrl, payload);
-    expect(outcome).toMatchObject({ status: 200, attempts: 2 });
-    expect(Date.now() - started).toBeLessThan(400);
+    // With setTimeout frozen, any backoff sleep would never end: the retry must not wait.
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      const outcome = await sendCallback(request.definition.completionCallbackUrl, payload);
+      expect(outcome).toMatchObject({ status: 200, attempts: 2 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("gives up after 3 tries of 504 and says so without printing the URL's secrets", async () => {

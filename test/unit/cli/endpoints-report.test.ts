@@ -1,13 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki, writeIdentity } from "../../kit/test-pki.js";
 import { runMain } from "../../kit/run-main.js";
+import { requestFixturePath } from "../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/requests/${name}`, import.meta.url));
+const fixture = requestFixturePath;
 
 async function endpointsOf(argv: string[]): Promise<string[]> {
   const { code, stdout } = await runMain(["explain", ...argv]);

@@ -6,14 +6,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki } from "../../kit/test-pki.js";
 import { runMain } from "../../kit/run-main.js";
+import { requestFixturePath } from "../../kit/fixture-files.js";
 
-const task = fileURLToPath(
-  new URL("../../../fixtures/requests/task-cc-2024.json", import.meta.url),
-);
+const task = requestFixturePath("task-cc-2024.json");
 
 const run = (argv: string[]) => runMain(argv);
 

@@ -5,11 +5,11 @@
 import { createHash } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CachedDownloader } from "../../../src/http/cached-downloader.js";
+import { listenOnLoopback, closeServer } from "../../kit/loopback-server.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -26,8 +26,7 @@ beforeEach(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), "restager-cache-test-"));
   tempDir = await mkdtemp(join(tmpdir(), "restager-temp-test-"));
   server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenOnLoopback(server);
   downloader = new CachedDownloader({
     cacheDir,
     tempDir,
@@ -38,8 +37,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await downloader.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await closeServer(server);
   await rm(cacheDir, { recursive: true, force: true });
   await rm(tempDir, { recursive: true, force: true });
 });

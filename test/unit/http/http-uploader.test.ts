@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CancelledError, ExitCode } from "../../../src/errors.js";
@@ -8,41 +7,19 @@ import { UploadError } from "../../../src/http/http-errors.js";
 import { HttpUploader } from "../../../src/http/http-uploader.js";
 import type { UploadRequest } from "../../../src/http/ports.js";
 import { HttpTransport } from "../../../src/http/http-transport.js";
+import { useRecordingServer } from "../../kit/loopback-server.js";
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: Buffer;
-}
-
-let server: Server;
-let base: string;
-let received: Received[];
 let respond: (res: ServerResponse, hit: number) => void;
 let transport: HttpTransport;
 const noSleep = { sleep: () => Promise.resolve(), random: () => 0 };
+const http = useRecordingServer((res, hit) => respond(res, hit));
 
-beforeEach(async () => {
-  received = [];
+beforeEach(() => {
   transport = new HttpTransport({ idleTimeoutMs: 2000 });
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      respond(res, received.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterEach(async () => {
   await transport.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
 });
 
 const payload = Buffer.from("droplet.tgz contents ".repeat(5000));
@@ -62,10 +39,10 @@ describe("HttpUploader", () => {
   it("POSTs the bytes with exact headers and no chunked encoding; 201 is success", async () => {
     respond = (res) => res.writeHead(201).end();
     const uploader = new HttpUploader({ transport, timing: noSleep });
-    const url = `${base}/v1/droplet/guid?cc-droplet-upload-uri=http%3A%2F%2Fcc%2Fd&timeout=900`;
+    const url = `${http.base}/v1/droplet/guid?cc-droplet-upload-uri=http%3A%2F%2Fcc%2Fd&timeout=900`;
     const result = await uploader.upload(uploadRequest(url));
     expect(result).toEqual({ status: 201, attempts: 1 });
-    const [request] = received;
+    const [request] = http.received;
     expect(request?.method).toBe("POST");
     expect(request?.url).toBe(
       "/v1/droplet/guid?cc-droplet-upload-uri=http%3A%2F%2Fcc%2Fd&timeout=900",
@@ -85,9 +62,9 @@ describe("HttpUploader", () => {
   it("retries a 500 with a fresh body and succeeds with 200", async () => {
     respond = (res, hit) => res.writeHead(hit < 3 ? 500 : 200).end();
     const uploader = new HttpUploader({ transport, timing: noSleep });
-    const result = await uploader.upload(uploadRequest(`${base}/v1/build_artifacts/g`));
+    const result = await uploader.upload(uploadRequest(`${http.base}/v1/build_artifacts/g`));
     expect(result).toEqual({ status: 200, attempts: 3 });
-    expect(received.map((r) => r.body.length)).toEqual([
+    expect(http.received.map((r) => r.body.length)).toEqual([
       payload.length,
       payload.length,
       payload.length,
@@ -97,7 +74,7 @@ describe("HttpUploader", () => {
   it("fails with UploadError after 3 attempts, keeping the response body in the cause", async () => {
     respond = (res) => res.writeHead(502).end(`status code: 502\n${"x".repeat(5000)}`);
     const uploader = new HttpUploader({ transport, timing: noSleep });
-    const url = `http://user:hunter2@127.0.0.1:${new URL(base).port}/v1/droplet/g?token=secret`;
+    const url = `http://user:hunter2@127.0.0.1:${new URL(http.base).port}/v1/droplet/g?token=secret`;
     const error = (await uploader
       .upload(uploadRequest(url))
       .catch((e: unknown) => e)) as UploadError;
@@ -106,13 +83,13 @@ describe("HttpUploader", () => {
     expect(error.status).toBe(502);
     expect(error.message).toBe("Upload failed: Status code 502");
     expect(error.hint).toContain(
-      `(POST http://***@127.0.0.1:${new URL(base).port}/v1/droplet/g?…)`,
+      `(POST http://***@127.0.0.1:${new URL(http.base).port}/v1/droplet/g?…)`,
     );
     const cause = (error.cause as Error).message;
     expect(cause).toContain("status code: 502");
     expect(cause.length).toBeLessThan(1100);
-    expect(received).toHaveLength(3);
-    expect(received[0]?.headers.authorization).toBe(
+    expect(http.received).toHaveLength(3);
+    expect(http.received[0]?.headers.authorization).toBe(
       `Basic ${Buffer.from("user:hunter2").toString("base64")}`,
     );
   });
@@ -120,16 +97,19 @@ describe("HttpUploader", () => {
   it("retries a 4xx too, as the executor retries every failure, then fails", async () => {
     respond = (res) => res.writeHead(411).end("Missing Content Length");
     const uploader = new HttpUploader({ transport, timing: noSleep });
-    await expect(uploader.upload(uploadRequest(`${base}/u`))).rejects.toThrow(
+    await expect(uploader.upload(uploadRequest(`${http.base}/u`))).rejects.toThrow(
       /^Upload failed: Status code 411$/,
     );
-    expect(received).toHaveLength(3);
+    expect(http.received).toHaveLength(3);
   });
 
   it("takes any status below 400 as success", async () => {
     respond = (res) => res.writeHead(204).end();
     const uploader = new HttpUploader({ transport, timing: noSleep });
-    expect(await uploader.upload(uploadRequest(`${base}/u`))).toEqual({ status: 204, attempts: 1 });
+    expect(await uploader.upload(uploadRequest(`${http.base}/u`))).toEqual({
+      status: 204,
+      attempts: 1,
+    });
   });
 
   it("retries at once, without backoff", async () => {
@@ -140,7 +120,10 @@ describe("HttpUploader", () => {
       return Promise.resolve();
     };
     const uploader = new HttpUploader({ transport, timing: { sleep } });
-    expect(await uploader.upload(uploadRequest(`${base}/u`))).toEqual({ status: 201, attempts: 3 });
+    expect(await uploader.upload(uploadRequest(`${http.base}/u`))).toEqual({
+      status: 201,
+      attempts: 3,
+    });
     expect(delays).toEqual([0, 0]);
   });
 
@@ -163,12 +146,12 @@ describe("HttpUploader", () => {
     respond = (res) => res.writeHead(201).end();
     const uploader = new HttpUploader({ transport, timing: noSleep });
     const progress: number[] = [];
-    await uploader.upload(uploadRequest(`${base}/p`, { onProgress: (b) => progress.push(b) }));
+    await uploader.upload(uploadRequest(`${http.base}/p`, { onProgress: (b) => progress.push(b) }));
     expect(progress.at(-1)).toBe(payload.length);
     const controller = new AbortController();
     controller.abort();
     await expect(
-      uploader.upload(uploadRequest(`${base}/p`, { signal: controller.signal })),
+      uploader.upload(uploadRequest(`${http.base}/p`, { signal: controller.signal })),
     ).rejects.toBeInstanceOf(CancelledError);
   });
 });

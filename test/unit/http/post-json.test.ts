@@ -1,41 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UnavailableError } from "../../../src/errors.js";
 import { HttpTransport } from "../../../src/http/http-transport.js";
 import { postJson } from "../../../src/http/post-json.js";
+import { useRecordingServer } from "../../kit/loopback-server.js";
 
-interface Received {
-  headers: IncomingMessage["headers"];
-  body: Buffer;
-}
-
-let server: Server;
-let base: string;
-let received: Received[];
 let respond: (res: ServerResponse, hit: number) => void;
 let transport: HttpTransport;
 const noSleep = { sleep: () => Promise.resolve(), random: () => 0 };
+const http = useRecordingServer((res, hit) => respond(res, hit));
 
-beforeEach(async () => {
-  received = [];
+beforeEach(() => {
   transport = new HttpTransport({ idleTimeoutMs: 2000 });
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      respond(res, received.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterEach(async () => {
   await transport.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
 });
 
 describe("postJson", () => {
@@ -45,7 +25,7 @@ describe("postJson", () => {
       else res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     };
     const result = await postJson(
-      `${base}/internal/v3/staging/g/build_completed`,
+      `${http.base}/internal/v3/staging/g/build_completed`,
       { failed: false },
       {
         transport,
@@ -53,21 +33,25 @@ describe("postJson", () => {
       },
     );
     expect(result).toEqual({ status: 200, bodyText: '{"ok":true}', attempts: 2 });
-    expect(received[1]?.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(received[1]!.body.toString())).toEqual({ failed: false });
+    expect(http.received[1]?.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(http.received[1]!.body.toString())).toEqual({ failed: false });
   });
 
   it("returns the last status when every attempt was refused", async () => {
     respond = (res) => res.writeHead(504).end("gateway");
-    const result = await postJson(`${base}/cb`, {}, { transport, timing: noSleep, maxAttempts: 2 });
+    const result = await postJson(
+      `${http.base}/cb`,
+      {},
+      { transport, timing: noSleep, maxAttempts: 2 },
+    );
     expect(result).toEqual({ status: 504, bodyText: "gateway", attempts: 2 });
   });
 
   it("returns a 4xx without retrying", async () => {
     respond = (res) => res.writeHead(400).end("bad");
-    const result = await postJson(`${base}/cb`, {}, { transport, timing: noSleep });
+    const result = await postJson(`${http.base}/cb`, {}, { transport, timing: noSleep });
     expect(result.status).toBe(400);
-    expect(received).toHaveLength(1);
+    expect(http.received).toHaveLength(1);
   });
 
   it("fails with UnavailableError when the server cannot be reached", async () => {

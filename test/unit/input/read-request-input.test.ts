@@ -3,15 +3,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidInputError, NoInputError } from "../../../src/errors.js";
 import { readAllInput } from "../../../src/input/read-all-input.js";
 import { readRequestInput } from "../../../src/input/read-request-input.js";
+import { logFixturePath } from "../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = logFixturePath;
 const stdinOf = (text: string | Buffer) =>
   Readable.from([typeof text === "string" ? Buffer.from(text) : text]);
 const fromStdin = (text: string | Buffer, expected: "task" | "lrp" | "any" = "any", app?: string) =>

@@ -1,14 +1,7 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { appHealth, parseGoDurationMs } from "../../../src/launch/app-health.js";
 import { containerHealthcheck } from "../../../src/launch/container-healthcheck.js";
-
-function lrpFixture(name: string): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
-  return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
-}
+import { lrpFixture } from "../../kit/fixture-files.js";
 
 describe("health checks of each LRP era", () => {
   it("receptor 2015: the monitor's run action, as recorded", () => {

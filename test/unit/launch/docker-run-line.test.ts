@@ -1,17 +1,10 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { planApp } from "../../../src/launch/app-plan.js";
 import { appContainerSpec } from "../../../src/launch/container-spec.js";
 import { dockerRunLine } from "../../../src/launch/docker-run-line.js";
 import { planInstance } from "../../../src/launch/instance-plan.js";
 import { launchSecrets } from "../../../src/launch/launch-secrets.js";
-
-function lrpFixture(name: string): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
-  return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
-}
+import { lrpFixture } from "../../kit/fixture-files.js";
 
 const lrp = lrpFixture("lrp-cc-2024.json");
 const userEnv = [{ name: "API_TOKEN", value: "tok-123456" }];

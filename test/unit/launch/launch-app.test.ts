@@ -1,18 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PortInUseError } from "../../../src/container/port-in-use-error.js";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { CancelledError } from "../../../src/errors.js";
 import { FakeAppRuntime } from "../../kit/fake-app-runtime.js";
 import { planApp } from "../../../src/launch/app-plan.js";
 import { launchApp } from "../../../src/launch/launch-app.js";
 import type { LaunchOptions } from "../../../src/launch/launch-options.js";
-
-function lrpFixture(name: string): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
-  return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
-}
+import { lrpFixture } from "../../kit/fixture-files.js";
 
 const options: LaunchOptions = {
   image: "img",

@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { appIdentity } from "../../../src/diego/app-identity.js";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { NoInputError, UnavailableError } from "../../../src/errors.js";
 import type { DownloadRequest } from "../../../src/http/ports.js";
 import { FakeAppRuntime } from "../../kit/fake-app-runtime.js";
@@ -12,13 +9,7 @@ import {
   type ImageBuildInput,
   type LrpImageDeps,
 } from "../../../src/launch/lrp-image.js";
-
-function lrpFixture(name: string, edit?: (json: Record<string, unknown>) => void): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
-  const json = JSON.parse(readFileSync(url, "utf8")) as Record<string, unknown>;
-  edit?.(json);
-  return parseRequest(json, "lrp").value as DesiredLrp;
-}
+import { lrpFixture } from "../../kit/fixture-files.js";
 
 const lrp = lrpFixture("lrp-cc-2024.json");
 const sha = "c6d1e654517dfae39474507bb0eaea2af337444d7975352204ac1390bc789e97";

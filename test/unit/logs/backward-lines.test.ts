@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { candidateLinesBackwards, lineNumberAt } from "../../../src/logs/backward-lines.js";
 import { candidateNeedles, isCandidateLine } from "../../../src/logs/classify-line.js";
+import { logFixturePath } from "../../kit/fixture-files.js";
 
 let dir: string;
 let files = 0;
@@ -16,8 +16,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = logFixturePath;
 
 async function fileOf(bytes: Buffer | string): Promise<string> {
   const path = join(dir, `log-${files++}`);

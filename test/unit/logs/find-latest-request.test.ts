@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, NoInputError } from "../../../src/errors.js";
 import { findLatestRequest } from "../../../src/logs/find-latest-request.js";
 import { fileLogInput, textLogInput } from "../../../src/logs/log-input.js";
 import type { MatchOptions } from "../../../src/logs/matching-requests.js";
+import { logFixturePath } from "../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = logFixturePath;
 const latest = (names: string[], options: MatchOptions) =>
   findLatestRequest(
     names.map((n) => fileLogInput(fixture(n))),

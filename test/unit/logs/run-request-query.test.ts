@@ -2,13 +2,12 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoInputError } from "../../../src/errors.js";
 import { runRequestQuery, type RequestQuery } from "../../../src/logs/run-request-query.js";
+import { logFixturePath } from "../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = logFixturePath;
 
 function recorder() {
   const sink = {

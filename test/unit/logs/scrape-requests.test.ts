@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { fileLogInput, textLogInput } from "../../../src/logs/log-input.js";
 import { scrapeRequests, type FoundRequest } from "../../../src/logs/scrape-requests.js";
 import { newScrapeStats } from "../../../src/logs/scrape-stats.js";
+import { logFixturePath } from "../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = logFixturePath;
 
 async function scrape(names: string[]) {
   const stats = newScrapeStats();

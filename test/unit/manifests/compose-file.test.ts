@@ -1,16 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { DesiredLrp } from "../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import { planApp } from "../../../src/launch/app-plan.js";
 import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { composeFile } from "../../../src/manifests/compose-file.js";
-
-function lrpFixture(name: string): DesiredLrp {
-  const url = new URL(`../../../fixtures/requests/${name}`, import.meta.url);
-  return parseRequest(JSON.parse(readFileSync(url, "utf8")), "lrp").value as DesiredLrp;
-}
+import { lrpFixture } from "../../kit/fixture-files.js";
 
 const options: LaunchOptions = {
   image: "restager/node-env:1",

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runMain } from "../../../kit/run-main.js";
+import { logFixturePath } from "../../../kit/fixture-files.js";
 
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = logFixturePath;
 
 const run = (argv: string[]) => runMain(argv);
 

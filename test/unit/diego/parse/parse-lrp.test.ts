@@ -1,13 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findActions } from "../../../../src/diego/actions.js";
 import { parseDesiredLrp } from "../../../../src/diego/parse/parse-lrp.js";
+import { requestFixtureJson } from "../../../kit/fixture-files.js";
 
-const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
-
-function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(name, fixtureDir), "utf8")) as Record<string, unknown>;
-}
+const fixture = requestFixtureJson;
 
 const processGuid2024 = "273b4ea1-c0b9-4a7c-bd3b-5275150cad19-6d0f2b9a-8c4e-4f1d-a3b7-2e5c9d1f8a64";
 

@@ -1,15 +1,16 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ExitCode, InvalidInputError } from "../../../../src/errors.js";
 import { parseDesiredLrp } from "../../../../src/diego/parse/parse-lrp.js";
 import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
 import { parseTaskRequest } from "../../../../src/diego/parse/parse-task.js";
+import {
+  requestFixtureJson,
+  requestFixtureNames,
+  requestFixturePath,
+} from "../../../kit/fixture-files.js";
 
-const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
-
-function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, fixtureDir), "utf8"));
-}
+const fixture = requestFixtureJson;
 
 function caught(run: () => unknown): InvalidInputError {
   try {
@@ -36,7 +37,7 @@ const expectedKind: Record<string, "task" | "lrp"> = {
 
 describe("parseRequest", () => {
   it("has a kind expectation for every fixture", () => {
-    const files = readdirSync(fixtureDir).filter((name) => name.endsWith(".json"));
+    const files = requestFixtureNames();
     expect(files.sort()).toEqual(Object.keys(expectedKind).sort());
   });
 
@@ -141,7 +142,7 @@ const invalid: Record<string, { paths: string[]; message: RegExp }> = {
 
 describe("invalid requests", () => {
   it("has an expectation for every invalid fixture", () => {
-    const files = readdirSync(new URL("invalid/", fixtureDir)).map((name) =>
+    const files = readdirSync(requestFixturePath("invalid")).map((name) =>
       name.replace(/\.json$/, ""),
     );
     const kindMismatches = ["lrp-given-as-task", "task-given-as-lrp"];
@@ -163,7 +164,7 @@ describe("invalid requests", () => {
   });
 
   it("collects every problem of a request, not just the first", () => {
-    const json = fixture("task-cc-2024.json") as Record<string, unknown>;
+    const json = fixture("task-cc-2024.json");
     const error = caught(() =>
       parseRequest({
         ...json,
@@ -181,7 +182,7 @@ describe("invalid requests", () => {
   });
 
   it("labels desired-LRP problems as such", () => {
-    const json = fixture("lrp-cc-2024.json") as Record<string, unknown>;
+    const json = fixture("lrp-cc-2024.json");
     const error = caught(() => parseRequest({ ...json, instances: -2, ports: [8080, "x"] }));
     expect(error.message).toBe("Desired LRP is invalid (2 problems)");
     expect(error.issues.map((issue) => issue.path)).toEqual(["instances", "ports[1]"]);

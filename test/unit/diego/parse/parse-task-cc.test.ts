@@ -1,13 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findActions } from "../../../../src/diego/actions.js";
 import { parseTaskRequest } from "../../../../src/diego/parse/parse-task.js";
+import { requestFixtureJson } from "../../../kit/fixture-files.js";
 
-const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
-
-function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(name, fixtureDir), "utf8")) as Record<string, unknown>;
-}
+const fixture = requestFixtureJson;
 
 describe("Cloud Controller TaskDefinition (2024)", () => {
   const { value, warnings } = parseTaskRequest(fixture("task-cc-2024.json"));

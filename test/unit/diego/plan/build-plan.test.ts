@@ -1,17 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { DesiredLrp } from "../../../../src/diego/desired-lrp.js";
-import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
-import type { DiegoRequest } from "../../../../src/diego/request.js";
 import { buildPlan } from "../../../../src/diego/plan/build-plan.js";
 import { formatDuration } from "../../../../src/diego/plan/format-duration.js";
 import type { PlanStep } from "../../../../src/diego/plan/plan.js";
+import { requestFixture } from "../../../kit/fixture-files.js";
 
-const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
-
-function request(name: string): DiegoRequest {
-  return parseRequest(JSON.parse(readFileSync(new URL(name, fixtureDir), "utf8"))).value;
-}
+const request = requestFixture;
 
 /** Follows child indexes through groups and wrappers. */
 function stepAt(step: PlanStep | undefined, ...indexes: number[]): PlanStep | undefined {

@@ -1,16 +1,11 @@
-import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
-import type { DiegoRequest } from "../../../../src/diego/request.js";
 import { buildPlan } from "../../../../src/diego/plan/build-plan.js";
 import { renderPlan } from "../../../../src/diego/plan/render-plan.js";
+import { requestFixture, requestFixtureNames } from "../../../kit/fixture-files.js";
 
-const fixtureDir = new URL("../../../../fixtures/requests/", import.meta.url);
-const fixtures = readdirSync(fixtureDir).filter((name) => name.endsWith(".json"));
+const fixtures = requestFixtureNames();
 
-function request(name: string): DiegoRequest {
-  return parseRequest(JSON.parse(readFileSync(new URL(name, fixtureDir), "utf8"))).value;
-}
+const request = requestFixture;
 
 /** Secrets planted in the fixtures: passwords, signatures, keys, service credentials. */
 const secrets = [

@@ -61,10 +61,15 @@ describe("cc-uploader and Cloud Controller uploads", () => {
 
   it("serves the uploaded droplet back from the blobstore and CC's v2 download", async () => {
     await post(dropletUrl(`${cc("")}/internal/v4/droplets/build-guid/upload`), body);
-    const fromCc = await fetch(
-      `${cf.localUrl("cloudController")}/internal/v2/droplets/build-guid/abc/download`,
-    );
+    const sha256 = createHash("sha256").update(body).digest("hex");
+    const permalink = (checksum: string) =>
+      `${cf.localUrl("cloudController")}/internal/v2/droplets/build-guid/${checksum}/download`;
+    const fromCc = await fetch(permalink(sha256));
     expect(Buffer.from(await fromCc.arrayBuffer()).equals(body)).toBe(true);
+    // As Cloud Controller: a checksum other than the current droplet's is 404 NotFound.
+    const stale = await fetch(permalink("abc"));
+    expect(stale.status).toBe(404);
+    expect(await stale.json()).toMatchObject({ error_code: "CF-NotFound" });
     const blob = cf.blobstore.get("cc-droplets/build-guid");
     const fromBlobstore = await fetch(blob?.signedUrl({ host: "127.0.0.1" }) ?? "");
     expect(fromBlobstore.status).toBe(200);
