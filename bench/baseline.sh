@@ -58,13 +58,17 @@ trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
 docker create --name "$cid" --label "$LABEL" --user "$RUN_USER" --workdir "$WORKDIR" \
   --memory "${MEMORY_MB}m" --env-file "$in/env" "$IMAGE" "${argv[@]}" >/dev/null
 
-for dir in "$root"/*; do
-  docker cp "$dir" "$cid:/tmp/${dir##*/}"
-done
-if [[ -n $(ls -A "$user") ]]; then
-  (cd "$user" && tar --numeric-owner --owner="$RUN_UID" --group="$RUN_GID" -cf - -- *) |
-    docker cp - "$cid:/tmp"
-fi
+# copy_in CONTAINER: the cached dependencies (root-owned) and the downloads (the user's) into /tmp
+copy_in() {
+  for dir in "$root"/*; do
+    docker cp "$dir" "$1:/tmp/${dir##*/}"
+  done
+  if [[ -n $(ls -A "$user") ]]; then
+    (cd "$user" && tar --numeric-owner --owner="$RUN_UID" --group="$RUN_GID" -cf - -- *) |
+      docker cp - "$1:/tmp"
+  fi
+}
+copy_in "$cid"
 
 docker start -a "$cid"
 
@@ -98,13 +102,7 @@ if [[ ${FLOOR:-0} == 1 ]]; then
   trap 'docker rm -f "$cid" "$fid" >/dev/null 2>&1 || true' EXIT
   docker create --name "$fid" --label "$LABEL" --user "$RUN_USER" --workdir "$WORKDIR" \
     --memory "${MEMORY_MB}m" --entrypoint sleep "$IMAGE" infinity >/dev/null
-  for dir in "$root"/*; do
-    docker cp "$dir" "$fid:/tmp/${dir##*/}"
-  done
-  if [[ -n $(ls -A "$user") ]]; then
-    (cd "$user" && tar --numeric-owner --owner="$RUN_UID" --group="$RUN_GID" -cf - -- *) |
-      docker cp - "$fid:/tmp"
-  fi
+  copy_in "$fid"
   docker start "$fid" >/dev/null
   started=$EPOCHREALTIME
   docker exec --user "$RUN_USER" --workdir "$WORKDIR" --env-file "$in/env" "$fid" "${argv[@]}" \
