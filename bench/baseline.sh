@@ -11,6 +11,7 @@
 #   env: IMAGE, RUN_USER, RUN_UID, RUN_GID, WORKDIR, MEMORY_MB, LABEL, DROPLET_FROM
 #        BUILD_IMAGE=1: then `docker build` an image of the stack, the lifecycle and the droplet
 #        (tagged TAG, labelled LABEL), timing that step into WORK_DIR/build-ms
+#        FLOOR=1: also time the floor of the restage (see below) into WORK_DIR/floor-*-ms
 #
 # Every `to` and `from` is under /tmp. Archives are told apart by their first bytes (PK: zip,
 # else gzipped tar). Uploads carry Content-MD5, as cc-uploader insists. BASELINE_TRACE=1 traces.
@@ -57,13 +58,17 @@ trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
 docker create --name "$cid" --label "$LABEL" --user "$RUN_USER" --workdir "$WORKDIR" \
   --memory "${MEMORY_MB}m" --env-file "$in/env" "$IMAGE" "${argv[@]}" >/dev/null
 
-for dir in "$root"/*; do
-  docker cp "$dir" "$cid:/tmp/${dir##*/}"
-done
-if [[ -n $(ls -A "$user") ]]; then
-  (cd "$user" && tar --numeric-owner --owner="$RUN_UID" --group="$RUN_GID" -cf - -- *) |
-    docker cp - "$cid:/tmp"
-fi
+# copy_in CONTAINER: the cached dependencies (root-owned) and the downloads (the user's) into /tmp
+copy_in() {
+  for dir in "$root"/*; do
+    docker cp "$dir" "$1:/tmp/${dir##*/}"
+  done
+  if [[ -n $(ls -A "$user") ]]; then
+    (cd "$user" && tar --numeric-owner --owner="$RUN_UID" --group="$RUN_GID" -cf - -- *) |
+      docker cp - "$1:/tmp"
+  fi
+}
+copy_in "$cid"
 
 docker start -a "$cid"
 
@@ -82,6 +87,39 @@ while read -r optional from url; do
     exit 1
   fi
 done <"$in/uploads"
+
+# ms since $1 (an $EPOCHREALTIME)
+since() { local now=$EPOCHREALTIME; echo $(((${now/./} - ${1/./}) / 1000)); }
+
+# FLOOR=1 (issue 14): the floor of a restage, each part timed into WORK_DIR/floor-*-ms:
+#   exec  the builder alone (docker exec, same user, workdir, env and args) in a prepared
+#         container of the stack (the same trees copied in, started with a sleep);
+#   run   one `docker run --rm` of the stack image;
+#   curl  every download of the task fetched in parallel by one curl (cold restages pay it).
+if [[ ${FLOOR:-0} == 1 ]]; then
+  floor_started=$EPOCHREALTIME
+  fid=$cid-floor
+  trap 'docker rm -f "$cid" "$fid" >/dev/null 2>&1 || true' EXIT
+  docker create --name "$fid" --label "$LABEL" --user "$RUN_USER" --workdir "$WORKDIR" \
+    --memory "${MEMORY_MB}m" --entrypoint sleep "$IMAGE" infinity >/dev/null
+  copy_in "$fid"
+  docker start "$fid" >/dev/null
+  started=$EPOCHREALTIME
+  docker exec --user "$RUN_USER" --workdir "$WORKDIR" --env-file "$in/env" "$fid" "${argv[@]}" \
+    >/dev/null
+  since "$started" >"$work/floor-exec-ms"
+  docker rm -f "$fid" >/dev/null
+  started=$EPOCHREALTIME
+  docker run --rm --label "$LABEL" "$IMAGE" true
+  since "$started" >"$work/floor-run-ms"
+  urls=()
+  while read -r _ url; do urls+=(-o /dev/null "$url"); done <"$in/cached"
+  while read -r _ _ url; do urls+=(-o /dev/null "$url"); done <"$in/downloads"
+  started=$EPOCHREALTIME
+  curl -fsS --parallel --parallel-max 50 "${urls[@]}"
+  since "$started" >"$work/floor-curl-ms"
+  since "$floor_started" >"$work/floor-total-ms"
+fi
 
 [[ $BUILD_IMAGE == 1 ]] || exit 0
 

@@ -37,6 +37,17 @@ export interface BaselineRun {
   wallMs: number;
   /** The `docker build` step alone (0 without imageTag). */
   buildMs: number;
+  /** The floor's parts (issue 14), measured with the image build only (see baseline.sh). */
+  floor?: RestageFloor | undefined;
+}
+
+export interface RestageFloor {
+  /** The builder alone, `docker exec`ed in a prepared container. */
+  execMs: number;
+  /** One `docker run --rm` of the stack image. */
+  runMs: number;
+  /** Every download of the task, fetched in parallel by curl. */
+  curlMs: number;
 }
 
 export async function runBaseline(run: BaselineInvocation): Promise<BaselineRun> {
@@ -61,12 +72,21 @@ export async function runBaseline(run: BaselineInvocation): Promise<BaselineRun>
     DROPLET_FROM: dropletPath(parts.argv),
     BUILD_IMAGE: run.imageTag === undefined ? "0" : "1",
     TAG: run.imageTag ?? "",
+    FLOOR: run.imageTag === undefined ? "0" : "1",
   };
   const options = { env, signal: run.signal, echoStderr: run.verbose };
   const result = await runProcess("bash", [script, run.workDir], options);
   const { wallMs } = checkSuccess("the baseline script", result);
   if (run.imageTag === undefined) return { wallMs, buildMs: 0 };
-  return { wallMs, buildMs: Number(await readFile(join(run.workDir, "build-ms"), "utf8")) };
+  const ms = async (name: string) => Number(await readFile(join(run.workDir, name), "utf8"));
+  const floor = {
+    execMs: await ms("floor-exec-ms"),
+    runMs: await ms("floor-run-ms"),
+    curlMs: await ms("floor-curl-ms"),
+  };
+  // The floor's steps run inside the script; its wall time is the baseline's own without them.
+  const floorMs = await ms("floor-total-ms");
+  return { wallMs: wallMs - floorMs, buildMs: await ms("build-ms"), floor };
 }
 
 /** Where the builder writes the droplet (`-outputDroplet=`; /tmp/droplet by default). */

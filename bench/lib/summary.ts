@@ -78,6 +78,7 @@ function restageRows(f: RestageFigures, config: BenchConfig): Row[] {
       "",
       "",
     ],
+    ...floorRows(f, cold, warm),
     [
       "2. restage warm (same request)",
       s(warm),
@@ -113,6 +114,41 @@ function restageRows(f: RestageFigures, config: BenchConfig): Row[] {
     ],
   ];
 }
+
+/**
+ * Issue 14 item 1: the restage against its floor, measured by the baseline script in the same
+ * rounds (baseline.sh, FLOOR=1): the builder alone `docker exec`ed in a prepared container plus
+ * one `docker run --rm`; for a cold restage also every download fetched in parallel by curl.
+ */
+function floorRows(f: RestageFigures, cold: number, warm: number): Row[] {
+  const floors = f.baseline.flatMap((run) => (run.floor ? [run.floor] : []));
+  if (floors.length === 0) return [];
+  const exec = median(floors.map((floor) => floor.execMs));
+  const run = median(floors.map((floor) => floor.runMs));
+  const curl = median(floors.map((floor) => floor.curlMs));
+  const warmFloor = exec + run;
+  const coldFloor = warmFloor + curl;
+  return [
+    [
+      "1. restage warm + image vs its floor",
+      s(warm),
+      `${s(warmFloor)} (builder exec ${s(exec)} + docker run --rm ${s(run)})`,
+      ratio(warm / warmFloor),
+      `≤ ${floorGoal.toFixed(1)}x`,
+      verdict(warm / warmFloor <= floorGoal),
+    ],
+    [
+      "1. restage cold + image vs its floor",
+      s(cold),
+      `${s(coldFloor)} (the above + parallel curl ${s(curl)})`,
+      ratio(cold / coldFloor),
+      `≤ ${floorGoal.toFixed(1)}x`,
+      verdict(cold / coldFloor <= floorGoal),
+    ],
+  ];
+}
+
+const floorGoal = 1.5;
 
 function imageRows(f: ImageFigures): Row[] {
   const row = f.rows[f.rows.length - 1];

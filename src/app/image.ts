@@ -2,6 +2,7 @@
  * The `image` use case: a launcher image from a droplet, the lifecycle tarball and a stack image
  * (src/image/build-image.ts), pushed on request. The CLI reads the flags and prints the run.
  */
+import type { PlanCache } from "../image/plan-cache.js";
 import type { ImageStore } from "../container/image-store.js";
 import { buildAndPush, type ImagePublishing, type ImageRun } from "./image/build-and-push.js";
 import { existingFile, readResultFile } from "./image/image-inputs.js";
@@ -32,6 +33,8 @@ export interface ImageOptions {
 
 export interface ImagePorts {
   images: ImageStore;
+  /** Remembers image plans of unchanged files (src/image/plan-cache.ts). */
+  plans?: PlanCache | undefined;
   progress: ProgressReporter;
 }
 

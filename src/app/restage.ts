@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { Archives } from "../archive/ports.js";
 import type { ContainerRuntime } from "../container/container.js";
+import type { PlanCache } from "../image/plan-cache.js";
 import type { ImageStore } from "../container/image-store.js";
 import { appIdentity, type AppIdentity } from "../diego/app-identity.js";
 import type { TaskRequest } from "../diego/task-definition.js";
@@ -70,6 +71,8 @@ export interface RestagePorts {
   uploader: Uploader;
   archives: Archives;
   images: ImageStore;
+  /** Remembers image plans of unchanged files (src/image/plan-cache.ts). */
+  plans?: PlanCache | undefined;
   /** Issues the staging container's instance identity; undefined: none. */
   identityCa?: CertificateAuthority | undefined;
   /** Where the task's own output goes (`[STG] OUT ...`). */
@@ -118,6 +121,7 @@ export async function runRestage(
       downloader: ports.downloader,
       image: {
         images: ports.images,
+        plans: ports.plans,
         progress: ports.progress,
         env: options.env,
         signal: options.signal,

@@ -4,6 +4,7 @@ import { ExitCode, UsageError } from "../errors.js";
 import { reportError } from "./report-error.js";
 import { createOutput, type CliIo, type Output } from "./output.js";
 import { commands } from "./commands/index.js";
+import { globalOptions, helpWidth, usageText } from "./top-help.js";
 import { version } from "./version.js";
 
 // yargs' ES module build wraps help text every N characters, cutting words in half; its
@@ -35,20 +36,16 @@ async function buildParser(argv: string[], output: Output): Promise<Argv> {
     // A repeatable option takes one value per occurrence, so it never swallows a positional:
     // `restage --tag my/app:1 task.json` reads task.json (yargs' default is greedy).
     .parserConfiguration({ "greedy-arrays": false })
-    .usage("$0 <command> [options]\n\nReplays Cloud Foundry Diego requests on plain Docker.")
-    .option("verbose", {
-      type: "boolean",
-      alias: "v",
-      describe: "Show diagnostics and error causes",
-    })
-    .option("json", { type: "boolean", describe: "Print machine-readable JSON on stdout" })
+    .usage(usageText)
+    .option("verbose", globalOptions.verbose)
+    .option("json", globalOptions.json)
     .version(version)
     .help()
     .alias("help", "h")
     .strict()
     .demandCommand(1, "Name a command; see 'restager --help'")
     .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(helpWidth(process.stdout.columns))
     .exitProcess(false)
     // Handler failures are rethrown untouched so they are reported once, without the help text.
     .fail((message: string | undefined, error: Error | undefined) => {

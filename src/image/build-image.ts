@@ -22,6 +22,7 @@ import {
   type LifecycleLayerFacts,
 } from "./lifecycle-base.js";
 import { loadLayers } from "./load-layers.js";
+import { planFileLayerCached, type PlanCache } from "./plan-cache.js";
 import {
   dropletSpec,
   fileSha256,
@@ -52,6 +53,8 @@ export interface BuildImageDeps {
   images: ImageStore;
   onPhase?: ((phase: string) => void) | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /** Plan facts of droplets and lifecycles built before (plan-cache.ts); none: plan each. */
+  plans?: PlanCache | undefined;
 }
 
 export interface BuiltImage {
@@ -78,23 +81,37 @@ export async function buildImage(
   const stack = await images.inspect(options.stackImage, options.signal);
   if (!stack) throw new ImageMissingError(options.stackImage);
   onPhase?.("reading the droplet and the lifecycle");
-  const [droplet, lifecycleSha256Hex] = await Promise.all([
-    planFileLayer("droplet", options.dropletPath, {
-      spec: dropletSpec(options.time),
-      capture: [stagingInfoPath],
-    }),
-    fileSha256(options.lifecyclePath),
+  const [droplet, lifecycle] = await Promise.all([
+    planFileLayerCached(
+      deps.plans,
+      { what: "droplet", file: options.dropletPath, spec: dropletSpec(options.time) },
+      [stagingInfoPath],
+    ),
+    lifecycleFacts(options, deps.plans),
   ]);
   throwIfCancelled(options.signal);
   const metadata = buildMetadata(options, droplet);
   const tags = options.tags ?? defaultTags(metadata.appName, metadata.dropletMd5Hex);
   const build: Build = { options, deps, stack, droplet, metadata, tags };
+  const lifecycleSha256Hex = lifecycle.sha256Hex;
+  // With the lifecycle layer known (from the plan cache), the image id is known before the
+  // base image is looked at: an image the engine has is only tagged.
+  if (lifecycle.planned) {
+    const facts = factsOfLifecycle(lifecycle.planned);
+    const reused = await tagExisting(build, configOf(build, facts));
+    if (reused) {
+      const mode = options.baseLayers ?? "reference";
+      return result(build, { loaded: reused, mode, lifecycle: facts, reused: true });
+    }
+    build.checked = true;
+  }
   if ((options.baseLayers ?? "reference") === "reference") {
     const base = await ensureLifecycleBase(
       {
         stack,
         lifecyclePath: options.lifecyclePath,
         lifecycleSha256Hex,
+        planned: lifecycle.planned,
         time: options.time,
         signal: options.signal,
       },
@@ -135,7 +152,35 @@ export async function buildImage(
       }
     }
   }
-  return streamAll(build, lifecycleSha256Hex);
+  return streamAll(build, lifecycle);
+}
+
+interface LifecycleFile {
+  sha256Hex: string;
+  /** The lifecycle layer's plan, when a plan cache is at hand (else only its sha256 is read). */
+  planned?: PlannedLayer | undefined;
+}
+
+async function lifecycleFacts(
+  options: BuildImageOptions,
+  plans: PlanCache | undefined,
+): Promise<LifecycleFile> {
+  if (!plans) return { sha256Hex: await fileSha256(options.lifecyclePath) };
+  const source = {
+    what: "lifecycle",
+    file: options.lifecyclePath,
+    spec: lifecycleSpec(options.time),
+  };
+  const planned = await planFileLayerCached(plans, source);
+  return { sha256Hex: planned.sha256Hex, planned };
+}
+
+function factsOfLifecycle(planned: PlannedLayer): LifecycleLayerFacts {
+  return {
+    sha256Hex: planned.sha256Hex,
+    diffId: planned.plan.diffId,
+    sizeBytes: planned.plan.sizeBytes,
+  };
 }
 
 interface Build {
@@ -145,6 +190,8 @@ interface Build {
   droplet: PlannedLayer;
   metadata: ImageMetadata;
   tags: string[];
+  /** Whether the engine was already asked for the image id (and did not have it). */
+  checked?: boolean;
 }
 
 interface Outcome {
@@ -155,16 +202,14 @@ interface Outcome {
 }
 
 /** Every layer through the archive: the stack's out of the engine, the lifecycle, the droplet. */
-async function streamAll(build: Build, lifecycleSha256Hex: string): Promise<BuiltImage> {
+async function streamAll(build: Build, file: LifecycleFile): Promise<BuiltImage> {
   const { options, deps } = build;
-  const planned = await planFileLayer("lifecycle", options.lifecyclePath, {
-    spec: lifecycleSpec(options.time),
-  });
-  const lifecycle = {
-    sha256Hex: lifecycleSha256Hex,
-    diffId: planned.plan.diffId,
-    sizeBytes: planned.plan.sizeBytes,
-  };
+  const planned =
+    file.planned ??
+    (await planFileLayer("lifecycle", options.lifecyclePath, {
+      spec: lifecycleSpec(options.time),
+    }));
+  const lifecycle = { ...factsOfLifecycle(planned), sha256Hex: file.sha256Hex };
   const config = configOf(build, lifecycle);
   const reused = await tagExisting(build, config);
   if (reused) return result(build, { loaded: reused, mode: "stream", lifecycle, reused: true });
@@ -191,6 +236,7 @@ function dropletStream(build: Build): LayerStream {
 
 /** When the engine has the image already: names it with the tags and returns it. */
 async function tagExisting(build: Build, config: ImageConfig): Promise<ImageInfo | undefined> {
+  if (build.checked) return undefined;
   const { images } = build.deps;
   const existing = await images.inspect(config.id, build.options.signal);
   if (existing?.id !== config.id) return undefined;

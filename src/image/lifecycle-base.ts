@@ -12,7 +12,7 @@ import { isMissingBaseLayer } from "./base-layers.js";
 import type { ImageConfig } from "./image-config.js";
 import { formatImageTime } from "./image-time.js";
 import { loadLayers } from "./load-layers.js";
-import { lifecycleSpec, LayerStream, planFileLayer } from "./planned-layer.js";
+import { lifecycleSpec, LayerStream, planFileLayer, type PlannedLayer } from "./planned-layer.js";
 import { ImageIdMismatchError } from "./image-errors.js";
 
 export const lifecycleBaseRepo = "restager/lifecycle-base";
@@ -39,6 +39,8 @@ export interface LifecycleBaseInput {
   stack: ImageInfo;
   lifecyclePath: string;
   lifecycleSha256Hex: string;
+  /** The lifecycle layer, when it was planned already (else it is planned here if needed). */
+  planned?: PlannedLayer | undefined;
   time: Date;
   signal?: AbortSignal | undefined;
 }
@@ -68,9 +70,9 @@ export async function ensureLifecycleBase(
   const existing = await images.inspect(tag, input.signal);
   const found = existing && fromInfo(tag, existing, input);
   if (found) return found;
-  const layer = await planFileLayer("lifecycle", input.lifecyclePath, {
-    spec: lifecycleSpec(input.time),
-  });
+  const layer =
+    input.planned ??
+    (await planFileLayer("lifecycle", input.lifecyclePath, { spec: lifecycleSpec(input.time) }));
   const lifecycle = {
     sha256Hex: input.lifecycleSha256Hex,
     diffId: layer.plan.diffId,

@@ -3,6 +3,7 @@ import type { ImageStore } from "../../container/image-store.js";
 import { registryHost } from "../../container/registry-errors.js";
 import { buildImage, type BuildImageOptions, type BuiltImage } from "../../image/build-image.js";
 import { imageTime } from "../../image/image-time.js";
+import type { PlanCache } from "../../image/plan-cache.js";
 import { normalizeRegistry, normalizeTag } from "../../image/image-tags.js";
 import { pushBuiltImage, type PushedImage } from "../../image/push-image.js";
 import { registryCredentials } from "../../image/registry-auth.js";
@@ -32,6 +33,8 @@ export interface ImageRun {
 
 export interface ImageContext {
   images: ImageStore;
+  /** Remembers image plans of unchanged files (src/image/plan-cache.ts); none: plan anew. */
+  plans?: PlanCache | undefined;
   progress: ProgressReporter;
   /** SOURCE_DATE_EPOCH (the image time), DOCKER_CONFIG (registry credentials). */
   env: NodeJS.ProcessEnv;
@@ -51,6 +54,7 @@ export async function buildAndPush(
   const label = input.appName ?? input.appGuid ?? "image";
   const hooks = {
     images: context.images,
+    plans: context.plans,
     onPhase: (phase: string) => progress.phase(`${label}: ${phase}`),
     onProgress: (event: Parameters<ProgressReporter["progress"]>[0]) => progress.progress(event),
   };

@@ -55,7 +55,7 @@ export async function launchImage(input: LaunchImageInput, ports: LaunchPorts): 
 
 async function buildLauncherImage(
   input: LaunchImageInput & { build: ImageBuildInput; buildSignal?: AbortSignal | undefined },
-  ports: Pick<LaunchPorts, "images">,
+  ports: Pick<LaunchPorts, "images" | "plans">,
 ): Promise<string> {
   const { lrp, request, build } = input;
   const stackImage = resolveStackImage(lrp.rootfs, parseStackMappings(request.stack));
@@ -71,7 +71,7 @@ async function buildLauncherImage(
       time: imageTime(request.hostEnv),
       signal: input.buildSignal,
     },
-    { images: ports.images() },
+    { images: ports.images(), plans: ports.plans?.() },
   );
   return built.tags[0] ?? built.id;
 }

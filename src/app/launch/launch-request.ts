@@ -3,6 +3,7 @@ import type { AppRuntime } from "../../container/app-runtime.js";
 import type { SwarmRuntime } from "../../container/swarm-runtime.js";
 import type { Downloader } from "../../http/ports.js";
 import type { ImageStore } from "../../container/image-store.js";
+import type { PlanCache } from "../../image/plan-cache.js";
 import type { LaunchEvent } from "../../launch/launch-events.js";
 import type { PublishMode } from "../../launch/swarm-service-spec.js";
 import type { InstancesReport } from "./launch-report.js";
@@ -68,6 +69,8 @@ export interface LaunchPorts {
   /** The download client (opened only when an image must be resolved); closed after. */
   downloads: () => Promise<{ downloader: Downloader; close(): Promise<void> }>;
   images: () => ImageStore;
+  /** Remembers image plans of unchanged files (src/image/plan-cache.ts); none: plan anew. */
+  plans?: (() => PlanCache) | undefined;
   stdin: NodeJS.ReadableStream;
   /** Opens an interruption; `doing` says what an interrupt makes the launch do. */
   interruption: (doing: string) => Interruption;

@@ -8,6 +8,9 @@ import type { Output } from "../output.js";
 import { interruptSignal } from "../interrupt-signal.js";
 import { imageJson, printImage } from "../report-image.js";
 import { statusReporter } from "../status-reporter.js";
+import { join } from "node:path";
+import { DirectoryPlanCache, planCacheDirName } from "../../image/plan-cache.js";
+import { defaultCacheDir } from "../../http/default-cache-dir.js";
 
 /** Builds (and pushes) the image on the local engine and prints what was made. */
 export async function imageOnDocker(
@@ -21,6 +24,7 @@ export async function imageOnDocker(
       { ...options, env: output.env, signal: interrupt.signal },
       {
         images: new DockerImageStore({ env: output.env }),
+        plans: new DirectoryPlanCache(join(defaultCacheDir(output.env), planCacheDirName)),
         progress: statusReporter(output, status),
       },
     );

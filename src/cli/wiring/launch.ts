@@ -9,7 +9,9 @@ import {
   type LaunchPorts,
   type LaunchRequest,
 } from "../../app/launch.js";
+import { join } from "node:path";
 import { DockerApps } from "../../container/docker-apps.js";
+import { DirectoryPlanCache, planCacheDirName } from "../../image/plan-cache.js";
 import { DockerImageStore } from "../../container/docker-image-store.js";
 import { DockerSwarm } from "../../container/docker-swarm.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
@@ -76,6 +78,8 @@ function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): Laun
     runtime: () => (apps ??= new DockerApps({ env })),
     swarm: () => new DockerSwarm({ env }),
     images: () => new DockerImageStore({ env }),
+    plans: () =>
+      new DirectoryPlanCache(join(args.cacheDir ?? defaultCacheDir(env), planCacheDirName)),
     downloads: async () =>
       createHttpClients({
         cacheDir: args.cacheDir ?? defaultCacheDir(env),

@@ -18,6 +18,8 @@ import { printImage } from "../report-image.js";
 import { reportRestage } from "../restage/report-restage.js";
 import { statusReporter } from "../status-reporter.js";
 import { TaskLogPrinter } from "../task-log-printer.js";
+import { join } from "node:path";
+import { DirectoryPlanCache, planCacheDirName } from "../../image/plan-cache.js";
 
 export interface RestageWiring extends Omit<RestageRunOptions, "env" | "signal"> {
   /** `--cache-dir`; default $XDG_CACHE_HOME/restager or ~/.cache/restager. */
@@ -59,6 +61,7 @@ export async function restageOnDocker(output: Output, wiring: RestageWiring): Pr
         uploader: http.uploader,
         archives: new TarArchives(),
         images: new DockerImageStore({ env: output.env }),
+        plans: new DirectoryPlanCache(join(cacheDir, planCacheDirName)),
         identityCa: await identityAuthority(cacheDir),
         taskLog: new TaskLogPrinter(output, status, source),
         progress,

@@ -11,6 +11,11 @@ import { DockerImageStore } from "../../../src/container/docker-image-store.js";
 import { TEST_RUN_LABEL, testRunId } from "../../kit/docker-leaks.js";
 import { buildLifecycleTgz } from "../../kit/fixture-blobs.js";
 import { buildImage, type BuildImageOptions } from "../../../src/image/build-image.js";
+import {
+  DirectoryPlanCache,
+  type PlanCache,
+  type PlanFacts,
+} from "../../../src/image/plan-cache.js";
 import { lifecycleBaseTag } from "../../../src/image/lifecycle-base.js";
 import { ImageLabel } from "../../../src/image/image-labels.js";
 import { defaultImageTime } from "../../../src/image/image-time.js";
@@ -82,6 +87,20 @@ class CountingStore extends DockerImageStore {
       },
     });
     return super.load(archive.pipe(counter), signal);
+  }
+}
+
+/** A real plan cache, counting the plans it answered. */
+class CountingPlans implements PlanCache {
+  hits = 0;
+  constructor(private readonly inner: PlanCache) {}
+  async get(key: string): Promise<PlanFacts | undefined> {
+    const found = await this.inner.get(key);
+    if (found) this.hits++;
+    return found;
+  }
+  put(key: string, facts: PlanFacts): Promise<void> {
+    return this.inner.put(key, facts);
   }
 }
 
@@ -221,6 +240,32 @@ describe("buildImage", () => {
     expect(counted.loadedBytes).toHaveLength(loadsBefore + 1);
     expect(again).toMatchObject({ id: second.id, reused: true });
     expect((await docker.getImage(`${repo}:c2-again`).inspect()).Id).toBe(second.id);
+  });
+
+  it("with a plan cache, builds the same droplet again from the cached plan: tagged, or loaded with the same id", async () => {
+    const plans = new CountingPlans(new DirectoryPlanCache(join(dir, "image-plans")));
+    const counted = new CountingStore();
+    const droplet = await writeDroplet("planned", "planned\n");
+    const first = await buildImage(options(droplet, "planned-1"), { images: counted, plans });
+    const uncached = await buildImage(options(droplet, "planned-0"), { images });
+    expect(first.id).toBe(uncached.id);
+    expect(plans.hits).toBe(0);
+
+    const loads = counted.loadedBytes.length;
+    const again = await buildImage(options(droplet, "planned-2"), { images: counted, plans });
+    expect(plans.hits).toBe(2); // the droplet's plan and the lifecycle's
+    expect(counted.loadedBytes).toHaveLength(loads);
+    expect(again).toMatchObject({ id: first.id, reused: true });
+    expect(again.metadata).toEqual(first.metadata);
+    expect((await docker.getImage(`${repo}:planned-2`).inspect()).Id).toBe(first.id);
+
+    // Gone from the engine: the cached plan streams the droplet again, and the engine accepts it.
+    for (const tag of ["planned-0", "planned-1", "planned-2"]) await images.untag(`${repo}:${tag}`);
+    expect(await images.inspect(first.id)).toBeUndefined();
+    const rebuilt = await buildImage(options(droplet, "planned-3"), { images: counted, plans });
+    expect(plans.hits).toBe(4);
+    expect(counted.loadedBytes).toHaveLength(loads + 1);
+    expect(rebuilt).toMatchObject({ id: first.id, reused: false });
   });
 
   it("runs another start command given at run time, as vcap, with the droplet owned by vcap", async () => {
