@@ -114,7 +114,7 @@ export function planApp(lrp: DesiredLrp, options: LaunchOptions): AppPlan {
     startTimeoutMs,
     lrpPorts: [...lrp.ports],
     published: publishedPorts(lrp, { sshd, withSsh, publish: options.publish }),
-    env: envSources(lrp, main, proxy.env, options),
+    env: envSources(lrp, { main, runEnv: proxy.env }, options),
     logSource,
     network: options.network,
     labels: appLabels({
@@ -147,15 +147,16 @@ function cellCertificates(lrp: DesiredLrp, options: LaunchOptions): CellCertific
 
 /** A process's environment without the per-instance parts (the same for both processes). */
 function processEnv(lrp: DesiredLrp, run: RunAction, options: LaunchOptions) {
-  return instanceEnv(envSources(lrp, run, applyProxyRule(run.env, options).env, options), [], []);
+  const runEnv = applyProxyRule(run.env, options).env;
+  return instanceEnv(envSources(lrp, { main: run, runEnv }, options), [], []);
 }
 
 function envSources(
   lrp: DesiredLrp,
-  main: RunAction,
-  runEnv: EnvSources["runEnv"],
+  process: { main: RunAction; runEnv: EnvSources["runEnv"] },
   options: LaunchOptions,
 ): EnvSources {
+  const { main, runEnv } = process;
   return {
     lrpEnv: lrp.env,
     executorEnv: cellCertificatesEnv(cellCertificates(lrp, options)),

@@ -46,10 +46,10 @@ export function isDockerRootfs(rootfs: string): boolean {
 
 export async function resolveDockerLrpImage(
   lrp: DesiredLrp,
-  explicit: string | undefined,
   deps: DockerLrpImageDeps,
-  signal?: AbortSignal,
+  choice: { explicit?: string | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<DockerLrpImage> {
+  const { explicit, signal } = choice;
   const appImage = explicit ?? dockerUriToImage(lrp.rootfs);
   const source = lrpLifecycleSource(lrp);
   if (!source) {

@@ -52,13 +52,19 @@ export interface LrpImage {
   warnings: string[];
 }
 
+/** How the image is chosen: `explicit` is --image; `signal` cancels downloads and builds. */
+export interface LrpImageChoice {
+  explicit?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 export async function resolveLrpImage(
   lrp: DesiredLrp,
-  explicit: string | undefined,
   deps: LrpImageDeps,
-  signal?: AbortSignal,
+  choice: LrpImageChoice = {},
 ): Promise<LrpImage> {
-  if (isDockerRootfs(lrp.rootfs)) return resolveDockerLrpImage(lrp, explicit, deps, signal);
+  const { explicit, signal } = choice;
+  if (isDockerRootfs(lrp.rootfs)) return resolveDockerLrpImage(lrp, deps, choice);
   const droplet = dropletSource(lrp);
   if (explicit !== undefined) return explicitImage(explicit, droplet, deps);
   const app = appIdentity(lrp);
@@ -79,18 +85,17 @@ export async function resolveLrpImage(
     const sha256 = file.sha256Hex;
     const local = sha256 ? await findLabelled(ImageLabel.dropletSha256, sha256, deps) : undefined;
     if (local) return { ref: local.ref, how: "local", dropletSha256: sha256, warnings: [] };
-    return await buildFrom(lrp, file, deps, signal);
+    return await buildFrom({ lrp, droplet: file, signal }, deps);
   } finally {
     await file.release();
   }
 }
 
 async function buildFrom(
-  lrp: DesiredLrp,
-  droplet: DownloadedFile,
+  from: { lrp: DesiredLrp; droplet: DownloadedFile; signal?: AbortSignal | undefined },
   deps: LrpImageDeps,
-  signal?: AbortSignal,
 ): Promise<LrpImage> {
+  const { lrp, droplet, signal } = from;
   const source = lrpLifecycleSource(lrp);
   if (!source) {
     throw new NoInputError("The desired LRP brings no lifecycle to /tmp/lifecycle", {

@@ -50,7 +50,7 @@ export async function startInstances(
   const taken = new Set<number>();
   const indexes = Array.from({ length: app.instances }, (_, index) => index);
   const results = await Promise.allSettled(
-    indexes.map((index) => startOne(app, { index, hostIp, taken }, deps, signal)),
+    indexes.map((index) => startOne(app, { index, hostIp, taken, signal }, deps)),
   );
   const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -67,9 +67,11 @@ interface Slot {
   index: number;
   hostIp: string;
   taken: Set<number>;
+  signal?: AbortSignal | undefined;
 }
 
-async function startOne(app: AppPlan, slot: Slot, deps: StartDeps, signal?: AbortSignal) {
+async function startOne(app: AppPlan, slot: Slot, deps: StartDeps) {
+  const { signal } = slot;
   const guid = (deps.newGuid ?? newInstanceGuid)();
   for (let attempt = 1; ; attempt++) {
     const ports = await chooseHostPorts(app, { ...slot, findPort: deps.findPort });
@@ -77,7 +79,7 @@ async function startOne(app: AppPlan, slot: Slot, deps: StartDeps, signal?: Abor
     deps.onEvent?.({ kind: "starting", index: slot.index, name: plan.name });
     try {
       const id = await deps.runtime.runApp(appContainerSpec(app, plan), signal);
-      await afterStart(app, { id, guid }, deps, signal);
+      await afterStart(app, { id, guid, signal }, deps);
       return { plan, id, startedAtMs: Date.now() };
     } catch (error) {
       if (!(error instanceof PortInUseError) || attempt >= portAttempts) throw error;
@@ -90,10 +92,10 @@ async function startOne(app: AppPlan, slot: Slot, deps: StartDeps, signal?: Abor
 /** The cell's files, then diego-sshd; a failure removes the container before it rethrows. */
 async function afterStart(
   app: AppPlan,
-  instance: { id: string; guid: string },
+  started: { id: string; guid: string; signal?: AbortSignal | undefined },
   deps: StartDeps,
-  signal?: AbortSignal,
 ): Promise<void> {
+  const { signal, ...instance } = started;
   try {
     if (app.cell)
       await writeCellFiles(deps, { ...instance, cell: app.cell, withTrusted: true }, signal);

@@ -34,11 +34,10 @@ type Verdict =
  * their logs stay readable; their last lines are read.
  */
 export async function waitForInstances(
-  app: AppPlan,
-  started: readonly StartedInstance[],
+  launch: { app: AppPlan; started: readonly StartedInstance[]; signal?: AbortSignal | undefined },
   deps: WaitDeps,
-  signal?: AbortSignal,
 ): Promise<InstanceOutcome[]> {
+  const { app, started, signal } = launch;
   const began = Date.now();
   const deadline = began + app.startTimeoutMs;
   const outcomes = new Map<number, InstanceOutcome>();

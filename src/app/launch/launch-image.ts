@@ -27,7 +27,6 @@ export async function launchImage(input: LaunchImageInput, ports: LaunchPorts): 
   try {
     const image = await resolveLrpImage(
       lrp,
-      request.image,
       {
         runtime: ports.runtime(),
         downloader: http.downloader,
@@ -35,7 +34,7 @@ export async function launchImage(input: LaunchImageInput, ports: LaunchPorts): 
         dockerApp: (app, pullSignal) => dockerApp({ ...input, app, pullSignal }, ports),
         onPhase: (phase) => ports.onProgress({ kind: "phase", text: `${name}: ${phase}` }),
       },
-      signal,
+      { explicit: request.image, signal },
     );
     ports.onProgress({ kind: "phase-end" });
     for (const warning of image.warnings) ports.onProgress({ kind: "warning", text: warning });

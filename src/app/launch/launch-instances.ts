@@ -21,7 +21,7 @@ export async function launchInstances(
 ): Promise<InstanceOutcome[]> {
   const started = await startInstances(app, deps, signal);
   try {
-    return await waitForInstances(app, started, deps, signal);
+    return await waitForInstances({ app, started, signal }, deps);
   } catch (error) {
     await removeInstances(started, deps);
     throw error;

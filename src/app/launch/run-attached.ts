@@ -46,7 +46,7 @@ export async function runAttached(
     const streams = Promise.all(
       started.map((s) => streamLogs(launch, { instance: s, signal: follow.signal }, ports)),
     );
-    const outcomes = await waitForInstances(plan, started, deps, interrupt.signal);
+    const outcomes = await waitForInstances({ app: plan, started, signal: interrupt.signal }, deps);
     onProgress({ kind: "phase-end" });
     const elapsedMs = performance.now() - began;
     const report = { ...launch, outcomes, host: runtime.publishedHost, elapsedMs, attached: true };

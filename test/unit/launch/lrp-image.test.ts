@@ -107,7 +107,7 @@ describe("what an LRP runs", () => {
       image("restager/node-env:new-other", { "io.restager.droplet-sha256": "ff" }, 9),
       image("restager/node-env:mine", { "io.restager.droplet-sha256": sha }, 1),
     ]);
-    const found = await resolveLrpImage(lrp, undefined, deps);
+    const found = await resolveLrpImage(lrp, deps);
     expect(found).toMatchObject({ ref: "restager/node-env:mine", how: "local", warnings: [] });
     expect(downloads).toEqual([]);
   });
@@ -116,7 +116,7 @@ describe("what an LRP runs", () => {
     const { deps, downloads, builds, released } = world([
       image("restager/node-env:latest", { "io.restager.droplet-sha256": "ff" }),
     ]);
-    const built = await resolveLrpImage(lrp, undefined, deps);
+    const built = await resolveLrpImage(lrp, deps);
     expect(built).toMatchObject({ ref: "restager/node-env:built", how: "built" });
     expect(downloads.map((d) => [d.cacheKey, d.checksum?.value])).toEqual([
       [dropletSource(lrp)?.cacheKey, sha],
@@ -139,7 +139,7 @@ describe("what an LRP runs", () => {
     const { deps, downloads, builds } = world([]);
     const runtime = new FakeAppRuntime();
     runtime.images = [image("restager/x:mine", { "io.restager.droplet-sha256": "abc" })];
-    const found = await resolveLrpImage(unverified, undefined, {
+    const found = await resolveLrpImage(unverified, {
       ...deps,
       runtime,
       downloader: {
@@ -173,7 +173,7 @@ describe("what an LRP runs", () => {
         labels: { "io.restager.app-guid": guid },
       },
     ];
-    const found = await resolveLrpImage(unverified, undefined, {
+    const found = await resolveLrpImage(unverified, {
       runtime,
       downloader: { download: () => Promise.reject(new UnavailableError("Cannot reach cc")) },
       build: () => Promise.reject(new Error("no build")),
@@ -186,7 +186,7 @@ describe("what an LRP runs", () => {
   it("with a checksum, a failed droplet download is the error", async () => {
     const { deps } = world([]);
     deps.downloader = { download: () => Promise.reject(new UnavailableError("Cannot reach cc")) };
-    await expect(resolveLrpImage(lrp, undefined, deps)).rejects.toThrow("Cannot reach cc");
+    await expect(resolveLrpImage(lrp, deps)).rejects.toThrow("Cannot reach cc");
   });
 
   it("--image overrides, with a warning when its droplet is not the LRP's", async () => {
@@ -194,13 +194,15 @@ describe("what an LRP runs", () => {
       image("mine:1", { "io.restager.droplet-sha256": "0123456789abcdef" }),
       image("same:1", { "io.restager.droplet-sha256": sha }),
     ]);
-    const other = await resolveLrpImage(lrp, "mine:1", deps);
+    const other = await resolveLrpImage(lrp, deps, { explicit: "mine:1" });
     expect(other.ref).toBe("mine:1");
     expect(other.warnings).toEqual([
       `--image mine:1 holds droplet sha256 0123456789ab, not the LRP's droplet sha256 ${sha.slice(0, 12)}: running it anyway`,
     ]);
-    expect((await resolveLrpImage(lrp, "same:1", deps)).warnings).toEqual([]);
-    await expect(resolveLrpImage(lrp, "missing", deps)).rejects.toBeInstanceOf(NoInputError);
+    expect((await resolveLrpImage(lrp, deps, { explicit: "same:1" })).warnings).toEqual([]);
+    await expect(resolveLrpImage(lrp, deps, { explicit: "missing" })).rejects.toBeInstanceOf(
+      NoInputError,
+    );
     expect(downloads).toEqual([]);
   });
 });
@@ -210,7 +212,7 @@ describe("what a Docker-image app's LRP runs", () => {
 
   it("pulls the rootfs's image and adds the docker lifecycle of cached_dependencies", async () => {
     const { deps, downloads, builds, dockerApps, released } = world([]);
-    const found = await resolveLrpImage(docker, undefined, deps);
+    const found = await resolveLrpImage(docker, deps);
     expect(downloads.map((d) => [d.url, d.cacheKey])).toEqual([
       [
         "https://file-server.service.cf.internal:8447/v1/static/docker_app_lifecycle/docker_app_lifecycle.tgz",
@@ -235,7 +237,7 @@ describe("what a Docker-image app's LRP runs", () => {
 
   it("with --image, adds the lifecycle to that local image without pulling", async () => {
     const { deps, dockerApps } = world([]);
-    const found = await resolveLrpImage(docker, "mine/app:1", deps);
+    const found = await resolveLrpImage(docker, deps, { explicit: "mine/app:1" });
     expect(dockerApps).toEqual([
       { reference: "mine/app:1", pull: false, lifecyclePath: "/cache/1" },
     ]);
@@ -247,7 +249,7 @@ describe("what a Docker-image app's LRP runs", () => {
       json.cached_dependencies = [];
     });
     const { deps, dockerApps } = world([]);
-    await expect(resolveLrpImage(bare, undefined, deps)).rejects.toThrow(NoInputError);
+    await expect(resolveLrpImage(bare, deps)).rejects.toThrow(NoInputError);
     expect(dockerApps).toEqual([]);
   });
 
@@ -260,7 +262,7 @@ describe("what a Docker-image app's LRP runs", () => {
     const lrpOf = lrpFixture("lrp-cc-docker.json", (json) => {
       json.rootfs = rootfs;
     });
-    await resolveLrpImage(lrpOf, undefined, deps);
+    await resolveLrpImage(lrpOf, deps);
     expect(dockerApps[0]?.reference).toBe(reference);
   });
 });
