@@ -32,9 +32,7 @@ const layers = {
     "src/image",
     "src/manifests",
     // request input (scrape, read, load)
-    "src/logs",
-    "src/input",
-    "src/requests",
+    "src/request-input",
     "src/cache",
     "src/cell-env",
     "src/identity",
