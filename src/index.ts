@@ -73,5 +73,29 @@ export {
   type ExplainReport,
 } from "./app/explain.js";
 export { findRequest, type FindRequest, type FindRequestPorts } from "./app/find-request.js";
+export {
+  runRestage,
+  restageTarget,
+  type RestageRunOptions,
+  type RestagePorts,
+  type RestageReport,
+  type RestageEvent,
+} from "./app/restage.js";
+export {
+  runImage,
+  type ImageOptions,
+  type ImagePorts,
+  type ImagePublishing,
+  type ImageRun,
+} from "./app/image.js";
+export type { ProgressReporter } from "./app/progress.js";
 export { launch, type LaunchReport } from "./app/launch.js";
 export type { LaunchRequest, LaunchPorts, LaunchProgress } from "./app/launch/launch-request.js";
+
+// ── The real adapters, to build the use cases' ports (as src/cli/wiring/ does) ───────────────
+export { DockerRuntime } from "./container/docker-runtime.js";
+export { DockerApps } from "./container/docker-apps.js";
+export { DockerImageStore } from "./container/docker-image-store.js";
+export { DockerSwarm } from "./container/docker-swarm.js";
+export { TarArchives } from "./archive/tar-archives.js";
+export { createHttpClients, type HttpClientsOptions } from "./http/http-clients.js";

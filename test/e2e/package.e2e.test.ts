@@ -22,7 +22,7 @@ const logFile = join(fixturesDir, "logs", "stager-bbs-2016.log");
 const script = `
 import { Readable } from "node:stream";
 import * as restager from "restager";
-import { loadRequest, findLatestRequest, fileLogInput, buildPlan, renderPlan } from "restager";
+import { loadRequest, findLatestRequest, fileLogInput, buildPlan, renderPlan, explain } from "restager";
 
 const [taskFile, logFile] = process.argv.slice(2);
 const loaded = await loadRequest({ file: taskFile, stdin: Readable.from([]) });
@@ -33,8 +33,21 @@ try {
 } catch (error) {
   refused = { name: error.name, exitCode: error.exitCode, isRestagerError: error instanceof restager.RestagerError };
 }
+// The explain use case, as the CLI runs it: plain options in, a report out, nothing printed.
+const explained = await explain(
+  { file: taskFile, json: false },
+  {
+    stdin: Readable.from([]),
+    tls: async () => ({ extraCaPems: [], insecure: false }),
+    onInputWarnings: () => {},
+  },
+);
+const useCases = ["runRestage", "runImage", "launch", "explain", "findRequest"];
+const adapters = ["DockerRuntime", "DockerApps", "DockerImageStore", "DockerSwarm", "TarArchives", "createHttpClients"];
 console.log(JSON.stringify({
   kind: loaded.request.kind,
+  explained: { kind: explained.kind, endpoints: explained.endpoints.length > 0 },
+  exported: [...useCases, ...adapters].filter((name) => typeof restager[name] !== "function"),
   taskGuid: loaded.request.taskGuid,
   origin: loaded.origin,
   plan: renderPlan(buildPlan(loaded.request)).split("\\n")[0],
@@ -79,12 +92,14 @@ describe("the packed package", () => {
     expect(files.filter((file) => /\.test\.|\/test\/|\/kit\//.test(file))).toEqual([]);
   });
 
-  it("imports by name: parses a request file and finds the latest task in a log", async () => {
+  it("imports by name: parses a request, finds the latest task in a log, runs the explain use case", async () => {
     const run = await execa("node", ["use-restager.mjs", taskFile, logFile], { cwd: dir });
     const out = JSON.parse(run.stdout) as Record<string, unknown>;
     const expected = await findLatestRequest([fileLogInput(logFile)], { family: "task" });
     expect(out).toEqual({
       kind: "task",
+      explained: { kind: "plan", endpoints: true },
+      exported: [],
       taskGuid: "b8f1c3e2-6a4d-4f7b-9c2e-1d5a7e9b3f60",
       origin: taskFile,
       plan: expect.stringContaining("b8f1c3e2-6a4d-4f7b-9c2e-1d5a7e9b3f60") as unknown,
