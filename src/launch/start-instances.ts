@@ -5,7 +5,7 @@ import type { AppPlan } from "./app-plan.js";
 import { appContainerSpec } from "./container-spec.js";
 import { chooseHostPorts, hasOnlyFixedPorts, type FreePortFinder } from "./host-ports.js";
 import { planInstance, type InstancePlan, type InstancePort } from "./instance-plan.js";
-import { envStrings } from "../cell-env/merge-env.js";
+import { envStrings } from "../core/merge-env.js";
 import type { LaunchEvent } from "./launch-events.js";
 
 export interface StartDeps {

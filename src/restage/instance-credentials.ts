@@ -14,7 +14,7 @@
 import { randomBytes } from "node:crypto";
 import { smallFilesTar } from "../archive/small-files-tar.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import {
   instanceIdentityDir,
