@@ -1,5 +1,6 @@
 /** A tar of a few small in-memory files (certificates, credentials), in the order given. */
-import { encodeTarHeader, tarEnd, tarPadding } from "./tar-header.js";
+import { tarEnd, tarPadding } from "../core/tar-blocks.js";
+import { encodeTarHeader } from "./tar-header.js";
 
 export interface SmallFile {
   /** Relative path inside the archive; its directories need entries of their own. */

@@ -10,7 +10,7 @@ import type { Archives, Owner, SpooledFile, TarPart, ToTarOptions } from "./port
 import { UnknownArchiveFormatError } from "./archive-errors.js";
 import { entryNaming, type EntryNaming } from "./entry-naming.js";
 import { retarEntries } from "./retar-entries.js";
-import { sniffArchive } from "./sniff-archive.js";
+import { sniffArchive } from "../core/sniff-archive.js";
 import { spoolFirstEntry } from "./spool-first-entry.js";
 import { encodeTarHeader } from "./tar-header.js";
 import { zipToTar } from "./zip-to-tar.js";

@@ -15,9 +15,6 @@ export interface TarEntryHeader {
   linkpath?: string | undefined;
 }
 
-/** Two zero blocks end a tar stream. */
-export const tarEnd = Buffer.alloc(1024);
-
 /** The header block(s) of one entry. */
 export function encodeTarHeader(entry: TarEntryHeader): Buffer {
   const header = new Header({
@@ -42,10 +39,4 @@ export function encodeTarHeader(entry: TarEntryHeader): Buffer {
     mtime: entry.mtime,
   }).encode();
   return Buffer.concat([pax, block]);
-}
-
-/** Zero bytes that pad a body of `size` bytes to a whole block. */
-export function tarPadding(size: number): Buffer {
-  const rest = size % 512;
-  return Buffer.alloc(rest === 0 ? 0 : 512 - rest);
 }

@@ -3,16 +3,16 @@
  * tarball) and re-rooted: each keeps its type, mode and body, gets the layer's owner and the
  * fixed time, and lands under `root` (`home/vcap`, `tmp/lifecycle`). The archive's own root
  * entry (`./`) is replaced by `parents`, so the directories' owners and modes are ours, not the
- * builder's temp dir's. Entries are checked with the archive adapter's EntrySafety.
+ * builder's temp dir's. Entries are checked with src/core/entry-safety.ts.
  */
 import { createReadStream } from "node:fs";
 import { posix } from "node:path";
 import { pipeline, PassThrough, type Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { UnknownArchiveFormatError } from "../archive/archive-errors.js";
-import { entryKind } from "../archive/entry-kind.js";
-import { EntrySafety, type SafeEntryType } from "../archive/entry-safety.js";
-import { sniffArchive } from "../archive/sniff-archive.js";
+import { entryKind } from "../core/entry-kind.js";
+import { EntrySafety, type SafeEntryType } from "../core/entry-safety.js";
+import { sniffArchive } from "../core/sniff-archive.js";
 import { encodeTarHeader, type TarEntryHeader } from "../archive/tar-header.js";
 import { tarEntries } from "../archive/tar-entries.js";
 

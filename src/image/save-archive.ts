@@ -4,7 +4,8 @@
  * order is free: layers come first, which lets their diffIDs be computed on the way and the
  * config (which lists them) be written after them.
  */
-import { encodeTarHeader, tarEnd, tarPadding } from "../archive/tar-header.js";
+import { tarEnd, tarPadding } from "../core/tar-blocks.js";
+import { encodeTarHeader } from "../archive/tar-header.js";
 import { InternalError } from "../errors.js";
 
 export interface SaveEntry {
