@@ -62,6 +62,17 @@ export class TarPartError extends Error {
   }
 }
 
+/** One file of a tar built in memory (Archives.smallFilesTar). */
+export interface SmallFile {
+  /** Relative path inside the archive; its directories need entries of their own. */
+  path: string;
+  /** undefined: a directory. */
+  content?: Buffer | undefined;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
 export interface Archives {
   /**
    * Converts a downloaded archive file into a tar stream for Docker's archive API, as Diego's
@@ -81,4 +92,6 @@ export interface Archives {
    * A failing part ends the stream with a TarPartError as its 'error'.
    */
   combinedTar(parts: readonly TarPart[]): Readable;
+  /** A tar of a few small in-memory files (certificates, credentials), in the order given. */
+  smallFilesTar(files: readonly SmallFile[]): Buffer;
 }
