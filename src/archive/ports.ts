@@ -43,6 +43,29 @@ export interface TarEntry extends AsyncIterable<Buffer> {
   readonly linkpath?: string | undefined;
 }
 
+/** The header fields of one tar entry, as TarCodec.encodeHeader writes them. */
+export interface TarEntryHeader {
+  path: string;
+  type: "File" | "Directory" | "SymbolicLink" | "Link" | "FIFO";
+  mode: number;
+  size: number;
+  uid: number;
+  gid: number;
+  mtime?: Date | undefined;
+  linkpath?: string | undefined;
+}
+
+/**
+ * The tar format on the tar package, for code that writes or reads tar streams entry by entry
+ * itself (the image builder); src/archive/tar-codec.ts implements it.
+ */
+export interface TarCodec {
+  /** The header block(s) of one entry: a PAX header in front when a name or size needs one. */
+  encodeHeader(entry: TarEntryHeader): Buffer;
+  /** The entries of an uncompressed or gzipped tar; destroys `source` when done. */
+  entries(source: Readable): AsyncGenerator<TarEntry>;
+}
+
 /** One archive of a combined tar, converted with toTar under its own prefix. */
 export interface TarPart {
   filePath: string;

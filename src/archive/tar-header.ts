@@ -3,17 +3,7 @@
  * ustar) through the tar package, so every emitted entry is read back correctly by Docker.
  */
 import { Header, Pax } from "tar";
-
-export interface TarEntryHeader {
-  path: string;
-  type: "File" | "Directory" | "SymbolicLink" | "Link" | "FIFO";
-  mode: number;
-  size: number;
-  uid: number;
-  gid: number;
-  mtime?: Date | undefined;
-  linkpath?: string | undefined;
-}
+import type { TarEntryHeader } from "./ports.js";
 
 /** The header block(s) of one entry. */
 export function encodeTarHeader(entry: TarEntryHeader): Buffer {

@@ -8,7 +8,8 @@ import { UnsafeArchiveError } from "./archive-errors.js";
 import { plainNaming, prefixedName, type EntryNaming } from "./entry-naming.js";
 import { EntrySafety } from "../core/entry-safety.js";
 import { tarEnd, tarPadding } from "../core/tar-blocks.js";
-import { encodeTarHeader, type TarEntryHeader } from "./tar-header.js";
+import type { TarEntryHeader } from "./ports.js";
+import { encodeTarHeader } from "./tar-header.js";
 import { readZipDirectory, type ZipEntry } from "./zip-directory.js";
 import { openZipEntryData } from "./zip-entry-data.js";
 

@@ -7,6 +7,7 @@
  * droplet layer; and since the droplet layer's diffID is computed while it is planned, the image
  * id is known first: when the engine already has that image, it is only tagged.
  */
+import type { TarCodec } from "../archive/ports.js";
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
 import { ImageMissingError } from "../container/image-missing-error.js";
 import { isMissingBaseLayer, type BaseLayerMode } from "./base-layers.js";
@@ -50,6 +51,8 @@ export interface BuildImageOptions extends AppFacts {
 
 export interface BuildImageDeps {
   images: ImageStore;
+  /** The tar format (src/archive/tar-codec.ts). */
+  tar: TarCodec;
   onPhase?: ((phase: string) => void) | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
 }
@@ -80,7 +83,7 @@ export async function buildImage(
   onPhase?.("reading the droplet and the lifecycle");
   const [droplet, lifecycleSha256Hex] = await Promise.all([
     planFileLayer("droplet", options.dropletPath, {
-      spec: dropletSpec(options.time),
+      spec: dropletSpec(options.time, deps.tar),
       capture: [stagingInfoPath],
     }),
     fileSha256(options.lifecyclePath),
@@ -96,6 +99,7 @@ export async function buildImage(
         lifecyclePath: options.lifecyclePath,
         lifecycleSha256Hex,
         time: options.time,
+        tar: deps.tar,
         signal: options.signal,
       },
       images,
@@ -124,6 +128,7 @@ export async function buildImage(
           config,
           tags,
           time: options.time,
+          tar: deps.tar,
           signal: options.signal,
         });
         return result(
@@ -158,7 +163,7 @@ interface Outcome {
 async function streamAll(build: Build, lifecycleSha256Hex: string): Promise<BuiltImage> {
   const { options, deps } = build;
   const planned = await planFileLayer("lifecycle", options.lifecyclePath, {
-    spec: lifecycleSpec(options.time),
+    spec: lifecycleSpec(options.time, deps.tar),
   });
   const lifecycle = {
     sha256Hex: lifecycleSha256Hex,
@@ -178,6 +183,7 @@ async function streamAll(build: Build, lifecycleSha256Hex: string): Promise<Buil
     config,
     tags: build.tags,
     time: options.time,
+    tar: deps.tar,
     signal: options.signal,
   });
   return result(build, await checkLoaded(build, config, { lifecycle, mode: "stream" }));

@@ -7,6 +7,7 @@
  * order, with the same diffIDs, so launcher image ids do not depend on whether it existed.
  */
 import { createHash } from "node:crypto";
+import type { TarCodec } from "../archive/ports.js";
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
 import { isMissingBaseLayer } from "./base-layers.js";
 import type { ImageConfig } from "./image-config.js";
@@ -40,6 +41,7 @@ export interface LifecycleBaseInput {
   lifecyclePath: string;
   lifecycleSha256Hex: string;
   time: Date;
+  tar: TarCodec;
   signal?: AbortSignal | undefined;
 }
 
@@ -69,7 +71,7 @@ export async function ensureLifecycleBase(
   const found = existing && fromInfo(tag, existing, input);
   if (found) return found;
   const layer = await planFileLayer("lifecycle", input.lifecyclePath, {
-    spec: lifecycleSpec(input.time),
+    spec: lifecycleSpec(input.time, input.tar),
   });
   const lifecycle = {
     sha256Hex: input.lifecycleSha256Hex,
@@ -84,6 +86,7 @@ export async function ensureLifecycleBase(
     config,
     tags: [tag],
     time: input.time,
+    tar: input.tar,
     signal: input.signal,
   };
   try {

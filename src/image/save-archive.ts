@@ -5,7 +5,7 @@
  * config (which lists them) be written after them.
  */
 import { tarEnd, tarPadding } from "../core/tar-blocks.js";
-import { encodeTarHeader } from "../archive/tar-header.js";
+import type { TarCodec } from "../archive/ports.js";
 import { InternalError } from "../errors.js";
 
 export interface SaveEntry {
@@ -26,10 +26,11 @@ export interface SaveManifest {
 export async function* saveArchive(
   entries: AsyncIterable<SaveEntry>,
   mtime: Date,
+  tar: TarCodec,
 ): AsyncGenerator<Buffer> {
   for await (const entry of entries) {
     const link = entry.linkpath !== undefined;
-    yield encodeTarHeader({
+    yield tar.encodeHeader({
       path: entry.path,
       type: link ? "SymbolicLink" : "File",
       mode: 0o644,

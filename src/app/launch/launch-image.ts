@@ -3,6 +3,7 @@
  * and the image builder of src/image, which builds from the LRP's droplet, its lifecycle and the
  * stack image its rootfs names (`--stack` mappings).
  */
+import { tarCodec } from "../../archive/tar-codec.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { buildImage } from "../../image/build-image.js";
 import { imageTime } from "../../image/image-time.js";
@@ -62,7 +63,7 @@ async function buildLauncherImage(
       time: imageTime(request.hostEnv),
       signal: input.buildSignal,
     },
-    { images: ports.images() },
+    { images: ports.images(), tar: tarCodec },
   );
   return built.tags[0] ?? built.id;
 }
