@@ -20,6 +20,7 @@ import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { c as createTar } from "tar";
+import { tarCodec } from "../../src/archive/tar-codec.js";
 import { DockerImageStore } from "../../src/container/docker-image-store.js";
 import { buildImage, type BuiltImage } from "../../src/image/build-image.js";
 import { DirectoryPlanCache } from "../../src/image/plan-cache.js";
@@ -134,7 +135,7 @@ async function timedBuild(
       baseLayers: stream ? "stream" : "reference",
       signal: build.signal,
     },
-    { images: build.images, plans: build.plans },
+    { images: build.images, plans: build.plans, tar: tarCodec },
   );
   return { built, ms: performance.now() - started };
 }
@@ -162,7 +163,9 @@ async function measure(build: Build, dir: string, droplet: { mb: number; withStr
 
 /** Writes the droplet's layer tar (as restager streams it), then times `docker import` of it. */
 async function importFloor(build: Build, droplet: string, layerPath: string): Promise<number> {
-  const planned = await planFileLayer("droplet", droplet, { spec: dropletSpec(defaultImageTime) });
+  const planned = await planFileLayer("droplet", droplet, {
+    spec: dropletSpec(defaultImageTime, tarCodec),
+  });
   const layer = new LayerStream(planned, "layer.tar");
   await pipeline(
     Readable.from(layer.entry().content as AsyncIterable<Buffer>),

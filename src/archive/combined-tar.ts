@@ -5,7 +5,7 @@
  */
 import { Readable } from "node:stream";
 import { TarPartError, type Archives, type TarPart } from "./ports.js";
-import { tarEnd } from "./tar-header.js";
+import { tarEnd } from "../core/tar-blocks.js";
 
 /**
  * The parts' entries in order, then one end-of-archive marker. A failing part ends the stream

@@ -43,6 +43,29 @@ export interface TarEntry extends AsyncIterable<Buffer> {
   readonly linkpath?: string | undefined;
 }
 
+/** The header fields of one tar entry, as TarCodec.encodeHeader writes them. */
+export interface TarEntryHeader {
+  path: string;
+  type: "File" | "Directory" | "SymbolicLink" | "Link" | "FIFO";
+  mode: number;
+  size: number;
+  uid: number;
+  gid: number;
+  mtime?: Date | undefined;
+  linkpath?: string | undefined;
+}
+
+/**
+ * The tar format on the tar package, for code that writes or reads tar streams entry by entry
+ * itself (the image builder); src/archive/tar-codec.ts implements it.
+ */
+export interface TarCodec {
+  /** The header block(s) of one entry: a PAX header in front when a name or size needs one. */
+  encodeHeader(entry: TarEntryHeader): Buffer;
+  /** The entries of an uncompressed or gzipped tar; destroys `source` when done. */
+  entries(source: Readable): AsyncGenerator<TarEntry>;
+}
+
 /** One archive of a combined tar, converted with toTar under its own prefix. */
 export interface TarPart {
   filePath: string;
@@ -60,6 +83,17 @@ export class TarPartError extends Error {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = new.target.name;
   }
+}
+
+/** One file of a tar built in memory (Archives.smallFilesTar). */
+export interface SmallFile {
+  /** Relative path inside the archive; its directories need entries of their own. */
+  path: string;
+  /** undefined: a directory. */
+  content?: Buffer | undefined;
+  mode: number;
+  uid: number;
+  gid: number;
 }
 
 export interface Archives {
@@ -81,4 +115,9 @@ export interface Archives {
    * A failing part ends the stream with a TarPartError as its 'error'.
    */
   combinedTar(parts: readonly TarPart[]): Readable;
+  /**
+   * A tar of a few small in-memory files (certificates, credentials), in the order given, every
+   * entry dated `mtime` (the epoch unless told).
+   */
+  smallFilesTar(files: readonly SmallFile[], mtime?: Date): Buffer;
 }

@@ -7,9 +7,11 @@ import type { ReadEntry } from "tar";
 import type { Owner } from "./ports.js";
 import { CorruptArchiveError } from "./archive-errors.js";
 import { plainNaming, prefixedName, type EntryNaming } from "./entry-naming.js";
-import { entryKind } from "./entry-kind.js";
-import { EntrySafety, type SafeEntryType } from "./entry-safety.js";
-import { encodeTarHeader, tarEnd, tarPadding, type TarEntryHeader } from "./tar-header.js";
+import { entryKind } from "../core/entry-kind.js";
+import { EntrySafety, type SafeEntryType } from "../core/entry-safety.js";
+import { tarEnd, tarPadding } from "../core/tar-blocks.js";
+import type { TarEntryHeader } from "./ports.js";
+import { encodeTarHeader } from "./tar-header.js";
 import { readEntries } from "./tar-entries.js";
 
 /** The blocks of a tar holding `source`'s entries, re-owned; `source` may be gzipped or not. */

@@ -1,15 +1,7 @@
 /** A tar of a few small in-memory files (certificates, credentials), in the order given. */
-import { encodeTarHeader, tarEnd, tarPadding } from "./tar-header.js";
-
-export interface SmallFile {
-  /** Relative path inside the archive; its directories need entries of their own. */
-  path: string;
-  /** undefined: a directory. */
-  content?: Buffer | undefined;
-  mode: number;
-  uid: number;
-  gid: number;
-}
+import { tarEnd, tarPadding } from "../core/tar-blocks.js";
+import type { SmallFile } from "./ports.js";
+import { encodeTarHeader } from "./tar-header.js";
 
 export function smallFilesTar(files: readonly SmallFile[], mtime = new Date(0)): Buffer {
   const blocks: Buffer[] = [];

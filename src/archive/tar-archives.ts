@@ -6,11 +6,12 @@ import { createReadStream } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { combinedTar } from "./combined-tar.js";
-import type { Archives, Owner, SpooledFile, TarPart, ToTarOptions } from "./ports.js";
+import type { Archives, Owner, SmallFile, SpooledFile, TarPart, ToTarOptions } from "./ports.js";
 import { UnknownArchiveFormatError } from "./archive-errors.js";
 import { entryNaming, type EntryNaming } from "./entry-naming.js";
 import { retarEntries } from "./retar-entries.js";
-import { sniffArchive } from "./sniff-archive.js";
+import { smallFilesTar } from "./small-files-tar.js";
+import { sniffArchive } from "../core/sniff-archive.js";
 import { spoolFirstEntry } from "./spool-first-entry.js";
 import { encodeTarHeader } from "./tar-header.js";
 import { zipToTar } from "./zip-to-tar.js";
@@ -39,6 +40,10 @@ export class TarArchives implements Archives {
 
   combinedTar(parts: readonly TarPart[]): Readable {
     return combinedTar(this, parts);
+  }
+
+  smallFilesTar(files: readonly SmallFile[], mtime?: Date): Buffer {
+    return smallFilesTar(files, mtime);
   }
 
   async *#blocks(filePath: string, owner: Owner, naming: EntryNaming): AsyncGenerator<Buffer> {

@@ -3,20 +3,7 @@
  * ustar) through the tar package, so every emitted entry is read back correctly by Docker.
  */
 import { Header, Pax } from "tar";
-
-export interface TarEntryHeader {
-  path: string;
-  type: "File" | "Directory" | "SymbolicLink" | "Link" | "FIFO";
-  mode: number;
-  size: number;
-  uid: number;
-  gid: number;
-  mtime?: Date | undefined;
-  linkpath?: string | undefined;
-}
-
-/** Two zero blocks end a tar stream. */
-export const tarEnd = Buffer.alloc(1024);
+import type { TarEntryHeader } from "./ports.js";
 
 /** The header block(s) of one entry. */
 export function encodeTarHeader(entry: TarEntryHeader): Buffer {
@@ -42,10 +29,4 @@ export function encodeTarHeader(entry: TarEntryHeader): Buffer {
     mtime: entry.mtime,
   }).encode();
   return Buffer.concat([pax, block]);
-}
-
-/** Zero bytes that pad a body of `size` bytes to a whole block. */
-export function tarPadding(size: number): Buffer {
-  const rest = size % 512;
-  return Buffer.alloc(rest === 0 ? 0 : 512 - rest);
 }

@@ -6,8 +6,10 @@ import { open, type FileHandle } from "node:fs/promises";
 import type { Owner } from "./ports.js";
 import { UnsafeArchiveError } from "./archive-errors.js";
 import { plainNaming, prefixedName, type EntryNaming } from "./entry-naming.js";
-import { EntrySafety } from "./entry-safety.js";
-import { encodeTarHeader, tarEnd, tarPadding, type TarEntryHeader } from "./tar-header.js";
+import { EntrySafety } from "../core/entry-safety.js";
+import { tarEnd, tarPadding } from "../core/tar-blocks.js";
+import type { TarEntryHeader } from "./ports.js";
+import { encodeTarHeader } from "./tar-header.js";
 import { readZipDirectory, type ZipEntry } from "./zip-directory.js";
 import { openZipEntryData } from "./zip-entry-data.js";
 

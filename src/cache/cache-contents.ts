@@ -9,7 +9,7 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { VolumeInfo, VolumeStore } from "../container/container.js";
 import type { ImageStore } from "../container/image-store.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { lifecycleBaseKind } from "../image/lifecycle-base.js";
 import {
   DependencyLabel,

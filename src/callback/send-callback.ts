@@ -4,18 +4,14 @@
  * printed only redacted (no userinfo, no query).
  */
 import { ExitCode, RestagerError } from "../errors.js";
-import { postJson } from "../http/post-json.js";
+import type { JsonPoster } from "../http/ports.js";
 import { redactUrl } from "../core/redact.js";
-import { parseResolveSpec } from "../http/resolve-map.js";
-import type { TlsSettings } from "../http/tls-settings.js";
 import type { TaskCallbackResponse } from "./callback-payload.js";
 import { cancellation } from "../core/cancellation.js";
 
 export interface CallbackOptions {
-  /** `--resolve HOST[:PORT]=ADDR[:PORT]` values. */
-  resolve?: readonly string[] | undefined;
-  /** CC's internal API asks for the client certificate (mutual TLS). */
-  tls?: TlsSettings | undefined;
+  /** Posts the JSON (src/http/post-json.ts jsonPoster: `--resolve`, TLS for CC's mutual TLS). */
+  poster: JsonPoster;
   signal?: AbortSignal | undefined;
 }
 
@@ -48,15 +44,13 @@ export class CallbackRefusedError extends RestagerError {
 export async function sendCallback(
   url: string,
   payload: TaskCallbackResponse,
-  options: CallbackOptions = {},
+  options: CallbackOptions,
 ): Promise<CallbackOutcome> {
-  const result = await postJson(url, payload, {
+  const result = await options.poster.post(url, payload, {
     retryOn: [503, 504],
     maxAttempts: 3,
-    resolveMap: (options.resolve ?? []).map(parseResolveSpec),
-    tls: options.tls,
     signal: options.signal,
-    timing: { sleep: immediately },
+    sleep: immediately,
   });
   const outcome: CallbackOutcome = {
     url: redactUrl(url),

@@ -2,7 +2,7 @@
 import type Docker from "dockerode";
 import type { AppContainerSpec, ContainerHealthcheck } from "./app-runtime.js";
 import { hostConfig } from "./host-config.js";
-import { LabelKey } from "./labels.js";
+import { LabelKey } from "../core/labels.js";
 
 const nanosPerMs = 1_000_000;
 

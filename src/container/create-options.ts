@@ -2,7 +2,7 @@
 import type Docker from "dockerode";
 import type { ContainerSpec, VolumeMount } from "./container.js";
 import { hostConfig } from "./host-config.js";
-import { LabelKey } from "./labels.js";
+import { LabelKey } from "../core/labels.js";
 
 /**
  * PID 1 of every container: sleeps until TERM, and exits at once on it (a shell without a

@@ -1,14 +1,14 @@
-import { gardenDefaults } from "../cell-env/garden-env.js";
-import { envStrings, mergeEnv, withDefaults } from "../cell-env/merge-env.js";
+import { gardenDefaults } from "../core/garden-env.js";
+import { envStrings, mergeEnv, withDefaults } from "../core/merge-env.js";
 import type { ContainerUser } from "./container.js";
 import type { EnvVar } from "../core/env-var.js";
 
-export { defaultPath, defaultRootPath } from "../cell-env/garden-env.js";
+export { defaultPath, defaultRootPath } from "../core/garden-env.js";
 
 /**
  * The environment of a run process, as Garden builds it: the container env followed by the
  * process env, one entry per name at its first position with its **last** value, then Garden's
- * and runc's defaults (PATH, USER, HOME) where absent (src/cell-env/garden-env.ts). Entries
+ * and runc's defaults (PATH, USER, HOME) where absent (src/core/garden-env.ts). Entries
  * without `=` are dropped (Docker would read them as "copy from the client's env", which has no
  * meaning here). Names are matched exactly (Guardian's old substring test would treat `MANPATH=`
  * as a PATH; that quirk is not reproduced).

@@ -1,7 +1,7 @@
 /** The engine request that creates a Swarm service from a SwarmServiceSpec. */
 import type Docker from "dockerode";
 import { engineHealthcheck } from "./app-create-options.js";
-import { LabelKey } from "./labels.js";
+import { LabelKey } from "../core/labels.js";
 import type { SwarmServiceSpec } from "./swarm-runtime.js";
 
 const mebibyte = 1024 * 1024;

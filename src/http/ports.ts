@@ -51,3 +51,27 @@ export interface Uploader {
   /** POSTs the body, retrying up to 3 attempts; throws UploadError on the last failure. */
   upload(request: UploadRequest): Promise<UploadResult>;
 }
+
+export interface JsonPostOptions {
+  /** Statuses worth another attempt. */
+  retryOn: readonly number[];
+  maxAttempts: number;
+  /** How long to wait before a retry; the poster's own backoff when absent. */
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface JsonPostResult {
+  status: number;
+  /** The start of the answer's body, as text. */
+  bodyText: string;
+  attempts: number;
+}
+
+export interface JsonPoster {
+  /**
+   * POSTs `body` as JSON, retrying the statuses in `retryOn` and network failures; any final
+   * status is returned, not thrown, so the caller decides what a 4xx means.
+   */
+  post(url: string, body: unknown, options: JsonPostOptions): Promise<JsonPostResult>;
+}

@@ -6,7 +6,8 @@
 import { RestagerError, UnavailableError } from "../errors.js";
 import { HttpTransport } from "./http-transport.js";
 import { redactUrl } from "../core/redact.js";
-import type { ResolveMap } from "./resolve-map.js";
+import type { JsonPoster } from "./ports.js";
+import { parseResolveSpec, type ResolveMap } from "./resolve-map.js";
 import type { TlsSettings } from "./tls-settings.js";
 import { RetryableFailure, retryWithBackoff, type RetryTiming } from "./retry.js";
 import { cancellation } from "../core/cancellation.js";
@@ -57,6 +58,25 @@ export async function postJson(
   } finally {
     if (!options.transport) await transport.close();
   }
+}
+
+/**
+ * The JsonPoster port over postJson, for one connection setup: curl's `--resolve` values
+ * (parsed at each post, so a bad one fails that post) and TLS settings.
+ */
+export function jsonPoster(setup: {
+  resolve?: readonly string[] | undefined;
+  tls?: TlsSettings | undefined;
+}): JsonPoster {
+  return {
+    post: (url, body, { sleep, ...options }) =>
+      postJson(url, body, {
+        ...options,
+        resolveMap: (setup.resolve ?? []).map(parseResolveSpec),
+        tls: setup.tls,
+        ...(sleep ? { timing: { sleep } } : {}),
+      }),
+  };
 }
 
 async function postOnce(

@@ -6,7 +6,7 @@
  * stack meanwhile): the layer tars are copied out of `GET /images/{stack}/get`.
  */
 import type { Readable } from "node:stream";
-import { tarEntries } from "../archive/tar-entries.js";
+import type { TarCodec } from "../archive/ports.js";
 import type { SaveEntry } from "./save-archive.js";
 
 export type BaseLayerMode = "reference" | "stream";
@@ -29,10 +29,13 @@ export function isMissingBaseLayer(error: unknown): boolean {
 export class StreamedBaseLayers {
   layers: string[] = [];
 
-  constructor(private readonly save: Readable) {}
+  constructor(
+    private readonly save: Readable,
+    private readonly tar: TarCodec,
+  ) {}
 
   async *entries(): AsyncGenerator<SaveEntry> {
-    for await (const entry of tarEntries(this.save)) {
+    for await (const entry of this.tar.entries(this.save)) {
       const path = entry.path.replace(/^\.\//, "");
       if (path === "manifest.json") {
         this.layers = await readManifestLayers(entry);

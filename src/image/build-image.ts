@@ -7,6 +7,7 @@
  * droplet layer; and since the droplet layer's diffID is computed while it is planned, the image
  * id is known first: when the engine already has that image, it is only tagged.
  */
+import type { TarCodec } from "../archive/ports.js";
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
 import { ImageMissingError } from "../container/image-missing-error.js";
 import { isMissingBaseLayer, type BaseLayerMode } from "./base-layers.js";
@@ -51,6 +52,8 @@ export interface BuildImageOptions extends AppFacts {
 
 export interface BuildImageDeps {
   images: ImageStore;
+  /** The tar format (src/archive/tar-codec.ts). */
+  tar: TarCodec;
   onPhase?: ((phase: string) => void) | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   /** Plan facts of droplets and lifecycles built before (plan-cache.ts); none: plan each. */
@@ -84,10 +87,10 @@ export async function buildImage(
   const [droplet, lifecycle] = await Promise.all([
     planFileLayerCached(
       deps.plans,
-      { what: "droplet", file: options.dropletPath, spec: dropletSpec(options.time) },
+      { what: "droplet", file: options.dropletPath, spec: dropletSpec(options.time, deps.tar) },
       [stagingInfoPath],
     ),
-    lifecycleFacts(options, deps.plans),
+    lifecycleFacts(options, deps),
   ]);
   throwIfCancelled(options.signal);
   const metadata = buildMetadata(options, droplet);
@@ -113,6 +116,7 @@ export async function buildImage(
         lifecycleSha256Hex,
         planned: lifecycle.planned,
         time: options.time,
+        tar: deps.tar,
         signal: options.signal,
       },
       images,
@@ -141,6 +145,7 @@ export async function buildImage(
           config,
           tags,
           time: options.time,
+          tar: deps.tar,
           signal: options.signal,
         });
         return result(
@@ -163,13 +168,14 @@ interface LifecycleFile {
 
 async function lifecycleFacts(
   options: BuildImageOptions,
-  plans: PlanCache | undefined,
+  deps: { plans?: PlanCache | undefined; tar: TarCodec },
 ): Promise<LifecycleFile> {
+  const { plans } = deps;
   if (!plans) return { sha256Hex: await fileSha256(options.lifecyclePath) };
   const source = {
     what: "lifecycle",
     file: options.lifecyclePath,
-    spec: lifecycleSpec(options.time),
+    spec: lifecycleSpec(options.time, deps.tar),
   };
   const planned = await planFileLayerCached(plans, source);
   return { sha256Hex: planned.sha256Hex, planned };
@@ -207,7 +213,7 @@ async function streamAll(build: Build, file: LifecycleFile): Promise<BuiltImage>
   const planned =
     file.planned ??
     (await planFileLayer("lifecycle", options.lifecyclePath, {
-      spec: lifecycleSpec(options.time),
+      spec: lifecycleSpec(options.time, deps.tar),
     }));
   const lifecycle = { ...factsOfLifecycle(planned), sha256Hex: file.sha256Hex };
   const config = configOf(build, lifecycle);
@@ -223,6 +229,7 @@ async function streamAll(build: Build, file: LifecycleFile): Promise<BuiltImage>
     config,
     tags: build.tags,
     time: options.time,
+    tar: deps.tar,
     signal: options.signal,
   });
   return result(build, await checkLoaded(build, config, { lifecycle, mode: "stream" }));

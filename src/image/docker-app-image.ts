@@ -12,6 +12,7 @@ import { NoInputError, findRestagerError } from "../errors.js";
 import { checkInsecureRegistry } from "./insecure-registry.js";
 import { ensureLifecycleBase } from "./lifecycle-base.js";
 import { fileSha256 } from "./planned-layer.js";
+import type { TarCodec } from "../archive/ports.js";
 
 export interface DockerAppImageInput {
   /** `[host[:port]/]repo:tag` (dockerRootfsReference) or a local image (`--image`). */
@@ -28,6 +29,8 @@ export interface DockerAppImageInput {
 
 export interface DockerAppImageDeps {
   images: ImageStore;
+  /** Writes the lifecycle layer. */
+  tar: TarCodec;
   onPhase?: ((phase: string) => void) | undefined;
 }
 
@@ -60,6 +63,7 @@ export async function dockerAppImage(
       lifecycleSha256Hex: await fileSha256(input.lifecyclePath),
       time: input.time,
       signal: input.signal,
+      tar: deps.tar,
     },
     images,
   );

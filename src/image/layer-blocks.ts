@@ -5,7 +5,7 @@
  * to the engine; `layerBlocks` then streams the bytes. Nothing is spooled.
  */
 import { createHash } from "node:crypto";
-import { tarEnd, tarPadding } from "../archive/tar-header.js";
+import { tarEnd, tarPadding } from "../core/tar-blocks.js";
 import { LayerChangedError } from "./image-errors.js";
 import type { LayerPart } from "./layer-parts.js";
 

@@ -3,18 +3,17 @@
  * tarball) and re-rooted: each keeps its type, mode and body, gets the layer's owner and the
  * fixed time, and lands under `root` (`home/vcap`, `tmp/lifecycle`). The archive's own root
  * entry (`./`) is replaced by `parents`, so the directories' owners and modes are ours, not the
- * builder's temp dir's. Entries are checked with the archive adapter's EntrySafety.
+ * builder's temp dir's. Entries are checked with src/core/entry-safety.ts.
  */
 import { createReadStream } from "node:fs";
 import { posix } from "node:path";
 import { pipeline, PassThrough, type Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { UnknownArchiveFormatError } from "../archive/archive-errors.js";
-import { entryKind } from "../archive/entry-kind.js";
-import { EntrySafety, type SafeEntryType } from "../archive/entry-safety.js";
-import { sniffArchive } from "../archive/sniff-archive.js";
-import { encodeTarHeader, type TarEntryHeader } from "../archive/tar-header.js";
-import { tarEntries } from "../archive/tar-entries.js";
+import { entryKind } from "../core/entry-kind.js";
+import { EntrySafety, type SafeEntryType } from "../core/entry-safety.js";
+import { sniffArchive } from "../core/sniff-archive.js";
+import type { TarCodec, TarEntryHeader } from "../archive/ports.js";
 
 export interface ParentDir {
   path: string;
@@ -31,6 +30,8 @@ export interface LayerSpec {
   /** Directories written before the entries, e.g. `home/` and `home/vcap/`. */
   parents: ParentDir[];
   mtime: Date;
+  /** Reads the archive's entries and encodes the layer's headers. */
+  tar: TarCodec;
 }
 
 /** One entry of the layer: its encoded header and, for files, its body (size bytes). */
@@ -60,7 +61,7 @@ export async function openTarFile(
 
 export async function* layerParts(tar: Readable, spec: LayerSpec): AsyncGenerator<LayerPart> {
   for (const dir of spec.parents) {
-    const header = encodeTarHeader({
+    const header = spec.tar.encodeHeader({
       ...dir,
       path: `${dir.path}/`,
       type: "Directory",
@@ -70,7 +71,7 @@ export async function* layerParts(tar: Readable, spec: LayerSpec): AsyncGenerato
     yield { sourcePath: "", header, size: 0 };
   }
   const safety = new EntrySafety();
-  for await (const entry of tarEntries(tar)) {
+  for await (const entry of spec.tar.entries(tar)) {
     const type = entryType(entry.type, entry.path);
     safety.check(entry.path, type, entry.linkpath);
     const sourcePath = relative(entry.path);
@@ -87,7 +88,7 @@ export async function* layerParts(tar: Readable, spec: LayerSpec): AsyncGenerato
       linkpath: linkTarget(type, entry.linkpath, spec.root),
     };
     const body = size > 0 ? entry : undefined;
-    yield { sourcePath, header: encodeTarHeader(fields), size, body };
+    yield { sourcePath, header: spec.tar.encodeHeader(fields), size, body };
   }
 }
 

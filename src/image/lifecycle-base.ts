@@ -7,6 +7,7 @@
  * order, with the same diffIDs, so launcher image ids do not depend on whether it existed.
  */
 import { createHash } from "node:crypto";
+import type { TarCodec } from "../archive/ports.js";
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
 import { isMissingBaseLayer } from "./base-layers.js";
 import type { ImageConfig } from "./image-config.js";
@@ -42,6 +43,7 @@ export interface LifecycleBaseInput {
   /** The lifecycle layer, when it was planned already (else it is planned here if needed). */
   planned?: PlannedLayer | undefined;
   time: Date;
+  tar: TarCodec;
   signal?: AbortSignal | undefined;
 }
 
@@ -72,7 +74,9 @@ export async function ensureLifecycleBase(
   if (found) return found;
   const layer =
     input.planned ??
-    (await planFileLayer("lifecycle", input.lifecyclePath, { spec: lifecycleSpec(input.time) }));
+    (await planFileLayer("lifecycle", input.lifecyclePath, {
+      spec: lifecycleSpec(input.time, input.tar),
+    }));
   const lifecycle = {
     sha256Hex: input.lifecycleSha256Hex,
     diffId: layer.plan.diffId,
@@ -86,6 +90,7 @@ export async function ensureLifecycleBase(
     config,
     tags: [tag],
     time: input.time,
+    tar: input.tar,
     signal: input.signal,
   };
   try {

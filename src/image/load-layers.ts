@@ -4,6 +4,7 @@
  * manifest. Shared by the lifecycle base image and the launcher image.
  */
 import { Readable } from "node:stream";
+import type { TarCodec } from "../archive/ports.js";
 import type { ImageStore } from "../container/image-store.js";
 import { referencedBaseLayers, StreamedBaseLayers, type BaseLayerMode } from "./base-layers.js";
 import type { ImageConfig } from "./image-config.js";
@@ -19,6 +20,7 @@ export interface LoadRequest {
   config: ImageConfig;
   tags: string[];
   time: Date;
+  tar: TarCodec;
   signal?: AbortSignal | undefined;
 }
 
@@ -26,7 +28,7 @@ export async function loadLayers(images: ImageStore, request: LoadRequest): Prom
   const { mode, signal } = request;
   const streamed =
     mode === "stream"
-      ? new StreamedBaseLayers(await images.exportImage(request.baseImage, signal))
+      ? new StreamedBaseLayers(await images.exportImage(request.baseImage, signal), request.tar)
       : undefined;
   const entries = async function* (): AsyncGenerator<SaveEntry> {
     if (streamed) yield* streamed.entries();
@@ -37,5 +39,5 @@ export async function loadLayers(images: ImageStore, request: LoadRequest): Prom
     const layers = [...baseLayers, ...request.added.map((layer) => layer.path)];
     yield manifestEntry({ config: "config.json", repoTags: request.tags, layers });
   };
-  await images.load(Readable.from(saveArchive(entries(), request.time)), signal);
+  await images.load(Readable.from(saveArchive(entries(), request.time, request.tar)), signal);
 }

@@ -8,12 +8,13 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { layerBlocks, planLayer, type LayerPlan } from "./layer-blocks.js";
 import { layerParts, openTarFile, type LayerSpec } from "./layer-parts.js";
+import type { TarCodec } from "../archive/ports.js";
 import type { SaveEntry } from "./save-archive.js";
 
 export const vcapId = 2000;
 export const stagingInfoPath = "staging_info.yml";
 
-export function lifecycleSpec(mtime: Date): LayerSpec {
+export function lifecycleSpec(mtime: Date, tar: TarCodec): LayerSpec {
   return {
     root: "tmp/lifecycle",
     uid: 0,
@@ -23,10 +24,11 @@ export function lifecycleSpec(mtime: Date): LayerSpec {
       { path: "tmp/lifecycle", mode: 0o755, uid: 0, gid: 0 },
     ],
     mtime,
+    tar,
   };
 }
 
-export function dropletSpec(mtime: Date): LayerSpec {
+export function dropletSpec(mtime: Date, tar: TarCodec): LayerSpec {
   return {
     root: "home/vcap",
     uid: vcapId,
@@ -36,6 +38,7 @@ export function dropletSpec(mtime: Date): LayerSpec {
       { path: "home/vcap", mode: 0o755, uid: vcapId, gid: vcapId },
     ],
     mtime,
+    tar,
   };
 }
 

@@ -4,7 +4,8 @@
  * order is free: layers come first, which lets their diffIDs be computed on the way and the
  * config (which lists them) be written after them.
  */
-import { encodeTarHeader, tarEnd, tarPadding } from "../archive/tar-header.js";
+import { tarEnd, tarPadding } from "../core/tar-blocks.js";
+import type { TarCodec } from "../archive/ports.js";
 import { InternalError } from "../errors.js";
 
 export interface SaveEntry {
@@ -25,10 +26,11 @@ export interface SaveManifest {
 export async function* saveArchive(
   entries: AsyncIterable<SaveEntry>,
   mtime: Date,
+  tar: TarCodec,
 ): AsyncGenerator<Buffer> {
   for await (const entry of entries) {
     const link = entry.linkpath !== undefined;
-    yield encodeTarHeader({
+    yield tar.encodeHeader({
       path: entry.path,
       type: link ? "SymbolicLink" : "File",
       mode: 0o644,

@@ -1,7 +1,7 @@
-import { buildLabels } from "../container/labels.js";
+import { buildLabels } from "../core/labels.js";
 import type { AppIdentity } from "../diego/app-identity.js";
 
-/** Label keys of launched apps, next to the common ones of src/container/labels.ts. */
+/** Label keys of launched apps, next to the common ones of src/core/labels.ts. */
 export const AppLabelKey = {
   processGuid: "io.restager.process-guid",
   instanceIndex: "io.restager.instance-index",

@@ -2,7 +2,7 @@ import type { RunAction } from "../diego/actions.js";
 import { appIdentity, type AppIdentity } from "../diego/app-identity.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
 import { homeDir } from "../diego/home-dir.js";
-import { cpuSharesFor } from "../container/cpu-shares.js";
+import { cpuSharesFor } from "../diego/cpu-shares.js";
 import { appHealth, type AppHealth } from "./app-health.js";
 import { appLabels } from "./app-labels.js";
 import {

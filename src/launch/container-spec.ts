@@ -1,7 +1,7 @@
 import type { AppContainerSpec } from "../container/app-runtime.js";
 import type { AppPlan } from "./app-plan.js";
 import type { InstancePlan } from "./instance-plan.js";
-import { envStrings } from "../cell-env/merge-env.js";
+import { envStrings } from "../core/merge-env.js";
 import { startEntrypoint } from "./start-script.js";
 
 /**

@@ -10,11 +10,12 @@
  * newer launch, or removed by hand), or when the engine's event stream ends.
  */
 import type { AppRuntime } from "../container/app-runtime.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { instanceIdentityValidityMs } from "../identity/instance-identity.js";
 import type { CertificateAuthority } from "../pki/ports.js";
 import { AppLabelKey } from "./app-labels.js";
 import { writeCellFiles } from "./instance-credentials.js";
+import type { Archives } from "../archive/ports.js";
 
 export interface KeeperOptions {
   /** The launch whose instances are kept (their `io.restager.run` label). */
@@ -35,7 +36,11 @@ export const rotationMs = instanceIdentityValidityMs - 30 * 60_000;
 
 export async function keepInstanceIdentities(
   options: KeeperOptions,
-  deps: { runtime: AppRuntime; ca: CertificateAuthority },
+  deps: {
+    runtime: AppRuntime;
+    ca: CertificateAuthority;
+    archives: Pick<Archives, "smallFilesTar">;
+  },
   signal: AbortSignal,
 ): Promise<void> {
   const { runtime } = deps;

@@ -14,8 +14,7 @@
  * back until credentials newer than its own start are there (start-script.ts), as a cell starts
  * the processes only once the credentials exist.
  */
-import type { SmallFile } from "../archive/small-files-tar.js";
-import { smallFilesTar } from "../archive/small-files-tar.js";
+import type { Archives, SmallFile } from "../archive/ports.js";
 import type { AppRuntime } from "../container/app-runtime.js";
 import type { EnvVar } from "../core/env-var.js";
 import {
@@ -53,8 +52,9 @@ const root = { uid: 0, gid: 0 };
 export async function cellFilesTar(
   cell: CellCertificates,
   instance: { guid: string; ip: string; withTrusted: boolean },
-  ca: CertificateAuthority | undefined,
+  issuer: CellFileWriters,
 ): Promise<Buffer> {
+  const { ca, archives } = issuer;
   const files: SmallFile[] = [];
   if (cell.trusted && instance.withTrusted) {
     const dir = relative(cell.trusted.path);
@@ -77,7 +77,7 @@ export async function cellFilesTar(
     );
   }
   const nextSecond = new Date((Math.floor(Date.now() / 1000) + 1) * 1000);
-  return smallFilesTar(files, nextSecond);
+  return archives.smallFilesTar(files, nextSecond);
 }
 
 function relative(path: string): string {
@@ -89,12 +89,18 @@ function relative(path: string): string {
  * and, at its first start, the trusted certificates (they stay in the container's filesystem
  * across restarts).
  */
+/** What writes a cell's files: the identity CA (none: no identity) and the tar writer. */
+export interface CellFileWriters {
+  ca?: CertificateAuthority | undefined;
+  archives: Pick<Archives, "smallFilesTar">;
+}
+
 export async function writeCellFiles(
-  target: { runtime: AppRuntime; ca?: CertificateAuthority | undefined },
+  target: { runtime: AppRuntime } & CellFileWriters,
   instance: { id: string; guid: string; cell: CellCertificates; withTrusted: boolean },
   signal?: AbortSignal,
 ): Promise<void> {
   const { ip } = await target.runtime.inspectApp(instance.id);
-  const tar = await cellFilesTar(instance.cell, { ...instance, ip: ip ?? "" }, target.ca);
+  const tar = await cellFilesTar(instance.cell, { ...instance, ip: ip ?? "" }, target);
   await target.runtime.putFiles(instance.id, "/", tar, signal);
 }

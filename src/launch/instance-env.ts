@@ -1,5 +1,5 @@
-import { gardenDefaults as processDefaults } from "../cell-env/garden-env.js";
-import { mergeEnv, withDefaults } from "../cell-env/merge-env.js";
+import { gardenDefaults as processDefaults } from "../core/garden-env.js";
+import { mergeEnv, withDefaults } from "../core/merge-env.js";
 import type { EnvVar } from "../core/env-var.js";
 
 /** Where each part of an instance's environment comes from. */

@@ -1,5 +1,5 @@
 import type { AppRuntime, ListedAppContainer } from "../container/app-runtime.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import type { SwarmRuntime, SwarmService } from "../container/swarm-runtime.js";
 import { AppLabelKey } from "./app-labels.js";
 

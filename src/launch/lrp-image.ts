@@ -5,7 +5,7 @@
  * overrides, with a warning when that image holds another droplet.
  */
 import type { AppImage, AppRuntime } from "../container/app-runtime.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { appIdentity, type AppIdentity } from "../diego/app-identity.js";
 import type { DesiredLrp } from "../diego/desired-lrp.js";
 import { NoInputError, findRestagerError } from "../errors.js";

@@ -5,7 +5,7 @@
  * running. Old instances beyond the new count go once every new instance runs.
  */
 import type { AppRuntime, ListedAppContainer } from "../container/app-runtime.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { AppLabelKey } from "./app-labels.js";
 import type { AppPlan } from "./app-plan.js";
 import type { InstanceOutcome } from "./instance-outcome.js";

@@ -5,9 +5,10 @@ import type { AppPlan } from "./app-plan.js";
 import { appContainerSpec } from "./container-spec.js";
 import { chooseHostPorts, hasOnlyFixedPorts, type FreePortFinder } from "./host-ports.js";
 import { planInstance, type InstancePlan, type InstancePort } from "./instance-plan.js";
-import { envStrings } from "../cell-env/merge-env.js";
+import { envStrings } from "../core/merge-env.js";
 import type { LaunchEvent } from "./launch-events.js";
 import { writeCellFiles } from "./instance-credentials.js";
+import type { Archives } from "../archive/ports.js";
 import type { CertificateAuthority } from "../pki/ports.js";
 
 export interface StartDeps {
@@ -18,6 +19,8 @@ export interface StartDeps {
   newGuid?: (() => string) | undefined;
   /** Issues the instance identities (AppPlan.cell.identity). */
   ca?: CertificateAuthority | undefined;
+  /** Writes the cell's files into the instances (needed when AppPlan.cell is set). */
+  archives?: Pick<Archives, "smallFilesTar"> | undefined;
 }
 
 export interface StartedInstance {
@@ -97,8 +100,12 @@ async function afterStart(
 ): Promise<void> {
   const { signal, ...instance } = started;
   try {
-    if (app.cell)
-      await writeCellFiles(deps, { ...instance, cell: app.cell, withTrusted: true }, signal);
+    if (app.cell) {
+      const { runtime, ca, archives } = deps;
+      if (!archives) throw new Error("the cell's files need a tar writer (StartDeps.archives)");
+      const cellFiles = { ...instance, cell: app.cell, withTrusted: true };
+      await writeCellFiles({ runtime, ca, archives }, cellFiles, signal);
+    }
     if (app.sshd) await startSshd(app, instance.id, deps.runtime);
   } catch (error) {
     await deps.runtime.stopAndRemove(instance.id, 0).catch(() => undefined);

@@ -4,7 +4,7 @@ import type { AppPlan } from "./app-plan.js";
 import { AppLabelKey } from "./app-labels.js";
 import { appSlug } from "./instance-plan.js";
 import { instanceEnv, repEnv } from "./instance-env.js";
-import { envStrings } from "../cell-env/merge-env.js";
+import { envStrings } from "../core/merge-env.js";
 import { networkingEnv } from "../cell-env/networking-env.js";
 import { startEntrypoint } from "./start-script.js";
 

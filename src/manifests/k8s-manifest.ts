@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { yamlOptions } from "./yaml-options.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { AppLabelKey, type AppPlan, appSlug, startEntrypoint } from "../launch/index.js";
 import { escapeK8s, k8sEnv } from "./k8s-env.js";
 import { k8sProbes } from "./k8s-probes.js";

@@ -48,6 +48,7 @@ export class CellFiles {
         ? await InstanceCredentials.prepare(
             {
               runtime,
+              archives,
               ca,
               image: options.image,
               labels: stagingLabels(options, "staging"),

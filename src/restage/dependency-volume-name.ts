@@ -8,7 +8,7 @@
  * nothing inside the mounted content (the builder counts the entries of a buildpack dir).
  */
 import { createHash } from "node:crypto";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { currentOwner, formatOwner } from "../owner/run-owner.js";
 
 export const DependencyLabel = {

@@ -12,15 +12,15 @@
  * directory is not read-only).
  */
 import { randomBytes } from "node:crypto";
-import { smallFilesTar } from "../archive/small-files-tar.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { errorMessage } from "../diego/steps/step-errors.js";
 import {
   instanceIdentityDir,
   instanceIdentityEnv,
   issueInstanceIdentity,
 } from "../identity/instance-identity.js";
+import type { Archives } from "../archive/ports.js";
 import type { CertificateAuthority } from "../pki/ports.js";
 import { Readable } from "node:stream";
 import type { Logger } from "../core/events.js";
@@ -28,6 +28,8 @@ import type { EnvVar } from "../core/env-var.js";
 
 export interface InstanceCredentialsContext {
   runtime: ContainerRuntime;
+  /** Writes the credentials' tar. */
+  archives: Archives;
   ca: CertificateAuthority;
   /** The stack image (the fill container runs nothing). */
   image: string;
@@ -93,7 +95,7 @@ export class InstanceCredentials {
     const { ip } = await container.networkAddresses();
     const issued = await issueInstanceIdentity(this.ctx.ca, { ...identity, containerIp: ip });
     const files = (prefix: string) =>
-      smallFilesTar([
+      this.ctx.archives.smallFilesTar([
         {
           path: `${prefix}instance.crt`,
           content: Buffer.from(issued.certPem),

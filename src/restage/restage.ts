@@ -15,7 +15,6 @@ import { prefetchRequests } from "./prefetch-requests.js";
 import type { RestageDeps, RestageOptions, RestageOutcome } from "./restage-types.js";
 import { StagingDependencies } from "./staging-dependencies.js";
 import { cancellation } from "../core/cancellation.js";
-import type { Logger } from "../core/events.js";
 
 /**
  * Executes a task definition as a Diego cell would: the cached dependencies downloaded and

@@ -1,7 +1,7 @@
-import { gardenHostname } from "../cell-env/garden-env.js";
+import { gardenHostname } from "../core/garden-env.js";
 import type { ContainerSpec } from "../container/container.js";
-import { cpuSharesFor } from "../container/cpu-shares.js";
-import { buildLabels, LabelKey, type ContainerKind } from "../container/labels.js";
+import { cpuSharesFor } from "../diego/cpu-shares.js";
+import { buildLabels, LabelKey, type ContainerKind } from "../core/labels.js";
 import { appIdentity } from "../diego/app-identity.js";
 import { currentOwner, formatOwner } from "../owner/run-owner.js";
 import type { RestageOptions } from "./restage-types.js";

@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { smallFilesTar } from "../archive/small-files-tar.js";
 import { InvalidInputError } from "../errors.js";
 import type { Archives } from "../archive/ports.js";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
@@ -72,9 +71,10 @@ export function systemCertificatesEnv(path: string): EnvVar[] {
 export async function certificatesAsDependency(
   files: readonly CertificateFile[],
   target: string,
-  log: FetchedDependency["log"],
+  using: { log: FetchedDependency["log"]; archives: Archives },
 ): Promise<FetchedDependency> {
-  const tar = smallFilesTar([
+  const { log } = using;
+  const tar = using.archives.smallFilesTar([
     ...files.map((file) => ({
       path: file.name,
       content: file.content,
@@ -136,7 +136,10 @@ export class SystemCertificates {
     signal: AbortSignal,
   ): Promise<SystemCertificates> {
     const { files, target } = certificates;
-    const fetched = await certificatesAsDependency(files, target, ctx.taskLog);
+    const fetched = await certificatesAsDependency(files, target, {
+      log: ctx.taskLog,
+      archives: ctx.archives,
+    });
     const claims = new VolumeClaims(ctx.runtime, ctx.token, ctx.timing);
     try {
       const { pollMs, maxWaitMs } = ctx.timing;

@@ -15,7 +15,7 @@
  * however old, a dead one's is abandoned at once.
  */
 import type { ContainerRuntime, VolumeInfo } from "../container/container.js";
-import { LabelKey } from "../container/labels.js";
+import { LabelKey } from "../core/labels.js";
 import { ownerState } from "../owner/run-owner.js";
 import {
   DependencyLabel,

@@ -8,6 +8,7 @@ import type { ImageStore } from "../../src/container/image-store.js";
 import { CancelledError } from "../../src/errors.js";
 import type { Downloader } from "../../src/http/ports.js";
 import { FakeAppRuntime } from "./fake-app-runtime.js";
+import { FakeArchives } from "./fake-ports.js";
 import { FakeSwarm } from "./fake-swarm.js";
 
 export interface FakeLaunchWorld {
@@ -67,6 +68,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
           keyPem: "",
           issue: () => Promise.reject(new Error("no identities in unit tests")),
         },
+        archives: new FakeArchives(),
       }),
     keepIdentities: () => undefined,
     ...overrides,

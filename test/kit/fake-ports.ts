@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { combinedTar } from "../../src/archive/combined-tar.js";
-import type { Archives, Owner, SpooledFile, TarPart } from "../../src/archive/ports.js";
+import type { Archives, Owner, SmallFile, SpooledFile, TarPart } from "../../src/archive/ports.js";
+import { smallFilesTar } from "../../src/archive/small-files-tar.js";
 import type {
   DownloadedFile,
   DownloadRequest,
@@ -120,6 +121,11 @@ export class FakeArchives implements Archives {
   /** The real combination, over this fake's conversions. */
   combinedTar(parts: readonly TarPart[]): Readable {
     return combinedTar(this, parts);
+  }
+
+  /** The real tar writer: its bytes are what the container gets. */
+  smallFilesTar(files: readonly SmallFile[], mtime?: Date): Buffer {
+    return smallFilesTar(files, mtime);
   }
 
   /** Keeps only the first entry, which must be a regular file (Diego's upload semantics). */

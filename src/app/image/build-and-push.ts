@@ -1,4 +1,5 @@
 /** Builds (and on request pushes) a launcher image, for `restage` and `image`, with progress. */
+import { tarCodec } from "../../archive/tar-codec.js";
 import type { ImageStore } from "../../container/image-store.js";
 import { registryHost } from "../../container/registry-errors.js";
 import { buildImage, type BuildImageOptions, type BuiltImage } from "../../image/build-image.js";
@@ -55,6 +56,7 @@ export async function buildAndPush(
   const hooks = {
     images: context.images,
     plans: context.plans,
+    tar: tarCodec,
     onPhase: (phase: string) => progress.phase(`${label}: ${phase}`),
     onProgress: (event: Parameters<ProgressReporter["progress"]>[0]) => progress.progress(event),
   };

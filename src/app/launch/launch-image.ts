@@ -3,6 +3,7 @@
  * and the image builder of src/image, which builds from the LRP's droplet, its lifecycle and the
  * stack image its rootfs names (`--stack` mappings).
  */
+import { tarCodec } from "../../archive/tar-codec.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { buildImage } from "../../image/build-image.js";
 import { dockerAppImage } from "../../image/docker-app-image.js";
@@ -70,7 +71,7 @@ async function buildLauncherImage(
       time: imageTime(request.hostEnv),
       signal: input.buildSignal,
     },
-    { images: ports.images(), plans: ports.plans?.() },
+    { images: ports.images(), plans: ports.plans?.(), tar: tarCodec },
   );
   return built.tags[0] ?? built.id;
 }
@@ -102,6 +103,7 @@ async function dockerApp(
     },
     {
       images: ports.images(),
+      tar: tarCodec,
       onPhase: (phase) => ports.onProgress({ kind: "phase", text: `${name}: ${phase}` }),
     },
   );

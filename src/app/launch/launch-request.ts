@@ -10,6 +10,7 @@ import type { InstancesReport } from "./launch-report.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import type { CertificateAuthority } from "../../pki/ports.js";
+import type { Archives } from "../../archive/ports.js";
 
 /** Where `launch` puts the app: local containers, a Swarm service, or k8s / compose YAML. */
 export type LaunchTarget = "docker" | "swarm" | "k8s" | "compose";
@@ -85,6 +86,8 @@ export interface LaunchPorts {
 export interface CellCertificates {
   cell: NonNullable<LaunchOptions["cell"]>;
   ca: CertificateAuthority;
+  /** Writes the certificates into the instances. */
+  archives: Pick<Archives, "smallFilesTar">;
 }
 
 /** Progress of a launch, for the terminal; the report value carries the result. */

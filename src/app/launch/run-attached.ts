@@ -10,12 +10,14 @@ import { instancesExitCode, type LaunchReport } from "./launch-report.js";
 import type { LaunchPorts } from "./launch-request.js";
 import { logLineText } from "./log-line-text.js";
 import type { CertificateAuthority } from "../../pki/ports.js";
+import type { CellFileWriters } from "../../launch/instance-credentials.js";
 
 export interface AttachedLaunch {
   plan: AppPlan;
   secrets: readonly string[];
   /** Issues the instance identities (AppPlan.cell). */
   ca?: CertificateAuthority | undefined;
+  archives?: CellFileWriters["archives"] | undefined;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function runAttached(
   const follow = new AbortController();
   const app = plan.app.name ?? plan.app.guid;
   const onEvent = (event: LaunchEvent) => onProgress({ kind: "instances", app, event });
-  const deps = { runtime, findPort: findFreePort, onEvent, ca: attached.ca };
+  const deps = { runtime, findPort: findFreePort, onEvent, ...cellWriters(attached) };
   const began = performance.now();
   let started: StartedInstance[] = [];
   try {
@@ -105,4 +107,8 @@ function aborted(signal: AbortSignal): Promise<void> {
     if (signal.aborted) resolve();
     else signal.addEventListener("abort", () => resolve(), { once: true });
   });
+}
+
+function cellWriters(attached: AttachedLaunch) {
+  return { ca: attached.ca, archives: attached.archives };
 }

@@ -9,7 +9,7 @@ import { launchInstances } from "./launch-instances.js";
 import { instancesExitCode, type LaunchReport } from "./launch-report.js";
 import type { LaunchPorts, LaunchRequest } from "./launch-request.js";
 import type { LaunchSettings } from "./launch-settings.js";
-import type { CertificateAuthority } from "../../pki/ports.js";
+import type { CellFileWriters } from "../../launch/instance-credentials.js";
 import { runAttached } from "./run-attached.js";
 
 export interface DockerLaunch {
@@ -39,9 +39,9 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
       lines: await launchDryRun(plan, ports.runtime(), secrets),
     };
   }
-  const ca = certificates?.ca;
-  if (request.attach) return runAttached({ plan, secrets, ca }, ports);
-  return runDetached({ plan, secrets, ca }, ports);
+  const cellFiles = { ca: certificates?.ca, archives: certificates?.archives };
+  if (request.attach) return runAttached({ plan, secrets, ...cellFiles }, ports);
+  return runDetached({ plan, secrets, ...cellFiles }, ports);
 }
 
 /**
@@ -49,10 +49,10 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
  * running. Older instances of the app (another droplet) are replaced index by index.
  */
 async function runDetached(
-  launch: { plan: AppPlan; secrets: readonly string[]; ca?: CertificateAuthority | undefined },
+  launch: { plan: AppPlan; secrets: readonly string[] } & Partial<CellFileWriters>,
   ports: LaunchPorts,
 ): Promise<LaunchReport> {
-  const { plan, secrets, ca } = launch;
+  const { plan, secrets, ca, archives } = launch;
   const { onProgress } = ports;
   const runtime = ports.runtime();
   const interrupt = ports.interruption("removing the instances");
@@ -66,6 +66,7 @@ async function runDetached(
         runtime,
         findPort: findFreePort,
         ca,
+        archives,
         onEvent: (event) => {
           if (event.kind === "settled") replacer.settled(event.outcome);
           onProgress({ kind: "instances", app, event });

@@ -12,7 +12,7 @@
  */
 import { rm } from "node:fs/promises";
 import type { DockerRuntime, FoundContainer } from "../../container/docker-runtime.js";
-import { LabelKey } from "../../container/labels.js";
+import { LabelKey } from "../../core/labels.js";
 import { ownerState, parseOwner, type RunOwner } from "../../owner/run-owner.js";
 import { DependencyLabel, dependencyKind } from "../../restage/dependency-volume-name.js";
 import {

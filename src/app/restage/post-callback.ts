@@ -1,5 +1,6 @@
 import { callbackPayload } from "../../callback/callback-payload.js";
 import { sendCallback } from "../../callback/send-callback.js";
+import { jsonPoster } from "../../http/post-json.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
 import type { RestageOutcome } from "../../restage/restage-types.js";
@@ -38,11 +39,8 @@ export async function postRestageCallback(
     failureReason: outcome.failureReason,
     resultText: outcome.result?.text,
   });
-  const sent = await sendCallback(url, payload, {
-    resolve: context.resolve,
-    tls: context.tls,
-    signal: context.signal,
-  });
+  const poster = jsonPoster({ resolve: context.resolve, tls: context.tls });
+  const sent = await sendCallback(url, payload, { poster, signal: context.signal });
   const state = outcome.failed ? "failed" : "succeeded";
   return { state, url: sent.url, status: sent.status, attempts: sent.attempts };
 }

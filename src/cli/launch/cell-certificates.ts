@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { CellCertificates } from "../../app/launch/launch-request.js";
 import { trustedCertificates } from "../../app/restage/trusted-certificates.js";
+import { TarArchives } from "../../archive/tar-archives.js";
 import { openLocalCa } from "../../identity/local-ca.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { Output } from "../output.js";
@@ -21,6 +22,7 @@ export async function cellCertificates(
   return {
     cell: { identity: true, trustedCerts },
     ca: await openLocalCa({ cacheDir: options.cacheDir, pki: x509Pki }),
+    archives: new TarArchives(),
   };
 }
 

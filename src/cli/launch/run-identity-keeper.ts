@@ -1,4 +1,5 @@
 /** The keeper process's composition root: the engine, the local CA, TERM/INT to end it. */
+import { TarArchives } from "../../archive/tar-archives.js";
 import { DockerApps } from "../../container/docker-apps.js";
 import { keepInstanceIdentities } from "../../launch/identity-keeper.js";
 import { openLocalCa } from "../../identity/local-ca.js";
@@ -13,7 +14,11 @@ export async function runIdentityKeeper(
   const stop = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
   try {
-    const deps = { runtime: new DockerApps({ env }), ca: await localCa(cacheDir) };
+    const deps = {
+      runtime: new DockerApps({ env }),
+      ca: await localCa(cacheDir),
+      archives: new TarArchives(),
+    };
     const sinceS = since ? Number(since) : undefined;
     await keepInstanceIdentities({ runId, organizationalUnits, sinceS }, deps, stop.signal);
     return 0;

@@ -1,6 +1,6 @@
 import { buildPlan } from "../../diego/explain/build-plan.js";
 import { renderPlan } from "../../diego/explain/render-plan.js";
-import { cpuSharesFor } from "../../container/cpu-shares.js";
+import { cpuSharesFor } from "../../diego/cpu-shares.js";
 import { redactEnvValue } from "../../core/redact.js";
 import { redactUrl } from "../../core/redact.js";
 import type { TlsSettings } from "../../http/tls-settings.js";

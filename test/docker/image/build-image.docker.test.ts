@@ -7,6 +7,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { c as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tarCodec } from "../../../src/archive/tar-codec.js";
 import { DockerImageStore } from "../../../src/container/docker-image-store.js";
 import { TEST_RUN_LABEL, testRunId } from "../../kit/docker-leaks.js";
 import { buildLifecycleTgz } from "../../kit/fixture-blobs.js";
@@ -159,7 +160,7 @@ afterAll(async () => {
 describe("buildImage", () => {
   it("builds an image that runs the droplet under the launcher, as vcap, answering on 8080", async () => {
     const droplet = await writeDroplet("one", "<h1>one</h1>\n");
-    const built = await buildImage(options(droplet, "one"), { images });
+    const built = await buildImage(options(droplet, "one"), { images, tar: tarCodec });
     const info = await docker.getImage(`${repo}:one`).inspect();
     expect(info.Id).toBe(built.id);
     expect(info.Config.User).toBe("vcap");
@@ -195,11 +196,11 @@ describe("buildImage", () => {
 
   it("gives the same id for the same inputs, whether the stack's layers are referenced or streamed", async () => {
     const droplet = await writeDroplet("same", "<h1>same</h1>\n");
-    const first = await buildImage(options(droplet, "same-1"), { images });
-    const second = await buildImage(options(droplet, "same-2"), { images });
+    const first = await buildImage(options(droplet, "same-1"), { images, tar: tarCodec });
+    const second = await buildImage(options(droplet, "same-2"), { images, tar: tarCodec });
     const streamed = await buildImage(
       { ...options(droplet, "same-3"), baseLayers: "stream" },
-      { images },
+      { images, tar: tarCodec },
     );
     expect(second.id).toBe(first.id);
     expect(streamed.id).toBe(first.id);
@@ -207,8 +208,14 @@ describe("buildImage", () => {
   });
 
   it("shares every layer but the droplet's with a build of another droplet", async () => {
-    const a = await buildImage(options(await writeDroplet("a", "a\n"), "a"), { images });
-    const b = await buildImage(options(await writeDroplet("b", "b\n"), "b"), { images });
+    const a = await buildImage(options(await writeDroplet("a", "a\n"), "a"), {
+      images,
+      tar: tarCodec,
+    });
+    const b = await buildImage(options(await writeDroplet("b", "b\n"), "b"), {
+      images,
+      tar: tarCodec,
+    });
     expect(b.id).not.toBe(a.id);
     expect(b.diffIds.slice(0, -1)).toEqual(a.diffIds.slice(0, -1));
     expect(b.diffIds.at(-1)).not.toBe(a.diffIds.at(-1));
@@ -218,6 +225,7 @@ describe("buildImage", () => {
     const counted = new CountingStore();
     const first = await buildImage(options(await writeDroplet("c1", "c1\n"), "c1"), {
       images: counted,
+      tar: tarCodec,
     });
     const base = await docker.getImage(lifecycleBase()).inspect();
     expect(base.Config.Labels?.["io.restager.kind"]).toBe("lifecycle-base");
@@ -227,6 +235,7 @@ describe("buildImage", () => {
     const c2 = await writeDroplet("c2", "c2\n");
     const second = await buildImage(options(c2, "c2"), {
       images: counted,
+      tar: tarCodec,
     });
     expect(counted.loadedBytes).toHaveLength(loadsBefore + 1);
     // Only the droplet layer (a few KB with the tar headers), never the lifecycle layer.
@@ -236,6 +245,7 @@ describe("buildImage", () => {
 
     const again = await buildImage(options(c2, "c2-again"), {
       images: counted,
+      tar: tarCodec,
     });
     expect(counted.loadedBytes).toHaveLength(loadsBefore + 1);
     expect(again).toMatchObject({ id: second.id, reused: true });
@@ -246,13 +256,21 @@ describe("buildImage", () => {
     const plans = new CountingPlans(new DirectoryPlanCache(join(dir, "image-plans")));
     const counted = new CountingStore();
     const droplet = await writeDroplet("planned", "planned\n");
-    const first = await buildImage(options(droplet, "planned-1"), { images: counted, plans });
-    const uncached = await buildImage(options(droplet, "planned-0"), { images });
+    const first = await buildImage(options(droplet, "planned-1"), {
+      images: counted,
+      plans,
+      tar: tarCodec,
+    });
+    const uncached = await buildImage(options(droplet, "planned-0"), { images, tar: tarCodec });
     expect(first.id).toBe(uncached.id);
     expect(plans.hits).toBe(0);
 
     const loads = counted.loadedBytes.length;
-    const again = await buildImage(options(droplet, "planned-2"), { images: counted, plans });
+    const again = await buildImage(options(droplet, "planned-2"), {
+      images: counted,
+      plans,
+      tar: tarCodec,
+    });
     expect(plans.hits).toBe(2); // the droplet's plan and the lifecycle's
     expect(counted.loadedBytes).toHaveLength(loads);
     expect(again).toMatchObject({ id: first.id, reused: true });
@@ -262,7 +280,11 @@ describe("buildImage", () => {
     // Gone from the engine: the cached plan streams the droplet again, and the engine accepts it.
     for (const tag of ["planned-0", "planned-1", "planned-2"]) await images.untag(`${repo}:${tag}`);
     expect(await images.inspect(first.id)).toBeUndefined();
-    const rebuilt = await buildImage(options(droplet, "planned-3"), { images: counted, plans });
+    const rebuilt = await buildImage(options(droplet, "planned-3"), {
+      images: counted,
+      plans,
+      tar: tarCodec,
+    });
     expect(plans.hits).toBe(4);
     expect(counted.loadedBytes).toHaveLength(loads + 1);
     expect(rebuilt).toMatchObject({ id: first.id, reused: false });
@@ -270,7 +292,7 @@ describe("buildImage", () => {
 
   it("runs another start command given at run time, as vcap, with the droplet owned by vcap", async () => {
     const droplet = await writeDroplet("override", "x\n");
-    await buildImage(options(droplet, "override"), { images });
+    await buildImage(options(droplet, "override"), { images, tar: tarCodec });
     const files = "/home/vcap /home/vcap/app /home/vcap/staging_info.yml /tmp";
     const command = `echo started $PORT as $(id -un) in $PWD; stat -c '%U %a %n' ${files}`;
     const container = await runImage(`${repo}:override`, [command, ""]);
@@ -291,7 +313,7 @@ describe("buildImage", () => {
     const droplet = await writeDroplet("unsafe", "x\n", (root) =>
       symlink("/etc/passwd", join(root, "app", "passwd")),
     );
-    await expect(buildImage(options(droplet, "unsafe"), { images })).rejects.toThrow(
+    await expect(buildImage(options(droplet, "unsafe"), { images, tar: tarCodec })).rejects.toThrow(
       /Refusing archive entry/,
     );
     expect(await images.inspect(`${repo}:unsafe`)).toBeUndefined();

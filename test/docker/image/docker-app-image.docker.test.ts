@@ -14,6 +14,7 @@ import { dockerAppImage } from "../../../src/image/docker-app-image.js";
 import { defaultImageTime } from "../../../src/image/image-time.js";
 import { TEST_RUN_LABEL, testRunId } from "../../kit/docker-leaks.js";
 import { buildDockerLifecycleTgz } from "../../kit/fixture-blobs.js";
+import { tarCodec } from "../../../src/archive/tar-codec.js";
 
 const docker = new Docker();
 const images = new DockerImageStore();
@@ -58,7 +59,7 @@ describe("dockerAppImage", () => {
   it("puts the lifecycle on top of the app's layers and keeps the app's env", async () => {
     const image = await dockerAppImage(
       { reference: appRef, pull: false, lifecyclePath, time: defaultImageTime },
-      { images },
+      { images, tar: tarCodec },
     );
     created.push(image.ref);
     expect(image.warnings).toEqual([]);
@@ -77,7 +78,7 @@ describe("dockerAppImage", () => {
     // Same image and lifecycle: the same base, nothing streamed again.
     const again = await dockerAppImage(
       { reference: appRef, pull: false, lifecyclePath, time: defaultImageTime },
-      { images },
+      { images, tar: tarCodec },
     );
     expect(again.ref).toBe(image.ref);
   });
@@ -85,7 +86,7 @@ describe("dockerAppImage", () => {
   it("runs the engine's copy, with a warning, when the pull fails", async () => {
     const image = await dockerAppImage(
       { reference: appRef, pull: true, lifecyclePath, time: defaultImageTime },
-      { images },
+      { images, tar: tarCodec },
     );
     expect(image.warnings).toHaveLength(1);
     expect(image.warnings[0]).toMatch(
@@ -100,7 +101,7 @@ describe("dockerAppImage", () => {
     await expect(
       dockerAppImage(
         { reference: missing, pull: true, lifecyclePath, time: defaultImageTime },
-        { images },
+        { images, tar: tarCodec },
       ),
     ).rejects.toThrow(`Cannot pull ${missing}`);
   });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { c as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tarCodec } from "../../../src/archive/tar-codec.js";
 import { DockerImageStore } from "../../../src/container/docker-image-store.js";
 import { TEST_RUN_LABEL, testRunId } from "../../kit/docker-leaks.js";
 import { buildLifecycleTgz } from "../../kit/fixture-blobs.js";
@@ -64,7 +65,7 @@ describe("pushBuiltImage", () => {
         labels: { [TEST_RUN_LABEL]: testRunId() },
         time: defaultImageTime,
       },
-      { images },
+      { images, tar: tarCodec },
     );
     const events: ProgressEvent[] = [];
     const pushed = await pushBuiltImage(

@@ -333,7 +333,7 @@ describe("a staging container as a cell makes it", () => {
     const certs = await certificatesAsDependency(
       [{ name: "test-ca.crt", content: Buffer.from(trustedCa.certPem) }],
       "/etc/cf-system-certificates",
-      new RecordingTaskLog("STG"),
+      { log: new RecordingTaskLog("STG"), archives: new TarArchives() },
     );
     await certs.file.release();
     const volume = dependencyVolumeName(certs.dependency.cacheKey, certs.sha256Hex);

@@ -8,6 +8,7 @@ import { buildStagingTask } from "../../kit/fake-cf/staging-task.js";
 import { fixturesDir } from "../../kit/fixture-blobs.js";
 import { callbackPayload, callbackTaskGuid } from "../../../src/callback/callback-payload.js";
 import { CallbackRefusedError, sendCallback } from "../../../src/callback/send-callback.js";
+import { jsonPoster } from "../../../src/http/post-json.js";
 
 const guid = "273b4ea1-c0b9-4a7c-bd3b-5275150cad19-7617e252827a4676a1fa71ae123ded3b";
 const resultText =
@@ -94,7 +95,9 @@ describe("sendCallback", () => {
     const request = stagingRequest("stager-2016");
     const payload = callbackPayload(request, { failed: false, failureReason: "", resultText });
     const before = cf.callbacks().length;
-    const outcome = await sendCallback(request.definition.completionCallbackUrl, payload);
+    const outcome = await sendCallback(request.definition.completionCallbackUrl, payload, {
+      poster: jsonPoster({}),
+    });
     expect(outcome).toMatchObject({ status: 200, attempts: 1 });
     const recorded = cf.callbacks().slice(before);
     expect(recorded).toHaveLength(1);
@@ -115,7 +118,9 @@ describe("sendCallback", () => {
     // With setTimeout frozen, any backoff sleep would never end: the retry must not wait.
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     try {
-      const outcome = await sendCallback(request.definition.completionCallbackUrl, payload);
+      const outcome = await sendCallback(request.definition.completionCallbackUrl, payload, {
+        poster: jsonPoster({}),
+      });
       expect(outcome).toMatchObject({ status: 200, attempts: 2 });
     } finally {
       vi.useRealTimers();
@@ -130,7 +135,9 @@ describe("sendCallback", () => {
     );
     const payload = callbackPayload(request, { failed: true, failureReason: "x" });
     const url = request.definition.completionCallbackUrl.replace("http://", "http://user:secret@");
-    const error = await sendCallback(url, payload).catch((e: unknown) => e);
+    const error = await sendCallback(url, payload, { poster: jsonPoster({}) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CallbackRefusedError);
     const refused = error as CallbackRefusedError;
     expect(refused.outcome).toMatchObject({ status: 504, attempts: 3 });
@@ -144,9 +151,8 @@ describe("sendCallback", () => {
     const port = new URL(cf.localUrl("stager")).port;
     const url = `http://stager.service.cf.internal:${port}/v1/staging/${guid}/completed`;
     const payload = callbackPayload(request, { failed: false, failureReason: "", resultText });
-    const outcome = await sendCallback(url, payload, {
-      resolve: ["stager.service.cf.internal=127.0.0.1"],
-    });
+    const poster = jsonPoster({ resolve: ["stager.service.cf.internal=127.0.0.1"] });
+    const outcome = await sendCallback(url, payload, { poster });
     expect(outcome.status).toBe(200);
   });
 });

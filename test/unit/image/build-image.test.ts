@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { Header, Parser, type ReadEntry } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tarCodec } from "../../../src/archive/tar-codec.js";
 import type { ImageInfo, ImageStore } from "../../../src/container/image-store.js";
 import { buildImage, type BuildImageOptions } from "../../../src/image/build-image.js";
 import { defaultImageTime } from "../../../src/image/image-time.js";
@@ -145,7 +146,10 @@ const manifestOf = (files: Map<string, Buffer> | undefined) =>
 describe("buildImage", () => {
   it("streams the lifecycle once into a base image, then the droplet layer on top of it", async () => {
     const store = new RecordingStore(base);
-    const built = await buildImage(options, { images: store as unknown as ImageStore });
+    const built = await buildImage(options, {
+      images: store as unknown as ImageStore,
+      tar: tarCodec,
+    });
     expect(store.loads).toHaveLength(2);
     const [baseFiles, files] = store.loads as [Map<string, Buffer>, Map<string, Buffer>];
     expect(keysOf(baseFiles)).toEqual(["lifecycle/layer.tar", "config.json", "manifest.json"]);
@@ -186,16 +190,16 @@ describe("buildImage", () => {
   it("streams only the droplet layer once the base image exists, and nothing for the same droplet", async () => {
     const store = new RecordingStore(base);
     const images = store as unknown as ImageStore;
-    const first = await buildImage(options, { images });
+    const first = await buildImage(options, { images, tar: tarCodec });
     const other = join(dir, "other.tgz");
     await writeFile(other, gzipSync(tarOf([["./staging_info.yml", '{"start_command":"b"}']])));
-    const second = await buildImage({ ...options, dropletPath: other }, { images });
+    const second = await buildImage({ ...options, dropletPath: other }, { images, tar: tarCodec });
     expect(store.loads).toHaveLength(3);
     expect(keysOf(store.loads[2])).toEqual(["droplet/layer.tar", "config.json", "manifest.json"]);
     expect(second.diffIds.slice(0, 2)).toEqual(first.diffIds.slice(0, 2));
     expect(second.lifecycleLayerBytes).toBe(first.lifecycleLayerBytes);
 
-    const again = await buildImage({ ...options, tags: ["x/again:1"] }, { images });
+    const again = await buildImage({ ...options, tags: ["x/again:1"] }, { images, tar: tarCodec });
     expect(store.loads).toHaveLength(3);
     expect(store.tags).toEqual(["x/again:1"]);
     expect(again).toMatchObject({ id: first.id, reused: true, tags: ["x/again:1"] });
@@ -208,7 +212,7 @@ describe("buildImage", () => {
     );
     const built = await buildImage(
       { ...options, tags: ["x/y:z"] },
-      { images: store as unknown as ImageStore },
+      { images: store as unknown as ImageStore, tar: tarCodec },
     );
     const files = store.loads[1] as Map<string, Buffer>;
     expect(files.get("abc/layer.tar")?.toString()).toBe("base layer bytes");
@@ -220,11 +224,12 @@ describe("buildImage", () => {
   it("streams every layer in one archive when asked to, with the same id", async () => {
     const referenced = await buildImage(options, {
       images: new RecordingStore(base) as unknown as ImageStore,
+      tar: tarCodec,
     });
     const store = new RecordingStore(base);
     const built = await buildImage(
       { ...options, baseLayers: "stream" },
-      { images: store as unknown as ImageStore },
+      { images: store as unknown as ImageStore, tar: tarCodec },
     );
     expect(store.loads).toHaveLength(1);
     expect(manifestOf(store.loads[0])).toMatchObject([
@@ -235,8 +240,8 @@ describe("buildImage", () => {
 
   it("says how to get the stack image when the engine does not have it", async () => {
     const store = new RecordingStore(undefined);
-    await expect(buildImage(options, { images: store as unknown as ImageStore })).rejects.toThrow(
-      "The Docker image 'stack:1' does not exist in the engine",
-    );
+    await expect(
+      buildImage(options, { images: store as unknown as ImageStore, tar: tarCodec }),
+    ).rejects.toThrow("The Docker image 'stack:1' does not exist in the engine");
   });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Header, Parser, type HeaderData, type ReadEntry } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tarCodec } from "../../../src/archive/tar-codec.js";
 import { layerBlocks } from "../../../src/image/layer-blocks.js";
 import { layerParts, openTarFile } from "../../../src/image/layer-parts.js";
 import {
@@ -94,7 +95,7 @@ describe("the droplet layer", () => {
   it("re-roots every entry under home/vcap, owned by vcap, at the fixed time, sized as planned", async () => {
     const file = await writeTgz("droplet.tgz", dropletEntries);
     const planned = await planFileLayer("droplet", file, {
-      spec: dropletSpec(defaultImageTime),
+      spec: dropletSpec(defaultImageTime, tarCodec),
       capture: [stagingInfoPath],
     });
     const stream = new LayerStream(planned, "droplet/layer.tar");
@@ -128,7 +129,9 @@ describe("the droplet layer", () => {
 
   it("hashes the droplet file itself for the labels", async () => {
     const file = await writeTgz("hash.tgz", dropletEntries.slice(0, 3));
-    const planned = await planFileLayer("droplet", file, { spec: dropletSpec(defaultImageTime) });
+    const planned = await planFileLayer("droplet", file, {
+      spec: dropletSpec(defaultImageTime, tarCodec),
+    });
     const raw = await readFile(file);
     expect(planned.md5Hex).toBe(createHash("md5").update(raw).digest("hex"));
     expect(planned.sha256Hex).toBe(createHash("sha256").update(raw).digest("hex"));
@@ -145,15 +148,17 @@ describe("the droplet layer", () => {
   ] as [string, RawEntry][])("refuses %s", async (_what, entry) => {
     const file = await writeTgz("unsafe.tgz", [dropletEntries[0] as RawEntry, entry]);
     await expect(
-      planFileLayer("droplet", file, { spec: dropletSpec(defaultImageTime) }),
+      planFileLayer("droplet", file, { spec: dropletSpec(defaultImageTime, tarCodec) }),
     ).rejects.toThrow(/Refusing archive entry/);
   });
 
   it("notices a droplet that changed between planning and streaming", async () => {
     const file = await writeTgz("changing.tgz", dropletEntries.slice(0, 3));
-    const planned = await planFileLayer("droplet", file, { spec: dropletSpec(defaultImageTime) });
+    const planned = await planFileLayer("droplet", file, {
+      spec: dropletSpec(defaultImageTime, tarCodec),
+    });
     await writeTgz("changing.tgz", dropletEntries);
-    const parts = layerParts(await openTarFile(file), dropletSpec(defaultImageTime));
+    const parts = layerParts(await openTarFile(file), dropletSpec(defaultImageTime, tarCodec));
     await expect(collect(layerBlocks(parts, planned.plan.sizeBytes, "droplet"))).rejects.toThrow(
       /The droplet changed while the image was being built/,
     );

@@ -12,6 +12,7 @@ import {
   type PlanFacts,
 } from "../../../src/image/plan-cache.js";
 import { dropletSpec, planFileLayer, stagingInfoPath } from "../../../src/image/planned-layer.js";
+import { tarCodec } from "../../../src/archive/tar-codec.js";
 
 /** A plan cache that counts what it is asked, in front of a real directory cache. */
 class CountingCache implements PlanCache {
@@ -34,7 +35,7 @@ class CountingCache implements PlanCache {
 describe("plan cache", () => {
   let dir: string;
   let droplet: string;
-  const spec = dropletSpec(defaultImageTime);
+  const spec = dropletSpec(defaultImageTime, tarCodec);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "restager-plan-cache-"));
@@ -76,7 +77,7 @@ describe("plan cache", () => {
     const before = await planKey(file, spec, []);
     await writeFile(file, "other bytes");
     expect(await planKey(file, spec, [])).not.toBe(before);
-    const otherTime = dropletSpec(new Date(0));
+    const otherTime = dropletSpec(new Date(0), tarCodec);
     expect(await planKey(file, otherTime, [])).not.toBe(await planKey(file, spec, []));
     expect(await planKey(file, spec, [stagingInfoPath])).not.toBe(await planKey(file, spec, []));
     expect(await planKey(join(dir, "missing.tgz"), spec, [])).toBeUndefined();

@@ -3,6 +3,7 @@ import type { AppContainerEvent, ListedAppContainer } from "../../../src/contain
 import { keepInstanceIdentities } from "../../../src/launch/identity-keeper.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 import { FakeAppRuntime } from "../../kit/fake-app-runtime.js";
+import { TarArchives } from "../../../src/archive/tar-archives.js";
 
 /** An engine with one instance of run `r1`, whose events the test plays. */
 class EventfulRuntime extends FakeAppRuntime {
@@ -66,7 +67,7 @@ describe("the identity keeper", () => {
     ];
     const keeping = keepInstanceIdentities(
       { runId: "r1", organizationalUnits: ["app:a1"] },
-      { runtime, ca: await ca() },
+      { runtime, ca: await ca(), archives: new TarArchives() },
       new AbortController().signal,
     );
     await until(() => runtime.following);
@@ -87,7 +88,7 @@ describe("the identity keeper", () => {
     const signal = new AbortController().signal;
     await keepInstanceIdentities(
       { runId: "r2", organizationalUnits: [] },
-      { runtime, ca: await ca() },
+      { runtime, ca: await ca(), archives: new TarArchives() },
       signal,
     );
     expect(runtime.written).toEqual([]);

@@ -8,6 +8,7 @@ import { startScript } from "../../../src/launch/start-script.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
 import { readTarEntries } from "../../kit/read-tar.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
+import { TarArchives } from "../../../src/archive/tar-archives.js";
 
 const options: LaunchOptions = {
   image: "restager/node-env:latest",
@@ -74,7 +75,11 @@ describe("the cell's certificates of a launched instance", () => {
     };
     const guid = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f";
     const before = Math.floor(Date.now() / 1000);
-    const tar = await cellFilesTar(cell, { guid, ip: "172.17.0.5", withTrusted: true }, ca);
+    const tar = await cellFilesTar(
+      cell,
+      { guid, ip: "172.17.0.5", withTrusted: true },
+      { ca, archives: new TarArchives() },
+    );
     const listed = await entries(tar);
     expect(listed.map((e) => [e.name, e.mode.toString(8), e.uid])).toEqual([
       ["etc/cf-system-certificates/", "755", 0],
@@ -89,7 +94,13 @@ describe("the cell's certificates of a launched instance", () => {
     expect(cert.subject).toContain(`CN=${guid}`);
     expect(cert.subjectAltName).toBe(`DNS:${guid}, IP Address:172.17.0.5`);
     expect(listed[3]?.content).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
-    const again = await entries(await cellFilesTar(cell, { guid, ip: "", withTrusted: false }, ca));
+    const again = await entries(
+      await cellFilesTar(
+        cell,
+        { guid, ip: "", withTrusted: false },
+        { ca, archives: new TarArchives() },
+      ),
+    );
     expect(again.map((e) => e.name)).toEqual([
       "etc/cf-instance-credentials/",
       "etc/cf-instance-credentials/instance.key",

@@ -5,7 +5,7 @@ import {
   repEnv,
   type EnvSources,
 } from "../../../src/launch/instance-env.js";
-import { mergeEnv } from "../../../src/cell-env/merge-env.js";
+import { mergeEnv } from "../../../src/core/merge-env.js";
 import { networkingEnv } from "../../../src/cell-env/networking-env.js";
 
 const sources: EnvSources = {

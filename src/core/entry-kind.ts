@@ -1,4 +1,4 @@
-import { UnsafeArchiveError } from "./archive-errors.js";
+import { UnsafeArchiveError } from "../archive/archive-errors.js";
 import type { SafeEntryType } from "./entry-safety.js";
 
 /** Tar entry types restager carries over, folded to the kinds EntrySafety checks. */

@@ -5,7 +5,7 @@
  * refused too: an app archive has no business creating them.
  */
 import { posix } from "node:path";
-import { UnsafeArchiveError } from "./archive-errors.js";
+import { UnsafeArchiveError } from "../archive/archive-errors.js";
 
 export type SafeEntryType = "File" | "Directory" | "SymbolicLink" | "Link" | "FIFO" | "Device";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UnsafeArchiveError } from "../../../src/archive/archive-errors.js";
-import { EntrySafety, type SafeEntryType } from "../../../src/archive/entry-safety.js";
+import { EntrySafety, type SafeEntryType } from "../../../src/core/entry-safety.js";
 
 interface Case {
   name: string;

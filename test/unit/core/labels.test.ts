@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildLabels, LabelKey } from "../../../src/container/labels.js";
+import { buildLabels, LabelKey } from "../../../src/core/labels.js";
 
 describe("buildLabels", () => {
   it("always marks the container as managed and names run and kind", () => {

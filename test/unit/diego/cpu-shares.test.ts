@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuSharesFor } from "../../../src/container/cpu-shares.js";
+import { cpuSharesFor } from "../../../src/diego/cpu-shares.js";
 
 describe("cpuSharesFor", () => {
   it("is 1024 * cpu_weight / 100 with integer division, as the executor computes it", () => {
