@@ -151,8 +151,8 @@ export interface AppRuntime {
   enableRestarts(id: string): Promise<void>;
   /** Starts a process in a running container without waiting for it. */
   execDetached(id: string, process: DetachedProcess): Promise<void>;
-  /** Extracts a tar into the container at `dir` (running or not), keeping its owners. */
-  putFiles(id: string, dir: string, tar: Buffer, signal?: AbortSignal): Promise<void>;
+  /** Extracts `files.tar` into the container at `files.dir` (running or not), keeping owners. */
+  putFiles(id: string, files: { dir: string; tar: Buffer }, signal?: AbortSignal): Promise<void>;
   /**
    * Reports starts and removals of containers carrying every one of `labels` (since `sinceS`,
    * seconds since the epoch, when given: the engine replays what happened since) until

@@ -162,7 +162,11 @@ export class DockerApps implements AppRuntime {
     }
   }
 
-  async putFiles(id: string, dir: string, tar: Buffer, signal?: AbortSignal): Promise<void> {
+  async putFiles(
+    id: string,
+    { dir, tar }: { dir: string; tar: Buffer },
+    signal?: AbortSignal,
+  ): Promise<void> {
     try {
       throwIfCancelled(signal);
       await this.docker.getContainer(id).putArchive(tar, { path: dir });

@@ -102,5 +102,5 @@ export async function writeCellFiles(
 ): Promise<void> {
   const { ip } = await target.runtime.inspectApp(instance.id);
   const tar = await cellFilesTar(instance.cell, { ...instance, ip: ip ?? "" }, target);
-  await target.runtime.putFiles(instance.id, "/", tar, signal);
+  await target.runtime.putFiles(instance.id, { dir: "/", tar }, signal);
 }

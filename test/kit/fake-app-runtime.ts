@@ -120,7 +120,7 @@ export class FakeAppRuntime implements AppRuntime {
   /** What putFiles wrote: container id, directory and tar. */
   readonly written: { id: string; dir: string; tar: Buffer }[] = [];
 
-  putFiles(id: string, dir: string, tar: Buffer): Promise<void> {
+  putFiles(id: string, { dir, tar }: { dir: string; tar: Buffer }): Promise<void> {
     this.written.push({ id, dir, tar });
     return Promise.resolve();
   }
