@@ -10,32 +10,21 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { create as createTar } from "tar";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  listRestagerContainers,
-  removeLabelledContainers,
-  TEST_RUN_LABEL,
-  testRunId,
-} from "../kit/docker-leaks.js";
+import { describe, expect, it } from "vitest";
+import { listRestagerContainers } from "../kit/docker-leaks.js";
 import { pipeCli, runCli } from "../kit/e2e/cli.js";
 import { expectExit } from "../kit/e2e/expectations.js";
 import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
+import { useLaunchRole } from "../kit/e2e/launch-role.js";
 
 const docker = new Docker();
-const role = `io.restager.test-role-${uniqueAppName("launch-droplet")}`;
-const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
+const { role, labelArgs } = useLaunchRole("launch-droplet");
 const apps = useRestagedApps({ hello: { app: "hello-shell", appName: uniqueAppName("fresh") } });
 
 interface LaunchJson {
   image: string;
   instances: { id: string; state: string; urls: string[] }[];
 }
-
-afterEach(async () => {
-  const leaked = await listRestagerContainers(`${role}=1`);
-  await removeLabelledContainers(role, "1");
-  expect(leaked.map((c) => `${c.name} (${c.state})`)).toEqual([]);
-});
 
 async function removeAppImages(appGuid: string): Promise<void> {
   const images = await docker.listImages({

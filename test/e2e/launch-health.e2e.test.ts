@@ -5,31 +5,19 @@
  * "running", and instances are named as a cell names them (28-character guid = hostname).
  */
 import Docker from "dockerode";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  listRestagerContainers,
-  removeLabelledContainers,
-  TEST_RUN_LABEL,
-  testRunId,
-} from "../kit/docker-leaks.js";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../kit/e2e/cli.js";
 import { expectExit } from "../kit/e2e/expectations.js";
 import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
+import { useLaunchRole } from "../kit/e2e/launch-role.js";
 
 const docker = new Docker();
-const role = `io.restager.test-role-${uniqueAppName("launch-health")}`;
-const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
+const { labelArgs } = useLaunchRole("launch-health");
 const apps = useRestagedApps({ hello: { app: "hello-shell", appName: uniqueAppName("health") } });
 
 interface LaunchJson {
   instances: { id: string; guid: string; urls: string[]; ready_after_ms: number | null }[];
 }
-
-afterEach(async () => {
-  const leaked = await listRestagerContainers(`${role}=1`);
-  await removeLabelledContainers(role, "1");
-  expect(leaked.map((c) => `${c.name} (${c.state})`)).toEqual([]);
-});
 
 const www = '"${TMPDIR:-/tmp}/hello-shell-www"';
 

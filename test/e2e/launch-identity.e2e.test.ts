@@ -10,31 +10,19 @@ import { promisify } from "node:util";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  listRestagerContainers,
-  removeLabelledContainers,
-  TEST_RUN_LABEL,
-  testRunId,
-} from "../kit/docker-leaks.js";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../kit/e2e/cli.js";
 import { expectExit } from "../kit/e2e/expectations.js";
 import { until } from "../kit/e2e/until.js";
 import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
 import { x509Pki } from "../../src/x509/x509-pki.js";
+import { useLaunchRole } from "../kit/e2e/launch-role.js";
 
 const docker = new Docker();
 const execFileAsync = promisify(execFile);
-const role = `io.restager.test-role-${uniqueAppName("launch-identity")}`;
-const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
+const { labelArgs } = useLaunchRole("launch-identity");
 const apps = useRestagedApps({ hello: { app: "hello-shell", appName: uniqueAppName("identity") } });
 const ous = ["organization:0a1b", "space:2c3d", "app:4e5f"];
-
-afterEach(async () => {
-  const leaked = await listRestagerContainers(`${role}=1`);
-  await removeLabelledContainers(role, "1");
-  expect(leaked.map((c) => `${c.name} (${c.state})`)).toEqual([]);
-});
 
 /** Runs `script` in the instance as the app's user; its stdout. */
 async function exec(id: string, script: string): Promise<string> {

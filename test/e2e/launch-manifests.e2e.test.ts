@@ -8,23 +8,18 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Docker from "dockerode";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import {
-  listRestagerContainers,
-  removeLabelledContainers,
-  TEST_RUN_LABEL,
-  testRunId,
-} from "../kit/docker-leaks.js";
+import { listRestagerContainers } from "../kit/docker-leaks.js";
 import { buildDesiredLrp } from "../kit/fake-cf/desired-lrp.js";
 import type { FakeCfEndpoints } from "../kit/fake-cf/fake-cf-options.js";
 import { expectInstanceEnv, parseEnvText } from "../kit/launch-env.js";
 import { runCli } from "../kit/e2e/cli.js";
 import { expectExit, expectNoSecrets } from "../kit/e2e/expectations.js";
 import { runEnv, uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
+import { useLaunchRole } from "../kit/e2e/launch-role.js";
 
-const role = `io.restager.test-role-${uniqueAppName("launch-out-e2e")}`;
-const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
+const { role, labelArgs } = useLaunchRole("launch-out-e2e");
 const apps = useRestagedApps({ hello: { app: "hello-shell", appName: uniqueAppName("hello") } });
 const password = "db-pa55-e2e-secret";
 const vcapServices = {
@@ -47,13 +42,6 @@ async function helloLrp() {
   });
   return { hello, lrp, ...(await hello.writeLrp("hello", lrp)) };
 }
-
-/** The one test that starts containers (by running a printed line) must have removed them. */
-afterEach(async () => {
-  const leaked = await listRestagerContainers(`${role}=1`);
-  await removeLabelledContainers(role, "1");
-  expect(leaked.map((c) => `${c.name} (${c.state})`)).toEqual([]);
-});
 
 type K8sEnv = { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } };
 interface K8sDoc {

@@ -4,34 +4,22 @@
  * their own log_source; when one ends, the instance crashes and is restarted as on a cell.
  */
 import Docker from "dockerode";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DesiredLrpJson } from "../kit/fake-cf/desired-lrp.js";
-import {
-  listRestagerContainers,
-  removeLabelledContainers,
-  TEST_RUN_LABEL,
-  testRunId,
-} from "../kit/docker-leaks.js";
 import { runCli } from "../kit/e2e/cli.js";
 import { expectExit } from "../kit/e2e/expectations.js";
 import { until } from "../kit/e2e/until.js";
 import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
+import { useLaunchRole } from "../kit/e2e/launch-role.js";
 
 const docker = new Docker();
-const role = `io.restager.test-role-${uniqueAppName("launch-processes")}`;
-const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
+const { labelArgs } = useLaunchRole("launch-processes");
 const apps = useRestagedApps({ hello: { app: "hello-shell", appName: uniqueAppName("sidecar") } });
 const source = "APP/PROC/WEB/SIDECAR/TICKER";
 
 interface LaunchJson {
   instances: { id: string; state: string; urls: string[]; reason?: string; last_lines: string[] }[];
 }
-
-afterEach(async () => {
-  const leaked = await listRestagerContainers(`${role}=1`);
-  await removeLabelledContainers(role, "1");
-  expect(leaked.map((c) => `${c.name} (${c.state})`)).toEqual([]);
-});
 
 type RunJson = {
   run: { args: string[]; env: { name: string; value: string }[]; log_source: string };

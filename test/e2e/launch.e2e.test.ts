@@ -6,22 +6,17 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  listRestagerContainers,
-  removeLabelledContainers,
-  TEST_RUN_LABEL,
-  testRunId,
-} from "../kit/docker-leaks.js";
+import { describe, expect, it } from "vitest";
+import { listRestagerContainers, removeLabelledContainers } from "../kit/docker-leaks.js";
 import { desiredLrpLogLine } from "../kit/fake-cf/log-lines.js";
 import { expectInstanceEnv, parseEnvText } from "../kit/launch-env.js";
 import { pipeCli, runCli, startCli } from "../kit/e2e/cli.js";
 import { expectExit } from "../kit/e2e/expectations.js";
 import { uniqueAppName, useRestagedApps } from "../kit/e2e/restaged-app.js";
+import { useLaunchRole } from "../kit/e2e/launch-role.js";
 
 const docker = new Docker();
-const role = `io.restager.test-role-${uniqueAppName("launch-e2e")}`;
-const labelArgs = ["--label", `${TEST_RUN_LABEL}=${testRunId()}`, "--label", `${role}=1`];
+const { role, labelArgs } = useLaunchRole("launch-e2e");
 const apps = useRestagedApps({
   hello: { app: "hello-shell", appName: uniqueAppName("hello") },
   web: { app: "hello-static", appName: uniqueAppName("web") },
@@ -42,12 +37,6 @@ interface LaunchJson {
 }
 
 /** Every test stops what it launched: anything left with the test's label is a leak. */
-afterEach(async () => {
-  const leaked = await listRestagerContainers(`${role}=1`);
-  await removeLabelledContainers(role, "1");
-  expect(leaked.map((c) => `${c.name} (${c.state})`)).toEqual([]);
-});
-
 async function text(url: string): Promise<string> {
   const response = await fetch(url);
   expect(response.status, url).toBe(200);
