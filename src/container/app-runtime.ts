@@ -147,8 +147,11 @@ export interface AppRuntime {
     command: { argv: string[]; user: string },
     signal?: AbortSignal,
   ): Promise<CheckResult>;
-  /** Sets the restart policy to "unless-stopped": from now on the engine restarts crashes. */
-  enableRestarts(id: string): Promise<void>;
+  /**
+   * Sets the restart policy to "unless-stopped": from now on the engine restarts crashes.
+   * False when the container stopped before the policy could be set (it exited just now).
+   */
+  enableRestarts(id: string): Promise<boolean>;
   /** Starts a process in a running container without waiting for it. */
   execDetached(id: string, process: DetachedProcess): Promise<void>;
   /** Extracts `files.tar` into the container at `files.dir` (running or not), keeping owners. */

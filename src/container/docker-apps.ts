@@ -138,10 +138,18 @@ export class DockerApps implements AppRuntime {
     }
   }
 
-  async enableRestarts(id: string): Promise<void> {
+  async enableRestarts(id: string): Promise<boolean> {
+    const container = this.docker.getContainer(id);
     try {
-      await this.docker.getContainer(id).update({ RestartPolicy: { Name: "unless-stopped" } });
+      await container.update({ RestartPolicy: { Name: "unless-stopped" } });
+      return true;
     } catch (error) {
+      // The engine refuses to update a stopped container: the app exited since it was seen.
+      const running = await container.inspect().then(
+        (info) => info.State.Running,
+        () => true,
+      );
+      if (!running) return false;
       throw this.toError(error, "set an app container's restart policy");
     }
   }

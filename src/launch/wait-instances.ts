@@ -119,7 +119,12 @@ async function settle(
   };
   if (verdict.state === "running") {
     // A bound instance (launch --attach) stays without restarts: see AppPlan.boundToOwner.
-    if (app.boundToOwner !== true) await runtime.enableRestarts(instance.id);
+    if (app.boundToOwner !== true && !(await runtime.enableRestarts(instance.id))) {
+      // It exited between its passed check and now (a codependent process ended): crashed.
+      const state = await runtime.inspectApp(instance.id);
+      const reason = messages.exitedWithStatus(app.logSource, state.exitCode, state.oomKilled);
+      return settle(instance, { state: "crashed", reason, exited: true }, { runtime, app });
+    }
     return {
       ...base,
       state: "running",

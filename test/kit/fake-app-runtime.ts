@@ -107,9 +107,17 @@ export class FakeAppRuntime implements AppRuntime {
 
   readonly restartsEnabled: string[] = [];
 
-  enableRestarts(id: string): Promise<void> {
+  /** Names of containers that stop between their passed check and enableRestarts (a race). */
+  readonly stopBeforeRestarts = new Set<string>();
+
+  enableRestarts(id: string): Promise<boolean> {
+    const container = this.get(id);
+    if (this.stopBeforeRestarts.has(container.spec.name)) {
+      container.stopped = true;
+      return Promise.resolve(false);
+    }
     this.restartsEnabled.push(id);
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 
   execDetached(id: string, process: DetachedProcess): Promise<void> {

@@ -33,6 +33,15 @@ function deps(runtime: FakeAppRuntime) {
 }
 
 describe("launching an app's instances", () => {
+  it("reports an instance that exits right after its check passed as crashed, not as an error", async () => {
+    const runtime = new FakeAppRuntime();
+    const plan = planApp(lrp, { ...options, instances: 1 });
+    runtime.stopBeforeRestarts.add("restager-node-env-0-run123");
+    const [outcome] = await launchInstances(plan, deps(runtime));
+    expect(outcome).toMatchObject({ index: 0, state: "crashed" });
+    expect(runtime.restartsEnabled).toEqual([]);
+  });
+
   it("starts one container per instance and reports them running once healthy", async () => {
     const runtime = new FakeAppRuntime();
     const plan = planApp(lrp, options);
