@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { CellCertificates } from "../../app/launch/launch-request.js";
 import { trustedCertificates } from "../../app/restage/trusted-certificates.js";
 import { TarArchives } from "../../archive/tar-archives.js";
-import { openLocalCa } from "../../identity/local-ca.js";
+import { openIdentityCa } from "../identity-ca.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { Output } from "../output.js";
 
@@ -18,10 +18,9 @@ export async function cellCertificates(
   options: { cacheDir: string; trustedCerts?: string | undefined },
 ): Promise<CellCertificates> {
   const trustedCerts = await trustedCertificates(options.trustedCerts, output.env);
-  const { x509Pki } = await import("../../x509/x509-pki.js");
   return {
     cell: { identity: true, trustedCerts },
-    ca: await openLocalCa({ cacheDir: options.cacheDir, pki: x509Pki }),
+    ca: await openIdentityCa(options.cacheDir),
     archives: new TarArchives(),
   };
 }

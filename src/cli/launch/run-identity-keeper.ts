@@ -2,7 +2,7 @@
 import { TarArchives } from "../../archive/tar-archives.js";
 import { DockerApps } from "../../container/docker-apps.js";
 import { keepInstanceIdentities } from "../../launch/identity-keeper.js";
-import { openLocalCa } from "../../identity/local-ca.js";
+import { openIdentityCa } from "../identity-ca.js";
 
 export async function runIdentityKeeper(
   argv: readonly string[],
@@ -16,7 +16,7 @@ export async function runIdentityKeeper(
   try {
     const deps = {
       runtime: new DockerApps({ env }),
-      ca: await localCa(cacheDir),
+      ca: await openIdentityCa(cacheDir),
       archives: new TarArchives(),
     };
     const sinceS = since ? Number(since) : undefined;
@@ -25,9 +25,4 @@ export async function runIdentityKeeper(
   } catch {
     return 1;
   }
-}
-
-async function localCa(cacheDir: string) {
-  const { x509Pki } = await import("../../x509/x509-pki.js");
-  return openLocalCa({ cacheDir, pki: x509Pki });
 }

@@ -73,16 +73,16 @@ function launchRequest(output: Output, args: LaunchArgs): LaunchRequest {
 
 function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): LaunchPorts {
   const env = output.env;
+  const cacheDir = args.cacheDir ?? defaultCacheDir(env);
   let apps: DockerApps | undefined;
   return {
     runtime: () => (apps ??= new DockerApps({ env })),
     swarm: () => new DockerSwarm({ env }),
     images: () => new DockerImageStore({ env }),
-    plans: () =>
-      new DirectoryPlanCache(join(args.cacheDir ?? defaultCacheDir(env), planCacheDirName)),
+    plans: () => new DirectoryPlanCache(join(cacheDir, planCacheDirName)),
     downloads: async () =>
       createHttpClients({
-        cacheDir: args.cacheDir ?? defaultCacheDir(env),
+        cacheDir,
         resolve: args.resolve,
         upload: false,
         tls: await readTlsSettings(args, output),
@@ -91,13 +91,8 @@ function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): Laun
     stdin: output.stdin,
     interruption: (doing) => interruption(output, status, doing),
     onProgress: launchProgress(output, status),
-    cellCertificates: () =>
-      cellCertificates(output, {
-        cacheDir: args.cacheDir ?? defaultCacheDir(env),
-        trustedCerts: args.trustedCerts,
-      }),
-    keepIdentities: (plan) =>
-      spawnIdentityKeeper(output, plan, args.cacheDir ?? defaultCacheDir(env)),
+    cellCertificates: () => cellCertificates(output, { cacheDir, trustedCerts: args.trustedCerts }),
+    keepIdentities: (plan) => spawnIdentityKeeper(output, plan, cacheDir),
   };
 }
 

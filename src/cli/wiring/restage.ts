@@ -10,8 +10,7 @@ import { DockerRuntime } from "../../container/docker-runtime.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { idleTimeoutFromEnv } from "../../http/idle-timeout.js";
-import { openLocalCa } from "../../identity/local-ca.js";
-import type { CertificateAuthority } from "../../pki/ports.js";
+import { openIdentityCa } from "../identity-ca.js";
 import type { Output } from "../output.js";
 import { interruptSignal } from "../interrupt-signal.js";
 import { printImage } from "../report-image.js";
@@ -62,7 +61,7 @@ export async function restageOnDocker(output: Output, wiring: RestageWiring): Pr
         archives: new TarArchives(),
         images: new DockerImageStore({ env: output.env }),
         plans: new DirectoryPlanCache(join(cacheDir, planCacheDirName)),
-        identityCa: await identityAuthority(cacheDir),
+        identityCa: await openIdentityCa(cacheDir),
         taskLog: new TaskLogPrinter(output, status, source),
         progress,
         onEvent: (event) => track(output, state, event),
@@ -98,12 +97,6 @@ function track(output: Output, state: RunState, event: RestageEvent): void {
       );
       return;
   }
-}
-
-/** The local instance-identity CA, created in `cacheDir` on first use. */
-async function identityAuthority(cacheDir: string): Promise<CertificateAuthority> {
-  const { x509Pki } = await import("../../x509/x509-pki.js");
-  return openLocalCa({ cacheDir, pki: x509Pki });
 }
 
 /** Told on a second signal: what this run leaves if it exits now, and how to remove it. */
