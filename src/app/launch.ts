@@ -10,8 +10,6 @@ import type { LaunchReport } from "./launch/launch-report.js";
 import type { LaunchPorts, LaunchRequest } from "./launch/launch-request.js";
 import { launchSettings } from "./launch/launch-settings.js";
 import { runOnDocker } from "./launch/run-on-docker.js";
-import { runOnSwarm } from "./launch/run-on-swarm.js";
-import { writeManifest } from "./launch/write-manifest.js";
 
 export type { LaunchReport } from "./launch/launch-report.js";
 export type {
@@ -35,13 +33,19 @@ export async function launch(request: LaunchRequest, ports: LaunchPorts): Promis
   switch (request.target) {
     case "docker":
       return runOnDocker({ lrp, request, settings }, ports);
-    case "swarm":
+    // The other targets load on demand: the YAML writer alone is ~70 modules a local launch
+    // would otherwise import before starting anything.
+    case "swarm": {
+      const { runOnSwarm } = await import("./launch/run-on-swarm.js");
       return runOnSwarm({ lrp, request, settings }, ports);
+    }
     case "k8s":
-    case "compose":
+    case "compose": {
+      const { writeManifest } = await import("./launch/write-manifest.js");
       return writeManifest(
         { lrp, request: { ...request, target: request.target }, settings },
         ports,
       );
+    }
   }
 }

@@ -3,8 +3,9 @@
  * client. Every Docker client of this folder works on a connection; DockerEngine hands them out
  * over a shared one.
  */
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { resolveDockerHost } from "./docker-host.js";
+import { loadDockerode } from "./dockerode-module.js";
 
 export interface DockerConnectionOptions {
   /** Where DOCKER_HOST and friends are read from (default: process.env). */
@@ -24,7 +25,8 @@ export class DockerConnection {
     const endpoint = resolveDockerHost(env);
     this.where = endpoint.where;
     this.publishedHost = endpoint.options.host ?? "127.0.0.1";
-    this.docker = new Docker(endpoint.options);
+    const Dockerode = loadDockerode();
+    this.docker = new Dockerode(endpoint.options);
   }
 
   /** The connection `options` name, else a new one on `options.env`. */

@@ -41,6 +41,32 @@ export interface InstanceIdentity {
   keyPem: string;
 }
 
+/** The key every instance identity gets (the credential manager's RSA 2048). */
+const identityKeyType = "rsa-2048";
+
+/**
+ * What issues the identities of a run's containers: a CA in this process (caIssuer), or one
+ * kept in a worker thread so that loading the X.509 library and making keys happen beside the
+ * run, not in its way (src/cli/identity-worker.ts).
+ */
+export interface IdentityIssuer {
+  issue(request: InstanceIdentityRequest): Promise<InstanceIdentity>;
+}
+
+/** Issues with `ca`, each issue starting the key of the next one. */
+export function caIssuer(ca: CertificateAuthority): IdentityIssuer {
+  ca.prepareKey?.(identityKeyType);
+  return {
+    issue: async (request) => {
+      try {
+        return await issueInstanceIdentity(ca, request);
+      } finally {
+        ca.prepareKey?.(identityKeyType);
+      }
+    },
+  };
+}
+
 export async function issueInstanceIdentity(
   ca: CertificateAuthority,
   request: InstanceIdentityRequest,
@@ -54,7 +80,7 @@ export async function issueInstanceIdentity(
     ipAddresses: request.containerIp === "" ? [] : [request.containerIp],
     usage: "both",
     keyUsages: ["digitalSignature", "keyEncipherment", "keyAgreement"],
-    keyType: "rsa-2048",
+    keyType: identityKeyType,
     notBefore: now,
     notAfter: new Date(now.getTime() + instanceIdentityValidityMs),
   });

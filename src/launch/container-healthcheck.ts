@@ -97,3 +97,34 @@ export function readyCheckArgv(health: AppHealth): string[] | undefined {
   if (readiness.length > 0) lines.push(readiness.join(" && "));
   return ["/bin/sh", "-c", lines.join("\n")];
 }
+
+/**
+ * How often a starting instance is checked. A cell uses the rep's `unhealthy_monitoring_interval`
+ * (an operator setting, 0.5 s by default); restager checks more often, so that `launch` returns
+ * as soon as the app answers.
+ */
+export const startupCheckIntervalMs = 100;
+
+/**
+ * The start-up check as the executor runs it for a check definition: one healthcheck process per
+ * probe in startup mode (`-startup-interval`, `-startup-timeout`: it tries until a check passes
+ * or the timeout ends it) rather than one process per try; then, as in readyCheckArgv, the live
+ * marker and one try of each readiness check. undefined for recorded monitor actions (run as
+ * recorded: readyCheckArgv) and for no check at all. When it fails before the start timeout
+ * (readiness not there yet, a healthcheck binary without these flags), `launch` goes on with
+ * readyCheckArgv.
+ */
+export function startupCheckArgv(health: AppHealth, timeoutMs: number): string[] | undefined {
+  if (health.source !== "check_definition" || health.probes.length === 0) return undefined;
+  const startup = health.probes.map((probe) =>
+    shellJoin([
+      ...healthcheckArgv(probe),
+      `-startup-interval=${startupCheckIntervalMs}ms`,
+      `-startup-timeout=${Math.max(1, Math.round(timeoutMs))}ms`,
+    ]),
+  );
+  const readiness = health.readiness.map((probe) => shellJoin(healthcheckArgv(probe)));
+  const lines = [`${startup.join(" && ")} || exit $?`, `: >${liveMarker}`];
+  if (readiness.length > 0) lines.push(readiness.join(" && "));
+  return ["/bin/sh", "-c", lines.join("\n")];
+}

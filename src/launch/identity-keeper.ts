@@ -11,8 +11,10 @@
  */
 import type { AppRuntime } from "../container/app-runtime.js";
 import { LabelKey } from "../core/labels.js";
-import { instanceIdentityValidityMs } from "../identity/instance-identity.js";
-import type { CertificateAuthority } from "../pki/ports.js";
+import {
+  instanceIdentityValidityMs,
+  type IdentityIssuer,
+} from "../identity/instance-identity.js";
 import { AppLabelKey } from "./app-labels.js";
 import { writeCellFiles } from "./instance-credentials.js";
 import type { Archives } from "../archive/ports.js";
@@ -38,7 +40,7 @@ export async function keepInstanceIdentities(
   options: KeeperOptions,
   deps: {
     runtime: AppRuntime;
-    ca: CertificateAuthority;
+    identities: IdentityIssuer;
     archives: Pick<Archives, "smallFilesTar">;
   },
   signal: AbortSignal,

@@ -20,9 +20,8 @@ import type { EnvVar } from "../core/env-var.js";
 import {
   instanceIdentityDir,
   instanceIdentityEnv,
-  issueInstanceIdentity,
+  type IdentityIssuer,
 } from "../identity/instance-identity.js";
-import type { CertificateAuthority } from "../pki/ports.js";
 import type { CertificateFile } from "../restage/system-certificates.js";
 import { systemCertificatesEnv } from "../restage/system-certificates.js";
 
@@ -54,7 +53,7 @@ export async function cellFilesTar(
   instance: { guid: string; ip: string; withTrusted: boolean },
   issuer: CellFileWriters,
 ): Promise<Buffer> {
-  const { ca, archives } = issuer;
+  const { identities, archives } = issuer;
   const files: SmallFile[] = [];
   if (cell.trusted && instance.withTrusted) {
     const dir = relative(cell.trusted.path);
@@ -63,8 +62,8 @@ export async function cellFilesTar(
       files.push({ path: `${dir}/${file.name}`, content: file.content, mode: 0o644, ...root });
     }
   }
-  if (cell.identity && ca) {
-    const issued = await issueInstanceIdentity(ca, {
+  if (cell.identity && identities) {
+    const issued = await identities.issue({
       containerGuid: instance.guid,
       containerIp: instance.ip,
       organizationalUnits: cell.identity.organizationalUnits,
@@ -89,9 +88,9 @@ function relative(path: string): string {
  * and, at its first start, the trusted certificates (they stay in the container's filesystem
  * across restarts).
  */
-/** What writes a cell's files: the identity CA (none: no identity) and the tar writer. */
+/** What writes a cell's files: the identity issuer (none: no identity) and the tar writer. */
 export interface CellFileWriters {
-  ca?: CertificateAuthority | undefined;
+  identities?: IdentityIssuer | undefined;
   archives: Pick<Archives, "smallFilesTar">;
 }
 

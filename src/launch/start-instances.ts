@@ -9,7 +9,7 @@ import { envStrings } from "../core/merge-env.js";
 import type { LaunchEvent } from "./launch-events.js";
 import { writeCellFiles } from "./instance-credentials.js";
 import type { Archives } from "../archive/ports.js";
-import type { CertificateAuthority } from "../pki/ports.js";
+import type { IdentityIssuer } from "../identity/instance-identity.js";
 
 export interface StartDeps {
   runtime: AppRuntime;
@@ -18,7 +18,7 @@ export interface StartDeps {
   /** Instance guids; default newInstanceGuid. */
   newGuid?: (() => string) | undefined;
   /** Issues the instance identities (AppPlan.cell.identity). */
-  ca?: CertificateAuthority | undefined;
+  identities?: IdentityIssuer | undefined;
   /** Writes the cell's files into the instances (needed when AppPlan.cell is set). */
   archives?: Pick<Archives, "smallFilesTar"> | undefined;
 }
@@ -101,10 +101,10 @@ async function afterStart(
   const { signal, ...instance } = started;
   try {
     if (app.cell) {
-      const { runtime, ca, archives } = deps;
+      const { runtime, identities, archives } = deps;
       if (!archives) throw new Error("the cell's files need a tar writer (StartDeps.archives)");
       const cellFiles = { ...instance, cell: app.cell, withTrusted: true };
-      await writeCellFiles({ runtime, ca, archives }, cellFiles, signal);
+      await writeCellFiles({ runtime, identities, archives }, cellFiles, signal);
     }
     if (app.sshd) await startSshd(app, instance.id, deps.runtime);
   } catch (error) {

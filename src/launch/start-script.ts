@@ -70,7 +70,7 @@ export function startScript(options: StartScriptOptions = {}): string {
 // the container started: newer means issued for this start.
 const identityLines = [
   `s=$(cat ${startedMarker} 2>/dev/null || echo 0); n=0`,
-  `while [ "$(stat -c %Y ${instanceCertPath} 2>/dev/null || echo 0)" -le "$s" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done`,
+  `while [ "$(stat -c %Y ${instanceCertPath} 2>/dev/null || echo 0)" -le "$s" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done`,
 ];
 
 const slotLines = [

@@ -6,6 +6,7 @@ import type { LaunchEvent } from "./launch-events.js";
 import type { StartedInstance } from "./start-instances.js";
 import { sidecarExitReason } from "./process-logs.js";
 import { cancellation } from "../core/cancellation.js";
+import { startupCheckArgv } from "./container-healthcheck.js";
 
 export interface WaitDeps {
   runtime: AppRuntime;
@@ -28,8 +29,10 @@ type Verdict =
  * Waits until every instance is running (its ready check passed, or up for a short grace
  * without a health check) or crashed (exited), or the start timeout passed: then the rest
  * crashed with Diego's "Instance never healthy after ..." reason. The check is run here (docker
- * exec) every poll rather than read from Docker's health status, so `launch` returns as soon as
- * the app answers instead of after Docker's next interval. Running instances get restarts
+ * exec) rather than read from Docker's health status, so `launch` returns as soon as the app
+ * answers instead of after Docker's next interval: first once in the healthcheck binary's startup
+ * mode, as the executor runs it (it tries every 100 ms until a check passes), then, if that ended
+ * early without a verdict, once per poll. Running instances get restarts
  * turned on; crashed instances that still run are stopped (Diego destroys them) but kept, so
  * their logs stay readable; their last lines are read.
  */
@@ -42,6 +45,7 @@ export async function waitForInstances(
   const deadline = began + app.startTimeoutMs;
   const outcomes = new Map<number, InstanceOutcome>();
   const lastOutput = new Map<number, string>();
+  const startupRan = new Set<number>();
   while (outcomes.size < started.length) {
     if (signal?.aborted) throw cancellation(signal);
     const pending = started.filter((instance) => !outcomes.has(instance.plan.index));
@@ -49,7 +53,8 @@ export async function waitForInstances(
     const timedOut = Date.now() >= deadline;
     await Promise.all(
       pending.map(async (instance) => {
-        const context = { timedOut, app, graceMs: deps.graceMs ?? 1_000, lastOutput, signal };
+        const graceMs = deps.graceMs ?? 1_000;
+        const context = { timedOut, deadline, app, graceMs, lastOutput, startupRan, signal };
         const { verdict } = await judge(instance, deps.runtime, context);
         if (verdict.state === "pending") return;
         const outcome = await settle(instance, verdict, { runtime: deps.runtime, app });
@@ -64,10 +69,13 @@ export async function waitForInstances(
 
 interface JudgeContext {
   timedOut: boolean;
+  deadline: number;
   app: AppPlan;
   graceMs: number;
   /** The last failed check's output per instance index. */
   lastOutput: Map<number, string>;
+  /** The instances whose start-up check (startupCheckArgv) ran already: it runs once. */
+  startupRan: Set<number>;
   signal?: AbortSignal | undefined;
 }
 
@@ -84,17 +92,41 @@ async function judge(
   }
   const index = instance.plan.index;
   if (app.readyCheck) {
-    const argv = app.readyCheck;
+    const startup = context.startupRan.has(index)
+      ? undefined
+      : startupCheckArgv(app.health, context.deadline - Date.now());
+    context.startupRan.add(index);
+    const argv = startup ?? app.readyCheck;
     const check = await runtime.runCheck(instance.id, { argv, user: app.user }, context.signal);
     if (check.exitCode === 0) return { verdict: { state: "running" }, state };
     context.lastOutput.set(index, check.output);
+    // The start-up check ran until it passed, the start timeout, or the instance's end.
+    if (startup) return judgeAfterStartup(instance, runtime, context);
   } else if (Date.now() - instance.startedAtMs >= context.graceMs) {
     return { verdict: { state: "running" }, state };
   }
   if (!context.timedOut) return { verdict: { state: "pending" }, state };
+  return { verdict: { state: "crashed", reason: neverHealthy(app, context, instance) }, state };
+}
+
+async function judgeAfterStartup(
+  instance: StartedInstance,
+  runtime: AppRuntime,
+  context: JudgeContext,
+): Promise<{ verdict: Verdict; state: AppContainerState }> {
+  const { app } = context;
+  const state = await runtime.inspectApp(instance.id);
+  if (!state.running || state.restarting) {
+    const reason = messages.exitedWithStatus(app.logSource, state.exitCode, state.oomKilled);
+    return { verdict: { state: "crashed", reason, exited: true }, state };
+  }
+  if (Date.now() < context.deadline) return { verdict: { state: "pending" }, state };
+  return { verdict: { state: "crashed", reason: neverHealthy(app, context, instance) }, state };
+}
+
+function neverHealthy(app: AppPlan, context: JudgeContext, instance: StartedInstance): string {
   const after = formatGoDuration(app.startTimeoutMs);
-  const reason = `Instance never healthy after ${after}${detail(context.lastOutput.get(index))}`;
-  return { verdict: { state: "crashed", reason }, state };
+  return `Instance never healthy after ${after}${detail(context.lastOutput.get(instance.plan.index))}`;
 }
 
 /** The health check's failure: its last output line (the binary prints the reason last). */

@@ -63,9 +63,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
     cellCertificates: () =>
       Promise.resolve({
         cell: { identity: false },
-        ca: {
-          certPem: "",
-          keyPem: "",
+        identities: {
           issue: () => Promise.reject(new Error("no identities in unit tests")),
         },
         archives: new FakeArchives(),

@@ -9,7 +9,7 @@ import type { PublishMode } from "../../launch/swarm-service-spec.js";
 import type { InstancesReport } from "./launch-report.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
-import type { CertificateAuthority } from "../../pki/ports.js";
+import type { IdentityIssuer } from "../../identity/instance-identity.js";
 import type { Archives } from "../../archive/ports.js";
 
 /** Where `launch` puts the app: local containers, a Swarm service, or k8s / compose YAML. */
@@ -85,7 +85,7 @@ export interface LaunchPorts {
 /** What a cell gives each local instance: identity credentials and trusted certificates. */
 export interface CellCertificates {
   cell: NonNullable<LaunchOptions["cell"]>;
-  ca: CertificateAuthority;
+  identities: IdentityIssuer;
   /** Writes the certificates into the instances. */
   archives: Pick<Archives, "smallFilesTar">;
 }

@@ -9,14 +9,13 @@ import { removeInstances } from "./launch-instances.js";
 import { instancesExitCode, type LaunchReport } from "./launch-report.js";
 import type { LaunchPorts } from "./launch-request.js";
 import { logLineText } from "./log-line-text.js";
-import type { CertificateAuthority } from "../../pki/ports.js";
 import type { CellFileWriters } from "../../launch/instance-credentials.js";
 
 export interface AttachedLaunch {
   plan: AppPlan;
   secrets: readonly string[];
   /** Issues the instance identities (AppPlan.cell). */
-  ca?: CertificateAuthority | undefined;
+  identities?: CellFileWriters["identities"];
   archives?: CellFileWriters["archives"] | undefined;
 }
 
@@ -110,5 +109,5 @@ function aborted(signal: AbortSignal): Promise<void> {
 }
 
 function cellWriters(attached: AttachedLaunch) {
-  return { ca: attached.ca, archives: attached.archives };
+  return { identities: attached.identities, archives: attached.archives };
 }

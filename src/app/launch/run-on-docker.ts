@@ -21,9 +21,12 @@ export interface DockerLaunch {
 /** `launch` on the local engine (target docker): dry run, detached, or attached. */
 export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Promise<LaunchReport> {
   const { lrp, request, settings } = launch;
+  // Asked for first: the identity issuer starts its work (loading X.509, a key) in the
+  // background while the image is found. The dry run's lines carry no identity.
+  const asked = request.dryRun ? undefined : ports.cellCertificates();
+  asked?.catch(() => undefined); // met by the await below when the image is found
   const image = await launchImage({ lrp, request }, ports);
-  // The dry run's lines carry no identity, and no keeper renews them.
-  const certificates = request.dryRun ? undefined : await ports.cellCertificates();
+  const certificates = await asked;
   const plan = planApp(lrp, {
     ...settings,
     image: image.ref,
@@ -39,7 +42,7 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
       lines: await launchDryRun(plan, ports.runtime(), secrets),
     };
   }
-  const cellFiles = { ca: certificates?.ca, archives: certificates?.archives };
+  const cellFiles = { identities: certificates?.identities, archives: certificates?.archives };
   if (request.attach) return runAttached({ plan, secrets, ...cellFiles }, ports);
   return runDetached({ plan, secrets, ...cellFiles }, ports);
 }
@@ -52,7 +55,7 @@ async function runDetached(
   launch: { plan: AppPlan; secrets: readonly string[] } & Partial<CellFileWriters>,
   ports: LaunchPorts,
 ): Promise<LaunchReport> {
-  const { plan, secrets, ca, archives } = launch;
+  const { plan, secrets, identities, archives } = launch;
   const { onProgress } = ports;
   const runtime = ports.runtime();
   const interrupt = ports.interruption("removing the instances");
@@ -65,7 +68,7 @@ async function runDetached(
       {
         runtime,
         findPort: findFreePort,
-        ca,
+        identities,
         archives,
         onEvent: (event) => {
           if (event.kind === "settled") replacer.settled(event.outcome);
@@ -74,7 +77,7 @@ async function runDetached(
       },
       interrupt.signal,
     );
-    if (ca && outcomes.some((o) => o.state === "running")) ports.keepIdentities(plan);
+    if (identities && outcomes.some((o) => o.state === "running")) ports.keepIdentities(plan);
     const replaced = await replacer.finish(outcomes);
     onProgress({ kind: "phase-end" });
     const elapsedMs = performance.now() - started;

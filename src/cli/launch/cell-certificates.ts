@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { CellCertificates } from "../../app/launch/launch-request.js";
 import { trustedCertificates } from "../../app/restage/trusted-certificates.js";
 import { TarArchives } from "../../archive/tar-archives.js";
-import { openIdentityCa } from "../identity-ca.js";
+import { identityIssuerInWorker } from "../identity-issuer-worker.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { Output } from "../output.js";
 
@@ -20,7 +20,7 @@ export async function cellCertificates(
   const trustedCerts = await trustedCertificates(options.trustedCerts, output.env);
   return {
     cell: { identity: true, trustedCerts },
-    ca: await openIdentityCa(options.cacheDir),
+    identities: identityIssuerInWorker(options.cacheDir),
     archives: new TarArchives(),
   };
 }

@@ -1,6 +1,7 @@
 /** The keeper process's composition root: the engine, the local CA, TERM/INT to end it. */
 import { TarArchives } from "../../archive/tar-archives.js";
 import { DockerApps } from "../../container/docker-apps.js";
+import { caIssuer } from "../../identity/instance-identity.js";
 import { keepInstanceIdentities } from "../../launch/identity-keeper.js";
 import { openIdentityCa } from "../identity-ca.js";
 
@@ -16,7 +17,7 @@ export async function runIdentityKeeper(
   try {
     const deps = {
       runtime: new DockerApps({ env }),
-      ca: await openIdentityCa(cacheDir),
+      identities: caIssuer(await openIdentityCa(cacheDir)),
       archives: new TarArchives(),
     };
     const sinceS = since ? Number(since) : undefined;

@@ -61,8 +61,8 @@ describe("launch (the use case): image choice", () => {
       "restager/node-env:own",
       "restager/node-env:own",
     ]);
-    // The download client is opened to resolve the image (nothing is downloaded) and closed.
-    expect(downloads).toEqual({ opened: 1, closed: 1 });
+    // Nothing is downloaded, so the download client (undici) is never even opened.
+    expect(downloads).toEqual({ opened: 0, closed: 0 });
   });
 
   it("runs --image even when it holds another droplet, and warns", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppContainerEvent, ListedAppContainer } from "../../../src/container/app-runtime.js";
 import { keepInstanceIdentities } from "../../../src/launch/identity-keeper.js";
+import { caIssuer } from "../../../src/identity/instance-identity.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 import { FakeAppRuntime } from "../../kit/fake-app-runtime.js";
 import { TarArchives } from "../../../src/archive/tar-archives.js";
@@ -67,7 +68,7 @@ describe("the identity keeper", () => {
     ];
     const keeping = keepInstanceIdentities(
       { runId: "r1", organizationalUnits: ["app:a1"] },
-      { runtime, ca: await ca(), archives: new TarArchives() },
+      { runtime, identities: caIssuer(await ca()), archives: new TarArchives() },
       new AbortController().signal,
     );
     await until(() => runtime.following);
@@ -88,7 +89,7 @@ describe("the identity keeper", () => {
     const signal = new AbortController().signal;
     await keepInstanceIdentities(
       { runId: "r2", organizationalUnits: [] },
-      { runtime, ca: await ca(), archives: new TarArchives() },
+      { runtime, identities: caIssuer(await ca()), archives: new TarArchives() },
       signal,
     );
     expect(runtime.written).toEqual([]);

@@ -7,6 +7,7 @@ import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { startScript } from "../../../src/launch/start-script.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
 import { readTarEntries } from "../../kit/read-tar.js";
+import { caIssuer } from "../../../src/identity/instance-identity.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 import { TarArchives } from "../../../src/archive/tar-archives.js";
 
@@ -78,7 +79,7 @@ describe("the cell's certificates of a launched instance", () => {
     const tar = await cellFilesTar(
       cell,
       { guid, ip: "172.17.0.5", withTrusted: true },
-      { ca, archives: new TarArchives() },
+      { identities: caIssuer(ca), archives: new TarArchives() },
     );
     const listed = await entries(tar);
     expect(listed.map((e) => [e.name, e.mode.toString(8), e.uid])).toEqual([
@@ -98,7 +99,7 @@ describe("the cell's certificates of a launched instance", () => {
       await cellFilesTar(
         cell,
         { guid, ip: "", withTrusted: false },
-        { ca, archives: new TarArchives() },
+        { identities: caIssuer(ca), archives: new TarArchives() },
       ),
     );
     expect(again.map((e) => e.name)).toEqual([

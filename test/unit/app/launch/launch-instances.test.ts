@@ -98,6 +98,41 @@ describe("launching an app's instances", () => {
     expect(runtime.containers[0]).toMatchObject({ stopped: true, removed: false });
   });
 
+  it("runs the check definition's start-up check once, in the healthcheck's startup mode, then the plain check", async () => {
+    const runtime = new FakeAppRuntime();
+    const plan = planApp(lrp, { ...options, instances: 1 });
+    runtime.checkScripts.set("restager-node-env-0-run123", [1, 1, 0]);
+    const [outcome] = await launchInstances(plan, deps(runtime));
+    expect(outcome?.state).toBe("running");
+    const scripts = runtime.checks.map((check) => check.argv[2] ?? "");
+    expect(scripts).toHaveLength(3);
+    // One healthcheck process that tries every 100 ms until the start timeout (60 s here)...
+    expect(scripts[0]).toMatch(/ -startup-interval=100ms -startup-timeout=\d+ms \|\| exit \$\?\n/);
+    const timeoutMs = Number(/-startup-timeout=(\d+)ms/.exec(scripts[0] ?? "")?.[1]);
+    expect(timeoutMs).toBeGreaterThan(59_000);
+    expect(timeoutMs).toBeLessThanOrEqual(60_000);
+    // ...and when it ended early without a verdict, one try per poll, as before.
+    expect(scripts.slice(1)).toEqual([plan.readyCheck?.[2], plan.readyCheck?.[2]]);
+    expect(scripts[1]).not.toContain("-startup-");
+  });
+
+  it("crashes an instance that exited during its start-up check with its exit status", async () => {
+    const runtime = new FakeAppRuntime();
+    const plan = planApp(lrp, { ...options, instances: 1 });
+    runtime.checkScripts.set("restager-node-env-0-run123", [1]);
+    // Running when the check starts, exited when it ended.
+    runtime.script("restager-node-env-0-run123", [
+      {},
+      { running: false, status: "exited", exitCode: 137 },
+    ]);
+    const [outcome] = await launchInstances(plan, deps(runtime));
+    expect(outcome).toMatchObject({
+      state: "crashed",
+      reason: "APP/PROC/WEB: Exited with status 137",
+    });
+    expect(runtime.checks).toHaveLength(1);
+  });
+
   it("counts an instance without health check as running once it stayed up for the grace", async () => {
     const runtime = new FakeAppRuntime();
     const none = { ...lrp, monitor: undefined, checkDefinition: undefined };
