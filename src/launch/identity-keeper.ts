@@ -11,10 +11,7 @@
  */
 import type { AppRuntime } from "../container/app-runtime.js";
 import { LabelKey } from "../core/labels.js";
-import {
-  instanceIdentityValidityMs,
-  type IdentityIssuer,
-} from "../identity/instance-identity.js";
+import { instanceIdentityValidityMs, type IdentityIssuer } from "../identity/instance-identity.js";
 import { AppLabelKey } from "./app-labels.js";
 import { writeCellFiles } from "./instance-credentials.js";
 import type { Archives } from "../archive/ports.js";
