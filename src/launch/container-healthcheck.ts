@@ -11,14 +11,18 @@ export interface HealthcheckSpec {
   startPeriodMs: number;
 }
 
-/** Diego checks a starting instance every 2 s (`unhealthy_monitoring_interval`). */
+/**
+ * Docker's check interval (Swarm, compose, and a local instance's status): 2 s. A cell tries a
+ * starting instance every 0.5 s by default (the rep's `unhealthy_monitoring_interval`) inside one
+ * long-running healthcheck process; Docker starts a process per try, so it tries less often.
+ */
 export const startingIntervalMs = 2_000;
 /** Consecutive failures Docker needs before it calls a started instance unhealthy. */
 export const healthRetries = 3;
 
 /**
  * Maps an LRP's health check to Docker's. Docker has one interval for both phases (the engine
- * here predates `StartInterval`), so Diego's starting interval (2 s) is used throughout. The
+ * here predates `StartInterval`), so startingIntervalMs is used throughout. The
  * start period is the LRP's start timeout: failures before it do not count, as Diego keeps
  * checking until `start_timeout_ms`; after it, `healthRetries` failures in a row make the
  * instance unhealthy (Diego crashes it at the first failed liveness check; Docker only marks it,
