@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppRuntime } from "../container/app-runtime.js";
+import type { AppRuntime, CheckResult } from "../container/app-runtime.js";
 import { PortInUseError } from "../container/port-in-use-error.js";
 import type { AppPlan } from "./app-plan.js";
 import { appContainerSpec } from "./container-spec.js";
@@ -8,6 +8,7 @@ import { planInstance, type InstancePlan, type InstancePort } from "./instance-p
 import { envStrings } from "../core/merge-env.js";
 import type { LaunchEvent } from "./launch-events.js";
 import { writeCellFiles } from "./instance-credentials.js";
+import { startupCheckArgv } from "./container-healthcheck.js";
 import type { Archives } from "../archive/ports.js";
 import type { IdentityIssuer } from "../identity/instance-identity.js";
 
@@ -27,6 +28,11 @@ export interface StartedInstance {
   plan: InstancePlan;
   id: string;
   startedAtMs: number;
+  /**
+   * The start-up check (startupCheckArgv), started right after the container so that it is
+   * already trying while the cell's files are written and the app boots; it never rejects.
+   */
+  startupCheck?: Promise<CheckResult> | undefined;
 }
 
 /**
@@ -82,14 +88,27 @@ async function startOne(app: AppPlan, slot: Slot, deps: StartDeps) {
     deps.onEvent?.({ kind: "starting", index: slot.index, name: plan.name });
     try {
       const id = await deps.runtime.runApp(appContainerSpec(app, plan), signal);
+      const startupCheck = runStartupCheck(app, { id, runtime: deps.runtime, signal });
       await afterStart(app, { id, guid, signal }, deps);
-      return { plan, id, startedAtMs: Date.now() };
+      return { plan, id, startedAtMs: Date.now(), startupCheck };
     } catch (error) {
       if (!(error instanceof PortInUseError) || attempt >= portAttempts) throw error;
       if (isUserChosen(app, ports, error.hostPort)) throw error;
       deps.onEvent?.({ kind: "port-retry", index: slot.index, hostPort: error.hostPort });
     }
   }
+}
+
+function runStartupCheck(
+  app: AppPlan,
+  started: { id: string; runtime: AppRuntime; signal?: AbortSignal | undefined },
+): Promise<CheckResult> | undefined {
+  const argv = startupCheckArgv(app.health, app.startTimeoutMs);
+  if (!argv) return undefined;
+  const { id, runtime, signal } = started;
+  return runtime
+    .runCheck(id, { argv, user: app.user }, signal)
+    .catch((error: unknown) => ({ exitCode: -1, output: String(error) }));
 }
 
 /** The cell's files, then diego-sshd; a failure removes the container before it rethrows. */

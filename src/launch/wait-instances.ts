@@ -6,7 +6,6 @@ import type { LaunchEvent } from "./launch-events.js";
 import type { StartedInstance } from "./start-instances.js";
 import { sidecarExitReason } from "./process-logs.js";
 import { cancellation } from "../core/cancellation.js";
-import { startupCheckArgv } from "./container-healthcheck.js";
 
 export interface WaitDeps {
   runtime: AppRuntime;
@@ -30,9 +29,10 @@ type Verdict =
  * without a health check) or crashed (exited), or the start timeout passed: then the rest
  * crashed with Diego's "Instance never healthy after ..." reason. The check is run here (docker
  * exec) rather than read from Docker's health status, so `launch` returns as soon as the app
- * answers instead of after Docker's next interval: first once in the healthcheck binary's startup
- * mode, as the executor runs it (it tries every 100 ms until a check passes), then, if that ended
- * early without a verdict, once per poll. Running instances get restarts
+ * answers instead of after Docker's next interval: first the start-up check started with the
+ * container (StartedInstance.startupCheck: the healthcheck binary in startup mode, as the
+ * executor runs it, trying every 100 ms), then, if that ended early without a verdict, once per
+ * poll. Running instances get restarts
  * turned on; crashed instances that still run are stopped (Diego destroys them) but kept, so
  * their logs stay readable; their last lines are read.
  */
@@ -74,7 +74,7 @@ interface JudgeContext {
   graceMs: number;
   /** The last failed check's output per instance index. */
   lastOutput: Map<number, string>;
-  /** The instances whose start-up check (startupCheckArgv) ran already: it runs once. */
+  /** The instances whose start-up check (StartedInstance.startupCheck) was judged already. */
   startupRan: Set<number>;
   signal?: AbortSignal | undefined;
 }
@@ -92,12 +92,11 @@ async function judge(
   }
   const index = instance.plan.index;
   if (app.readyCheck) {
-    const startup = context.startupRan.has(index)
-      ? undefined
-      : startupCheckArgv(app.health, context.deadline - Date.now());
+    const startup = context.startupRan.has(index) ? undefined : instance.startupCheck;
     context.startupRan.add(index);
-    const argv = startup ?? app.readyCheck;
-    const check = await runtime.runCheck(instance.id, { argv, user: app.user }, context.signal);
+    const argv = app.readyCheck;
+    const check = await (startup ??
+      runtime.runCheck(instance.id, { argv, user: app.user }, context.signal));
     if (check.exitCode === 0) return { verdict: { state: "running" }, state };
     context.lastOutput.set(index, check.output);
     // The start-up check ran until it passed, the start timeout, or the instance's end.
