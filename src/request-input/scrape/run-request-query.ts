@@ -1,10 +1,14 @@
 import type { InvalidInputError } from "../../errors.js";
 import { findLatestRequest } from "./find-latest-request.js";
-import { matchingRequests, type RequestFamily } from "./matching-requests.js";
+import {
+  matchingRequests,
+  nothingMatched,
+  type MatchOptions,
+  type RequestFamily,
+} from "./matching-requests.js";
 import {
   markedRequestError,
   notReplayableError,
-  nothingFoundError,
   originOf,
 } from "./request-errors.js";
 import { formatRequestList, summarizeRequest, type RequestSummary } from "./request-summary.js";
@@ -62,7 +66,7 @@ async function listRequests(
   for await (const found of matchingRequests(inputs, { ...query, stats, logger: sink })) {
     rows.push(summarizeRequest(found));
   }
-  if (rows.length === 0) throw nothingFoundError(stats, query.family, query.app);
+  if (rows.length === 0) throw await nothingMatched(inputs, quiet(query, sink), stats);
   if (query.json) sink.result(JSON.stringify(rows, null, 2));
   else for (const line of formatRequestList(rows, query.header)) sink.result(line);
 }
@@ -95,5 +99,10 @@ async function printAllRequests(
     printed++;
   }
   if (printed > 0) return;
-  throw lastRefusal ?? nothingFoundError(stats, query.family, query.app);
+  throw lastRefusal ?? (await nothingMatched(inputs, quiet(query, sink), stats));
+}
+
+/** Match options whose logger drops warnings: the first read gave them already. */
+function quiet(query: RequestQuery, sink: QuerySink): MatchOptions {
+  return { ...query, logger: { warn: () => undefined, debug: (e, d) => sink.debug(e, d) } };
 }

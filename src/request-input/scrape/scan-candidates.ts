@@ -1,7 +1,9 @@
-import { candidateNeedles } from "./classify-line.js";
+import { CandidateFinder } from "./candidate-finder.js";
 import { decode, toBuffer, type Line, type ReadLinesOptions } from "./read-lines.js";
 
 export interface ScanOptions extends ReadLinesOptions {
+  /** The needles of candidate lines; default candidateNeedles. */
+  needles?: readonly string[] | undefined;
   /**
    * Counts of lines read and not too long (`lines`), and of those the non-candidate ones without
    * a `{` (`nonJson`), added up since the last call. Called before each yielded line and at the
@@ -14,20 +16,12 @@ const newline = 0x0a;
 const openBrace = 0x7b;
 
 /**
- * Every candidate needle in one alternation. It runs over latin1 text, whose offsets are byte
- * offsets; the needles are ASCII and UTF-8 never puts ASCII bytes inside a multi-byte sequence,
- * so a byte-level hit is exactly a hit in the decoded line (`isCandidateLine`).
- */
-const candidatePattern = new RegExp(
-  candidateNeedles.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
-  "g",
-);
-
-/**
  * The lines of a byte stream that `isCandidateLine` would accept, with their line numbers; all
  * other lines are only counted, never decoded. Splits and skips over-long lines exactly as
  * `readLines` does (same numbering, same `onTooLong` calls), at a fraction of the cost: each
- * chunk is searched for the needles in one regular-expression pass.
+ * chunk's raw bytes are searched for the needles (candidate-finder.ts), and only the lines
+ * holding one are decoded. Chunks may be one reused buffer: nothing is kept past a `feed` call
+ * but copies.
  */
 export async function* scanCandidates(
   stream: AsyncIterable<unknown>,
@@ -42,7 +36,7 @@ export async function* scanCandidates(
 }
 
 class CandidateScanner {
-  private readonly pattern = new RegExp(candidatePattern);
+  private readonly finder: CandidateFinder;
   /** Lines completed so far (the number of the last one). */
   private lineNo = 0;
   /** The unfinished line's bytes from earlier chunks; dropped once it is too long. */
@@ -51,7 +45,9 @@ class CandidateScanner {
   private lines = 0;
   private nonJson = 0;
 
-  constructor(private readonly options: ScanOptions) {}
+  constructor(private readonly options: ScanOptions) {
+    this.finder = new CandidateFinder(options.needles);
+  }
 
   *feed(buffer: Buffer): Generator<Line> {
     const first = buffer.indexOf(newline);
@@ -83,8 +79,7 @@ class CandidateScanner {
       return;
     }
     const whole = parts.length === 0 ? tail : Buffer.concat([...parts, tail]);
-    this.pattern.lastIndex = 0;
-    if (this.pattern.test(whole.toString("latin1"))) {
+    if (this.finder.holds(whole)) {
       yield this.emit(decode([], whole));
       return;
     }
@@ -94,12 +89,9 @@ class CandidateScanner {
 
   /** The whole lines in `buffer[from, to]`; `buffer[to]` is a newline, as is `buffer[from - 1]`. */
   private *scanWhole(buffer: Buffer, from: number, to: number): Generator<Line> {
-    const text = buffer.toString("latin1", from, to);
-    const pattern = this.pattern;
-    pattern.lastIndex = 0;
     let counted = from;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      const hit = from + match.index;
+    for (const hit of this.finder.hits(buffer, from, to)) {
+      if (hit < counted) continue; // another needle of a line already taken
       const start = buffer.lastIndexOf(newline, hit) + 1;
       const end = buffer.indexOf(newline, hit);
       this.countLines(buffer, counted, start);
@@ -108,8 +100,6 @@ class CandidateScanner {
         this.options.onTooLong?.(this.lineNo, end - start);
       else yield this.emit(decode([], buffer.subarray(start, end)));
       counted = end + 1;
-      // The regular expression is shared with endCarried, which the consumer cannot reach meanwhile.
-      pattern.lastIndex = counted - from;
     }
     this.countLines(buffer, counted, to + 1);
   }
@@ -137,7 +127,7 @@ class CandidateScanner {
 
   private keep(part: Buffer): void {
     if (this.pending + part.length > this.options.maxLineBytes) this.parts = [];
-    else if (part.length > 0) this.parts.push(part);
+    else if (part.length > 0) this.parts.push(Buffer.from(part));
     this.pending += part.length;
   }
 

@@ -44,6 +44,12 @@ export interface ScrapeOptions {
   logger?: ScrapeLogger | undefined;
   signal?: AbortSignal | undefined;
   maxLineBytes?: number | undefined;
+  /**
+   * Only lines holding one of these are parsed in inputs read from a file (default: every
+   * candidate needle). A stream is read once, so it is always searched for every needle, and
+   * its counts are exact.
+   */
+  needles?: readonly string[] | undefined;
 }
 
 /**
@@ -83,6 +89,7 @@ async function* readInput(
 ): AsyncGenerator<Line> {
   const stream = await input.open(options.signal);
   yield* scanCandidates(stream, {
+    needles: input.path === undefined ? undefined : options.needles,
     maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes,
     signal: options.signal,
     onLines: options.counted,
