@@ -2,7 +2,6 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream";
-import { createGunzip } from "node:zlib";
 
 /** A named source of log lines: a file (plain or gzip) or a stream such as stdin. */
 export interface LogInput {
@@ -28,6 +27,8 @@ export function fileLogInput(path: string): LogInput {
       const gzipped = await startsWithGzipMagic(path);
       if (!gzipped) return readBlocks(path, signal);
       const file = createReadStream(path, { signal, highWaterMark: chunkBytes });
+      // Imported here: most logs are plain, and start-up pays for every module (issue 14).
+      const { createGunzip } = await import("node:zlib");
       // pipeline destroys the gunzip stream with any read error, so the reader sees it.
       return pipeline(file, createGunzip({ chunkSize: chunkBytes }), () => undefined);
     },

@@ -11,7 +11,7 @@ import {
   notReplayableError,
   originOf,
 } from "./request-errors.js";
-import { formatRequestList, summarizeRequest, type RequestSummary } from "./request-summary.js";
+import type { RequestSummary } from "./request-summary.js";
 import { resolveLogInputs } from "./resolve-log-inputs.js";
 import type { LogInput } from "./log-input.js";
 import type { ScrapeLogger } from "./scrape-requests.js";
@@ -61,6 +61,7 @@ async function listRequests(
   query: RequestQuery,
   sink: QuerySink,
 ): Promise<void> {
+  const { formatRequestList, summarizeRequest } = await import("./request-summary.js");
   const stats = newScrapeStats();
   const rows: RequestSummary[] = [];
   for await (const found of matchingRequests(inputs, { ...query, stats, logger: sink })) {
