@@ -127,7 +127,8 @@ async function isOlderThan(input: LogInput, found: FoundRequest): Promise<boolea
   }
 }
 
-async function withLineNumber(found: FoundRequest): Promise<FoundRequest> {
+/** The request with its line number, counted when it was found by its byte offset alone. */
+export async function withLineNumber(found: FoundRequest): Promise<FoundRequest> {
   const { offset, source } = found.origin;
   if (offset === undefined || found.origin.line > 0) return found;
   return { ...found, origin: { ...found.origin, line: await lineNumberAt(source, offset) } };

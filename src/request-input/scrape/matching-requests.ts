@@ -17,11 +17,6 @@ export interface MatchOptions extends ScrapeOptions {
   family: RequestFamily;
   /** App name, app guid, staging guid, process guid or log guid (see matchesApp). */
   app?: string | undefined;
-  /**
-   * Whether a request found by reading a file backwards gets its line number (by counting every
-   * newline before it: a second read of the file up to it); default true. Refusals always do.
-   */
-  lineNumbers?: boolean | undefined;
 }
 
 /**
@@ -53,7 +48,12 @@ export async function nothingMatched(
   let exact = stats;
   if (inputs.some((input) => input.path !== undefined)) {
     exact = newScrapeStats();
-    const all = scrapeRequests(inputs, { ...options, needles: candidateNeedles, stats: exact });
+    const all = scrapeRequests(inputs, {
+      ...options,
+      needles: candidateNeedles,
+      lineNumbers: true,
+      stats: exact,
+    });
     for await (const found of all) void found;
   }
   if (options.stats && options.stats !== exact) Object.assign(options.stats, exact);

@@ -1,5 +1,5 @@
 import type { InvalidInputError } from "../../errors.js";
-import { findLatestRequest } from "./find-latest-request.js";
+import { findLatestRequest, withLineNumber } from "./find-latest-request.js";
 import {
   matchingRequests,
   nothingMatched,
@@ -84,7 +84,11 @@ async function printAllRequests(
   const stats = newScrapeStats();
   let printed = 0;
   let lastRefusal: InvalidInputError | undefined;
-  for await (const found of matchingRequests(inputs, { ...query, stats, logger: sink })) {
+  // Lines are not counted: only a refusal names one, and it counts up to its request.
+  const options = { ...query, stats, logger: sink, lineNumbers: false };
+  for await (const match of matchingRequests(inputs, options)) {
+    const refused = (match.kind !== "task" && match.kind !== "lrp") || match.markers.length > 0;
+    const found = refused ? await withLineNumber(match) : match;
     if (found.kind !== "task" && found.kind !== "lrp") {
       // CC messages sit next to the request built from them (receptor era); not worth a warning.
       lastRefusal = notReplayableError(originOf(found), found.kind, found.key);
