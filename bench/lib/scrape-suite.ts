@@ -161,7 +161,9 @@ function checkAnswers(
   mode: ScrapeMode,
   { scraped, piped, log }: { scraped: Extraction; piped: Extraction; log: ScrapeLog },
 ): void {
-  const expected = log.requests.filter((request) => mode !== "app" || request.appName === targetApp);
+  const expected = log.requests.filter(
+    (request) => mode !== "app" || request.appName === targetApp,
+  );
   const same = (what: string, ours: unknown, theirs: unknown, answer: unknown) => {
     if (!isDeepStrictEqual(ours, answer))
       throw new Error(`${mode}: build-req's ${what} is not the log's`);
@@ -170,15 +172,30 @@ function checkAnswers(
   };
   if (mode === "list") {
     const lines = expected.map((request) => request.lineNo);
-    same("line numbers", listedLines("restager", scraped.stdout), listedLines("pipeline", piped.stdout), lines);
+    same(
+      "line numbers",
+      listedLines("restager", scraped.stdout),
+      listedLines("pipeline", piped.stdout),
+      lines,
+    );
     return;
   }
-  const ours = mode === "all" ? parseLines("build-req", scraped.stdout) : [parseOne("build-req", scraped.stdout)];
-  const theirs = mode === "all" ? parseLines("the pipeline", piped.stdout) : [parseOne("the pipeline", piped.stdout)];
-  const guids = (mode === "all" ? expected : expected.slice(-1)).map((request) => request.stagingGuid);
+  const ours =
+    mode === "all"
+      ? parseLines("build-req", scraped.stdout)
+      : [parseOne("build-req", scraped.stdout)];
+  const theirs =
+    mode === "all"
+      ? parseLines("the pipeline", piped.stdout)
+      : [parseOne("the pipeline", piped.stdout)];
+  const guids = (mode === "all" ? expected : expected.slice(-1)).map(
+    (request) => request.stagingGuid,
+  );
   same("staging guids", ours.map(stagingGuidOf), theirs.map(stagingGuidOf), guids);
   if (!isDeepStrictEqual(ours, theirs)) {
-    throw new Error(`${mode}: build-req and the pipeline printed different JSON for the same requests`);
+    throw new Error(
+      `${mode}: build-req and the pipeline printed different JSON for the same requests`,
+    );
   }
 }
 

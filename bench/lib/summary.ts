@@ -214,7 +214,10 @@ function scrapeRows(f: ScrapeResults): Row[] {
       verdict(scrapeRatio(one) <= scrapeGoals[one.mode]),
     ]),
   );
-  return [...rows, ...longLineRows(f).map((row) => [`6. scraper, ${row[0]}`, ...row.slice(1)] as Row)];
+  return [
+    ...rows,
+    ...longLineRows(f).map((row) => [`6. scraper, ${row[0]}`, ...row.slice(1)] as Row),
+  ];
 }
 
 /** Issue 14's start-up goals (cold Node process), against Node's own start in the same run. */

@@ -49,7 +49,7 @@ export class CandidateFinder {
   hits(block: Buffer, from: number, to: number): number[] {
     const found: number[] = [];
     for (const { anchor, needles } of this.groups) {
-      for (let at = block.indexOf(anchor, from); at >= 0 && at < to; ) {
+      for (let at = block.indexOf(anchor, from); at >= 0 && at < to;) {
         for (const needle of needles) {
           const start = at - needle.at;
           if (start >= from && start + needle.bytes.length <= to && matches(block, start, needle)) {

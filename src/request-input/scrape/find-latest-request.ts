@@ -11,11 +11,7 @@ import {
 import { startsWithGzipMagic, type LogInput } from "./log-input.js";
 import { defaultMaxLineBytes } from "./read-lines.js";
 import { readFailure } from "./read-failure.js";
-import {
-  markedRequestError,
-  notReplayableError,
-  originOf,
-} from "./request-errors.js";
+import { markedRequestError, notReplayableError, originOf } from "./request-errors.js";
 import { inspectLine, type FoundRequest, type ScrapeLogger } from "./scrape-requests.js";
 import { newScrapeStats, type ScrapeStats } from "./scrape-stats.js";
 

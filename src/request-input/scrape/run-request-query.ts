@@ -6,11 +6,7 @@ import {
   type MatchOptions,
   type RequestFamily,
 } from "./matching-requests.js";
-import {
-  markedRequestError,
-  notReplayableError,
-  originOf,
-} from "./request-errors.js";
+import { markedRequestError, notReplayableError, originOf } from "./request-errors.js";
 import type { RequestSummary } from "./request-summary.js";
 import { resolveLogInputs } from "./resolve-log-inputs.js";
 import type { LogInput } from "./log-input.js";

@@ -9,6 +9,7 @@ import {
 } from "../../../../src/request-input/scrape/backward-lines.js";
 import {
   candidateNeedles,
+  familyNeedles,
   isCandidateLine,
 } from "../../../../src/request-input/scrape/classify-line.js";
 import { logFixturePath } from "../../../kit/fixture-files.js";
@@ -35,11 +36,17 @@ interface Read {
   tooLong: [number, number][];
 }
 
-async function backwards(path: string, maxLineBytes: number, blockBytes?: number): Promise<Read> {
+async function backwards(
+  path: string,
+  maxLineBytes: number,
+  blockBytes?: number,
+  needles?: readonly string[],
+): Promise<Read> {
   const read: Read = { lines: [], tooLong: [] };
   const options = {
     maxLineBytes,
     blockBytes,
+    needles,
     onTooLong: (offset: number, bytes: number) => read.tooLong.push([offset, bytes]),
   };
   for await (const line of candidateLinesBackwards(path, options)) read.lines.push(line);
@@ -139,6 +146,31 @@ describe("candidateLinesBackwards", () => {
       }
     },
   );
+
+  it("finds a request on the first line of a file of many blocks, CRLF-ended", async () => {
+    const request = '{"data":{"taskDefinition":{}}}';
+    const noise = '{"message":"stager.tick","data":{}}\r\n'.repeat(2000);
+    const path = await fileOf(`${request}\r\n${noise}`);
+    for (const blockBytes of [4096, 4099, 1 << 20]) {
+      expect(await backwards(path, 1024, blockBytes)).toEqual({
+        lines: [{ offset: 0, text: request }],
+        tooLong: [],
+      });
+    }
+  });
+
+  it("finds nothing in a file of many blocks without a candidate line, with or without a last newline", async () => {
+    const noise = '{"message":"stager.staging-request.tick","data":{"x":"quest Defini LRP"}}\n';
+    for (const text of [noise.repeat(500), noise.repeat(500).trimEnd()]) {
+      expect(await backwards(await fileOf(text), 1024, 1000)).toEqual({ lines: [], tooLong: [] });
+    }
+  });
+
+  it("looks only for the needles it is given (a task family read skips LRP lines)", async () => {
+    const text = '{"data":{"taskDefinition":{}}}\n{"data":{"desiredLRP":{}}}\n';
+    const read = await backwards(await fileOf(text), 1024, 7, familyNeedles("task"));
+    expect(read.lines).toEqual([{ offset: 0, text: '{"data":{"taskDefinition":{}}}' }]);
+  });
 
   it("reads nothing from an empty file", async () => {
     expect(await backwards(await fileOf(""), 10)).toEqual({ lines: [], tooLong: [] });
