@@ -164,7 +164,7 @@ function checkAnswers(
   const expected = log.requests.filter(
     (request) => mode !== "app" || request.appName === targetApp,
   );
-  const same = (what: string, ours: unknown, theirs: unknown, answer: unknown) => {
+  const same = (what: string, [ours, theirs]: [unknown, unknown], answer: unknown) => {
     if (!isDeepStrictEqual(ours, answer))
       throw new Error(`${mode}: build-req's ${what} is not the log's`);
     if (!isDeepStrictEqual(theirs, answer))
@@ -172,12 +172,8 @@ function checkAnswers(
   };
   if (mode === "list") {
     const lines = expected.map((request) => request.lineNo);
-    same(
-      "line numbers",
-      listedLines("restager", scraped.stdout),
-      listedLines("pipeline", piped.stdout),
-      lines,
-    );
+    const listed = [listedLines("restager", scraped.stdout), listedLines("pipeline", piped.stdout)];
+    same("line numbers", listed as [number[], number[]], lines);
     return;
   }
   const ours =
@@ -191,7 +187,7 @@ function checkAnswers(
   const guids = (mode === "all" ? expected : expected.slice(-1)).map(
     (request) => request.stagingGuid,
   );
-  same("staging guids", ours.map(stagingGuidOf), theirs.map(stagingGuidOf), guids);
+  same("staging guids", [ours.map(stagingGuidOf), theirs.map(stagingGuidOf)], guids);
   if (!isDeepStrictEqual(ours, theirs)) {
     throw new Error(
       `${mode}: build-req and the pipeline printed different JSON for the same requests`,

@@ -39,8 +39,7 @@ interface Read {
 async function backwards(
   path: string,
   maxLineBytes: number,
-  blockBytes?: number,
-  needles?: readonly string[],
+  { blockBytes, needles }: { blockBytes?: number; needles?: readonly string[] } = {},
 ): Promise<Read> {
   const read: Read = { lines: [], tooLong: [] };
   const options = {
@@ -97,7 +96,7 @@ describe("candidateLinesBackwards", () => {
     const text = 'noise\n{"data":{"taskDefinition":{}}}\r\nmore {\n{"data":{"desiredLRP":{}}}';
     const path = await fileOf(text);
     for (const blockBytes of [undefined, 1, 5, 16]) {
-      expect(await backwards(path, 1024, blockBytes)).toEqual({
+      expect(await backwards(path, 1024, { blockBytes })).toEqual({
         lines: [
           { offset: 45, text: '{"data":{"desiredLRP":{}}}' },
           { offset: 6, text: '{"data":{"taskDefinition":{}}}' },
@@ -111,7 +110,7 @@ describe("candidateLinesBackwards", () => {
     const long = `{"data":{"taskDefinition":"${"x".repeat(200)}"}}`;
     const path = await fileOf(`"desiredLRP"\n${long}\n"Request"\n`);
     for (const blockBytes of [16, 64, 4096]) {
-      const read = await backwards(path, 100, blockBytes);
+      const read = await backwards(path, 100, { blockBytes });
       expect(read.lines.map((line) => line.text)).toEqual(['"Request"', '"desiredLRP"']);
       expect(read.tooLong).toEqual([[13, long.length]]);
     }
@@ -129,7 +128,7 @@ describe("candidateLinesBackwards", () => {
       const path = await fileOf(bytes);
       const limit = next() < 0.3 ? 1 + Math.floor(next() * 60) : 1024;
       const blockBytes = 1 + Math.floor(next() * 50);
-      expect(await backwards(path, limit, blockBytes), `round ${round}`).toEqual(
+      expect(await backwards(path, limit, { blockBytes }), `round ${round}`).toEqual(
         reference(bytes, limit),
       );
     }
@@ -140,7 +139,7 @@ describe("candidateLinesBackwards", () => {
     async (name) => {
       const bytes = readFileSync(fixture(name));
       for (const blockBytes of [97, 4096]) {
-        expect(await backwards(fixture(name), 1 << 20, blockBytes)).toEqual(
+        expect(await backwards(fixture(name), 1 << 20, { blockBytes })).toEqual(
           reference(bytes, 1 << 20),
         );
       }
@@ -152,7 +151,7 @@ describe("candidateLinesBackwards", () => {
     const noise = '{"message":"stager.tick","data":{}}\r\n'.repeat(2000);
     const path = await fileOf(`${request}\r\n${noise}`);
     for (const blockBytes of [4096, 4099, 1 << 20]) {
-      expect(await backwards(path, 1024, blockBytes)).toEqual({
+      expect(await backwards(path, 1024, { blockBytes })).toEqual({
         lines: [{ offset: 0, text: request }],
         tooLong: [],
       });
@@ -162,13 +161,19 @@ describe("candidateLinesBackwards", () => {
   it("finds nothing in a file of many blocks without a candidate line, with or without a last newline", async () => {
     const noise = '{"message":"stager.staging-request.tick","data":{"x":"quest Defini LRP"}}\n';
     for (const text of [noise.repeat(500), noise.repeat(500).trimEnd()]) {
-      expect(await backwards(await fileOf(text), 1024, 1000)).toEqual({ lines: [], tooLong: [] });
+      expect(await backwards(await fileOf(text), 1024, { blockBytes: 1000 })).toEqual({
+        lines: [],
+        tooLong: [],
+      });
     }
   });
 
   it("looks only for the needles it is given (a task family read skips LRP lines)", async () => {
     const text = '{"data":{"taskDefinition":{}}}\n{"data":{"desiredLRP":{}}}\n';
-    const read = await backwards(await fileOf(text), 1024, 7, familyNeedles("task"));
+    const read = await backwards(await fileOf(text), 1024, {
+      blockBytes: 7,
+      needles: familyNeedles("task"),
+    });
     expect(read.lines).toEqual([{ offset: 0, text: '{"data":{"taskDefinition":{}}}' }]);
   });
 

@@ -137,6 +137,7 @@ describe("scanCandidates", () => {
       const shared = Buffer.alloc(80);
       async function* reused() {
         for (const chunk of chunks) {
+          await Promise.resolve(); // a file read
           chunk.copy(shared);
           yield shared.subarray(0, chunk.length);
           shared.fill(0x41); // the reader's next read lands here
