@@ -22,8 +22,16 @@ export async function run(argv: string[]): Promise<number> {
   }
   const request = parseFastRequest(argv);
   if (request !== undefined) {
-    const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
-    return runFastRequest(request, { ...io, env: process.env });
+    const io = {
+      // process.stdin is created on first access: only a run without --log reads it.
+      get stdin() {
+        return process.stdin;
+      },
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+    };
+    return runFastRequest(request, io);
   }
   const { main } = await import("./main.js");
   return main(argv);

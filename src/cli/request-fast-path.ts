@@ -63,7 +63,19 @@ export async function runFastRequest(request: FastRequest, io: CliIo): Promise<n
     import("./output.js"),
     import("./commands/build-req.js"),
   ]);
-  const output = createOutput({ ...io, verbose: request.verbose, json: request.json });
+  const { stdout, stderr, env } = io;
+  const { verbose, json } = request;
+  // Not spread: io.stdin may be a getter that creates the stream, read only without --log.
+  const output = createOutput({
+    stdout,
+    stderr,
+    env,
+    verbose,
+    json,
+    get stdin() {
+      return io.stdin;
+    },
+  });
   try {
     const family = request.command === "build-req" ? "task" : "lrp";
     await requestHandler(output, family)(request.args);
