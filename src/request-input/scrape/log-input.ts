@@ -38,7 +38,7 @@ export function fileLogInput(path: string): LogInput {
 /**
  * The bytes of a file in order, in blocks of two reused buffers: the next block is read while
  * the consumer works on this one. A consumer must be done with a block (or have copied what it
- * keeps) before it asks for the one after the next.
+ * keeps) when it asks for the next: the buffer is then read into again.
  */
 async function* readBlocks(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
   const handle = await open(path, "r");
