@@ -13,6 +13,7 @@ import {
   isCandidateLine,
 } from "../../../../src/request-input/scrape/classify-line.js";
 import { logFixturePath } from "../../../kit/fixture-files.js";
+import { seededRandom } from "../../../kit/seeded-random.js";
 
 let dir: string;
 let files = 0;
@@ -72,14 +73,6 @@ function reference(bytes: Buffer, maxLineBytes: number): Read {
   return read;
 }
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
 const fragments = [
   ...candidateNeedles,
   '{"timestamp":"1.5","message":"x.y","data":{}}',
@@ -117,7 +110,7 @@ describe("candidateLinesBackwards", () => {
   });
 
   it("agrees with a forward split on random input, block sizes and limits", async () => {
-    const next = random(11);
+    const next = seededRandom(11);
     for (let round = 0; round < 150; round++) {
       const parts: Buffer[] = [];
       const count = Math.floor(next() * 60);

@@ -5,6 +5,7 @@ import {
   familyNeedles,
   isCandidateLine,
 } from "../../../../src/request-input/scrape/classify-line.js";
+import { seededRandom } from "../../../kit/seeded-random.js";
 
 /** Every offset where a needle starts in `bytes[from, to)`, found the slow way. */
 function naiveHits(bytes: Buffer, needles: readonly string[], [from, to]: [number, number]) {
@@ -17,14 +18,6 @@ function naiveHits(bytes: Buffer, needles: readonly string[], [from, to]: [numbe
     }
   }
   return [...hits].sort((a, b) => a - b);
-}
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
 }
 
 /** Needles, pieces of them (anchors without their needle) and noise, glued at random. */
@@ -50,7 +43,7 @@ function randomBytes(next: () => number): Buffer {
 
 describe("CandidateFinder", () => {
   it("finds exactly the needles' offsets in a range, for every needle set", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const sets = [candidateNeedles, familyNeedles("task"), familyNeedles("lrp")];
     for (let round = 0; round < 400; round++) {
       const bytes = randomBytes(next);
@@ -63,7 +56,7 @@ describe("CandidateFinder", () => {
   });
 
   it("agrees with isCandidateLine on whole lines", () => {
-    const next = random(3);
+    const next = seededRandom(3);
     const finder = new CandidateFinder();
     for (let round = 0; round < 300; round++) {
       const bytes = randomBytes(next);

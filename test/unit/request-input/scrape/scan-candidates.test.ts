@@ -6,6 +6,7 @@ import {
 } from "../../../../src/request-input/scrape/classify-line.js";
 import { readLines, type Line } from "../../../../src/request-input/scrape/read-lines.js";
 import { scanCandidates } from "../../../../src/request-input/scrape/scan-candidates.js";
+import { seededRandom } from "../../../kit/seeded-random.js";
 
 interface Outcome {
   lines: Line[];
@@ -45,15 +46,6 @@ async function reference(chunks: Buffer[], maxLineBytes: number): Promise<Outcom
     else if (!line.text.includes("{")) outcome.counts[1]++;
   }
   return outcome;
-}
-
-/** A deterministic pseudo-random generator, so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
 }
 
 const fragments = [
@@ -118,7 +110,7 @@ describe("scanCandidates", () => {
   });
 
   it("agrees with reading line by line on random input, chunking and limits", async () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 400; round++) {
       const bytes = randomInput(next);
       const chunks = randomChunks(bytes, next);
@@ -129,7 +121,7 @@ describe("scanCandidates", () => {
   });
 
   it("reads chunks handed in one reused buffer (overwritten after each) like fresh ones", async () => {
-    const next = random(5);
+    const next = seededRandom(5);
     for (let round = 0; round < 200; round++) {
       const bytes = randomInput(next);
       const chunks = randomChunks(bytes, next);
@@ -158,7 +150,7 @@ describe("scanCandidates", () => {
   });
 
   it("without counting lines, gives each line's byte offset (and the over-long ones')", async () => {
-    const next = random(9);
+    const next = seededRandom(9);
     for (let round = 0; round < 300; round++) {
       const bytes = randomInput(next);
       const chunks = randomChunks(bytes, next);
