@@ -50,7 +50,7 @@ export function allSection(run: AllRun): string[] {
     ...machineLines(run.machine),
     `- Load average (1 min) when each benchmark started: ${load}`,
     sizesLine(config),
-    `- Image droplets BENCH_IMAGE_MB=${config.imageMb.join(",")}; launch runs BENCH_LAUNCH_RUNS=${config.launchRuns}; scraper log BENCH_LOG_MB=${config.logMb} with BENCH_LOG_REQUESTS=${config.logRequests}`,
+    `- Image droplets BENCH_IMAGE_MB=${config.imageMb.join(",")}; launch runs BENCH_LAUNCH_RUNS=${config.launchRuns}; scraper logs BENCH_LOG_MB=${config.logMb.join(",")} with BENCH_LOG_REQUESTS=${config.logRequests}`,
     `- Whole run: ${(run.totalMs / 60_000).toFixed(1)} min`,
     "",
     ...allTables(run),

@@ -17,8 +17,8 @@ export interface BenchConfig {
   imageMb: number[];
   /** Alternating baseline/launch runs of the launch benchmark. */
   launchRuns: number;
-  /** Size of the scraper benchmark's log file, and the staging requests in it. */
-  logMb: number;
+  /** Sizes of the scraper benchmark's log files (one run each), and the staging requests in each. */
+  logMb: number[];
   logRequests: number;
   /** Copy restager's and the baseline's stderr to ours. */
   verbose: boolean;
@@ -36,7 +36,7 @@ const usage = `usage: vite-node bench/<run-all|restage-bench|image-bench|launch-
 Sizes from the environment (full / --quick):
   BENCH_APP_MB (50 / 2), BENCH_BP_MB (20 / 1), BENCH_BP_COUNT (9 / 9), BENCH_BIG_MB (500 / 20),
   BENCH_ROUNDS (3 / 1), BENCH_IMAGE_MB (1,10,50,200 / 1,10), BENCH_LAUNCH_RUNS (5 / 2; also RUNS),
-  BENCH_LOG_MB (1024 / 64), BENCH_LOG_REQUESTS (50 / 20);
+  BENCH_LOG_MB (512,1024 / 64), BENCH_LOG_REQUESTS (50 / 20);
   the stack image from BENCH_IMAGE (restager/stack:bookworm).`;
 
 export function benchConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
@@ -60,7 +60,7 @@ export function benchConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Be
       1,
       sizeFrom(env, "BENCH_LAUNCH_RUNS", sizeFrom(env, "RUNS", quick ? 2 : 5)),
     ),
-    logMb: Math.max(1, sizeFrom(env, "BENCH_LOG_MB", quick ? 64 : 1024)),
+    logMb: sizesFrom(env, "BENCH_LOG_MB", quick ? [64] : [512, 1024]),
     logRequests: Math.max(2, sizeFrom(env, "BENCH_LOG_REQUESTS", quick ? 20 : 50)),
     verbose: argv.includes("--verbose") || env.BENCH_VERBOSE === "1",
     record: !argv.includes("--no-record"),

@@ -22,7 +22,8 @@ export async function checkPrerequisites(config: BenchConfig): Promise<void> {
 export async function checkScrapeTools(config: BenchConfig): Promise<void> {
   await checkBuilt(buildReqBin);
   await checkTools(scrapeTools);
-  await checkDisk(Math.ceil(config.logMb * 1.05 + 100), "the scraper benchmark");
+  // One log at a time: each is deleted before the next is written.
+  await checkDisk(Math.ceil(Math.max(...config.logMb) * 1.05 + 100), "the scraper benchmark");
 }
 
 export async function checkStackImage(image: string): Promise<void> {

@@ -1,23 +1,37 @@
 /**
  * What the bin files run. `--version` and the top-level `--help` alone are answered here, before
  * the parser and the terminal output are imported (a cold start of either is then Node's own);
- * everything else goes to main().
+ * the usual spellings of build-req and launch-req run without the parser
+ * (request-fast-path.ts); everything else goes to main().
  */
-import { fastTopHelp, helpWidth } from "./top-help.js";
-import { version } from "./version.js";
+import { parseFastRequest, runFastRequest } from "./request-fast-path.js";
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.length === 1 && argv[0] === "--version") {
+    const { version } = await import("./version.js");
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  const help =
-    argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")
-      ? fastTopHelp(helpWidth(process.stdout.columns))
-      : undefined;
-  if (help !== undefined) {
-    process.stdout.write(help);
-    return 0;
+  if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
+    const { fastTopHelp, helpWidth } = await import("./top-help.js");
+    const help = fastTopHelp(helpWidth(process.stdout.columns));
+    if (help !== undefined) {
+      process.stdout.write(help);
+      return 0;
+    }
+  }
+  const request = parseFastRequest(argv);
+  if (request !== undefined) {
+    const io = {
+      // process.stdin is created on first access: only a run without --log reads it.
+      get stdin() {
+        return process.stdin;
+      },
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+    };
+    return runFastRequest(request, io);
   }
   const { main } = await import("./main.js");
   return main(argv);

@@ -48,7 +48,10 @@ export function createOutput(options: CliIo & { verbose: boolean; json: boolean 
     json: options.json,
     isTty: Boolean(stderr.isTTY),
     stdoutIsTty: Boolean(stdout.isTTY),
-    stdin: options.stdin,
+    // A getter: process.stdin is created on first access (10–20 ms), and most runs never read it.
+    get stdin() {
+      return options.stdin;
+    },
     env: options.env,
     exitCode: 0,
     result: (text) => line(stdout, text),

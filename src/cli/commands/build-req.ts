@@ -4,7 +4,8 @@ import type { Output } from "../output.js";
 import { runFindRequest } from "../wiring/find-request.js";
 import { commandSummaries } from "./summaries.js";
 
-interface RequestArgs {
+/** The options of build-req and launch-req, as yargs (or request-fast-path.ts) gives them. */
+export interface RequestArgs {
   log?: string[] | undefined;
   app?: string | undefined;
   list?: boolean | undefined;
@@ -45,17 +46,25 @@ export function requestCommand(
     command: spec.name,
     describe: spec.describe,
     builder: (yargs: Argv) => requestOptions(yargs).example(spec.examples),
-    handler: async (args) => {
-      const mode = args.list === true ? "list" : args.all === true ? "all" : "latest";
-      await runFindRequest(output, {
-        family: spec.family,
-        mode,
-        files: args.log ?? [],
-        app: args.app,
-        json: args.json === true,
-        header: output.stdoutIsTty,
-      });
-    },
+    handler: requestHandler(output, spec.family),
+  };
+}
+
+/** What build-req (family task) and launch-req (family lrp) do with their options. */
+export function requestHandler(
+  output: Output,
+  family: FindRequest["family"],
+): (args: RequestArgs) => Promise<void> {
+  return async (args) => {
+    const mode = args.list === true ? "list" : args.all === true ? "all" : "latest";
+    await runFindRequest(output, {
+      family,
+      mode,
+      files: args.log ?? [],
+      app: args.app,
+      json: args.json === true,
+      header: output.stdoutIsTty,
+    });
   };
 }
 

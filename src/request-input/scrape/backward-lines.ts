@@ -3,14 +3,13 @@
  * is normally near the end of a log, so the scraper reads from the end backwards and stops at the
  * first request it wants, instead of reading gigabytes forward.
  *
- * The file is read in blocks into one reused buffer; each block is searched for the candidate
- * needles with the engine's native substring search (Buffer.lastIndexOf) and only lines holding
- * one are decoded. The line that straddles two blocks is carried (copied) until its start is
+ * The file is read in blocks into one reused buffer; each block's raw bytes are searched for the
+ * candidate needles (candidate-finder.ts) and only lines holding one are decoded. The line that straddles two blocks is carried (copied) until its start is
  * read; a line longer than `maxLineBytes` is dropped as it grows, never held whole, and reported
  * through `onTooLong`. A last line without a newline counts; `\r\n` endings lose their `\r`.
  */
 import { open } from "node:fs/promises";
-import { candidateNeedles } from "./classify-line.js";
+import { CandidateFinder } from "./candidate-finder.js";
 import { decode } from "./read-lines.js";
 
 export interface BackwardLine {
@@ -21,15 +20,16 @@ export interface BackwardLine {
 
 export interface BackwardOptions {
   maxLineBytes: number;
-  /** Block size; 1 MiB by default (tests use tiny blocks to cross boundaries). */
+  /** The needles of candidate lines; default candidateNeedles. */
+  needles?: readonly string[] | undefined;
+  /** Block size; 4 MiB by default (tests use tiny blocks to cross boundaries). */
   blockBytes?: number | undefined;
   onTooLong?: ((offset: number, bytes: number) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
 
 const newline = 0x0a;
-const defaultBlockBytes = 1024 * 1024;
-const needles = candidateNeedles.map((needle) => Buffer.from(needle, "latin1"));
+const defaultBlockBytes = 4 * 1024 * 1024;
 
 export async function* candidateLinesBackwards(
   path: string,
@@ -39,7 +39,7 @@ export async function* candidateLinesBackwards(
   try {
     const { size } = await handle.stat();
     const buffer = Buffer.allocUnsafe(Math.min(options.blockBytes ?? defaultBlockBytes, size));
-    const carry = new Carry(options.maxLineBytes);
+    const carry = new Carry(options.maxLineBytes, new CandidateFinder(options.needles));
     for (let end = size; end > 0;) {
       options.signal?.throwIfAborted();
       const start = Math.max(0, end - buffer.length);
@@ -75,7 +75,7 @@ function* blockLines(
   carry.prepend(block.subarray(last + 1));
   if (carry.bytes > 0 || carry.tooLong) yield* carry.complete(start + last + 1, options);
   const first = block.indexOf(newline);
-  yield* wholeLines({ block, start }, { from: first + 1, to: last }, options);
+  yield* wholeLines({ block, start }, { from: first + 1, to: last, finder: carry.finder }, options);
   carry.prepend(block.subarray(0, first));
 }
 
@@ -85,24 +85,14 @@ function* blockLines(
  */
 function* wholeLines(
   { block, start }: Block,
-  { from, to }: { from: number; to: number },
+  { from, to, finder }: { from: number; to: number; finder: CandidateFinder },
   options: BackwardOptions,
 ): Generator<BackwardLine> {
+  const hits = finder.hits(block, from, to);
   let limit = to;
-  // Each needle's last hit before `limit`, kept while it stays before it (limit only decreases).
-  const hits = needles.map(() => Infinity);
-  for (;;) {
-    let hit = -1;
-    needles.forEach((needle, index) => {
-      let at = hits[index] ?? Infinity;
-      if (at + needle.length > limit) {
-        const searchFrom = limit - needle.length;
-        at = searchFrom < from ? -1 : block.lastIndexOf(needle, searchFrom);
-        hits[index] = at;
-      }
-      if (at >= from && at > hit) hit = at;
-    });
-    if (hit < 0) return;
+  for (let index = hits.length - 1; index >= 0; index--) {
+    const hit = hits[index] as number;
+    if (hit >= limit) continue; // another needle of a line already taken
     const lineStart = block.lastIndexOf(newline, hit) + 1;
     const lineEnd = block.indexOf(newline, hit);
     if (lineEnd - lineStart > options.maxLineBytes) {
@@ -110,8 +100,7 @@ function* wholeLines(
     } else {
       yield { offset: start + lineStart, text: decode([], block.subarray(lineStart, lineEnd)) };
     }
-    limit = lineStart - 1;
-    if (limit < from) return;
+    limit = lineStart;
   }
 }
 
@@ -121,7 +110,11 @@ class Carry {
   bytes = 0;
   tooLong = false;
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    /** The needles of the scan, also for the carried line. */
+    readonly finder: CandidateFinder,
+  ) {}
 
   prepend(part: Buffer): void {
     this.bytes += part.length;
@@ -144,7 +137,7 @@ class Carry {
       return;
     }
     const whole = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-    if (needles.some((needle) => whole.includes(needle))) {
+    if (this.finder.holds(whole)) {
       yield { offset, text: decode([], whole) };
     }
   }

@@ -31,8 +31,22 @@ export const payloadKeys: readonly PayloadKey[] = [
   { key: "desire-app-request", kind: "desire-app-request" }, // nsync-bulker 2015 debug lines
 ];
 
+/** What a command looks for: staging tasks (build-req), desired LRPs (launch-req), or either. */
+export type RequestFamily = "task" | "lrp" | "any";
+
+/** The kinds each family lists; the CC-message kinds are listed but not replayable. */
+export const familyKinds: Record<RequestFamily, readonly RequestKind[]> = {
+  task: ["task", "staging-request"],
+  lrp: ["lrp", "desire-app-request"],
+  any: ["task", "lrp", "staging-request", "desire-app-request"],
+};
+
 /** Messages that name a request even when the payload was not logged (upstream, unpatched). */
-const requestMessageSuffixes = [".staging-task-request", ".desired-app-request"];
+const requestMessages = [
+  { suffix: ".staging-task-request", kind: "task" },
+  { suffix: ".desired-app-request", kind: "lrp" },
+] as const satisfies readonly { suffix: string; kind: RequestKind }[];
+const requestMessageSuffixes = requestMessages.map((message) => message.suffix);
 
 /**
  * Cheap substring tests run on every line before any JSON parsing; only lines containing one of
@@ -42,6 +56,20 @@ export const candidateNeedles: readonly string[] = [
   ...payloadKeys.map((k) => `"${k.key}"`),
   ...requestMessageSuffixes.map((suffix) => `${suffix}"`),
 ];
+
+/**
+ * The needles of the lines that can hold a request of the family, or name one without its
+ * payload: a subset of candidateNeedles. A line without any cannot be classified as one of the
+ * family's kinds (classifyLine needs the kind's key), so a scan with these finds the same
+ * matches; only its counts of other requests differ.
+ */
+export function familyNeedles(family: RequestFamily): readonly string[] {
+  const kinds: readonly RequestKind[] = familyKinds[family];
+  return [
+    ...payloadKeys.filter((k) => kinds.includes(k.kind)).map((k) => `"${k.key}"`),
+    ...requestMessages.filter((m) => kinds.includes(m.kind)).map((m) => `${m.suffix}"`),
+  ];
+}
 
 export interface Classified {
   kind: RequestKind;

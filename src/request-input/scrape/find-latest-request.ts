@@ -1,15 +1,17 @@
 import { stat } from "node:fs/promises";
 import { candidateLinesBackwards, lineNumberAt } from "./backward-lines.js";
-import { isLaterThan, isMatch, matchingRequests, type MatchOptions } from "./matching-requests.js";
+import { familyNeedles } from "./classify-line.js";
+import {
+  isLaterThan,
+  isMatch,
+  matchingRequests,
+  nothingMatched,
+  type MatchOptions,
+} from "./matching-requests.js";
 import { startsWithGzipMagic, type LogInput } from "./log-input.js";
 import { defaultMaxLineBytes } from "./read-lines.js";
 import { readFailure } from "./read-failure.js";
-import {
-  markedRequestError,
-  notReplayableError,
-  nothingFoundError,
-  originOf,
-} from "./request-errors.js";
+import { markedRequestError, notReplayableError, originOf } from "./request-errors.js";
 import { inspectLine, type FoundRequest, type ScrapeLogger } from "./scrape-requests.js";
 import { newScrapeStats, type ScrapeStats } from "./scrape-stats.js";
 
@@ -39,19 +41,20 @@ export async function findLatestRequest(
     if (found && (latest === undefined || isLaterThan(found, latest))) latest = found;
   }
   if (latest === undefined) {
-    const exact = options.stats ?? newScrapeStats();
-    for await (const found of matchingRequests(inputs, { ...options, stats: exact })) {
-      latest = found;
-    }
-    if (latest === undefined) throw nothingFoundError(exact, options.family, options.app);
-  } else {
-    for (const warning of warnings) options.logger?.warn(warning);
-    if (options.stats) Object.assign(options.stats, stats);
+    // A file's warnings come again from nothingMatched's read; a stream is not read again.
+    if (inputs.every((input) => input.path === undefined)) flush(warnings, options.logger);
+    throw await nothingMatched(inputs, options, stats);
   }
+  flush(warnings, options.logger);
+  if (options.stats) Object.assign(options.stats, stats);
   const replayable = isReplayable(latest);
   if (!replayable || options.lineNumbers !== false) latest = await withLineNumber(latest);
   assertReplayable(latest);
   return latest;
+}
+
+function flush(warnings: readonly string[], logger: ScrapeLogger | undefined): void {
+  for (const warning of warnings) logger?.warn(warning);
 }
 
 function holdWarnings(options: MatchOptions, warnings: string[]): ScrapeLogger | undefined {
@@ -90,6 +93,7 @@ async function lastInFile(
   };
   try {
     const lines = candidateLinesBackwards(path, {
+      needles: options.needles ?? familyNeedles(options.family),
       maxLineBytes,
       onTooLong,
       signal: options.signal,
@@ -119,7 +123,8 @@ async function isOlderThan(input: LogInput, found: FoundRequest): Promise<boolea
   }
 }
 
-async function withLineNumber(found: FoundRequest): Promise<FoundRequest> {
+/** The request with its line number, counted when it was found by its byte offset alone. */
+export async function withLineNumber(found: FoundRequest): Promise<FoundRequest> {
   const { offset, source } = found.origin;
   if (offset === undefined || found.origin.line > 0) return found;
   return { ...found, origin: { ...found.origin, line: await lineNumberAt(source, offset) } };

@@ -3,6 +3,8 @@ export interface Line {
   /** 1-based line number in its source. */
   lineNo: number;
   text: string;
+  /** The line's byte offset in its input, when lines were not counted (lineNo is then 0). */
+  offset?: number | undefined;
 }
 
 export interface ReadLinesOptions {

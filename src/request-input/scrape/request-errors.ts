@@ -1,7 +1,6 @@
 import { InvalidInputError, NoInputError } from "../../errors.js";
-import type { RequestKind } from "./classify-line.js";
+import type { RequestFamily, RequestKind } from "./classify-line.js";
 import { describeMarker, type MarkedValue } from "./find-markers.js";
-import type { RequestFamily } from "./matching-requests.js";
 import type { FoundRequest } from "./scrape-requests.js";
 import type { ScrapeStats } from "./scrape-stats.js";
 

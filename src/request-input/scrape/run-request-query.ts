@@ -1,13 +1,13 @@
 import type { InvalidInputError } from "../../errors.js";
-import { findLatestRequest } from "./find-latest-request.js";
-import { matchingRequests, type RequestFamily } from "./matching-requests.js";
+import { findLatestRequest, withLineNumber } from "./find-latest-request.js";
 import {
-  markedRequestError,
-  notReplayableError,
-  nothingFoundError,
-  originOf,
-} from "./request-errors.js";
-import { formatRequestList, summarizeRequest, type RequestSummary } from "./request-summary.js";
+  matchingRequests,
+  nothingMatched,
+  type MatchOptions,
+  type RequestFamily,
+} from "./matching-requests.js";
+import { markedRequestError, notReplayableError, originOf } from "./request-errors.js";
+import type { RequestSummary } from "./request-summary.js";
 import { resolveLogInputs } from "./resolve-log-inputs.js";
 import type { LogInput } from "./log-input.js";
 import type { ScrapeLogger } from "./scrape-requests.js";
@@ -57,12 +57,13 @@ async function listRequests(
   query: RequestQuery,
   sink: QuerySink,
 ): Promise<void> {
+  const { formatRequestList, summarizeRequest } = await import("./request-summary.js");
   const stats = newScrapeStats();
   const rows: RequestSummary[] = [];
   for await (const found of matchingRequests(inputs, { ...query, stats, logger: sink })) {
     rows.push(summarizeRequest(found));
   }
-  if (rows.length === 0) throw nothingFoundError(stats, query.family, query.app);
+  if (rows.length === 0) throw await nothingMatched(inputs, quiet(query, sink), stats);
   if (query.json) sink.result(JSON.stringify(rows, null, 2));
   else for (const line of formatRequestList(rows, query.header)) sink.result(line);
 }
@@ -79,7 +80,11 @@ async function printAllRequests(
   const stats = newScrapeStats();
   let printed = 0;
   let lastRefusal: InvalidInputError | undefined;
-  for await (const found of matchingRequests(inputs, { ...query, stats, logger: sink })) {
+  // Lines are not counted: only a refusal names one, and it counts up to its request.
+  const options = { ...query, stats, logger: sink, lineNumbers: false };
+  for await (const match of matchingRequests(inputs, options)) {
+    const refused = (match.kind !== "task" && match.kind !== "lrp") || match.markers.length > 0;
+    const found = refused ? await withLineNumber(match) : match;
     if (found.kind !== "task" && found.kind !== "lrp") {
       // CC messages sit next to the request built from them (receptor era); not worth a warning.
       lastRefusal = notReplayableError(originOf(found), found.kind, found.key);
@@ -95,5 +100,10 @@ async function printAllRequests(
     printed++;
   }
   if (printed > 0) return;
-  throw lastRefusal ?? nothingFoundError(stats, query.family, query.app);
+  throw lastRefusal ?? (await nothingMatched(inputs, quiet(query, sink), stats));
+}
+
+/** Match options whose logger drops warnings: the first read gave them already. */
+function quiet(query: RequestQuery, sink: QuerySink): MatchOptions {
+  return { ...query, logger: { warn: () => undefined, debug: (e, d) => sink.debug(e, d) } };
 }

@@ -3,7 +3,7 @@ import { findMarkers, type MarkedValue } from "./find-markers.js";
 import { jsonSpan } from "./json-span.js";
 import { parseLagerLine } from "./lager-line.js";
 import type { LagerTime } from "./lager-time.js";
-import type { LogInput } from "./log-input.js";
+import { startsWithGzipMagic, type LogInput } from "./log-input.js";
 import { defaultMaxLineBytes, type Line } from "./read-lines.js";
 import { describeRequest, type RequestMeta } from "./request-meta.js";
 import { readFailure } from "./read-failure.js";
@@ -44,6 +44,18 @@ export interface ScrapeOptions {
   logger?: ScrapeLogger | undefined;
   signal?: AbortSignal | undefined;
   maxLineBytes?: number | undefined;
+  /**
+   * Only lines holding one of these are parsed in inputs read from a file (default: every
+   * candidate needle). A stream is read once, so it is always searched for every needle, and
+   * its counts are exact.
+   */
+  needles?: readonly string[] | undefined;
+  /**
+   * False: lines of plain files are not counted; a request found in one has line 0 and its byte
+   * offset (`lineNumberAt` gives the number), and the counts in `stats` leave those files'
+   * lines out. Streams and gzip files are always counted. Default true.
+   */
+  lineNumbers?: boolean | undefined;
 }
 
 /**
@@ -81,8 +93,21 @@ async function* readInput(
   stats: ScrapeStats,
   options: ScrapeOptions & { counted: (lines: number, nonJson: number) => void },
 ): AsyncGenerator<Line> {
+  const countLines =
+    options.lineNumbers !== false ||
+    input.path === undefined ||
+    (await startsWithGzipMagic(input.path));
   const stream = await input.open(options.signal);
+  const limit = options.maxLineBytes ?? defaultMaxLineBytes;
   yield* scanCandidates(stream, {
+    countLines,
+    onTooLongAt: (offset, bytes) => {
+      stats.tooLong++;
+      options.logger?.warn(
+        `${input.name}: skipped a ${bytes}-byte line at byte ${offset} (longer than the ${limit}-byte limit)`,
+      );
+    },
+    needles: input.path === undefined ? undefined : options.needles,
     maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes,
     signal: options.signal,
     onLines: options.counted,
@@ -116,7 +141,7 @@ export function inspectLine(
     kind: classified.kind,
     key: classified.key,
     message: entry.message,
-    origin: { source, line: line.lineNo },
+    origin: { source, line: line.lineNo, offset: line.offset },
     time: entry.time,
     rawText: span ? line.text.slice(span.start, span.end) : JSON.stringify(classified.payload),
     payload: classified.payload,

@@ -9,9 +9,11 @@ import {
 } from "../../../../src/request-input/scrape/backward-lines.js";
 import {
   candidateNeedles,
+  familyNeedles,
   isCandidateLine,
 } from "../../../../src/request-input/scrape/classify-line.js";
 import { logFixturePath } from "../../../kit/fixture-files.js";
+import { seededRandom } from "../../../kit/seeded-random.js";
 
 let dir: string;
 let files = 0;
@@ -35,11 +37,16 @@ interface Read {
   tooLong: [number, number][];
 }
 
-async function backwards(path: string, maxLineBytes: number, blockBytes?: number): Promise<Read> {
+async function backwards(
+  path: string,
+  maxLineBytes: number,
+  { blockBytes, needles }: { blockBytes?: number; needles?: readonly string[] } = {},
+): Promise<Read> {
   const read: Read = { lines: [], tooLong: [] };
   const options = {
     maxLineBytes,
     blockBytes,
+    needles,
     onTooLong: (offset: number, bytes: number) => read.tooLong.push([offset, bytes]),
   };
   for await (const line of candidateLinesBackwards(path, options)) read.lines.push(line);
@@ -66,14 +73,6 @@ function reference(bytes: Buffer, maxLineBytes: number): Read {
   return read;
 }
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
 const fragments = [
   ...candidateNeedles,
   '{"timestamp":"1.5","message":"x.y","data":{}}',
@@ -90,7 +89,7 @@ describe("candidateLinesBackwards", () => {
     const text = 'noise\n{"data":{"taskDefinition":{}}}\r\nmore {\n{"data":{"desiredLRP":{}}}';
     const path = await fileOf(text);
     for (const blockBytes of [undefined, 1, 5, 16]) {
-      expect(await backwards(path, 1024, blockBytes)).toEqual({
+      expect(await backwards(path, 1024, { blockBytes })).toEqual({
         lines: [
           { offset: 45, text: '{"data":{"desiredLRP":{}}}' },
           { offset: 6, text: '{"data":{"taskDefinition":{}}}' },
@@ -104,14 +103,14 @@ describe("candidateLinesBackwards", () => {
     const long = `{"data":{"taskDefinition":"${"x".repeat(200)}"}}`;
     const path = await fileOf(`"desiredLRP"\n${long}\n"Request"\n`);
     for (const blockBytes of [16, 64, 4096]) {
-      const read = await backwards(path, 100, blockBytes);
+      const read = await backwards(path, 100, { blockBytes });
       expect(read.lines.map((line) => line.text)).toEqual(['"Request"', '"desiredLRP"']);
       expect(read.tooLong).toEqual([[13, long.length]]);
     }
   });
 
   it("agrees with a forward split on random input, block sizes and limits", async () => {
-    const next = random(11);
+    const next = seededRandom(11);
     for (let round = 0; round < 150; round++) {
       const parts: Buffer[] = [];
       const count = Math.floor(next() * 60);
@@ -122,7 +121,7 @@ describe("candidateLinesBackwards", () => {
       const path = await fileOf(bytes);
       const limit = next() < 0.3 ? 1 + Math.floor(next() * 60) : 1024;
       const blockBytes = 1 + Math.floor(next() * 50);
-      expect(await backwards(path, limit, blockBytes), `round ${round}`).toEqual(
+      expect(await backwards(path, limit, { blockBytes }), `round ${round}`).toEqual(
         reference(bytes, limit),
       );
     }
@@ -133,12 +132,43 @@ describe("candidateLinesBackwards", () => {
     async (name) => {
       const bytes = readFileSync(fixture(name));
       for (const blockBytes of [97, 4096]) {
-        expect(await backwards(fixture(name), 1 << 20, blockBytes)).toEqual(
+        expect(await backwards(fixture(name), 1 << 20, { blockBytes })).toEqual(
           reference(bytes, 1 << 20),
         );
       }
     },
   );
+
+  it("finds a request on the first line of a file of many blocks, CRLF-ended", async () => {
+    const request = '{"data":{"taskDefinition":{}}}';
+    const noise = '{"message":"stager.tick","data":{}}\r\n'.repeat(2000);
+    const path = await fileOf(`${request}\r\n${noise}`);
+    for (const blockBytes of [4096, 4099, 1 << 20]) {
+      expect(await backwards(path, 1024, { blockBytes })).toEqual({
+        lines: [{ offset: 0, text: request }],
+        tooLong: [],
+      });
+    }
+  });
+
+  it("finds nothing in a file of many blocks without a candidate line, with or without a last newline", async () => {
+    const noise = '{"message":"stager.staging-request.tick","data":{"x":"quest Defini LRP"}}\n';
+    for (const text of [noise.repeat(500), noise.repeat(500).trimEnd()]) {
+      expect(await backwards(await fileOf(text), 1024, { blockBytes: 1000 })).toEqual({
+        lines: [],
+        tooLong: [],
+      });
+    }
+  });
+
+  it("looks only for the needles it is given (a task family read skips LRP lines)", async () => {
+    const text = '{"data":{"taskDefinition":{}}}\n{"data":{"desiredLRP":{}}}\n';
+    const read = await backwards(await fileOf(text), 1024, {
+      blockBytes: 7,
+      needles: familyNeedles("task"),
+    });
+    expect(read.lines).toEqual([{ offset: 0, text: '{"data":{"taskDefinition":{}}}' }]);
+  });
 
   it("reads nothing from an empty file", async () => {
     expect(await backwards(await fileOf(""), 10)).toEqual({ lines: [], tooLong: [] });

@@ -1,8 +1,13 @@
-import { readFileSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, NoInputError } from "../../../../src/errors.js";
 import { findLatestRequest } from "../../../../src/request-input/scrape/find-latest-request.js";
-import { fileLogInput, textLogInput } from "../../../../src/request-input/scrape/log-input.js";
+import {
+  fileLogInput,
+  streamLogInput,
+  textLogInput,
+} from "../../../../src/request-input/scrape/log-input.js";
 import type { MatchOptions } from "../../../../src/request-input/scrape/matching-requests.js";
 import { logFixturePath } from "../../../kit/fixture-files.js";
 
@@ -67,6 +72,42 @@ describe("findLatestRequest", () => {
     const bytes = readFileSync(fixture("stager-bbs-2016.log"));
     const offset = found.origin.offset ?? -1;
     expect(bytes.subarray(0, offset).toString().split("\n")).toHaveLength(counted.origin.line);
+  });
+
+  it.each([
+    "stager-bbs-2016.log",
+    "stager-receptor-2015.log",
+    "stager-rfc3339-2018.log",
+    "stager-redacted.log",
+    "stager-truncated.log",
+    "stager-syslog.log",
+    "nsync-listener-2016.log",
+    "nsync-bulker-2015.log",
+    "nsync-rfc3339.log",
+    "bad/partial-and-text.log",
+  ])("picks the same request or refusal in %s backwards as a forward read does", async (name) => {
+    const path = fixture(name);
+    const outcome = (found: Promise<{ rawText: string; origin: { line: number } }>) =>
+      found.then(
+        (request) => ({ rawText: request.rawText, line: request.origin.line }),
+        (error: Error) => ({ error: error.constructor.name, message: error.message }),
+      );
+    for (const family of ["task", "lrp"] as const) {
+      for (const app of [undefined, "node-env", "go-hello", "worker", nodeEnv, goHello]) {
+        const options = { family, app };
+        const backwards = await outcome(findLatestRequest([fileLogInput(path)], options));
+        const stream = streamLogInput(path, createReadStream(path));
+        const forward = await outcome(findLatestRequest([stream], options));
+        expect(backwards, `${family} ${app ?? ""}`).toEqual(forward);
+      }
+    }
+  });
+
+  it("counts the lines of a stream it found nothing in (it cannot be read again)", async () => {
+    const stdin = streamLogInput("stdin", Readable.from([Buffer.from("hello\nworld\n")]));
+    await expect(findLatestRequest([stdin], { family: "task" })).rejects.toThrow(
+      /No staging task request found in stdin \(2 lines\)/,
+    );
   });
 
   it("reads a gzip file whole, forward, with line numbers", async () => {

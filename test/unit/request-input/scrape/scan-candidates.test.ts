@@ -6,6 +6,7 @@ import {
 } from "../../../../src/request-input/scrape/classify-line.js";
 import { readLines, type Line } from "../../../../src/request-input/scrape/read-lines.js";
 import { scanCandidates } from "../../../../src/request-input/scrape/scan-candidates.js";
+import { seededRandom } from "../../../kit/seeded-random.js";
 
 interface Outcome {
   lines: Line[];
@@ -45,15 +46,6 @@ async function reference(chunks: Buffer[], maxLineBytes: number): Promise<Outcom
     else if (!line.text.includes("{")) outcome.counts[1]++;
   }
   return outcome;
-}
-
-/** A deterministic pseudo-random generator, so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
 }
 
 const fragments = [
@@ -118,7 +110,7 @@ describe("scanCandidates", () => {
   });
 
   it("agrees with reading line by line on random input, chunking and limits", async () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 400; round++) {
       const bytes = randomInput(next);
       const chunks = randomChunks(bytes, next);
@@ -127,4 +119,73 @@ describe("scanCandidates", () => {
       expect(await scan(chunks, limit), `round ${round}`).toEqual(expected);
     }
   });
+
+  it("reads chunks handed in one reused buffer (overwritten after each) like fresh ones", async () => {
+    const next = seededRandom(5);
+    for (let round = 0; round < 200; round++) {
+      const bytes = randomInput(next);
+      const chunks = randomChunks(bytes, next);
+      const limit = next() < 0.3 ? 1 + Math.floor(next() * 60) : 1024;
+      const shared = Buffer.alloc(80);
+      async function* reused() {
+        for (const chunk of chunks) {
+          await Promise.resolve(); // a file read
+          chunk.copy(shared);
+          yield shared.subarray(0, chunk.length);
+          shared.fill(0x41); // the reader's next read lands here
+        }
+      }
+      const outcome: Outcome = { lines: [], tooLong: [], counts: [0, 0] };
+      const options = {
+        maxLineBytes: limit,
+        onTooLong: (lineNo: number, size: number) => outcome.tooLong.push([lineNo, size]),
+        onLines: (lines: number, nonJson: number) => {
+          outcome.counts[0] += lines;
+          outcome.counts[1] += nonJson;
+        },
+      };
+      for await (const line of scanCandidates(reused(), options)) outcome.lines.push(line);
+      expect(outcome, `round ${round}`).toEqual(await reference(chunks, limit));
+    }
+  });
+
+  it("without counting lines, gives each line's byte offset (and the over-long ones')", async () => {
+    const next = seededRandom(9);
+    for (let round = 0; round < 300; round++) {
+      const bytes = randomInput(next);
+      const chunks = randomChunks(bytes, next);
+      const limit = next() < 0.3 ? 1 + Math.floor(next() * 60) : 1024;
+      const lines: Line[] = [];
+      const tooLong: [number, number][] = [];
+      let counted = 0;
+      const options = {
+        maxLineBytes: limit,
+        countLines: false,
+        onTooLongAt: (offset: number, size: number) => tooLong.push([offset, size]),
+        onLines: () => counted++,
+      };
+      for await (const line of scanCandidates(streamOf(chunks), options)) lines.push(line);
+      const expected = await reference(chunks, limit);
+      const offsets = lineOffsets(bytes);
+      expect(lines, `round ${round}`).toEqual(
+        expected.lines.map((line) => ({
+          lineNo: 0,
+          text: line.text,
+          offset: offsets[line.lineNo - 1],
+        })),
+      );
+      expect(tooLong).toEqual(
+        expected.tooLong.map(([lineNo, size]) => [offsets[lineNo - 1], size]),
+      );
+      expect(counted).toBe(0);
+    }
+  });
 });
+
+/** The byte offset of each line's first byte. */
+function lineOffsets(bytes: Buffer): number[] {
+  const offsets = [0];
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1))
+    offsets.push(at + 1);
+  return offsets;
+}
