@@ -11,7 +11,7 @@ import { LinkedSignal } from "../core/linked-signal.js";
 import { completeWithResult, readResultFile } from "./read-result-file.js";
 import { PhaseTimer } from "./phase-timer.js";
 import { PrefetchingDownloader } from "./prefetching-downloader.js";
-import { prefetchRequests } from "./prefetch-requests.js";
+import { actionUsers, prefetchRequests } from "./prefetch-requests.js";
 import type { RestageDeps, RestageOptions, RestageOutcome } from "./restage-types.js";
 import { StagingDependencies } from "./staging-dependencies.js";
 import { cancellation } from "../core/cancellation.js";
@@ -71,6 +71,8 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
   const definition = options.request.definition;
   const retention = new ArtifactRetention({ ...options, onKept: deps.onArtifact });
   try {
+    // What the first stream-in and process need is read while the cell's files are put in.
+    container.readAhead(actionUsers(definition));
     const ctx = await stepContext(container, deps, retention);
     await cell.finish(container, signal);
     const copied = await dependencies.finish(container, timer, signal);

@@ -65,6 +65,8 @@ export class FakeContainer implements Container {
   /** Garden-style stream-ins: `path` resolved against the user's home. */
   readonly streamIns: { path: string; user: string; entries: TarEntry[] }[] = [];
   readonly execs: ExecRecord[] = [];
+  /** The users of each readAhead() call. */
+  readonly readAheads: string[][] = [];
   oomKilled = false;
   removed = false;
   /** What networkAddresses() answers. */
@@ -154,6 +156,10 @@ export class FakeContainer implements Container {
       this.execs.push(record);
       return new FakeProcess(record, this.scripts.get(spec.path) ?? notFound, io);
     });
+  }
+
+  readAhead(users: readonly string[]): void {
+    this.readAheads.push([...users]);
   }
 
   lookupUser(user: string): Promise<ContainerUser> {
