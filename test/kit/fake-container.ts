@@ -180,9 +180,12 @@ export class FakeContainer implements Container {
     return Promise.resolve(this.oomKilled);
   }
 
-  remove(): Promise<void> {
+  /** Set to make remove() wait for it (and fail when it rejects). */
+  removal: Promise<void> | undefined;
+
+  async remove(): Promise<void> {
+    await this.removal;
     this.removed = true;
-    return Promise.resolve();
   }
 }
 
