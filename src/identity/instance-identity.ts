@@ -21,6 +21,8 @@ export const instanceIdentityDir = "/etc/cf-instance-credentials";
 export const instanceCertPath = `${instanceIdentityDir}/instance.crt`;
 export const instanceKeyPath = `${instanceIdentityDir}/instance.key`;
 export const instanceIdentityValidityMs = 24 * 3_600_000;
+/** The key of every instance identity (the executor's). */
+export const instanceIdentityKeyType = "rsa-2048";
 
 export interface InstanceIdentityRequest {
   /** The container guid: the task guid, or the LRP instance guid. */
@@ -54,7 +56,7 @@ export async function issueInstanceIdentity(
     ipAddresses: request.containerIp === "" ? [] : [request.containerIp],
     usage: "both",
     keyUsages: ["digitalSignature", "keyEncipherment", "keyAgreement"],
-    keyType: "rsa-2048",
+    keyType: instanceIdentityKeyType,
     notBefore: now,
     notAfter: new Date(now.getTime() + instanceIdentityValidityMs),
   });

@@ -49,6 +49,11 @@ export interface CertificateAuthority {
   readonly certPem: string;
   readonly keyPem: string;
   issue(request: CertificateRequest): Promise<IssuedCertificate>;
+  /**
+   * Starts making a key of `keyType` in the background, for the next issue() of that type (each
+   * key is used once), so that issuing then only signs. A failure surfaces in that issue().
+   */
+  warmUp(keyType: KeyType): void;
 }
 
 /** Creates and loads CAs; the adapter is loaded lazily (it is only needed by some runs). */

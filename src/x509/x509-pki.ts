@@ -91,9 +91,21 @@ class X509Authority implements CertificateAuthority {
     this.certPem = cert.toString("pem") + "\n";
   }
 
+  /** Keys made ahead by warmUp(), one per type, each handed to one issue(). */
+  readonly #spareKeys = new Map<KeyType, Promise<CryptoKeyPair>>();
+
+  warmUp(keyType: KeyType): void {
+    if (this.#spareKeys.has(keyType)) return;
+    const spare = generateKeys(keyType);
+    spare.catch(() => undefined);
+    this.#spareKeys.set(keyType, spare);
+  }
+
   async issue(request: CertificateRequest): Promise<IssuedCertificate> {
     const keyType = request.keyType ?? "ecdsa-p256";
-    const keys = await generateKeys(keyType);
+    const spare = this.#spareKeys.get(keyType);
+    this.#spareKeys.delete(keyType);
+    const keys = await (spare ?? generateKeys(keyType));
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serialNumber(),
       subject: subjectOf(request),

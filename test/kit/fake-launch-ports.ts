@@ -67,6 +67,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
           certPem: "",
           keyPem: "",
           issue: () => Promise.reject(new Error("no identities in unit tests")),
+          warmUp: () => undefined,
         },
         archives: new FakeArchives(),
       }),
