@@ -6,7 +6,30 @@ import { markdownTable, median, seconds, shortSeconds, timing } from "./markdown
 import type { RestageFigures } from "./restage-suite.js";
 import type { RestagerRun } from "./run-restager.js";
 
-export const restageGoals = { coldRatio: 1.0, warmRatio: 0.3, rssMb: 150 };
+export const restageGoals = { coldRatio: 1.0, warmRatio: 0.3, rssMb: 150, floorRatio: 1.5 };
+
+/**
+ * Issue 14 item 1: the floor of a restage, measured by the baseline script in the same rounds
+ * (baseline.sh, FLOOR=1), medians: the builder alone `docker exec`ed in a prepared container,
+ * one `docker run --rm` of the stack, and every download fetched in parallel by curl. A warm
+ * restage's floor is exec + run, a cold one's adds the downloads.
+ */
+export interface RestageFloorFigures {
+  execMs: number;
+  runMs: number;
+  curlMs: number;
+  warmMs: number;
+  coldMs: number;
+}
+
+export function restageFloor(figures: RestageFigures): RestageFloorFigures | undefined {
+  const floors = figures.baseline.flatMap((run) => (run.floor ? [run.floor] : []));
+  if (floors.length === 0) return undefined;
+  const execMs = median(floors.map((floor) => floor.execMs));
+  const runMs = median(floors.map((floor) => floor.runMs));
+  const curlMs = median(floors.map((floor) => floor.curlMs));
+  return { execMs, runMs, curlMs, warmMs: execMs + runMs, coldMs: execMs + runMs + curlMs };
+}
 
 export const wall = (runs: readonly { wallMs: number }[]): number[] =>
   runs.map((run) => run.wallMs);
@@ -54,6 +77,7 @@ export function figuresTable(figures: RestageFigures, config: BenchConfig): stri
       "",
     ],
     ["Warm restage + image (same request, same cache dir)", timing(wall(figures.warm)), "", ""],
+    ...floorRows(figures),
     [
       "warm / cold",
       ratio(warm / cold),
@@ -120,6 +144,36 @@ export function phasesTable(figures: RestageFigures): string {
     ]);
   }
   return markdownTable(rows);
+}
+
+/** Issue 14 item 1: warm and cold restage (image included) against their floors. */
+function floorRows(figures: RestageFigures): string[][] {
+  const floor = restageFloor(figures);
+  if (floor === undefined) return [];
+  const warm = median(wall(figures.warm)) / floor.warmMs;
+  const cold = median(wall(figures.cold)) / floor.coldMs;
+  const goal = `≤ ${restageGoals.floorRatio.toFixed(1)}x`;
+  return [
+    [
+      "Floor: the builder alone (`docker exec`, prepared container) + one `docker run --rm`",
+      `${seconds(floor.execMs)} + ${seconds(floor.runMs)} = ${seconds(floor.warmMs)}`,
+      "",
+      "",
+    ],
+    ["Warm restage + image / floor", ratio(warm), goal, verdict(warm <= restageGoals.floorRatio)],
+    [
+      "Floor + every download fetched in parallel (`curl --parallel`)",
+      `${seconds(floor.warmMs)} + ${seconds(floor.curlMs)} = ${seconds(floor.coldMs)}`,
+      "",
+      "",
+    ],
+    [
+      "Cold restage + image / (floor + downloads)",
+      ratio(cold),
+      goal,
+      verdict(cold <= restageGoals.floorRatio),
+    ],
+  ];
 }
 
 /** The sizes line of a recorded section. */

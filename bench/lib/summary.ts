@@ -12,6 +12,7 @@ import {
   imageBuild,
   mb,
   ratio,
+  restageFloor,
   restageGoals,
   sumKeyed,
   verdict,
@@ -115,40 +116,30 @@ function restageRows(f: RestageFigures, config: BenchConfig): Row[] {
   ];
 }
 
-/**
- * Issue 14 item 1: the restage against its floor, measured by the baseline script in the same
- * rounds (baseline.sh, FLOOR=1): the builder alone `docker exec`ed in a prepared container plus
- * one `docker run --rm`; for a cold restage also every download fetched in parallel by curl.
- */
+/** Issue 14 item 1: the restage against its floor (report.ts, restageFloor). */
 function floorRows(f: RestageFigures, cold: number, warm: number): Row[] {
-  const floors = f.baseline.flatMap((run) => (run.floor ? [run.floor] : []));
-  if (floors.length === 0) return [];
-  const exec = median(floors.map((floor) => floor.execMs));
-  const run = median(floors.map((floor) => floor.runMs));
-  const curl = median(floors.map((floor) => floor.curlMs));
-  const warmFloor = exec + run;
-  const coldFloor = warmFloor + curl;
+  const floor = restageFloor(f);
+  if (floor === undefined) return [];
+  const goal = restageGoals.floorRatio;
   return [
     [
       "1. restage warm + image vs its floor",
       s(warm),
-      `${s(warmFloor)} (builder exec ${s(exec)} + docker run --rm ${s(run)})`,
-      ratio(warm / warmFloor),
-      `≤ ${floorGoal.toFixed(1)}x`,
-      verdict(warm / warmFloor <= floorGoal),
+      `${s(floor.warmMs)} (builder exec ${s(floor.execMs)} + docker run --rm ${s(floor.runMs)})`,
+      ratio(warm / floor.warmMs),
+      `≤ ${goal.toFixed(1)}x`,
+      verdict(warm / floor.warmMs <= goal),
     ],
     [
       "1. restage cold + image vs its floor",
       s(cold),
-      `${s(coldFloor)} (the above + parallel curl ${s(curl)})`,
-      ratio(cold / coldFloor),
-      `≤ ${floorGoal.toFixed(1)}x`,
-      verdict(cold / coldFloor <= floorGoal),
+      `${s(floor.coldMs)} (the above + parallel curl ${s(floor.curlMs)})`,
+      ratio(cold / floor.coldMs),
+      `≤ ${goal.toFixed(1)}x`,
+      verdict(cold / floor.coldMs <= goal),
     ],
   ];
 }
-
-const floorGoal = 1.5;
 
 function imageRows(f: ImageFigures): Row[] {
   const row = f.rows[f.rows.length - 1];

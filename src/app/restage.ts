@@ -25,6 +25,7 @@ import type { ImagePublishing, ImageRun } from "./image/build-and-push.js";
 import type { ProgressReporter } from "./progress.js";
 import { afterStaging } from "./restage/after-staging.js";
 import { keepLabel, reapLeftovers, type LeftoverRuntime } from "./restage/leftovers.js";
+import { DeferredCleanup } from "./restage/deferred-cleanup.js";
 import { OutputTail } from "./restage/output-tail.js";
 import type { RestageEvent } from "./restage/restage-events.js";
 import { enterRunTempDir } from "./restage/run-temp-dir.js";
@@ -106,51 +107,69 @@ export async function runRestage(
   // TMPDIR of this process: os.tmpdir() reads it on every call.
   const temp = await enterRunTempDir();
   ports.onEvent?.({ type: "temp-dir", path: temp.path });
+  // The staging container goes away while the callback is sent and the image is built (a rep
+  // completes the task, then deletes the container); the run ends only once it is gone.
+  const cleanup = new DeferredCleanup();
+  let report: RestageReport | undefined;
   try {
-    const trusted = await trustedCertificates(options.trustedCertsDir, options.env);
-    const tail = new OutputTail(tailLines);
-    const started = performance.now();
-    const outcome = await stage(options, { ports, tail, trusted });
-    ports.progress.idle();
-    const elapsedMs = performance.now() - started;
-    const { request, stackImage } = options;
-    const after = await afterStaging({
-      ...{ outcome, request, stackImage, app: appIdentity(request) },
-      ...{ callback: options.callback, buildImage: options.buildImage },
-      ...{ publishing: options.publishing, resolve: options.resolve, tls: options.tls },
-      downloader: ports.downloader,
-      image: {
-        images: ports.images,
-        plans: ports.plans,
-        progress: ports.progress,
-        env: options.env,
-        signal: options.signal,
-      },
-      onEvent: (event) => ports.onEvent?.(event),
-    });
-    const app = appIdentity(request);
-    return {
-      outcome,
-      request,
-      app,
-      stackImage,
-      outputTail: tail.last(tailLines),
-      elapsedMs,
-      ...after,
-    };
+    report = await stageAndFinish(options, ports, cleanup);
   } finally {
-    await temp.release();
+    try {
+      await cleanup.settle(report !== undefined);
+    } finally {
+      await temp.release();
+    }
   }
+  return report;
+}
+
+async function stageAndFinish(
+  options: RestageRunOptions,
+  ports: RestagePorts,
+  cleanup: DeferredCleanup,
+): Promise<RestageReport> {
+  const trusted = await trustedCertificates(options.trustedCertsDir, options.env);
+  const tail = new OutputTail(tailLines);
+  const started = performance.now();
+  const outcome = await stage(options, { ports, tail, trusted, cleanup });
+  ports.progress.idle();
+  const elapsedMs = performance.now() - started;
+  const { request, stackImage } = options;
+  const after = await afterStaging({
+    ...{ outcome, request, stackImage, app: appIdentity(request) },
+    ...{ callback: options.callback, buildImage: options.buildImage },
+    ...{ publishing: options.publishing, resolve: options.resolve, tls: options.tls },
+    downloader: ports.downloader,
+    image: {
+      images: ports.images,
+      plans: ports.plans,
+      progress: ports.progress,
+      env: options.env,
+      signal: options.signal,
+    },
+    onEvent: (event) => ports.onEvent?.(event),
+  });
+  const app = appIdentity(request);
+  return {
+    outcome,
+    request,
+    app,
+    stackImage,
+    outputTail: tail.last(tailLines),
+    elapsedMs,
+    ...after,
+  };
 }
 
 interface Staging {
   ports: RestagePorts;
   tail: OutputTail;
   trusted: CertificateFile[] | undefined;
+  cleanup: DeferredCleanup;
 }
 
 async function stage(options: RestageRunOptions, staging: Staging): Promise<RestageOutcome> {
-  const { ports, tail, trusted } = staging;
+  const { ports, tail, trusted, cleanup } = staging;
   const app = appIdentity(options.request);
   const artifacts: KeptArtifact[] = [];
   let containerId: string | undefined;
@@ -182,6 +201,7 @@ async function stage(options: RestageRunOptions, staging: Staging): Promise<Rest
           ports.onEvent?.({ type: "container-created", id: created.id });
         },
         onArtifact: (artifact) => artifacts.push(artifact),
+        deferCleanup: (work) => cleanup.add(work),
       },
     );
   } catch (error) {

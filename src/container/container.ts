@@ -120,6 +120,13 @@ export interface Container {
    */
   lookupUser(user: string): Promise<ContainerUser>;
   /**
+   * Starts, in the background, the reads that the first stream-in and the first processes of
+   * `users` need (the passwd file, the container's env, whether setpriv is there, each user's
+   * home), so that they overlap other work. Changes nothing in the container; a read that
+   * fails is retried, and its error reported, by the call that needs the answer.
+   */
+  readAhead(users: readonly string[]): void;
+  /**
    * Whether the kernel OOM-killed any process of the container so far (for `(out of memory)`
    * messages). Container level, like Garden's OOM event: it cannot say which process.
    */

@@ -25,6 +25,8 @@ export class DockerContainer implements Container {
   private setpriv: Promise<boolean> | undefined;
   /** Working directories known to exist (they are never removed by restager). */
   private readonly knownDirs = new Set<string>();
+  /** Homes being asked about (the answer: the home when it is a directory, else `/`). */
+  private readonly homes = new Map<string, Promise<string>>();
 
   /**
    * `options.where`: the engine address, for messages. `options.env`: the container env as
@@ -82,6 +84,15 @@ export class DockerContainer implements Container {
     } catch (error) {
       tar.destroy();
       throw error;
+    }
+  }
+
+  readAhead(users: readonly string[]): void {
+    const quiet = (work: () => Promise<unknown>) => void work().catch(() => undefined);
+    quiet(() => this.readEngineEnv());
+    quiet(() => this.hasSetpriv());
+    for (const name of new Set(users)) {
+      quiet(async () => this.homeDir(await this.lookupUser(name)));
     }
   }
 
@@ -221,18 +232,35 @@ export class DockerContainer implements Container {
    */
   private async workingDir(dir: string | undefined, user: ContainerUser, signal?: AbortSignal) {
     const explicit = dir !== undefined && dir !== "";
-    const path = posix.resolve("/", explicit ? dir : user.home || "/");
+    if (!explicit) return this.homeDir(user, signal);
+    const path = posix.resolve("/", dir);
     if (path === "/" || this.knownDirs.has(path)) return path;
-    if (explicit) {
-      const made = await this.root.ensureOwnedDir(path, `${user.uid}:${user.gid}`, signal);
-      if (made.exitCode !== 0) {
-        throw new CannotWriteError(`Cannot create the working directory ${path}: ${made.stderr}`);
-      }
-    } else if (!(await this.root.isDir(path, signal))) {
-      return "/";
+    const made = await this.root.ensureOwnedDir(path, `${user.uid}:${user.gid}`, signal);
+    if (made.exitCode !== 0) {
+      throw new CannotWriteError(`Cannot create the working directory ${path}: ${made.stderr}`);
     }
     this.knownDirs.add(path);
     return path;
+  }
+
+  /**
+   * The user's home when it is a directory, else `/`. A home found is remembered (restager
+   * never removes one); a missing one is asked again next time, as a process may create it.
+   */
+  private homeDir(user: ContainerUser, signal?: AbortSignal): Promise<string> {
+    const path = posix.resolve("/", user.home || "/");
+    if (path === "/" || this.knownDirs.has(path)) return Promise.resolve(path);
+    let answer = this.homes.get(path);
+    if (answer === undefined) {
+      answer = this.root.isDir(path, signal).then((isDir) => {
+        if (isDir) this.knownDirs.add(path);
+        return isDir ? path : "/";
+      });
+      this.homes.set(path, answer);
+      const forget = () => this.homes.delete(path);
+      answer.then(forget, forget);
+    }
+    return answer;
   }
 
   private toError(error: unknown, what: string, signal?: AbortSignal): RestagerError {

@@ -21,6 +21,8 @@ export const instanceIdentityDir = "/etc/cf-instance-credentials";
 export const instanceCertPath = `${instanceIdentityDir}/instance.crt`;
 export const instanceKeyPath = `${instanceIdentityDir}/instance.key`;
 export const instanceIdentityValidityMs = 24 * 3_600_000;
+/** The key of every instance identity (the executor's). */
+export const instanceIdentityKeyType = "rsa-2048";
 
 export interface InstanceIdentityRequest {
   /** The container guid: the task guid, or the LRP instance guid. */
@@ -41,9 +43,6 @@ export interface InstanceIdentity {
   keyPem: string;
 }
 
-/** The key every instance identity gets (the credential manager's RSA 2048). */
-const identityKeyType = "rsa-2048";
-
 /**
  * What issues the identities of a run's containers: a CA in this process (caIssuer), or one
  * kept in a worker thread so that loading the X.509 library and making keys happen beside the
@@ -55,13 +54,13 @@ export interface IdentityIssuer {
 
 /** Issues with `ca`, each issue starting the key of the next one. */
 export function caIssuer(ca: CertificateAuthority): IdentityIssuer {
-  ca.prepareKey?.(identityKeyType);
+  ca.warmUp(instanceIdentityKeyType);
   return {
     issue: async (request) => {
       try {
         return await issueInstanceIdentity(ca, request);
       } finally {
-        ca.prepareKey?.(identityKeyType);
+        ca.warmUp(instanceIdentityKeyType);
       }
     },
   };
@@ -80,7 +79,7 @@ export async function issueInstanceIdentity(
     ipAddresses: request.containerIp === "" ? [] : [request.containerIp],
     usage: "both",
     keyUsages: ["digitalSignature", "keyEncipherment", "keyAgreement"],
-    keyType: identityKeyType,
+    keyType: instanceIdentityKeyType,
     notBefore: now,
     notAfter: new Date(now.getTime() + instanceIdentityValidityMs),
   });

@@ -50,10 +50,10 @@ export interface CertificateAuthority {
   readonly keyPem: string;
   issue(request: CertificateRequest): Promise<IssuedCertificate>;
   /**
-   * Starts generating the key of the next `issue` of this type now, so that the issue itself
-   * only signs (an RSA key takes 0.1 s or more). Optional: an issue without it generates its own.
+   * Starts making a key of `keyType` in the background, for the next issue() of that type (each
+   * key is used once), so that issuing then only signs. A failure surfaces in that issue().
    */
-  prepareKey?(keyType: KeyType): void;
+  warmUp(keyType: KeyType): void;
 }
 
 /** Creates and loads CAs; the adapter is loaded lazily (it is only needed by some runs). */

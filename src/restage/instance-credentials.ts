@@ -18,6 +18,7 @@ import { errorMessage } from "../diego/steps/step-errors.js";
 import {
   instanceIdentityDir,
   instanceIdentityEnv,
+  instanceIdentityKeyType,
   issueInstanceIdentity,
 } from "../identity/instance-identity.js";
 import type { Archives } from "../archive/ports.js";
@@ -42,6 +43,8 @@ export const instanceIdentityKind = "instance-identity";
 
 export class InstanceCredentials {
   #volume: string | undefined;
+  /** The container that fills the volume, created while the staging container starts. */
+  #filler: Promise<Container> | undefined;
 
   private constructor(
     private readonly ctx: InstanceCredentialsContext,
@@ -61,9 +64,14 @@ export class InstanceCredentials {
       [LabelKey.managed]: "true",
       [LabelKey.kind]: instanceIdentityKind,
     };
+    // The key and the fill container are made while the staging container is created.
+    ctx.ca.warmUp(instanceIdentityKeyType);
     try {
       await ctx.runtime.volumes.create(name, labels, signal);
-      return new InstanceCredentials(ctx, name);
+      const credentials = new InstanceCredentials(ctx, name);
+      credentials.#filler = credentials.createFiller(name, signal);
+      credentials.#filler.catch(() => undefined);
+      return credentials;
     } catch (error) {
       signal.throwIfAborted();
       ctx.logger.debug("identity-volume-unavailable", { error: errorMessage(error) });
@@ -115,27 +123,42 @@ export class InstanceCredentials {
       await container.putArchive(instanceIdentityDir, Readable.from([files("")]), { signal });
       return;
     }
-    const filler = await this.ctx.runtime.createUnstarted(
+    const filling = this.#filler ?? this.createFiller(this.#volume, signal);
+    this.#filler = undefined;
+    const filler = await filling;
+    try {
+      await filler.putArchive("/", Readable.from([files("restager-fill/")]), { signal });
+    } finally {
+      await this.removeFiller(filler);
+    }
+  }
+
+  /** A container that is never started, mounting the volume writable at /restager-fill. */
+  private createFiller(volume: string, signal: AbortSignal): Promise<Container> {
+    return this.ctx.runtime.createUnstarted(
       {
         image: this.ctx.image,
         env: [],
         labels: { ...this.ctx.labels, [LabelKey.kind]: "dependency-fill" },
         network: "none",
-        volumes: [{ name: this.#volume, target: "/restager-fill", readOnly: false }],
+        volumes: [{ name: volume, target: "/restager-fill", readOnly: false }],
       },
       signal,
     );
-    try {
-      await filler.putArchive("/", Readable.from([files("restager-fill/")]), { signal });
-    } finally {
-      await filler.remove().catch((error: unknown) => {
-        this.ctx.logger.debug("fill-container-remove-failed", { error: errorMessage(error) });
-      });
-    }
+  }
+
+  private async removeFiller(filler: Container): Promise<void> {
+    await filler.remove().catch((error: unknown) => {
+      this.ctx.logger.debug("fill-container-remove-failed", { error: errorMessage(error) });
+    });
   }
 
   /** Removes the volume (once no container uses it); a kept container keeps it. */
   async release(): Promise<void> {
+    const unused = this.#filler;
+    this.#filler = undefined;
+    const filler = await unused?.catch(() => undefined);
+    if (filler) await this.removeFiller(filler);
     const name = this.#volume;
     this.#volume = undefined;
     if (name === undefined) return;

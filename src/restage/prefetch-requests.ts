@@ -12,3 +12,13 @@ export function prefetchRequests(definition: TaskDefinition): PrefetchRequest[] 
     .flatMap((tree) => findActions(tree, "download"))
     .map(({ from, cacheKey, checksum }) => ({ url: from, cacheKey, checksum }));
 }
+
+/** The users the task's downloads and processes run as, for Container.readAhead. */
+export function actionUsers(definition: TaskDefinition): string[] {
+  const trees = [definition.setup, definition.action].filter((action) => action !== undefined);
+  const users = trees.flatMap((tree) => [
+    ...findActions(tree, "download").map((action) => action.user),
+    ...findActions(tree, "run").map((action) => action.user),
+  ]);
+  return [...new Set(users)];
+}

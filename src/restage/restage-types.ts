@@ -33,6 +33,13 @@ export interface RestageDeps {
    * interrupted run ends without an outcome, and must still say where a kept droplet is.
    */
   onArtifact?: ((artifact: KeptArtifact) => void) | undefined;
+  /**
+   * Given the removal of the container and the release of the volumes as the run ends, to be
+   * awaited by the caller, which may do other work meanwhile (the image build). Without it,
+   * restage() awaits them itself. Either way the run's own result does not wait for anything
+   * else; a kept container (keepContainer) is not removed.
+   */
+  deferCleanup?: ((cleanup: Promise<void>) => void) | undefined;
   /** Start the task's downloads while the cached dependencies are prepared (default true). */
   prefetch?: boolean | undefined;
   /** Timings of the dependency volumes' fill protocol (tests shorten them). */

@@ -11,7 +11,7 @@ import { LinkedSignal } from "../core/linked-signal.js";
 import { completeWithResult, readResultFile } from "./read-result-file.js";
 import { PhaseTimer } from "./phase-timer.js";
 import { PrefetchingDownloader } from "./prefetching-downloader.js";
-import { prefetchRequests } from "./prefetch-requests.js";
+import { actionUsers, prefetchRequests } from "./prefetch-requests.js";
 import type { RestageDeps, RestageOptions, RestageOutcome } from "./restage-types.js";
 import { StagingDependencies } from "./staging-dependencies.js";
 import { cancellation } from "../core/cancellation.js";
@@ -35,25 +35,44 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
   };
   const dependencies = new StagingDependencies(options, deps, prefetch);
   let cell: CellFiles | undefined;
-  let removed = true;
+  let container: Container | undefined;
   try {
     await timer.time("checking the engine", () => dependencies.checkEngine(signal));
     const prepared = await dependencies.prepare(timer, signal);
     if (prepared.failed) return failedEarly(prepared, timer);
     cell = await CellFiles.prepare(options, deps, signal);
     const files = cell;
-    const container = await timer.time("creating container", () =>
+    container = await timer.time("creating container", () =>
       dependencies.createContainer(signal, files),
     );
-    removed = options.keepContainer !== true;
     deps.onContainer?.(container);
     const run = { options, deps: { ...deps, downloader }, dependencies, cell, timer, signal };
     return await runInContainer(container, run);
   } finally {
-    await cell?.release(removed);
-    await dependencies.release();
     await downloader.close();
     scope.dispose();
+    const kept = options.keepContainer === true && container !== undefined;
+    const cleanup = cleanUp({ container: kept ? undefined : container, kept, cell, dependencies });
+    if (deps.deferCleanup) deps.deferCleanup(cleanup);
+    else await cleanup;
+  }
+}
+
+/**
+ * The container removed (unless kept), then the cell's files and the dependencies released
+ * (a kept container keeps its identity volume).
+ */
+async function cleanUp(run: {
+  container: Container | undefined;
+  kept: boolean;
+  cell: CellFiles | undefined;
+  dependencies: StagingDependencies;
+}): Promise<void> {
+  try {
+    await run.container?.remove();
+  } finally {
+    await run.cell?.release(!run.kept);
+    await run.dependencies.release();
   }
 }
 
@@ -70,33 +89,31 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
   const { options, deps, dependencies, cell, timer, signal } = run;
   const definition = options.request.definition;
   const retention = new ArtifactRetention({ ...options, onKept: deps.onArtifact });
-  try {
-    const ctx = await stepContext(container, deps, retention);
-    await cell.finish(container, signal);
-    const copied = await dependencies.finish(container, timer, signal);
-    // A dependency that could not be copied in fails the task before its action, as a cached
-    // dependency failing fails the container's creation on a cell: no result file then.
-    if (copied.failed) return { ...copied, ...kept(container, { options, retention, timer }) };
-    const outcome = await runPhases(definition, ctx, { timer, signal });
-    const read = () =>
-      readResultFile(container, definition.resultFile, { archives: deps.archives, signal });
-    const completed = await timer.time("reading result", () =>
-      completeWithResult(outcome, read, definition.resultFile),
-    );
-    if (signal.aborted) throw cancellation(signal);
-    if (completed.readError !== undefined) {
-      deps.logger.debug("result-file-unreadable", { error: errorMessage(completed.readError) });
-    }
-    const error = completed.failed && !outcome.failed ? completed.readError : outcome.error;
-    return {
-      ...outcome,
-      ...completed,
-      error,
-      ...kept(container, { options, retention, timer }),
-    };
-  } finally {
-    if (!options.keepContainer) await container.remove();
+  // What the first stream-in and process need is read while the cell's files are put in.
+  container.readAhead(actionUsers(definition));
+  const ctx = await stepContext(container, deps, retention);
+  await cell.finish(container, signal);
+  const copied = await dependencies.finish(container, timer, signal);
+  // A dependency that could not be copied in fails the task before its action, as a cached
+  // dependency failing fails the container's creation on a cell: no result file then.
+  if (copied.failed) return { ...copied, ...kept(container, { options, retention, timer }) };
+  const outcome = await runPhases(definition, ctx, { timer, signal });
+  const read = () =>
+    readResultFile(container, definition.resultFile, { archives: deps.archives, signal });
+  const completed = await timer.time("reading result", () =>
+    completeWithResult(outcome, read, definition.resultFile),
+  );
+  if (signal.aborted) throw cancellation(signal);
+  if (completed.readError !== undefined) {
+    deps.logger.debug("result-file-unreadable", { error: errorMessage(completed.readError) });
   }
+  const error = completed.failed && !outcome.failed ? completed.readError : outcome.error;
+  return {
+    ...outcome,
+    ...completed,
+    error,
+    ...kept(container, { options, retention, timer }),
+  };
 }
 
 function kept(

@@ -91,20 +91,20 @@ class X509Authority implements CertificateAuthority {
     this.certPem = cert.toString("pem") + "\n";
   }
 
-  /** Keys generated ahead by prepareKey, one per type, taken by the next issue. */
-  private readonly spareKeys = new Map<KeyType, Promise<CryptoKeyPair>>();
+  /** Keys made ahead by warmUp(), one per type, each handed to one issue(). */
+  readonly #spareKeys = new Map<KeyType, Promise<CryptoKeyPair>>();
 
-  prepareKey(keyType: KeyType): void {
-    if (this.spareKeys.has(keyType)) return;
-    const keys = generateKeys(keyType);
-    keys.catch(() => undefined); // a failure is met again by the issue that takes it
-    this.spareKeys.set(keyType, keys);
+  warmUp(keyType: KeyType): void {
+    if (this.#spareKeys.has(keyType)) return;
+    const spare = generateKeys(keyType);
+    spare.catch(() => undefined);
+    this.#spareKeys.set(keyType, spare);
   }
 
   async issue(request: CertificateRequest): Promise<IssuedCertificate> {
     const keyType = request.keyType ?? "ecdsa-p256";
-    const spare = this.spareKeys.get(keyType);
-    this.spareKeys.delete(keyType);
+    const spare = this.#spareKeys.get(keyType);
+    this.#spareKeys.delete(keyType);
     const keys = await (spare ?? generateKeys(keyType));
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serialNumber(),

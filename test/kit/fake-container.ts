@@ -65,6 +65,8 @@ export class FakeContainer implements Container {
   /** Garden-style stream-ins: `path` resolved against the user's home. */
   readonly streamIns: { path: string; user: string; entries: TarEntry[] }[] = [];
   readonly execs: ExecRecord[] = [];
+  /** The users of each readAhead() call. */
+  readonly readAheads: string[][] = [];
   oomKilled = false;
   removed = false;
   /** What networkAddresses() answers. */
@@ -156,6 +158,10 @@ export class FakeContainer implements Container {
     });
   }
 
+  readAhead(users: readonly string[]): void {
+    this.readAheads.push([...users]);
+  }
+
   lookupUser(user: string): Promise<ContainerUser> {
     const found = USERS[user];
     if (!found) {
@@ -174,9 +180,12 @@ export class FakeContainer implements Container {
     return Promise.resolve(this.oomKilled);
   }
 
-  remove(): Promise<void> {
+  /** Set to make remove() wait for it (and fail when it rejects). */
+  removal: Promise<void> | undefined;
+
+  async remove(): Promise<void> {
+    await this.removal;
     this.removed = true;
-    return Promise.resolve();
   }
 }
 

@@ -137,6 +137,23 @@ describe("container", () => {
     expect(await doomed.wasOomKilled()).toBe(false);
   });
 
+  it("reads ahead without changing what lookups, stream-ins and processes answer", async () => {
+    const fresh = await runtime.createIdle({ image, env: [], labels });
+    try {
+      // ghost does not exist; nobody's home (/nonexistent) is missing until a process makes it.
+      fresh.readAhead(["vcap", "ghost", "nobody"]);
+      await expect(fresh.lookupUser("ghost")).rejects.toThrow("user 'ghost' does not exist");
+      expect((await sh(fresh, "pwd", "vcap")).stdout).toBe("/home/vcap\n");
+      expect((await sh(fresh, "pwd", "nobody")).stdout).toBe("/\n");
+      await fresh.streamIn("/tmp/in", tarOf([{ path: "f.txt", content: "x" }]), { user: "vcap" });
+      expect((await sh(fresh, "stat -c %U /tmp/in/f.txt")).stdout).toBe("vcap\n");
+      await sh(fresh, "mkdir /nonexistent && chown nobody /nonexistent");
+      expect((await sh(fresh, "pwd", "nobody")).stdout).toBe("/nonexistent\n");
+    } finally {
+      await fresh.remove();
+    }
+  });
+
   it("stops fast on TERM (the idle process traps it)", async () => {
     const idle = await runtime.createIdle({ image, env: [], labels });
     const begin = Date.now();

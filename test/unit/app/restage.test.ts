@@ -215,6 +215,32 @@ describe("runRestage", () => {
     expect(w.progress.lines).toEqual([]);
   });
 
+  it("removes the staging container while the image is built, and returns once it is gone", async () => {
+    const w = world();
+    let imageAsked!: () => void;
+    // The removal finishes only once the image build has started: awaited first, it would hang.
+    w.runtime.container.removal = new Promise((resolve) => (imageAsked = resolve));
+    const images = failingImages(new Error("the engine has no stack image"));
+    const inspect = images.inspect.bind(images);
+    images.inspect = (ref: string) => {
+      expect(w.runtime.container.removed).toBe(false);
+      imageAsked();
+      return inspect(ref);
+    };
+    const report = await run(w, options({ buildImage: true }), { images });
+    expect(images.asked).toEqual(["restager/cflinuxfs4:latest"]);
+    expect(w.runtime.container.removed).toBe(true);
+    expect(report.outcome.failed).toBe(false);
+  });
+
+  it("raises a failed removal of the staging container once the run is over", async () => {
+    const w = world();
+    const refused = Promise.reject(new Error("the engine refused the removal"));
+    refused.catch(() => undefined);
+    w.runtime.container.removal = refused;
+    await expect(run(w, options())).rejects.toThrow("the engine refused the removal");
+  });
+
   it("keeps nothing uploaded with --no-image, and builds no image", async () => {
     const w = world();
     const images = failingImages(new Error("not asked"));

@@ -38,6 +38,29 @@ describe("x509Pki", () => {
     );
   });
 
+  it("issues with a key made ahead by warmUp once, then with fresh keys again", async () => {
+    const ca = await x509Pki.createAuthority({
+      commonName: "restager test CA",
+      notAfter: inADay(),
+    });
+    const { createPrivateKey } = await import("node:crypto");
+    ca.warmUp("rsa-2048");
+    ca.warmUp("rsa-2048");
+    const request = { commonName: "c", keyType: "rsa-2048" as const, notAfter: inADay() };
+    const first = await ca.issue(request);
+    const second = await ca.issue(request);
+    expect(first.keyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    expect(second.keyPem).not.toBe(first.keyPem);
+    for (const leaf of [first, second]) {
+      const cert = new X509Certificate(leaf.certPem);
+      expect(cert.checkPrivateKey(createPrivateKey(leaf.keyPem))).toBe(true);
+    }
+    // A key made ahead for one type is not used for another.
+    ca.warmUp("rsa-2048");
+    const ecdsa = await ca.issue({ commonName: "e", notAfter: inADay() });
+    expect(createPrivateKey(ecdsa.keyPem).asymmetricKeyType).toBe("ec");
+  });
+
   it("makes certificates a real mutual-TLS handshake accepts", async () => {
     const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inADay() });
     const server = await ca.issue({
