@@ -65,7 +65,6 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
         cell: { identity: false },
         identities: {
           issue: () => Promise.reject(new Error("no identities in unit tests")),
-          warmUp: () => undefined,
         },
         archives: new FakeArchives(),
       }),
