@@ -16,7 +16,7 @@ import type { TaskLog } from "../diego/task-log.js";
 import { CancelledError } from "../errors.js";
 import type { Downloader, Uploader } from "../http/ports.js";
 import type { TlsSettings } from "../http/tls-settings.js";
-import type { CertificateAuthority } from "../pki/ports.js";
+import type { IdentityIssuer } from "../identity/instance-identity.js";
 import { findDroplet, type KeptArtifact } from "../restage/kept-artifacts.js";
 import { restage } from "../restage/restage.js";
 import type { RestageOutcome } from "../restage/restage-types.js";
@@ -75,7 +75,7 @@ export interface RestagePorts {
   /** Remembers image plans of unchanged files (src/image/plan-cache.ts). */
   plans?: PlanCache | undefined;
   /** Issues the staging container's instance identity; undefined: none. */
-  identityCa?: CertificateAuthority | undefined;
+  identities?: IdentityIssuer | undefined;
   /** Where the task's own output goes (`[STG] OUT ...`). */
   taskLog: TaskLog;
   progress: ProgressReporter;
@@ -194,7 +194,7 @@ async function stage(options: RestageRunOptions, staging: Staging): Promise<Rest
         taskLog: tail.wrap(ports.taskLog),
         logger: ports.progress,
         settings,
-        identityCa: ports.identityCa,
+        identities: ports.identities,
         onPhase: (phase) => ports.progress.phase(`${app.name ?? app.guid}: ${phase}`),
         onContainer: (created) => {
           containerId = created.id;

@@ -43,13 +43,13 @@ export class CellFiles {
           )
         : undefined;
     try {
-      const ca = deps.identityCa;
-      const identity = ca
+      const identities = deps.identities;
+      const identity = identities
         ? await InstanceCredentials.prepare(
             {
               runtime,
               archives,
-              ca,
+              identities,
               image: options.image,
               labels: stagingLabels(options, "staging"),
               logger,

@@ -18,11 +18,9 @@ import { errorMessage } from "../diego/steps/step-errors.js";
 import {
   instanceIdentityDir,
   instanceIdentityEnv,
-  instanceIdentityKeyType,
-  issueInstanceIdentity,
+  type IdentityIssuer,
 } from "../identity/instance-identity.js";
 import type { Archives } from "../archive/ports.js";
-import type { CertificateAuthority } from "../pki/ports.js";
 import { Readable } from "node:stream";
 import type { Logger } from "../core/events.js";
 import type { EnvVar } from "../core/env-var.js";
@@ -31,7 +29,8 @@ export interface InstanceCredentialsContext {
   runtime: ContainerRuntime;
   /** Writes the credentials' tar. */
   archives: Archives;
-  ca: CertificateAuthority;
+  /** Issues the credentials (it makes the key ahead: see caIssuer). */
+  identities: IdentityIssuer;
   /** The stack image (the fill container runs nothing). */
   image: string;
   /** Labels of the volume and of its fill container (run id, app, test labels). */
@@ -64,8 +63,7 @@ export class InstanceCredentials {
       [LabelKey.managed]: "true",
       [LabelKey.kind]: instanceIdentityKind,
     };
-    // The key and the fill container are made while the staging container is created.
-    ctx.ca.warmUp(instanceIdentityKeyType);
+    // The fill container is made while the staging container is created.
     try {
       await ctx.runtime.volumes.create(name, labels, signal);
       const credentials = new InstanceCredentials(ctx, name);
@@ -101,7 +99,7 @@ export class InstanceCredentials {
     signal: AbortSignal,
   ): Promise<void> {
     const { ip } = await container.networkAddresses();
-    const issued = await issueInstanceIdentity(this.ctx.ca, { ...identity, containerIp: ip });
+    const issued = await this.ctx.identities.issue({ ...identity, containerIp: ip });
     const files = (prefix: string) =>
       this.ctx.archives.smallFilesTar([
         {

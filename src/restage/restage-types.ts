@@ -10,7 +10,7 @@ import type { TaskLog } from "../diego/task-log.js";
 import type { StepSettings } from "../diego/steps/step-context.js";
 import type { Logger } from "../core/events.js";
 import type { Downloader, Uploader } from "../http/ports.js";
-import type { CertificateAuthority } from "../pki/ports.js";
+import type { IdentityIssuer } from "../identity/instance-identity.js";
 import type { KeptArtifact } from "./kept-artifacts.js";
 import type { TaskResult } from "./read-result-file.js";
 import type { CertificateFile } from "./system-certificates.js";
@@ -48,7 +48,7 @@ export interface RestageDeps {
    * Issues the staging container's instance identity (src/identity/); undefined: none, as on a
    * cell without instance identity.
    */
-  identityCa?: CertificateAuthority | undefined;
+  identities?: IdentityIssuer | undefined;
 }
 
 export interface RestageOptions {

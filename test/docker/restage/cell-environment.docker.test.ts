@@ -20,6 +20,7 @@ import { CachedDownloader } from "../../../src/http/cached-downloader.js";
 import { openLocalCa } from "../../../src/identity/local-ca.js";
 import { assertNoLeakedContainers, TEST_RUN_LABEL } from "../../kit/docker-leaks.js";
 import { RecordingTaskLog } from "../../kit/recording-task-log.js";
+import { caIssuer } from "../../../src/identity/instance-identity.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 import {
   dependencyVolumeName,
@@ -298,7 +299,7 @@ describe("a staging container as a cell makes it", () => {
     const { outcome, out, err } = await restageTask(
       request,
       { trustedCertificates: [{ name: "test-ca.crt", content: Buffer.from(trustedCa.certPem) }] },
-      { identityCa: ca },
+      { identities: caIssuer(ca) },
     );
     expect(err).toEqual([]);
     expect(outcome.failed).toBe(false);
