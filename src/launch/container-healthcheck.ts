@@ -1,4 +1,9 @@
-import { healthcheckArgv, healthShellCommand, type AppHealth } from "./app-health.js";
+import {
+  healthcheckArgv,
+  healthcheckPath,
+  healthShellCommand,
+  type AppHealth,
+} from "./app-health.js";
 import { shellJoin } from "./shell-quote.js";
 
 /** A Docker health check (container, Swarm service or compose service). */
@@ -113,16 +118,19 @@ export const startupCheckIntervalMs = 100;
  * The start-up check as the executor runs it for a check definition: one healthcheck process per
  * probe in startup mode (`-startup-interval`, `-startup-timeout`: it tries until a check passes
  * or the timeout ends it) rather than one process per try; then, as in readyCheckArgv, the live
- * marker and one try of each readiness check. undefined for recorded monitor actions (run as
+ * marker and one try of each readiness check. A recorded `monitor` whose runs are all the
+ * lifecycle's healthcheck gets the same flags after its own arguments (the executor of that era
+ * ran it once per try; the result is the same, sooner). undefined for other monitors (run as
  * recorded: readyCheckArgv) and for no check at all. When it fails before the start timeout
  * (readiness not there yet, a healthcheck binary without these flags), `launch` goes on with
  * readyCheckArgv.
  */
 export function startupCheckArgv(health: AppHealth, timeoutMs: number): string[] | undefined {
-  if (health.source !== "check_definition" || health.probes.length === 0) return undefined;
-  const startup = health.probes.map((probe) =>
+  if (health.commands.length === 0) return undefined;
+  if (health.commands.some((argv) => argv[0] !== healthcheckPath)) return undefined;
+  const startup = health.commands.map((argv) =>
     shellJoin([
-      ...healthcheckArgv(probe),
+      ...argv,
       `-startup-interval=${startupCheckIntervalMs}ms`,
       `-startup-timeout=${Math.max(1, Math.round(timeoutMs))}ms`,
     ]),

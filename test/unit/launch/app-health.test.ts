@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { appHealth, parseGoDurationMs } from "../../../src/launch/app-health.js";
-import { containerHealthcheck } from "../../../src/launch/container-healthcheck.js";
+import {
+  containerHealthcheck,
+  startupCheckArgv,
+} from "../../../src/launch/container-healthcheck.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
 
 describe("health checks of each LRP era", () => {
@@ -95,5 +98,30 @@ describe("Docker's health check", () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe("the start-up check launch runs once per instance", () => {
+  it("check definition: each probe in the healthcheck's startup mode, then the live marker", () => {
+    const argv = startupCheckArgv(appHealth(lrpFixture("lrp-cc-2024.json")), 60_000);
+    expect(argv?.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(argv?.[2]?.split("\n")).toEqual([
+      "/tmp/lifecycle/healthcheck -port=8080 -timeout=1000ms -uri=/health -startup-interval=100ms -startup-timeout=60000ms || exit $?",
+      ": >/tmp/.restager-live",
+    ]);
+  });
+
+  it("a monitor of the lifecycle's healthcheck: its own args, then the startup flags", () => {
+    const argv = startupCheckArgv(appHealth(lrpFixture("lrp-bbs-2016.json")), 1_500);
+    expect(argv?.[2]?.split("\n")[0]).toBe(
+      "/tmp/lifecycle/healthcheck -port=8080 -startup-interval=100ms -startup-timeout=1500ms || exit $?",
+    );
+  });
+
+  it("none for a monitor running anything else, and for no check", () => {
+    const lrp = lrpFixture("lrp-bbs-2016.json");
+    const other = { ...appHealth(lrp), commands: [["/usr/bin/curl", "-f", "localhost:8080"]] };
+    expect(startupCheckArgv(other, 60_000)).toBeUndefined();
+    expect(startupCheckArgv(appHealth({ ...lrp, monitor: undefined }), 60_000)).toBeUndefined();
   });
 });
