@@ -40,8 +40,23 @@ async function firstAnswer(port: number, since: number, timeoutMs = 60_000): Pro
   }
 }
 
-/** The app's own start: the image's entrypoint, with the LRP's env (the launcher reads it). */
-export async function baselineStart(image: string, env: string[]): Promise<number> {
+/** The resources a cell (and `launch`) gives the app: the baseline gets the same. */
+export interface AppLimits {
+  cpuShares: number;
+  memoryBytes: number;
+  nofile: number;
+}
+
+/**
+ * The app's own start: the image's entrypoint, with the LRP's env (the launcher reads it) and
+ * its limits (under load, CPU shares decide how soon the app gets a core: a baseline at Docker's
+ * default 1024 shares would start faster than the same app at the LRP's weight).
+ */
+export async function baselineStart(
+  image: string,
+  app: { env: string[]; limits: AppLimits },
+): Promise<number> {
+  const { env, limits } = app;
   const port = await findFreePort(new Set());
   const started = performance.now();
   const container = await docker.createContainer({
@@ -49,7 +64,14 @@ export async function baselineStart(image: string, env: string[]): Promise<numbe
     Labels: label,
     Env: [...env, "INSTANCE_INDEX=0", "INSTANCE_GUID=00000000-0000-4000-8000-000000000000"],
     ExposedPorts: { "8080/tcp": {} },
-    HostConfig: { PortBindings: { "8080/tcp": [{ HostPort: String(port) }] }, Init: true },
+    HostConfig: {
+      PortBindings: { "8080/tcp": [{ HostPort: String(port) }] },
+      Init: true,
+      CpuShares: limits.cpuShares,
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      Ulimits: [{ Name: "nofile", Soft: limits.nofile, Hard: limits.nofile }],
+    },
   });
   try {
     await container.start();
@@ -107,7 +129,8 @@ async function running(runLabel: string, exited: () => boolean): Promise<void> {
       filters: { label: [runLabel], status: ["running"] },
     });
     if (found.length > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Not more often: every look is an engine request while the engine starts the container.
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

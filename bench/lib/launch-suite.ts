@@ -4,9 +4,9 @@
  *
  * For one fixture app (hello-shell: bash + busybox httpd, behind the fixture launcher) it runs,
  * BENCH_LAUNCH_RUNS times each (default 5), alternating:
- *  - baseline: create + start the launcher image directly (its own entrypoint, the LRP's env,
- *    one published port) and poll until the app answers 200: the app's own start time in a
- *    plain container;
+ *  - baseline: create + start the launcher image directly (its own entrypoint, the LRP's env
+ *    and limits: CPU shares, memory, nofile; one published port) and poll until the app
+ *    answers 200: the app's own start time in a plain container;
  *  - launch: spawn the built CLI (`restager launch lrp.json --publish PORT:8080`) and poll the
  *    same way from the moment it is spawned; also note when the CLI returned (it runs the
  *    health check itself, docker exec, until it passes).
@@ -23,7 +23,14 @@ import { buildDesiredLrp } from "../../test/kit/fake-cf/desired-lrp.js";
 import type { FakeCfEndpoints } from "../../test/kit/fake-cf/fake-cf-options.js";
 import { buildLaunchImage, removeImages } from "../../test/kit/launch-images.js";
 import type { BenchConfig } from "./bench-config.js";
-import { baselineStart, launchStart, launchApp, launcherEnv } from "./launch-runs.js";
+import { cpuSharesFor } from "../../src/diego/cpu-shares.js";
+import {
+  baselineStart,
+  launchStart,
+  launchApp,
+  launcherEnv,
+  type AppLimits,
+} from "./launch-runs.js";
 import { median } from "./markdown-table.js";
 import { progress } from "./progress.js";
 
@@ -59,13 +66,13 @@ export async function runLaunchSuite(
     const lrp = benchLrp(labels["io.restager.droplet-sha256"] ?? "");
     const lrpFile = join(dir, "lrp.json");
     await writeFile(lrpFile, JSON.stringify(lrp));
-    const env = launcherEnv(lrp);
-    await baselineStart(image, env); // warm-up: page cache, image layers
+    const app = { env: launcherEnv(lrp), limits: appLimits(lrp) };
+    await baselineStart(image, app); // warm-up: page cache, image layers
     const samples: LaunchFigures["samples"] = { app: [], answer: [], returned: [] };
     for (let i = 1; i <= config.launchRuns; i++) {
       signal.throwIfAborted();
       progress(`launch run ${i} of ${config.launchRuns}`);
-      samples.app.push(await baselineStart(image, env));
+      samples.app.push(await baselineStart(image, app));
       const { answerMs, returnMs } = await launchStart(lrpFile);
       samples.answer.push(answerMs);
       samples.returned.push(returnMs);
@@ -75,6 +82,15 @@ export async function runLaunchSuite(
     await removeImages([image]);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** What `launch` gives the instance (src/launch/app-plan.ts), for the baseline. */
+function appLimits(lrp: Record<string, unknown>): AppLimits {
+  return {
+    cpuShares: cpuSharesFor(Number(lrp.cpu_weight ?? 0)) ?? 0,
+    memoryBytes: Number(lrp.memory_mb) * 1024 * 1024,
+    nofile: 16_384,
+  };
 }
 
 function benchLrp(dropletSha256: string): Record<string, unknown> {
