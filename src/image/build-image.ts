@@ -113,7 +113,9 @@ async function planInputs(options: BuildImageOptions, deps: BuildImageDeps) {
     return { droplet: droplet.value, lifecycle: lifecycle.value };
   }
   if (droplet.status === "fulfilled") await droplet.value.spool?.release();
-  throw droplet.status === "rejected" ? droplet.reason : (lifecycle as PromiseRejectedResult).reason;
+  throw droplet.status === "rejected"
+    ? droplet.reason
+    : (lifecycle as PromiseRejectedResult).reason;
 }
 
 async function buildPlanned(

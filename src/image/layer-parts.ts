@@ -62,7 +62,12 @@ export async function openTarFile(
   const raw = createReadStream(path, { highWaterMark: chunkBytes });
   if (onRaw) raw.on("data", (chunk) => onRaw(chunk as Buffer));
   if (format === "tar") return raw;
-  return pipeline(raw, createGunzip({ chunkSize: chunkBytes }), new PassThrough({ highWaterMark: chunkBytes }), () => undefined);
+  return pipeline(
+    raw,
+    createGunzip({ chunkSize: chunkBytes }),
+    new PassThrough({ highWaterMark: chunkBytes }),
+    () => undefined,
+  );
 }
 
 export async function* layerParts(tar: Readable, spec: LayerSpec): AsyncGenerator<LayerPart> {

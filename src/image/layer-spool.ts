@@ -11,6 +11,7 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CannotWriteError } from "../errors.js";
 import { LayerChangedError } from "./image-errors.js";
 import type { LayerSink } from "./layer-blocks.js";
 
@@ -20,7 +21,7 @@ const chunkBytes = 1024 * 1024;
 export class LayerSpool {
   readonly #file: string;
   readonly #out: WriteStream;
-  #failure: Error | undefined;
+  #failure: CannotWriteError | undefined;
 
   private constructor(
     readonly dir: string,
@@ -28,29 +29,44 @@ export class LayerSpool {
   ) {
     this.#file = join(dir, `${what}.layer.tar`);
     this.#out = createWriteStream(this.#file, { highWaterMark: chunkBytes });
-    this.#out.on("error", (error) => (this.#failure ??= error));
+    this.#out.on("error", (error) => {
+      this.#failure ??= new CannotWriteError(`Cannot write the ${what} layer's spool in ${dir}`, {
+        hint: "Free space there, or point TMPDIR at a file system with room for the expanded droplet",
+        cause: error,
+      });
+    });
   }
 
   /** A new spool in a fresh directory under `parent` (default: the temporary directory). */
   static async create(what: string, parent: string = tmpdir()): Promise<LayerSpool> {
-    const dir = await mkdtemp(join(parent, "restager-layer-"));
+    const dir = await mkdtemp(join(parent, "restager-layer-")).catch((error: unknown) => {
+      throw new CannotWriteError(`Cannot create a temporary directory in ${parent}`, {
+        hint: "Point TMPDIR at a writable directory",
+        cause: error,
+      });
+    });
     return new LayerSpool(dir, what);
   }
 
   /** The sink planLayer writes the layer's bytes to. */
   readonly sink: LayerSink = async (chunk) => {
-    if (this.#failure) throw this.#failure;
+    this.#throwFailure();
     if (this.#out.write(chunk)) return;
     await drained(this.#out);
-    if (this.#failure) throw this.#failure;
+    this.#throwFailure();
   };
 
   /** Flushes and closes the file; its bytes can be read afterwards. */
   async finish(): Promise<void> {
-    if (this.#failure) throw this.#failure;
+    this.#throwFailure();
     const closed = drained(this.#out);
     this.#out.end();
     await closed;
+    this.#throwFailure();
+  }
+
+  /** A write that failed (a full disk) fails the build that is spooling. */
+  #throwFailure(): void {
     if (this.#failure) throw this.#failure;
   }
 

@@ -8,12 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import {
-  layerBlocks,
-  planLayer,
-  type LayerPlan,
-  type PlanLayerOptions,
-} from "./layer-blocks.js";
+import { layerBlocks, planLayer, type LayerPlan, type PlanLayerOptions } from "./layer-blocks.js";
 import { layerParts, openTarFile, type LayerSpec } from "./layer-parts.js";
 import type { TarCodec } from "../archive/ports.js";
 import type { SaveEntry } from "./save-archive.js";

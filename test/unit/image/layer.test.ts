@@ -204,6 +204,16 @@ describe("the droplet layer", () => {
     expect(await readdir(spoolDir)).toEqual([]);
   });
 
+  it("says where it cannot spool (exit 73), not a bare file system error", async () => {
+    const file = await writeTgz("nowhere.tgz", dropletEntries);
+    const spec = dropletSpec(defaultImageTime, tarCodec);
+    const nowhere = join(dir, "no-such-dir", "spool");
+    await expect(planFileLayer("droplet", file, { spec, spool: nowhere })).rejects.toMatchObject({
+      message: `Cannot create a temporary directory in ${nowhere}`,
+      exitCode: 73,
+    });
+  });
+
   it("refuses a file that is neither gzip nor tar", async () => {
     const file = join(dir, "droplet.zip");
     await writeFile(file, Buffer.from("PK\x03\x04rest"));
