@@ -33,6 +33,7 @@ import {
   lifecycleSpec,
   planFileLayer,
   stagingInfoPath,
+  type FileDigests,
   type PlannedLayer,
 } from "./planned-layer.js";
 import { throwIfCancelled } from "../core/cancellation.js";
@@ -47,6 +48,8 @@ export interface BuildImageOptions extends AppFacts {
   env?: string[] | undefined;
   labels?: Record<string, string> | undefined;
   time: Date;
+  /** The droplet's size and digests when known (restage hashed it while uploading it). */
+  dropletDigests?: FileDigests | undefined;
   /** How the stack's layers travel; default "reference", falling back to "stream". */
   baseLayers?: BaseLayerMode | undefined;
   signal?: AbortSignal | undefined;
@@ -105,7 +108,12 @@ async function planInputs(options: BuildImageOptions, deps: BuildImageDeps) {
     planFileLayerCached(
       deps.plans,
       { what: "droplet", file: options.dropletPath, spec: dropletSpec(options.time, deps.tar) },
-      { capture: [stagingInfoPath], spool: deps.spoolDir ?? true, signal: options.signal },
+      {
+        capture: [stagingInfoPath],
+        spool: deps.spoolDir ?? true,
+        digests: options.dropletDigests,
+        signal: options.signal,
+      },
     ),
     lifecycleFacts(options, deps),
   ]);

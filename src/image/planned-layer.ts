@@ -6,12 +6,13 @@
  * was planned (the droplet, layer-spool.ts), or from the archive again (a layer whose plan came
  * from the plan cache, or the lifecycle, streamed once per stack and lifecycle).
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { layerBlocks, planLayer, type LayerPlan, type PlanLayerOptions } from "./layer-blocks.js";
 import { layerParts, openTarFile, type LayerSpec } from "./layer-parts.js";
 import type { TarCodec } from "../archive/ports.js";
 import type { SaveEntry } from "./save-archive.js";
+import { LayerChangedError } from "./image-errors.js";
 import { LayerSpool } from "./layer-spool.js";
 
 export const vcapId = 2000;
@@ -64,7 +65,15 @@ export interface PlanFileOptions {
   capture?: readonly string[] | undefined;
   /** Also write the layer tar to a spool file (in this directory; true: the temporary one). */
   spool?: boolean | string | undefined;
+  /** The file's digests when the caller computed them already (restage: while uploading it). */
+  digests?: FileDigests | undefined;
   signal?: AbortSignal | undefined;
+}
+
+export interface FileDigests {
+  sizeBytes: number;
+  md5Hex: string;
+  sha256Hex: string;
 }
 
 /**
@@ -76,13 +85,14 @@ export async function planFileLayer(
   file: string,
   options: PlanFileOptions,
 ): Promise<PlannedLayer> {
-  const { spec, capture, signal } = options;
+  const { spec, capture, signal, digests } = options;
   const spool =
     options.spool === undefined || options.spool === false
       ? undefined
       : await LayerSpool.create(what, options.spool === true ? undefined : options.spool);
   try {
-    const planned = await readFileLayer(what, file, { spec, capture, sink: spool?.sink, signal });
+    const sink = spool?.sink;
+    const planned = await readFileLayer(what, file, { spec, capture, sink, signal, digests });
     await spool?.finish();
     return { ...planned, spool };
   } catch (error) {
@@ -94,26 +104,27 @@ export async function planFileLayer(
 async function readFileLayer(
   what: string,
   file: string,
-  options: PlanLayerOptions & { spec: LayerSpec },
+  options: PlanLayerOptions & { spec: LayerSpec; digests?: FileDigests | undefined },
 ): Promise<PlannedLayer> {
-  const { spec } = options;
-  const md5 = createHash("md5");
-  const sha256 = createHash("sha256");
+  const { spec, digests } = options;
+  const md5 = digests ? undefined : createHash("md5");
+  const sha256 = digests ? undefined : createHash("sha256");
   let fileBytes = 0;
   const tar = await openTarFile(file, (chunk) => {
-    md5.update(chunk);
-    sha256.update(chunk);
+    md5?.update(chunk);
+    sha256?.update(chunk);
     fileBytes += chunk.length;
   });
   const plan = await planLayer(layerParts(tar, spec), options);
+  if (digests && digests.sizeBytes !== fileBytes) throw new LayerChangedError(what);
   return {
     what,
     file,
     spec,
     plan,
     fileBytes,
-    md5Hex: md5.digest("hex"),
-    sha256Hex: sha256.digest("hex"),
+    md5Hex: digests?.md5Hex ?? (md5 as Hash).digest("hex"),
+    sha256Hex: digests?.sha256Hex ?? (sha256 as Hash).digest("hex"),
   };
 }
 

@@ -138,6 +138,20 @@ describe("the droplet layer", () => {
     expect(planned.fileBytes).toBe(raw.length);
   });
 
+  it("takes the file's digests from the caller when it has them, checking the size", async () => {
+    const file = await writeTgz("known.tgz", dropletEntries.slice(0, 3));
+    const spec = dropletSpec(defaultImageTime, tarCodec);
+    const raw = await readFile(file);
+    const digests = { sizeBytes: raw.length, md5Hex: "a".repeat(32), sha256Hex: "b".repeat(64) };
+    const known = await planFileLayer("droplet", file, { spec, digests });
+    const hashed = await planFileLayer("droplet", file, { spec });
+    expect(known).toMatchObject({ md5Hex: digests.md5Hex, sha256Hex: digests.sha256Hex });
+    expect(known.plan.diffId).toBe(hashed.plan.diffId);
+    await expect(
+      planFileLayer("droplet", file, { spec, digests: { ...digests, sizeBytes: raw.length + 1 } }),
+    ).rejects.toThrow(/The droplet changed while the image was being built/);
+  });
+
   it.each([
     ["a path climbing out", { path: "./../../etc/cron.d/x", type: "File", data: "x" }],
     [
