@@ -111,8 +111,8 @@ async function readFileLayer(
   // The file's own digests, on another thread while this one plans (stopped if planning fails).
   const stop = new AbortController();
   const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const hashing = options.digests ? Promise.resolve(options.digests) : fileDigests(file, both);
-  hashing.catch(() => undefined); // awaited below; only a failure meanwhile is not unhandled
+  const hashing = options.digests ? undefined : fileDigests(file, both);
+  hashing?.catch(() => undefined); // awaited below; only a failure meanwhile is not unhandled
   let fileBytes = 0;
   let plan: LayerPlan;
   try {
@@ -122,7 +122,7 @@ async function readFileLayer(
     stop.abort();
     throw error;
   }
-  const digests = await hashing;
+  const digests = options.digests ?? (await (hashing as Promise<FileDigests>));
   // The worker read the file on its own: both reads must have seen the same bytes.
   if (digests.sizeBytes !== fileBytes) throw new LayerChangedError(what);
   const { md5Hex, sha256Hex } = digests;
