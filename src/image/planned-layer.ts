@@ -6,15 +6,14 @@
  * was planned (the droplet, layer-spool.ts), or from the archive again (a layer whose plan came
  * from the plan cache, or the lifecycle, streamed once per stack and lifecycle).
  */
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { layerBlocks, planLayer, type LayerPlan, type PlanLayerOptions } from "./layer-blocks.js";
 import { layerParts, openTarFile, type LayerSpec } from "./layer-parts.js";
 import type { TarCodec } from "../archive/ports.js";
 import type { SaveEntry } from "./save-archive.js";
-import { createHash } from "node:crypto";
 import { LayerChangedError } from "./image-errors.js";
 import { LayerSpool } from "./layer-spool.js";
-import { fileDigests } from "./file-digests.js";
 
 export const vcapId = 2000;
 export const stagingInfoPath = "staging_info.yml";
@@ -107,26 +106,26 @@ async function readFileLayer(
   file: string,
   options: PlanLayerOptions & { spec: LayerSpec; digests?: FileDigests | undefined },
 ): Promise<PlannedLayer> {
-  const { spec, signal } = options;
-  // The file's own digests, on another thread while this one plans (stopped if planning fails).
-  const stop = new AbortController();
-  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const hashing = options.digests ? undefined : fileDigests(file, both);
-  hashing?.catch(() => undefined); // awaited below; only a failure meanwhile is not unhandled
+  const { spec, digests } = options;
+  const md5 = digests ? undefined : createHash("md5");
+  const sha256 = digests ? undefined : createHash("sha256");
   let fileBytes = 0;
-  let plan: LayerPlan;
-  try {
-    const tar = await openTarFile(file, (chunk) => (fileBytes += chunk.length));
-    plan = await planLayer(layerParts(tar, spec), options);
-  } catch (error) {
-    stop.abort();
-    throw error;
-  }
-  const digests = options.digests ?? (await (hashing as Promise<FileDigests>));
-  // The worker read the file on its own: both reads must have seen the same bytes.
-  if (digests.sizeBytes !== fileBytes) throw new LayerChangedError(what);
-  const { md5Hex, sha256Hex } = digests;
-  return { what, file, spec, plan, fileBytes, md5Hex, sha256Hex };
+  const tar = await openTarFile(file, (chunk) => {
+    md5?.update(chunk);
+    sha256?.update(chunk);
+    fileBytes += chunk.length;
+  });
+  const plan = await planLayer(layerParts(tar, spec), options);
+  if (digests && digests.sizeBytes !== fileBytes) throw new LayerChangedError(what);
+  return {
+    what,
+    file,
+    spec,
+    plan,
+    fileBytes,
+    md5Hex: digests?.md5Hex ?? (md5 as Hash).digest("hex"),
+    sha256Hex: digests?.sha256Hex ?? (sha256 as Hash).digest("hex"),
+  };
 }
 
 /** A layer being streamed: its archive entry; the engine checks its bytes against the diffID. */
