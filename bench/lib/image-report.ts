@@ -37,9 +37,19 @@ export function imageTable(figures: ImageFigures): string {
 }
 
 export function imageNote(figures: ImageFigures): string {
-  return (
+  const note =
     `Stack ${figures.stackImage}: ${formatByteSize(figures.stackBytes)}; each droplet also ` +
-    `holds 2,000 small files; times are wall clock on this machine.`
+    `holds 2,000 small files; times are wall clock on this machine.`;
+  const t = figures.throughput;
+  if (t === undefined) return note;
+  const rss = t.peakRssBytes === undefined ? "n/a" : formatByteSize(t.peakRssBytes);
+  const left = t.leftovers.length === 0 ? "none" : t.leftovers.join(", ");
+  return (
+    `${note}\n\nBig droplet (BENCH_BIG_MB=${t.dropletMb}, ${formatByteSize(t.dropletFileBytes)} ` +
+    `.tgz): \`restager image\` (cold process, new droplet) ${seconds(t.imageMs)}, peak RSS ` +
+    `${rss} (${t.rssMethod}); \`docker import\` of its layer ${seconds(t.importMs)} ` +
+    `(${(t.imageMs / t.importMs).toFixed(2)}x); \`tar -czf\` of its contents ` +
+    `${seconds(t.tarMs)}; files left in restager's TMPDIR: ${left}.`
   );
 }
 

@@ -10,7 +10,9 @@
  *
  * The floor (issue 14): the engine's own ingest of the second droplet's layer alone — the exact
  * layer tar restager streams, written to a file first, then `docker import FILE` timed — in the
- * same run, right after the rebuild it is compared with.
+ * same run, right after the rebuild it is compared with. Then issue 14's goal 5 on a big droplet
+ * (BENCH_BIG_MB): the CLI in a cold process against `tar -czf` and `docker import`
+ * (image-throughput.ts).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -29,6 +31,7 @@ import { dropletSpec, LayerStream, planFileLayer } from "../../src/image/planned
 import { buildLifecycleTgz } from "../../test/kit/fixture-blobs.js";
 import type { BenchConfig } from "./bench-config.js";
 import { MB } from "./bench-blobs.js";
+import { measureThroughput, type ThroughputFigures } from "./image-throughput.js";
 import { progress } from "./progress.js";
 import { checkSuccess, runProcess } from "./run-process.js";
 
@@ -52,6 +55,8 @@ export interface ImageFigures {
   stackImage: string;
   stackBytes: number;
   rows: ImageRow[];
+  /** The big droplet through the CLI against tar and docker import (none: BENCH_BIG_MB=0). */
+  throughput?: ThroughputFigures | undefined;
 }
 
 interface Build {
@@ -73,6 +78,7 @@ export async function runImageSuite(
   const dir = await mkdtemp(join(tmpdir(), "restager-image-bench-"));
   const repository = `restager-bench/image-${randomUUID().slice(0, 8)}`;
   const rows: ImageRow[] = [];
+  let throughput: ThroughputFigures | undefined;
   try {
     const lifecycle = (await buildLifecycleTgz(dir)).path;
     const plans = new DirectoryPlanCache(join(dir, "image-plans"));
@@ -89,15 +95,39 @@ export async function runImageSuite(
       progress(`image builds of a ${mb} MB droplet`);
       rows.push(await measure(build, dir, { mb, withStream: mb <= 10 }));
     }
+    if (config.bigMb > 0) {
+      progress(`a ${config.bigMb} MB droplet: restager image, tar -czf, docker import`);
+      throughput = await measureThroughput({
+        dir,
+        mb: config.bigMb,
+        stackImage: config.image,
+        lifecycle,
+        repository,
+        images,
+        writeContents,
+        writeLayer,
+        signal,
+        verbose: config.verbose,
+      });
+    }
   } finally {
     await cleanUp(images, repository);
     await rm(dir, { recursive: true, force: true });
   }
-  return { stackImage: config.image, stackBytes: stack.sizeBytes, rows };
+  return { stackImage: config.image, stackBytes: stack.sizeBytes, rows, throughput };
 }
 
 async function writeDroplet(dir: string, name: string, mb: number): Promise<string> {
   const root = join(dir, name);
+  await writeContents(root, mb);
+  const file = join(dir, `${name}.tgz`);
+  await createTar({ gzip: true, file, cwd: root, portable: true }, ["."]);
+  await rm(root, { recursive: true, force: true });
+  return file;
+}
+
+/** A droplet's contents like a builder's: `mb` MB of random bytes, 2,000 small files. */
+async function writeContents(root: string, mb: number): Promise<void> {
   await mkdir(join(root, "app", "node_modules"), { recursive: true });
   await mkdir(join(root, "deps", "0"), { recursive: true });
   const chunk = Math.min(mb * MB, 16 * MB);
@@ -111,10 +141,6 @@ async function writeDroplet(dir: string, name: string, mb: number): Promise<stri
   }
   const info = '{"detected_buildpack":"bench","start_command":"sleep 1"}';
   await writeFile(join(root, "staging_info.yml"), info);
-  const file = join(dir, `${name}.tgz`);
-  await createTar({ gzip: true, file, cwd: root, portable: true }, ["."]);
-  await rm(root, { recursive: true, force: true });
-  return file;
 }
 
 async function timedBuild(
@@ -163,14 +189,7 @@ async function measure(build: Build, dir: string, droplet: { mb: number; withStr
 
 /** Writes the droplet's layer tar (as restager streams it), then times `docker import` of it. */
 async function importFloor(build: Build, droplet: string, layerPath: string): Promise<number> {
-  const planned = await planFileLayer("droplet", droplet, {
-    spec: dropletSpec(defaultImageTime, tarCodec),
-  });
-  const layer = new LayerStream(planned, "layer.tar");
-  await pipeline(
-    Readable.from(layer.entry().content as AsyncIterable<Buffer>),
-    createWriteStream(layerPath),
-  );
+  await writeLayer(droplet, layerPath);
   const tag = `${build.repository}:import-floor`;
   const args = ["import", "--change", "LABEL io.restager.managed=true", layerPath, tag];
   const result = checkSuccess(
@@ -180,6 +199,18 @@ async function importFloor(build: Build, droplet: string, layerPath: string): Pr
   await build.images.untag(tag);
   await rm(layerPath);
   return result.wallMs;
+}
+
+/** The droplet's layer tar, as restager loads it, written to `layerPath`. */
+async function writeLayer(droplet: string, layerPath: string): Promise<void> {
+  const planned = await planFileLayer("droplet", droplet, {
+    spec: dropletSpec(defaultImageTime, tarCodec),
+  });
+  const layer = new LayerStream(planned, "layer.tar");
+  await pipeline(
+    Readable.from(layer.entry().content as AsyncIterable<Buffer>),
+    createWriteStream(layerPath),
+  );
 }
 
 /** Layers of `second` equal to `first`'s at the same position (the stack's and lifecycle's). */

@@ -43,6 +43,7 @@ export function summaryTable(all: AllOutcomes, config: BenchConfig): string {
     header,
     ...rowsOf(all.restage, "1–3. restage", (f) => restageRows(f, config)),
     ...rowsOf(all.image, "4. image build", imageRows),
+    ...throughputRows(all),
     ...rowsOf(all.launch, "5. launch", launchRows),
     ...rowsOf(all.scrape, "6. scraper", scrapeRows),
     ...rowsOf(all.startup, "start-up", startupRows),
@@ -179,6 +180,59 @@ function imageRows(f: ImageFigures): Row[] {
 
 /** Issue 14's goals for image builds. */
 const imageGoals = { rebuildRatio: 1.2, againMs: 50 };
+
+/**
+ * Issue 14 goal 5: the big droplet built by the CLI against the same bytes moved by the kernel
+ * and the engine alone (`tar -czf` of its contents, `docker import` of its layer), same run;
+ * and the big restage + image (restage suite, same BENCH_BIG_MB) against the same floor.
+ */
+function throughputRows(all: AllOutcomes): Row[] {
+  const t = all.image.ok ? all.image.figures.throughput : undefined;
+  if (t === undefined) return [];
+  const floor = t.tarMs + t.importMs;
+  const floorText = `${s(floor)} (tar -czf ${s(t.tarMs)} + docker import ${s(t.importMs)})`;
+  const rss = t.peakRssBytes;
+  const rows: Row[] = [
+    [
+      `5. restager image, new ${t.dropletMb} MB droplet (cold process)`,
+      s(t.imageMs),
+      `${s(t.importMs)} (docker import of its layer)`,
+      ratio(t.imageMs / t.importMs),
+      `≤ ${throughputGoals.ratio}x`,
+      verdict(t.imageMs / t.importMs <= throughputGoals.ratio),
+    ],
+    [
+      `5. droplet made + image: tar -czf + restager image`,
+      s(t.tarMs + t.imageMs),
+      floorText,
+      ratio((t.tarMs + t.imageMs) / floor),
+      `≤ ${throughputGoals.ratio}x`,
+      verdict((t.tarMs + t.imageMs) / floor <= throughputGoals.ratio),
+    ],
+    [
+      `5. peak RSS, restager image of the ${t.dropletMb} MB droplet`,
+      mb(rss),
+      `${mb(t.dropletFileBytes)} (droplet .tgz)`,
+      rss === undefined ? "?" : ratio(rss / t.dropletFileBytes),
+      `< ${throughputGoals.rssMb} MB`,
+      rss === undefined ? "?" : verdict(rss / 1024 ** 2 < throughputGoals.rssMb),
+    ],
+  ];
+  const big = all.restage.ok ? all.restage.figures.bigImage : undefined;
+  if (big !== undefined) {
+    rows.push([
+      `5. restage + image, ${t.dropletMb} MB app → droplet`,
+      s(big.wallMs),
+      floorText,
+      ratio(big.wallMs / floor),
+      `≤ ${throughputGoals.ratio}x`,
+      verdict(big.wallMs / floor <= throughputGoals.ratio),
+    ]);
+  }
+  return rows;
+}
+
+const throughputGoals = { ratio: 1.2, rssMb: 150 };
 
 function launchRows(f: LaunchFigures): Row[] {
   return [

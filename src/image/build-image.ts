@@ -5,7 +5,9 @@
  * Same droplet, lifecycle, stack and time → same image id. The lifecycle travels once, in a
  * base image keyed by the stack and lifecycle (lifecycle-base.ts), so a rebuild streams only the
  * droplet layer; and since the droplet layer's diffID is computed while it is planned, the image
- * id is known first: when the engine already has that image, it is only tagged.
+ * id is known first: when the engine already has that image, it is only tagged. A new droplet is
+ * read once: planning writes its layer to a spool file that the load then copies (layer-spool.ts);
+ * a droplet the plan cache knows is not read before the engine is asked for its image.
  */
 import type { TarCodec } from "../archive/ports.js";
 import type { ImageInfo, ImageStore } from "../container/image-store.js";
@@ -31,6 +33,7 @@ import {
   lifecycleSpec,
   planFileLayer,
   stagingInfoPath,
+  type FileDigests,
   type PlannedLayer,
 } from "./planned-layer.js";
 import { throwIfCancelled } from "../core/cancellation.js";
@@ -45,6 +48,8 @@ export interface BuildImageOptions extends AppFacts {
   env?: string[] | undefined;
   labels?: Record<string, string> | undefined;
   time: Date;
+  /** The droplet's size and digests when known (restage hashed it while uploading it). */
+  dropletDigests?: FileDigests | undefined;
   /** How the stack's layers travel; default "reference", falling back to "stream". */
   baseLayers?: BaseLayerMode | undefined;
   signal?: AbortSignal | undefined;
@@ -58,6 +63,8 @@ export interface BuildImageDeps {
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   /** Plan facts of droplets and lifecycles built before (plan-cache.ts); none: plan each. */
   plans?: PlanCache | undefined;
+  /** Where a new droplet's layer is spooled while it is read (layer-spool.ts); default TMPDIR. */
+  spoolDir?: string | undefined;
 }
 
 export interface BuiltImage {
@@ -84,14 +91,48 @@ export async function buildImage(
   const stack = await images.inspect(options.stackImage, options.signal);
   if (!stack) throw new ImageMissingError(options.stackImage);
   onPhase?.("reading the droplet and the lifecycle");
-  const [droplet, lifecycle] = await Promise.all([
+  const { droplet, lifecycle } = await planInputs(options, deps);
+  try {
+    return await buildPlanned(options, deps, { stack, droplet, lifecycle });
+  } finally {
+    await droplet.spool?.release();
+  }
+}
+
+/**
+ * The droplet's plan (spooled while it is read, unless the plan cache knew it) and the
+ * lifecycle's, read side by side; a spool is released when the other one fails.
+ */
+async function planInputs(options: BuildImageOptions, deps: BuildImageDeps) {
+  const [droplet, lifecycle] = await Promise.allSettled([
     planFileLayerCached(
       deps.plans,
       { what: "droplet", file: options.dropletPath, spec: dropletSpec(options.time, deps.tar) },
-      [stagingInfoPath],
+      {
+        capture: [stagingInfoPath],
+        spool: deps.spoolDir ?? true,
+        digests: options.dropletDigests,
+        signal: options.signal,
+      },
     ),
     lifecycleFacts(options, deps),
   ]);
+  if (droplet.status === "fulfilled" && lifecycle.status === "fulfilled") {
+    return { droplet: droplet.value, lifecycle: lifecycle.value };
+  }
+  if (droplet.status === "fulfilled") await droplet.value.spool?.release();
+  throw droplet.status === "rejected"
+    ? droplet.reason
+    : (lifecycle as PromiseRejectedResult).reason;
+}
+
+async function buildPlanned(
+  options: BuildImageOptions,
+  deps: BuildImageDeps,
+  inputs: { stack: ImageInfo; droplet: PlannedLayer; lifecycle: LifecycleFile },
+): Promise<BuiltImage> {
+  const { images, onPhase } = deps;
+  const { stack, droplet, lifecycle } = inputs;
   throwIfCancelled(options.signal);
   const metadata = buildMetadata(options, droplet);
   const tags = options.tags ?? defaultTags(metadata.appName, metadata.dropletMd5Hex);
@@ -177,7 +218,7 @@ async function lifecycleFacts(
     file: options.lifecyclePath,
     spec: lifecycleSpec(options.time, deps.tar),
   };
-  const planned = await planFileLayerCached(plans, source);
+  const planned = await planFileLayerCached(plans, source, { signal: options.signal });
   return { sha256Hex: planned.sha256Hex, planned };
 }
 

@@ -1,10 +1,13 @@
 /**
- * A layer as tar blocks, in two passes over the same archive: `planLayer` learns the layer
- * tar's exact size, which the docker-save archive must state before the layer's bytes, and its
- * diffID (the sha256 of those bytes), which lets the image id be known before anything is sent
- * to the engine; `layerBlocks` then streams the bytes. Nothing is spooled.
+ * A layer as tar blocks. `planLayer` learns the layer tar's exact size, which the docker-save
+ * archive must state before the layer's bytes, and its diffID (the sha256 of those bytes), which
+ * lets the image id be known before anything is sent to the engine; it can hand every byte to a
+ * sink on the way (the droplet's spool file, spooled-layer.ts), so the archive is read once.
+ * `layerBlocks` streams the bytes again from the archive (a layer planned before, from the plan
+ * cache), checking them against the plan.
  */
 import { createHash } from "node:crypto";
+import { throwIfCancelled } from "../core/cancellation.js";
 import { tarEnd, tarPadding } from "../core/tar-blocks.js";
 import { LayerChangedError } from "./image-errors.js";
 import type { LayerPart } from "./layer-parts.js";
@@ -20,26 +23,42 @@ export interface LayerPlan {
   captured: Map<string, Buffer>;
 }
 
+/** Where a planned layer's bytes go as they are hashed (awaited: the sink's back-pressure). */
+export type LayerSink = (chunk: Buffer) => void | Promise<void>;
+
+export interface PlanLayerOptions {
+  /** Source paths whose bodies are kept (`staging_info.yml`). */
+  capture?: readonly string[] | undefined;
+  sink?: LayerSink | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 export async function planLayer(
   parts: AsyncIterable<LayerPart>,
-  capture: readonly string[] = [],
+  options: PlanLayerOptions = {},
 ): Promise<LayerPlan> {
+  const { capture = [], sink, signal } = options;
   let sizeBytes = tarEnd.length;
   const hash = createHash("sha256");
+  const add = async (chunk: Buffer): Promise<void> => {
+    hash.update(chunk);
+    if (sink && chunk.length > 0) await sink(chunk);
+  };
   const captured = new Map<string, Buffer>();
   for await (const part of parts) {
+    throwIfCancelled(signal);
     sizeBytes += part.header.length + part.size + tarPadding(part.size).length;
-    hash.update(part.header);
+    await add(part.header);
     if (part.body && capture.includes(part.sourcePath) && part.size <= captureLimitBytes) {
       const body = await readAll(part.body);
       captured.set(part.sourcePath, body);
-      hash.update(body);
+      await add(body);
     } else if (part.body) {
-      for await (const chunk of part.body) hash.update(chunk);
+      for await (const chunk of part.body) await add(chunk);
     }
-    hash.update(tarPadding(part.size));
+    await add(tarPadding(part.size));
   }
-  hash.update(tarEnd);
+  await add(tarEnd);
   return { sizeBytes, diffId: `sha256:${hash.digest("hex")}`, captured };
 }
 

@@ -13,7 +13,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LayerSpec } from "./layer-parts.js";
-import { planFileLayer, type PlannedLayer } from "./planned-layer.js";
+import { planFileLayer, type PlanFileOptions, type PlannedLayer } from "./planned-layer.js";
 
 /** Bumped when what is stored (or how a layer is laid out) changes. */
 const formatVersion = "1";
@@ -138,17 +138,21 @@ function checkFacts(value: unknown): PlanFacts | undefined {
   return ok ? (facts as PlanFacts) : undefined;
 }
 
-/** planFileLayer through `cache`: an unchanged file is not read again. */
+/**
+ * planFileLayer through `cache`: an unchanged file is not read again (and not spooled: a layer
+ * planned before streams from its archive).
+ */
 export async function planFileLayerCached(
   cache: PlanCache | undefined,
   source: { what: string; file: string; spec: LayerSpec },
-  capture: readonly string[] = [],
+  options: Omit<PlanFileOptions, "spec"> = {},
 ): Promise<PlannedLayer> {
   const { what, file, spec } = source;
+  const capture = options.capture ?? [];
   const key = cache && (await planKey(file, spec, capture));
   const hit = key === undefined ? undefined : await cache?.get(key);
   if (hit) return layerOf(hit, source);
-  const layer = await planFileLayer(what, file, { spec, capture });
+  const layer = await planFileLayer(what, file, { ...options, spec });
   // Stored only when the file did not change while it was read.
   if (key !== undefined && key === (await planKey(file, spec, capture))) {
     await cache?.put(key, factsOf(layer));

@@ -1,15 +1,19 @@
 /**
  * The two layers restager adds to the stack: the lifecycle in /tmp/lifecycle (root-owned, as
  * Diego bind-mounts it) and the droplet expanded in /home/vcap (owned by vcap, 2000:2000, in the
- * entries themselves, so no recursive chown layer is needed). Each is planned (sized) first,
- * then streamed with its diffID computed on the way.
+ * entries themselves, so no recursive chown layer is needed). Each is planned first (its size
+ * and diffID, read from the archive once), then streamed: from the spool file written while it
+ * was planned (the droplet, layer-spool.ts), or from the archive again (a layer whose plan came
+ * from the plan cache, or the lifecycle, streamed once per stack and lifecycle).
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { layerBlocks, planLayer, type LayerPlan } from "./layer-blocks.js";
+import { layerBlocks, planLayer, type LayerPlan, type PlanLayerOptions } from "./layer-blocks.js";
 import { layerParts, openTarFile, type LayerSpec } from "./layer-parts.js";
 import type { TarCodec } from "../archive/ports.js";
 import type { SaveEntry } from "./save-archive.js";
+import { LayerChangedError } from "./image-errors.js";
+import { LayerSpool } from "./layer-spool.js";
 
 export const vcapId = 2000;
 export const stagingInfoPath = "staging_info.yml";
@@ -52,32 +56,75 @@ export interface PlannedLayer {
   fileBytes: number;
   md5Hex: string;
   sha256Hex: string;
+  /** The layer's bytes, written while it was planned; the caller releases it. */
+  spool?: LayerSpool | undefined;
 }
 
-/** Reads `file` once: the layer's exact size, the file's digests, and the captured entries. */
+export interface PlanFileOptions {
+  spec: LayerSpec;
+  capture?: readonly string[] | undefined;
+  /** Also write the layer tar to a spool file (in this directory; true: the temporary one). */
+  spool?: boolean | string | undefined;
+  /** The file's digests when the caller computed them already (restage: while uploading it). */
+  digests?: FileDigests | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface FileDigests {
+  sizeBytes: number;
+  md5Hex: string;
+  sha256Hex: string;
+}
+
+/**
+ * Reads `file` once: the layer's exact size and diffID, the file's digests, the captured entries
+ * and, when asked, a spool of the layer's bytes (removed again when planning fails).
+ */
 export async function planFileLayer(
   what: string,
   file: string,
-  layer: { spec: LayerSpec; capture?: readonly string[] | undefined },
+  options: PlanFileOptions,
 ): Promise<PlannedLayer> {
-  const { spec, capture = [] } = layer;
-  const md5 = createHash("md5");
-  const sha256 = createHash("sha256");
+  const { spec, capture, signal, digests } = options;
+  const spool =
+    options.spool === undefined || options.spool === false
+      ? undefined
+      : await LayerSpool.create(what, options.spool === true ? undefined : options.spool);
+  try {
+    const sink = spool?.sink;
+    const planned = await readFileLayer(what, file, { spec, capture, sink, signal, digests });
+    await spool?.finish();
+    return { ...planned, spool };
+  } catch (error) {
+    await spool?.release();
+    throw error;
+  }
+}
+
+async function readFileLayer(
+  what: string,
+  file: string,
+  options: PlanLayerOptions & { spec: LayerSpec; digests?: FileDigests | undefined },
+): Promise<PlannedLayer> {
+  const { spec, digests } = options;
+  const md5 = digests ? undefined : createHash("md5");
+  const sha256 = digests ? undefined : createHash("sha256");
   let fileBytes = 0;
   const tar = await openTarFile(file, (chunk) => {
-    md5.update(chunk);
-    sha256.update(chunk);
+    md5?.update(chunk);
+    sha256?.update(chunk);
     fileBytes += chunk.length;
   });
-  const plan = await planLayer(layerParts(tar, spec), capture);
+  const plan = await planLayer(layerParts(tar, spec), options);
+  if (digests && digests.sizeBytes !== fileBytes) throw new LayerChangedError(what);
   return {
     what,
     file,
     spec,
     plan,
     fileBytes,
-    md5Hex: md5.digest("hex"),
-    sha256Hex: sha256.digest("hex"),
+    md5Hex: digests?.md5Hex ?? (md5 as Hash).digest("hex"),
+    sha256Hex: digests?.sha256Hex ?? (sha256 as Hash).digest("hex"),
   };
 }
 
@@ -98,9 +145,11 @@ export class LayerStream {
   }
 
   async *#content(): AsyncGenerator<Buffer> {
-    const { file, spec, plan, what } = this.layer;
-    const parts = layerParts(await openTarFile(file), spec);
-    for await (const chunk of layerBlocks(parts, plan.sizeBytes, what)) {
+    const { file, spec, plan, what, spool } = this.layer;
+    const blocks = spool
+      ? spool.read(plan.sizeBytes, what)
+      : layerBlocks(layerParts(await openTarFile(file), spec), plan.sizeBytes, what);
+    for await (const chunk of blocks) {
       this.onBytes(chunk.length);
       yield chunk;
     }

@@ -94,6 +94,12 @@ async function buildStagedImage(after: AfterStaging): Promise<ImageRun | undefin
     const lang = definition.env.find((variable) => variable.name === "LANG");
     const input = {
       dropletPath: droplet.path,
+      // Hashed while it was uploaded: the image build need not hash it again.
+      dropletDigests: {
+        sizeBytes: droplet.sizeBytes,
+        md5Hex: Buffer.from(droplet.md5Base64, "base64").toString("hex"),
+        sha256Hex: Buffer.from(droplet.sha256Base64, "base64").toString("hex"),
+      },
       lifecyclePath: lifecycle.path,
       stackImage: after.stackImage,
       stack: /^preloaded(?:\+layer)?:([^?]+)/.exec(definition.rootfs)?.[1],

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { Transform, type Readable } from "node:stream";
 import { join } from "node:path";
@@ -111,7 +111,11 @@ function lifecycleBase(): string {
 }
 
 async function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  // A request sent while the container is still starting can be held by the engine's port
+  // proxy without an answer; it is given up after a while and retried (see eventually()).
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    signal: AbortSignal.timeout(3_000),
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -288,6 +292,81 @@ describe("buildImage", () => {
     expect(plans.hits).toBe(4);
     expect(counted.loadedBytes).toHaveLength(loads + 1);
     expect(rebuilt).toMatchObject({ id: first.id, reused: false });
+  });
+
+  it("reads a new droplet once, through a spool file it removes, and loads it under the id it computed", async () => {
+    const spoolDir = join(dir, "spool-ok");
+    await mkdir(spoolDir);
+    const droplet = await writeDroplet("spooled", "spooled\n", (root) =>
+      writeFile(join(root, "app", "blob.bin"), randomBytes(1024 * 1024)),
+    );
+    const counted = new CountingStore();
+    const built = await buildImage(options(droplet, "spooled"), {
+      images: counted,
+      tar: tarCodec,
+      spoolDir,
+    });
+    expect(counted.loadedBytes).toHaveLength(1);
+    expect(counted.loadedBytes[0]).toBeGreaterThan(built.dropletLayerBytes);
+    expect(counted.loadedBytes[0]).toBeLessThan(built.dropletLayerBytes + 16 * 1024);
+    expect((await docker.getImage(`${repo}:spooled`).inspect()).Id).toBe(built.id);
+    expect(await readdir(spoolDir)).toEqual([]);
+    // Without the spool (a plan from the plan cache streams the droplet itself): the same id.
+    await images.untag(`${repo}:spooled`);
+    const plans = new DirectoryPlanCache(join(dir, "spool-plans"));
+    const planned = await buildImage(options(droplet, "spooled-planned"), {
+      images,
+      plans,
+      tar: tarCodec,
+      spoolDir,
+    });
+    await images.untag(`${repo}:spooled-planned`);
+    const cached = await buildImage(options(droplet, "spooled-cached"), {
+      images,
+      plans,
+      tar: tarCodec,
+      spoolDir,
+    });
+    expect([planned.id, cached.id]).toEqual([built.id, built.id]);
+    expect(cached.reused).toBe(false);
+    expect(await readdir(spoolDir)).toEqual([]);
+  });
+
+  it("interrupted while the droplet streams: no image, no half layer, no spool file left", async () => {
+    const spoolDir = join(dir, "spool-cut");
+    await mkdir(spoolDir);
+    const droplet = await writeDroplet("cut", "cut\n", (root) =>
+      writeFile(join(root, "app", "blob.bin"), randomBytes(8 * 1024 * 1024)),
+    );
+    // The id a complete build gets; then the image is removed again.
+    const complete = await buildImage(options(droplet, "cut-complete"), { images, tar: tarCodec });
+    await images.untag(`${repo}:cut-complete`);
+    expect(await images.inspect(complete.id)).toBeUndefined();
+
+    const controller = new AbortController();
+    class CuttingStore extends DockerImageStore {
+      override load(archive: Readable, signal?: AbortSignal): Promise<string[]> {
+        let seen = 0;
+        const cutter = new Transform({
+          transform: (chunk: Buffer, _encoding, done) => {
+            seen += chunk.length;
+            if (seen > 1024 * 1024) controller.abort();
+            done(null, chunk);
+          },
+        });
+        return super.load(archive.pipe(cutter), signal);
+      }
+    }
+    const cut = buildImage(
+      { ...options(droplet, "cut"), signal: controller.signal },
+      { images: new CuttingStore(), tar: tarCodec, spoolDir },
+    );
+    await expect(cut).rejects.toMatchObject({ name: "CancelledError" });
+    expect(await images.inspect(`${repo}:cut`)).toBeUndefined();
+    expect(await images.inspect(complete.id)).toBeUndefined();
+    const layers = (await docker.listImages({ all: true })).map((image) => image.Id);
+    expect(layers).not.toContain(complete.id);
+    expect(await readdir(spoolDir)).toEqual([]);
   });
 
   it("runs another start command given at run time, as vcap, with the droplet owned by vcap", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -138,6 +138,20 @@ describe("the droplet layer", () => {
     expect(planned.fileBytes).toBe(raw.length);
   });
 
+  it("takes the file's digests from the caller when it has them, checking the size", async () => {
+    const file = await writeTgz("known.tgz", dropletEntries.slice(0, 3));
+    const spec = dropletSpec(defaultImageTime, tarCodec);
+    const raw = await readFile(file);
+    const digests = { sizeBytes: raw.length, md5Hex: "a".repeat(32), sha256Hex: "b".repeat(64) };
+    const known = await planFileLayer("droplet", file, { spec, digests });
+    const hashed = await planFileLayer("droplet", file, { spec });
+    expect(known).toMatchObject({ md5Hex: digests.md5Hex, sha256Hex: digests.sha256Hex });
+    expect(known.plan.diffId).toBe(hashed.plan.diffId);
+    await expect(
+      planFileLayer("droplet", file, { spec, digests: { ...digests, sizeBytes: raw.length + 1 } }),
+    ).rejects.toThrow(/The droplet changed while the image was being built/);
+  });
+
   it.each([
     ["a path climbing out", { path: "./../../etc/cron.d/x", type: "File", data: "x" }],
     [
@@ -162,6 +176,56 @@ describe("the droplet layer", () => {
     await expect(collect(layerBlocks(parts, planned.plan.sizeBytes, "droplet"))).rejects.toThrow(
       /The droplet changed while the image was being built/,
     );
+  });
+
+  it("spools the layer while planning it: the same bytes as reading the droplet again, once", async () => {
+    const file = await writeTgz("spooled.tgz", dropletEntries);
+    const spec = dropletSpec(defaultImageTime, tarCodec);
+    const spoolDir = join(dir, "spool-ok");
+    await mkdir(spoolDir);
+    const spooled = await planFileLayer("droplet", file, { spec, spool: spoolDir });
+    const direct = await planFileLayer("droplet", file, { spec });
+    expect(spooled.plan.diffId).toBe(direct.plan.diffId);
+    expect(await readdir(spoolDir)).toHaveLength(1);
+    // Streamed from the spool even once the droplet is gone.
+    await rm(file);
+    const tar = await collect(
+      new LayerStream(spooled, "droplet/layer.tar").entry().content as AsyncIterable<Buffer>,
+    );
+    expect(tar.length).toBe(direct.plan.sizeBytes);
+    expect(`sha256:${createHash("sha256").update(tar).digest("hex")}`).toBe(direct.plan.diffId);
+    await spooled.spool?.release();
+    await spooled.spool?.release();
+    expect(await readdir(spoolDir)).toEqual([]);
+  });
+
+  it("leaves no spool file behind when planning fails or is cancelled", async () => {
+    const spec = dropletSpec(defaultImageTime, tarCodec);
+    const spoolDir = join(dir, "spool-failed");
+    await mkdir(spoolDir);
+    const unsafe = await writeTgz("unsafe-spool.tgz", [
+      ...dropletEntries.slice(0, 3),
+      { path: "./../../etc/cron.d/x", type: "File", data: "x" },
+    ]);
+    await expect(planFileLayer("droplet", unsafe, { spec, spool: spoolDir })).rejects.toThrow(
+      /Refusing archive entry/,
+    );
+    const file = await writeTgz("cancelled.tgz", dropletEntries);
+    const signal = AbortSignal.abort();
+    await expect(planFileLayer("droplet", file, { spec, spool: spoolDir, signal })).rejects.toThrow(
+      /cancel|interrupt/i,
+    );
+    expect(await readdir(spoolDir)).toEqual([]);
+  });
+
+  it("says where it cannot spool (exit 73), not a bare file system error", async () => {
+    const file = await writeTgz("nowhere.tgz", dropletEntries);
+    const spec = dropletSpec(defaultImageTime, tarCodec);
+    const nowhere = join(dir, "no-such-dir", "spool");
+    await expect(planFileLayer("droplet", file, { spec, spool: nowhere })).rejects.toMatchObject({
+      message: `Cannot create a temporary directory in ${nowhere}`,
+      exitCode: 73,
+    });
   });
 
   it("refuses a file that is neither gzip nor tar", async () => {

@@ -53,8 +53,8 @@ describe("plan cache", () => {
   it("plans a file once and answers the same facts from the cache afterwards", async () => {
     const cache = new CountingCache(new DirectoryPlanCache(join(dir, "plans-a")));
     const source = { what: "droplet", file: droplet, spec };
-    const first = await planFileLayerCached(cache, source, [stagingInfoPath]);
-    const again = await planFileLayerCached(cache, source, [stagingInfoPath]);
+    const first = await planFileLayerCached(cache, source, { capture: [stagingInfoPath] });
+    const again = await planFileLayerCached(cache, source, { capture: [stagingInfoPath] });
     const direct = await planFileLayer("droplet", droplet, { spec, capture: [stagingInfoPath] });
     expect([cache.gets, cache.hits, cache.puts]).toEqual([2, 1, 1]);
     for (const layer of [first, again]) {
