@@ -3,20 +3,10 @@ import { UsageError } from "../../../src/errors.js";
 import { planApp } from "../../../src/launch/app-plan.js";
 import { chooseHostPorts } from "../../../src/launch/host-ports.js";
 import { planInstance } from "../../../src/launch/instance-plan.js";
-import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
+import { launchOptions } from "../../kit/launch-options.js";
 
-const options: LaunchOptions = {
-  image: "restager/node-env:latest",
-  publish: [],
-  envFile: [],
-  env: [],
-  keepProxy: false,
-  withSsh: false,
-  labels: {},
-  runId: "abcdef123456",
-  hostEnv: {},
-};
+const options = launchOptions();
 const lrp = lrpFixture("lrp-cc-2024.json");
 
 describe("planning a launch", () => {

@@ -3,25 +3,15 @@ import { describe, expect, it } from "vitest";
 import { planApp } from "../../../src/launch/app-plan.js";
 import { cellFilesTar } from "../../../src/launch/instance-credentials.js";
 import { planInstance } from "../../../src/launch/instance-plan.js";
-import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { startScript } from "../../../src/launch/start-script.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
 import { readTarEntries } from "../../kit/read-tar.js";
 import { caIssuer } from "../../../src/identity/instance-identity.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 import { TarArchives } from "../../../src/archive/tar-archives.js";
+import { launchOptions } from "../../kit/launch-options.js";
 
-const options: LaunchOptions = {
-  image: "restager/node-env:latest",
-  publish: [],
-  envFile: [],
-  env: [],
-  keepProxy: false,
-  withSsh: false,
-  labels: {},
-  runId: "abcdef123456",
-  hostEnv: {},
-};
+const options = launchOptions();
 const trustedCerts = [
   { name: "corp-ca.pem", content: Buffer.from("-----BEGIN CERTIFICATE-----\n") },
 ];

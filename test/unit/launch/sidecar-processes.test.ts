@@ -1,23 +1,13 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { planApp } from "../../../src/launch/app-plan.js";
-import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { sidecarExitReason, sourcedLine } from "../../../src/launch/process-logs.js";
 import type { SidecarProcess } from "../../../src/launch/sidecar-processes.js";
 import { startEntrypoint } from "../../../src/launch/start-script.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
+import { launchOptions } from "../../kit/launch-options.js";
 
-const options: LaunchOptions = {
-  image: "restager/node-env:latest",
-  publish: [],
-  envFile: [],
-  env: [],
-  keepProxy: false,
-  withSsh: false,
-  labels: {},
-  runId: "abcdef123456",
-  hostEnv: {},
-};
+const options = launchOptions();
 
 const source = "APP/PROC/WEB/SIDECAR/CONFIG-SERVER";
 

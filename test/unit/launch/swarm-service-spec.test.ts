@@ -1,25 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/errors.js";
 import { planApp } from "../../../src/launch/app-plan.js";
-import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import {
   escapeTemplate,
   swarmPorts,
   swarmServiceSpec,
 } from "../../../src/launch/swarm-service-spec.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
+import { launchOptions } from "../../kit/launch-options.js";
 
-const options: LaunchOptions = {
+const options = launchOptions({
   image: "restager/node-env:1",
-  publish: [],
-  envFile: [],
   env: [{ name: "TEMPLATE", value: "{{not a template}}" }],
-  keepProxy: false,
-  withSsh: false,
-  labels: {},
-  runId: "abcdef123456",
-  hostEnv: {},
-};
+});
 const plan = planApp(lrpFixture("lrp-cc-2024.json"), options);
 
 describe("the Swarm service of an app", () => {

@@ -4,19 +4,13 @@ import { planApp } from "../../../src/launch/app-plan.js";
 import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { composeFile } from "../../../src/manifests/compose-file.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
+import { launchOptions } from "../../kit/launch-options.js";
 
-const options: LaunchOptions = {
+const options = launchOptions({
   image: "restager/node-env:1",
-  publish: [],
-  envFile: [],
   env: [{ name: "DOLLAR", value: "cost $5 ${HOME}" }],
-  keepProxy: false,
-  withSsh: false,
-  labels: {},
-  runId: "abcdef123456",
-  hostEnv: {},
   network: undefined,
-};
+});
 const lrp = lrpFixture("lrp-cc-2024.json");
 
 interface ComposeService {

@@ -1,21 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { planApp } from "../../../src/launch/app-plan.js";
-import type { LaunchOptions } from "../../../src/launch/launch-options.js";
 import { k8sManifest } from "../../../src/manifests/k8s-manifest.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
+import { launchOptions } from "../../kit/launch-options.js";
 
-const options: LaunchOptions = {
+const options = launchOptions({
   image: "registry.example.com/node-env:1",
-  publish: [],
-  envFile: [],
   env: [{ name: "SHELLY", value: "echo $(date)" }],
-  keepProxy: false,
-  withSsh: false,
-  labels: {},
-  runId: "abcdef123456",
-  hostEnv: {},
-};
+});
 const lrp = lrpFixture("lrp-cc-2024.json");
 const text = k8sManifest(planApp(lrp, options));
 interface EnvEntry {

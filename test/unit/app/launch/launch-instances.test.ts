@@ -4,20 +4,10 @@ import { CancelledError } from "../../../../src/errors.js";
 import { FakeAppRuntime } from "../../../kit/fake-app-runtime.js";
 import { planApp } from "../../../../src/launch/app-plan.js";
 import { launchInstances } from "../../../../src/app/launch/launch-instances.js";
-import type { LaunchOptions } from "../../../../src/launch/launch-options.js";
 import { lrpFixture } from "../../../kit/fixture-files.js";
+import { launchOptions } from "../../../kit/launch-options.js";
 
-const options: LaunchOptions = {
-  image: "img",
-  publish: [],
-  envFile: [],
-  env: [],
-  keepProxy: false,
-  withSsh: false,
-  labels: {},
-  runId: "run123456789",
-  hostEnv: {},
-};
+const options = launchOptions({ image: "img", runId: "run123456789" });
 const lrp = lrpFixture("lrp-cc-2024.json");
 
 function deps(runtime: FakeAppRuntime) {
