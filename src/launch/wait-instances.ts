@@ -86,10 +86,8 @@ async function judge(
 ): Promise<{ verdict: Verdict; state: AppContainerState }> {
   const { app } = context;
   const state = await runtime.inspectApp(instance.id);
-  if (!state.running || state.restarting) {
-    const reason = messages.exitedWithStatus(app.logSource, state.exitCode, state.oomKilled);
-    return { verdict: { state: "crashed", reason, exited: true }, state };
-  }
+  const exited = exitedVerdict(app, state);
+  if (exited) return { verdict: exited, state };
   const index = instance.plan.index;
   if (app.readyCheck) {
     const startup = context.startupRan.has(index) ? undefined : instance.startupCheck;
@@ -115,12 +113,17 @@ async function judgeAfterStartup(
 ): Promise<{ verdict: Verdict; state: AppContainerState }> {
   const { app } = context;
   const state = await runtime.inspectApp(instance.id);
-  if (!state.running || state.restarting) {
-    const reason = messages.exitedWithStatus(app.logSource, state.exitCode, state.oomKilled);
-    return { verdict: { state: "crashed", reason, exited: true }, state };
-  }
+  const exited = exitedVerdict(app, state);
+  if (exited) return { verdict: exited, state };
   if (Date.now() < context.deadline) return { verdict: { state: "pending" }, state };
   return { verdict: { state: "crashed", reason: neverHealthy(app, context, instance) }, state };
+}
+
+/** Crashed with Diego's exit reason when the container no longer runs; undefined while it runs. */
+function exitedVerdict(app: AppPlan, state: AppContainerState): Verdict | undefined {
+  if (state.running && !state.restarting) return undefined;
+  const reason = messages.exitedWithStatus(app.logSource, state.exitCode, state.oomKilled);
+  return { state: "crashed", reason, exited: true };
 }
 
 function neverHealthy(app: AppPlan, context: JudgeContext, instance: StartedInstance): string {
