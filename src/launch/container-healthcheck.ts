@@ -101,8 +101,13 @@ function livenessIntervalMs(health: AppHealth): number {
  */
 export function readyCheckArgv(health: AppHealth): string[] | undefined {
   if (health.commands.length === 0) return undefined;
+  return checkScript(health, `${healthShellCommand(health)} || exit 1`);
+}
+
+/** `sh -c`: the liveness line, then the live marker, then one try of each readiness check. */
+function checkScript(health: AppHealth, liveness: string): string[] {
   const readiness = health.readiness.map((probe) => shellJoin(healthcheckArgv(probe)));
-  const lines = [`${healthShellCommand(health)} || exit 1`, `: >${liveMarker}`];
+  const lines = [liveness, `: >${liveMarker}`];
   if (readiness.length > 0) lines.push(readiness.join(" && "));
   return ["/bin/sh", "-c", lines.join("\n")];
 }
@@ -135,8 +140,5 @@ export function startupCheckArgv(health: AppHealth, timeoutMs: number): string[]
       `-startup-timeout=${Math.max(1, Math.round(timeoutMs))}ms`,
     ]),
   );
-  const readiness = health.readiness.map((probe) => shellJoin(healthcheckArgv(probe)));
-  const lines = [`${startup.join(" && ")} || exit $?`, `: >${liveMarker}`];
-  if (readiness.length > 0) lines.push(readiness.join(" && "));
-  return ["/bin/sh", "-c", lines.join("\n")];
+  return checkScript(health, `${startup.join(" && ")} || exit $?`);
 }
