@@ -38,17 +38,13 @@ interface Waiting {
 const idleEndMs = 1_000;
 
 export function identityIssuerInWorker(cacheDir: string): IdentityIssuer {
-  let current: ReturnType<typeof startWorker> | undefined = startWorker(cacheDir, () => {
-    current = undefined;
-  });
-  return {
-    issue: (request) => {
-      current ??= startWorker(cacheDir, () => {
-        current = undefined;
-      });
-      return current.issue(request);
-    },
-  };
+  let current: ReturnType<typeof startWorker> | undefined;
+  const start = () =>
+    startWorker(cacheDir, () => {
+      current = undefined;
+    });
+  current = start();
+  return { issue: (request) => (current ??= start()).issue(request) };
 }
 
 function startWorker(cacheDir: string, onEnd: () => void) {
