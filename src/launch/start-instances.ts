@@ -29,8 +29,8 @@ export interface StartedInstance {
   id: string;
   startedAtMs: number;
   /**
-   * The start-up check (startupCheckArgv), started right after the container so that it is
-   * already trying while the cell's files are written and the app boots; it never rejects.
+   * The start-up check (startupCheckArgv), started once the cell's files are in (when the app
+   * is released), so that it is already trying while the app boots; it never rejects.
    */
   startupCheck?: Promise<CheckResult> | undefined;
 }
@@ -88,8 +88,10 @@ async function startOne(app: AppPlan, slot: Slot, deps: StartDeps) {
     deps.onEvent?.({ kind: "starting", index: slot.index, name: plan.name });
     try {
       const id = await deps.runtime.runApp(appContainerSpec(app, plan), signal);
-      const startupCheck = runStartupCheck(app, { id, runtime: deps.runtime, signal });
       await afterStart(app, { id, guid, signal }, deps);
+      // Only now is the app released (start-script.ts waits for the credentials): the check's
+      // start timeout counts from here, as on a cell, where both start together.
+      const startupCheck = runStartupCheck(app, { id, runtime: deps.runtime, signal });
       return { plan, id, startedAtMs: Date.now(), startupCheck };
     } catch (error) {
       if (!(error instanceof PortInUseError) || attempt >= portAttempts) throw error;

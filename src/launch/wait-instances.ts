@@ -29,8 +29,8 @@ type Verdict =
  * without a health check) or crashed (exited), or the start timeout passed: then the rest
  * crashed with Diego's "Instance never healthy after ..." reason. The check is run here (docker
  * exec) rather than read from Docker's health status, so `launch` returns as soon as the app
- * answers instead of after Docker's next interval: first the start-up check started with the
- * container (StartedInstance.startupCheck: the healthcheck binary in startup mode, as the
+ * answers instead of after Docker's next interval: first the start-up check started when the
+ * app was released (StartedInstance.startupCheck: the healthcheck binary in startup mode, as the
  * executor runs it, trying every 100 ms), then, if that ended early without a verdict, once per
  * poll. Running instances get restarts
  * turned on; crashed instances that still run are stopped (Diego destroys them) but kept, so

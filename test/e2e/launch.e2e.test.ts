@@ -173,15 +173,16 @@ describe("restager launch, on images built by restage", () => {
     );
     const [ready, unhealthy] = await Promise.all([
       runCli("restager", ["launch", late.file, "--json", ...labelArgs], hello.cli()),
-      runCli("restager", ["launch", never.file, "--start-timeout", "3", ...labelArgs], hello.cli()),
+      // Long enough for the app to listen (and answer 404) on a loaded CI machine.
+      runCli("restager", ["launch", never.file, "--start-timeout", "5", ...labelArgs], hello.cli()),
     ]);
     expectExit(ready, 0);
     const [instance] = (JSON.parse(ready.stdout) as LaunchJson).instances;
     expect(instance?.ready_after_ms).toBeGreaterThanOrEqual(2000);
     expect(await text(`${instance?.urls[0]}/`)).toContain("Hello from restager");
     expectExit(unhealthy, 1);
-    expect(unhealthy.stderr).toMatch(/Instance 0 crashed: Instance never healthy after 3s: .*404/);
-    expect(unhealthy.durationMs).toBeGreaterThanOrEqual(3000);
+    expect(unhealthy.stderr).toMatch(/Instance 0 crashed: Instance never healthy after 5s: .*404/);
+    expect(unhealthy.durationMs).toBeGreaterThanOrEqual(5000);
     const stopped = await runCli("restager", ["stop", hello.appName], hello.cli());
     expect(stopped.stderr).toContain("Stopped and removed 2 container(s)");
   });

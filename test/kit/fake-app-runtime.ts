@@ -94,9 +94,12 @@ export class FakeAppRuntime implements AppRuntime {
   /** Exit codes of successive checks per container name (the last one repeats); default 0. */
   readonly checkScripts = new Map<string, number[]>();
   readonly checks: { id: string; argv: string[]; user: string }[] = [];
+  /** putFiles and runCheck calls in order (`put c0`, `check c0`). */
+  readonly calls: string[] = [];
 
   runCheck(id: string, command: { argv: string[]; user: string }): Promise<CheckResult> {
     this.checks.push({ id, ...command });
+    this.calls.push(`check ${id}`);
     const script = this.checkScripts.get(this.get(id).spec.name) ?? [0];
     const exitCode = (script.length > 1 ? script.shift() : script[0]) ?? 0;
     return Promise.resolve({
@@ -130,6 +133,7 @@ export class FakeAppRuntime implements AppRuntime {
 
   putFiles(id: string, { dir, tar }: { dir: string; tar: Buffer }): Promise<void> {
     this.written.push({ id, dir, tar });
+    this.calls.push(`put ${id}`);
     return Promise.resolve();
   }
 

@@ -6,6 +6,7 @@ import { planApp } from "../../../../src/launch/app-plan.js";
 import { launchInstances } from "../../../../src/app/launch/launch-instances.js";
 import { lrpFixture } from "../../../kit/fixture-files.js";
 import { launchOptions } from "../../../kit/launch-options.js";
+import { TarArchives } from "../../../../src/archive/tar-archives.js";
 
 const options = launchOptions({ image: "img", runId: "run123456789" });
 const lrp = lrpFixture("lrp-cc-2024.json");
@@ -104,6 +105,21 @@ describe("launching an app's instances", () => {
     // ...and when it ended early without a verdict, one try per poll, as before.
     expect(scripts.slice(1)).toEqual([plan.readyCheck?.[2], plan.readyCheck?.[2]]);
     expect(scripts[1]).not.toContain("-startup-");
+  });
+
+  it("starts the start-up check only once the cell's files are in, so the app gets the whole start timeout", async () => {
+    const runtime = new FakeAppRuntime();
+    const trustedCerts = [{ name: "corp-ca.pem", content: Buffer.from("-----BEGIN") }];
+    const cell = { identity: false, trustedCerts };
+    const plan = planApp(lrp, { ...options, instances: 1, cell });
+    const [outcome] = await launchInstances(plan, {
+      ...deps(runtime),
+      archives: new TarArchives(),
+    });
+    expect(outcome?.state).toBe("running");
+    // The app waits for these files (start-script.ts); a cell starts app and check together.
+    expect(runtime.calls).toEqual(["put c0", "check c0"]);
+    expect(runtime.checks[0]?.argv[2]).toContain("-startup-timeout=");
   });
 
   it("crashes an instance that exited during its start-up check with its exit status", async () => {
