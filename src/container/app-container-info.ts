@@ -24,6 +24,9 @@ export function containerState(info: Docker.ContainerInspectInfo): AppContainerS
     ip: ip || undefined,
     restartCount: info.RestartCount ?? 0,
     restarting: info.State.Restarting,
+    volumeSources: Object.fromEntries(
+      (info.Mounts ?? []).flatMap((m) => (m.Type === "volume" ? [[m.Destination, m.Source]] : [])),
+    ),
   };
 }
 

@@ -28,6 +28,8 @@ export function appCreateOptions(spec: AppContainerSpec): Docker.ContainerCreate
     restart: spec.restart ?? "no",
     init: true,
     autoRemove: false,
+    // No Source: anonymous volumes, which `docker rm -v` (stopAndRemove) removes with the container.
+    mounts: (spec.volumes ?? []).map((target) => ({ Type: "volume", Source: "", Target: target })),
   });
   return {
     name: spec.name,

@@ -49,6 +49,12 @@ export interface AppContainerSpec {
    * container never outlives its owner. Needs restart "no" (a restart would outlive the watch).
    */
   boundToOwner?: boolean | undefined;
+  /**
+   * Container directories that get a volume of their own, removed with the container: where a
+   * cell bind-mounts the instance credentials and trusted certificates. Their place on the
+   * engine's host comes back as AppContainerState.volumeSources.
+   */
+  volumes?: readonly string[] | undefined;
 }
 
 export interface CheckResult {
@@ -76,6 +82,8 @@ export interface AppContainerState {
   restartCount: number;
   /** Between an exit and the engine's restart. */
   restarting: boolean;
+  /** Where the container's volumes (AppContainerSpec.volumes) are on the engine's host, by container path. */
+  volumeSources?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface LogLine {

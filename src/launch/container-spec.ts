@@ -3,6 +3,7 @@ import type { AppPlan } from "./app-plan.js";
 import type { InstancePlan } from "./instance-plan.js";
 import { envStrings } from "../core/merge-env.js";
 import { startEntrypoint } from "./start-script.js";
+import { cellVolumes } from "./instance-credentials.js";
 
 /**
  * The container of one instance: the start script as entrypoint, then the run action's path and
@@ -33,5 +34,6 @@ export function appContainerSpec(app: AppPlan, instance: InstancePlan): AppConta
     // and last lines); once an instance is running, launch turns restarts on (launch-app.ts).
     restart: "no",
     boundToOwner: app.boundToOwner,
+    volumes: cellVolumes(app.cell),
   };
 }

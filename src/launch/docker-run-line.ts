@@ -25,6 +25,7 @@ export function dockerRunLine(spec: AppContainerSpec, secrets: readonly string[]
     ...limitOptions(spec),
     ...healthOptions(spec),
     ...(spec.network === undefined ? [] : [`--network ${shellQuote(spec.network)}`]),
+    ...(spec.volumes ?? []).map((dir) => `--mount ${shellQuote(`type=volume,dst=${dir}`)}`),
     `--entrypoint ${shellQuote(entrypoint)}`,
   ];
   const tail = shellJoin([spec.image, ...entrypointArgs, ...redactArgs(spec.cmd)]);

@@ -7,10 +7,12 @@
  *   address, 24 h), with CF_INSTANCE_CERT / CF_INSTANCE_KEY;
  * - the trusted certificates at the LRP's `trusted_system_certificates_path`, with
  *   CF_SYSTEM_CERT_PATH.
- * A cell bind-mounts host directories; here the files are written into the container's own
- * filesystem (root-owned, 0644, in 0755 directories: read-only to the app's user) once it has
- * its address, and the credentials again at every restart (identity-keeper.ts), since Docker
- * restarts the same container where a cell creates a new one. The start script holds the app
+ * A cell bind-mounts host directories; here each directory is a volume of the container
+ * (cellVolumes), and the files (root-owned, 0644, in 0755 directories: read-only to the app's
+ * user) are written once the container has its address: straight into the volume when the
+ * engine keeps it on this host and restager may write there (volume-files.ts), else through the
+ * engine's archive API. The credentials are written again at every restart (identity-keeper.ts),
+ * since Docker restarts the same container where a cell creates a new one. The start script holds the app
  * back until credentials newer than its own start are there (start-script.ts), as a cell starts
  * the processes only once the credentials exist.
  */
@@ -24,6 +26,7 @@ import {
 } from "../identity/instance-identity.js";
 import type { CertificateFile } from "../restage/system-certificates.js";
 import { systemCertificatesEnv } from "../restage/system-certificates.js";
+import { writeVolumeFiles, type VolumeFile } from "./volume-files.js";
 
 /** The cell's certificates for an app's instances (AppPlan.cell). */
 export interface CellCertificates {
@@ -43,24 +46,33 @@ export function cellCertificatesEnv(cell: CellCertificates | undefined): EnvVar[
 
 const root = { uid: 0, gid: 0 };
 
+/** The container directories a cell bind-mounts for these certificates. */
+export function cellVolumes(cell: CellCertificates | undefined): string[] {
+  return [
+    ...(cell?.trusted ? [cell.trusted.path] : []),
+    ...(cell?.identity ? [instanceIdentityDir] : []),
+  ];
+}
+
+/** The files of one cell directory, in writing order. */
+interface CellDirectory {
+  dir: string;
+  files: VolumeFile[];
+}
+
 /**
- * A tar to extract at `/`: the trusted certificates (when `withTrusted`), then the identity's
- * key and certificate, the certificate last (the start script waits for it). Its times are the
- * next whole second, so the certificate is newer than the start marker written before it.
+ * The trusted certificates (when `withTrusted`), then the identity's key and certificate, the
+ * certificate last: the start script waits for it.
  */
-export async function cellFilesTar(
+async function cellDirectories(
   cell: CellCertificates,
   instance: { guid: string; ip: string; withTrusted: boolean },
-  issuer: CellFileWriters,
-): Promise<Buffer> {
-  const { identities, archives } = issuer;
-  const files: SmallFile[] = [];
+  identities: IdentityIssuer | undefined,
+): Promise<CellDirectory[]> {
+  const dirs: CellDirectory[] = [];
   if (cell.trusted && instance.withTrusted) {
-    const dir = relative(cell.trusted.path);
-    files.push({ path: `${dir}/`, mode: 0o755, ...root });
-    for (const file of cell.trusted.files) {
-      files.push({ path: `${dir}/${file.name}`, content: file.content, mode: 0o644, ...root });
-    }
+    const files = cell.trusted.files.map((file) => ({ name: file.name, content: file.content }));
+    dirs.push({ dir: cell.trusted.path, files });
   }
   if (cell.identity && identities) {
     const issued = await identities.issue({
@@ -68,38 +80,93 @@ export async function cellFilesTar(
       containerIp: instance.ip,
       organizationalUnits: cell.identity.organizationalUnits,
     });
-    const dir = relative(instanceIdentityDir);
-    files.push(
-      { path: `${dir}/`, mode: 0o755, ...root },
-      { path: `${dir}/instance.key`, content: Buffer.from(issued.keyPem), mode: 0o644, ...root },
-      { path: `${dir}/instance.crt`, content: Buffer.from(issued.certPem), mode: 0o644, ...root },
-    );
+    dirs.push({
+      dir: instanceIdentityDir,
+      files: [
+        { name: "instance.key", content: Buffer.from(issued.keyPem) },
+        { name: "instance.crt", content: Buffer.from(issued.certPem) },
+      ],
+    });
   }
-  const nextSecond = new Date((Math.floor(Date.now() / 1000) + 1) * 1000);
-  return archives.smallFilesTar(files, nextSecond);
+  return dirs;
+}
+
+/**
+ * A tar of the directories to extract at `/`. Its times are the next whole second, so the
+ * certificate is newer than the start marker written before it.
+ */
+function directoriesTar(
+  dirs: readonly CellDirectory[],
+  archives: Pick<Archives, "smallFilesTar">,
+  mtime: Date,
+): Buffer {
+  const files: SmallFile[] = [];
+  for (const { dir, files: inDir } of dirs) {
+    const at = relative(dir);
+    files.push({ path: `${at}/`, mode: 0o755, ...root });
+    for (const file of inDir) {
+      files.push({ path: `${at}/${file.name}`, content: file.content, mode: 0o644, ...root });
+    }
+  }
+  return archives.smallFilesTar(files, mtime);
+}
+
+/** The archive writeCellFiles sends when it cannot write into the volumes from here. */
+export async function cellFilesTar(
+  cell: CellCertificates,
+  instance: { guid: string; ip: string; withTrusted: boolean },
+  issuer: CellFileWriters,
+): Promise<Buffer> {
+  const dirs = await cellDirectories(cell, instance, issuer.identities);
+  return directoriesTar(dirs, issuer.archives, nextSecond());
+}
+
+function nextSecond(): Date {
+  return new Date((Math.floor(Date.now() / 1000) + 1) * 1000);
 }
 
 function relative(path: string): string {
   return path.replace(/^\/+/, "").replace(/\/+$/, "");
 }
 
-/**
- * Writes the cell's files into a started instance: the credentials for its current address
- * and, at its first start, the trusted certificates (they stay in the container's filesystem
- * across restarts).
- */
 /** What writes a cell's files: the identity issuer (none: no identity) and the tar writer. */
 export interface CellFileWriters {
   identities?: IdentityIssuer | undefined;
   archives: Pick<Archives, "smallFilesTar">;
 }
 
+/**
+ * Writes the cell's files into a started instance: the credentials for its current address
+ * and, at its first start, the trusted certificates (they stay in the container's volume
+ * across restarts).
+ */
 export async function writeCellFiles(
   target: { runtime: AppRuntime } & CellFileWriters,
   instance: { id: string; guid: string; cell: CellCertificates; withTrusted: boolean },
   signal?: AbortSignal,
 ): Promise<void> {
-  const { ip } = await target.runtime.inspectApp(instance.id);
-  const tar = await cellFilesTar(instance.cell, { ...instance, ip: ip ?? "" }, target);
+  const { ip, volumeSources } = await target.runtime.inspectApp(instance.id);
+  const dirs = await cellDirectories(
+    instance.cell,
+    { ...instance, ip: ip ?? "" },
+    target.identities,
+  );
+  const mtime = nextSecond();
+  if (await writeIntoVolumes(dirs, volumeSources, mtime)) return;
+  const tar = directoriesTar(dirs, target.archives, mtime);
   await target.runtime.putFiles(instance.id, { dir: "/", tar }, signal);
+}
+
+/** True when every directory is a volume on this host and its files are written. */
+async function writeIntoVolumes(
+  dirs: readonly CellDirectory[],
+  sources: Readonly<Record<string, string>> | undefined,
+  mtime: Date,
+): Promise<boolean> {
+  const placed = dirs.map((d) => ({ ...d, source: sources?.[d.dir] }));
+  if (placed.length === 0 || placed.some((d) => d.source === undefined)) return false;
+  for (const { source, files } of placed) {
+    if (!(await writeVolumeFiles(source ?? "", files, mtime))) return false;
+  }
+  return true;
 }

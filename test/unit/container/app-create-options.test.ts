@@ -64,6 +64,14 @@ describe("app container create options", () => {
     });
   });
 
+  it("gives each of the spec's volumes an anonymous volume (removed with the container)", () => {
+    const withVolumes = appCreateOptions({ ...spec, volumes: ["/etc/cf-instance-credentials"] });
+    expect(withVolumes.HostConfig?.Mounts).toEqual([
+      { Type: "volume", Source: "", Target: "/etc/cf-instance-credentials" },
+    ]);
+    expect(options.HostConfig?.Mounts).toBeUndefined();
+  });
+
   it("gives the health check in nanoseconds, or switches it off", () => {
     expect(options.Healthcheck).toEqual({
       Test: ["CMD", "/hc", "-port=8080"],

@@ -59,6 +59,15 @@ describe("the docker run line of --dry-run", () => {
     );
   });
 
+  it("mounts a volume where the cell mounts the instance credentials", () => {
+    const cell = { identity: true, trustedCerts: [] };
+    const withCell = planApp(lrp, { ...options, cell });
+    const cellInstance = planInstance(withCell, { index: 0, guid: "g", hostIp: "h", ports: [] });
+    const lines = dockerRunLine(appContainerSpec(withCell, cellInstance)).split(" \\\n  ");
+    expect(lines).toContain("--mount type=volume,dst=/etc/cf-instance-credentials");
+    expect(line).not.toContain("--mount");
+  });
+
   it("masks VCAP_SERVICES, credential-named variables and their values anywhere", () => {
     expect(line).toContain("--env 'VCAP_SERVICES=<redacted>'");
     expect(line).toContain("--env 'API_TOKEN=<redacted>'");
