@@ -2,6 +2,7 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 import {
+  caIssuer,
   instanceIdentityEnv,
   instanceIdentityValidityMs,
   issueInstanceIdentity,
@@ -65,5 +66,25 @@ describe("issueInstanceIdentity", () => {
       { name: "CF_INSTANCE_CERT", value: "/etc/cf-instance-credentials/instance.crt" },
       { name: "CF_INSTANCE_KEY", value: "/etc/cf-instance-credentials/instance.key" },
     ]);
+  });
+
+  it("makes one key ahead, at the start, and none after an issue (it would hold the exit back)", async () => {
+    const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inAYear() });
+    const warmed: string[] = [];
+    const counted: typeof ca = {
+      certPem: ca.certPem,
+      keyPem: ca.keyPem,
+      issue: (request) => ca.issue(request),
+      warmUp: (keyType) => {
+        warmed.push(keyType);
+        ca.warmUp(keyType);
+      },
+    };
+    const issuer = caIssuer(counted);
+    expect(warmed).toEqual(["rsa-2048"]);
+    const request = { containerGuid: guid, containerIp: "", organizationalUnits: [] };
+    await issuer.issue(request);
+    await issuer.issue(request);
+    expect(warmed).toEqual(["rsa-2048"]);
   });
 });
