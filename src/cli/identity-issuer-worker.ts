@@ -6,6 +6,7 @@
  * when it has been idle for a second after an answer.
  */
 import { Worker } from "node:worker_threads";
+import { packageFile } from "./package-files.js";
 import { InternalError, RestagerError, type ExitCodeValue } from "../errors.js";
 import type {
   IdentityIssuer,
@@ -48,7 +49,7 @@ export function identityIssuerInWorker(cacheDir: string): IdentityIssuer {
 }
 
 function startWorker(cacheDir: string, onEnd: () => void) {
-  const worker = new Worker(new URL("./identity-worker.js", import.meta.url), {
+  const worker = new Worker(packageFile("dist/cli/identity-worker.js"), {
     workerData: { cacheDir },
   });
   const waiting = new Map<number, Waiting>();

@@ -152,21 +152,18 @@ export async function writeCellFiles(
     target.identities,
   );
   const mtime = nextSecond();
-  if (await writeIntoVolumes(dirs, volumeSources, mtime)) return;
+  if (writeIntoVolumes(dirs, volumeSources, mtime)) return;
   const tar = directoriesTar(dirs, target.archives, mtime);
   await target.runtime.putFiles(instance.id, { dir: "/", tar }, signal);
 }
 
 /** True when every directory is a volume on this host and its files are written. */
-async function writeIntoVolumes(
+function writeIntoVolumes(
   dirs: readonly CellDirectory[],
   sources: Readonly<Record<string, string>> | undefined,
   mtime: Date,
-): Promise<boolean> {
+): boolean {
   const placed = dirs.map((d) => ({ ...d, source: sources?.[d.dir] }));
   if (placed.length === 0 || placed.some((d) => d.source === undefined)) return false;
-  for (const { source, files } of placed) {
-    if (!(await writeVolumeFiles(source ?? "", files, mtime))) return false;
-  }
-  return true;
+  return placed.every(({ source, files }) => writeVolumeFiles(source ?? "", files, mtime));
 }

@@ -5,7 +5,7 @@
  * returned (src/launch/identity-keeper.ts), started as a detached process of its own.
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { packageFile } from "../package-files.js";
 import type { CellCertificates } from "../../app/launch/launch-request.js";
 import { trustedCertificates } from "../../app/restage/trusted-certificates.js";
 import { TarArchives } from "../../archive/tar-archives.js";
@@ -32,7 +32,7 @@ export async function cellCertificates(
 export function spawnIdentityKeeper(output: Output, plan: AppPlan, cacheDir: string): void {
   const identity = plan.cell?.identity;
   if (!identity) return;
-  const bin = fileURLToPath(new URL("../../bin/identity-keeper.js", import.meta.url));
+  const bin = packageFile("dist/bin/identity-keeper.js");
   // Restarts from a second before now on (one before the keeper follows events is replayed).
   const since = String(Math.floor(Date.now() / 1000) - 1);
   const ous = JSON.stringify(identity.organizationalUnits);

@@ -59,7 +59,8 @@ describe("x509Pki", () => {
     ca.warmUp("rsa-2048");
     const ecdsa = await ca.issue({ commonName: "e", notAfter: inADay() });
     expect(createPrivateKey(ecdsa.keyPem).asymmetricKeyType).toBe("ec");
-  });
+    // Three RSA keys: seconds of CPU on a busy 2-core machine.
+  }, 30_000);
 
   it("makes certificates a real mutual-TLS handshake accepts", async () => {
     const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inADay() });
