@@ -1,4 +1,17 @@
-import { JSONPath } from "jsonpath-plus";
+import { createRequire } from "node:module";
+import type { JSONPath as JSONPathFunction } from "jsonpath-plus";
+
+/**
+ * The engine, loaded on the first query (its CommonJS build: loading the ES module cost about
+ * twice as much): `--all` and the latest request never query, and start-up pays for every
+ * module (issue 14).
+ */
+let engine: typeof JSONPathFunction | undefined;
+function jsonPath(): typeof JSONPathFunction {
+  engine ??= (createRequire(import.meta.url)("jsonpath-plus") as typeof import("jsonpath-plus"))
+    .JSONPath;
+  return engine;
+}
 
 /**
  * Every JSONPath expression the scraper uses, named. Payload queries run on the
@@ -33,7 +46,7 @@ export type QueryName = keyof typeof queries;
 
 /** The string results of a named query, in document order. */
 export function queryStrings(json: object, name: QueryName): string[] {
-  const results: unknown = JSONPath({ path: queries[name], json, wrap: true, eval: "safe" });
+  const results: unknown = jsonPath()({ path: queries[name], json, wrap: true, eval: "safe" });
   return Array.isArray(results)
     ? results.filter((value): value is string => typeof value === "string")
     : [];

@@ -27,6 +27,7 @@ export interface FoundRequest {
   /** The payload's JSON exactly as it appeared in the line. */
   rawText: string;
   payload: Record<string, unknown>;
+  /** Computed on first read (it costs a JSONPath walk of the payload; `--all` never reads it). */
   meta: RequestMeta;
   /** Values lager redacted or truncated; a request with any is not replayable. */
   markers: MarkedValue[];
@@ -79,7 +80,7 @@ export async function* scrapeRequests(
       };
       for await (const line of readInput(input, stats, { ...options, counted })) {
         const found = inspectLine(line, input.name, stats);
-        if (found) yield { ...found, sequence: stats.requests++ };
+        if (found) yield found;
       }
     } catch (error) {
       readFailure(error, { source: input.name, lines: source.lines, logger: options.logger });
@@ -121,12 +122,15 @@ async function* readInput(
   });
 }
 
-/** The request on a candidate line, if it holds one (counted in `stats`). */
+/**
+ * The request on a candidate line, if it holds one (counted in `stats`, which also numbers it:
+ * `sequence`). Its `meta` is computed when first read; a copy made by spreading reads it.
+ */
 export function inspectLine(
   line: Line,
   source: string,
   stats: ScrapeStats,
-): Omit<FoundRequest, "sequence"> | undefined {
+): FoundRequest | undefined {
   stats.candidates++;
   const entry = parseLagerLine(line.text);
   if (entry === undefined) {
@@ -137,15 +141,20 @@ export function inspectLine(
   if (classified === "payloadless") stats.payloadless++;
   if (classified === undefined || classified === "payloadless") return undefined;
   const span = jsonSpan(line.text, entry.jsonStart, ["data", classified.key]);
+  let meta: RequestMeta | undefined;
   return {
     kind: classified.kind,
     key: classified.key,
     message: entry.message,
     origin: { source, line: line.lineNo, offset: line.offset },
     time: entry.time,
+    sequence: stats.requests++,
     rawText: span ? line.text.slice(span.start, span.end) : JSON.stringify(classified.payload),
     payload: classified.payload,
-    meta: describeRequest(classified.payload, entry.data),
+    get meta() {
+      meta ??= describeRequest(classified.payload, entry.data);
+      return meta;
+    },
     markers: findMarkers(classified.payload),
   };
 }
