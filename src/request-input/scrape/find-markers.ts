@@ -13,6 +13,8 @@ export interface MarkedValue {
 
 const redactedMarker = "*REDACTED*";
 const truncatedMarker = "-(truncated)";
+/** `\u` escapes of the characters of both markers (`*()-ACDERTacdenrtu`), any hex case. */
+const markerCharacterEscape = /\\u00(?:2[89ad]|4[1345]|5[24]|6[1345e]|7[245])/i;
 const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Every marked string value of `value`, in document order, at most `limit` of them. */
@@ -20,6 +22,19 @@ export function findMarkers(value: unknown, limit = 20): MarkedValue[] {
   const found: MarkedValue[] = [];
   walk(value, { found, limit, path: [] });
   return found;
+}
+
+/**
+ * The markers of a payload parsed from `rawText`, its JSON text. A decoded string holds a marker
+ * only if the text does, or spells one of its characters as a `\uXXXX` escape; without either,
+ * there is none and the payload is not walked (a request has thousands of values).
+ */
+export function findMarkersInJson(payload: unknown, rawText: string): MarkedValue[] {
+  const mayHold =
+    rawText.includes(redactedMarker) ||
+    rawText.includes(truncatedMarker) ||
+    markerCharacterEscape.test(rawText);
+  return mayHold ? findMarkers(payload) : [];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { classifyLine, type RequestKind } from "./classify-line.js";
-import { findMarkers, type MarkedValue } from "./find-markers.js";
+import { findMarkersInJson, type MarkedValue } from "./find-markers.js";
 import { jsonSpan } from "./json-span.js";
 import { parseLagerLine } from "./lager-line.js";
 import type { LagerTime } from "./lager-time.js";
@@ -141,6 +141,7 @@ export function inspectLine(
   if (classified === "payloadless") stats.payloadless++;
   if (classified === undefined || classified === "payloadless") return undefined;
   const span = jsonSpan(line.text, entry.jsonStart, ["data", classified.key]);
+  const rawText = span ? line.text.slice(span.start, span.end) : JSON.stringify(classified.payload);
   let meta: RequestMeta | undefined;
   return {
     kind: classified.kind,
@@ -149,12 +150,12 @@ export function inspectLine(
     origin: { source, line: line.lineNo, offset: line.offset },
     time: entry.time,
     sequence: stats.requests++,
-    rawText: span ? line.text.slice(span.start, span.end) : JSON.stringify(classified.payload),
+    rawText,
     payload: classified.payload,
     get meta() {
       meta ??= describeRequest(classified.payload, entry.data);
       return meta;
     },
-    markers: findMarkers(classified.payload),
+    markers: findMarkersInJson(classified.payload, rawText),
   };
 }
