@@ -8,6 +8,7 @@
  * read; a line longer than `maxLineBytes` is dropped as it grows, never held whole, and reported
  * through `onTooLong`. A last line without a newline counts; `\r\n` endings lose their `\r`.
  */
+import { readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { CandidateFinder } from "./candidate-finder.js";
 import { decode } from "./read-lines.js";
@@ -22,14 +23,16 @@ export interface BackwardOptions {
   maxLineBytes: number;
   /** The needles of candidate lines; default candidateNeedles. */
   needles?: readonly string[] | undefined;
-  /** Block size; 4 MiB by default (tests use tiny blocks to cross boundaries). */
+  /** Block size; 1 MiB by default (tests use tiny blocks to cross boundaries). */
   blockBytes?: number | undefined;
   onTooLong?: ((offset: number, bytes: number) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
 
 const newline = 0x0a;
-const defaultBlockBytes = 4 * 1024 * 1024;
+const defaultBlockBytes = 1024 * 1024;
+/** Blocks between turns of the event loop (reads are synchronous, see readFully). */
+const yieldEvery = 32;
 
 export async function* candidateLinesBackwards(
   path: string,
@@ -40,11 +43,12 @@ export async function* candidateLinesBackwards(
     const { size } = await handle.stat();
     const buffer = Buffer.allocUnsafe(Math.min(options.blockBytes ?? defaultBlockBytes, size));
     const carry = new Carry(options.maxLineBytes, new CandidateFinder(options.needles));
-    for (let end = size; end > 0;) {
+    for (let end = size, blocks = 1; end > 0; blocks++) {
+      if (blocks % yieldEvery === 0) await new Promise((done) => setImmediate(done));
       options.signal?.throwIfAborted();
       const start = Math.max(0, end - buffer.length);
       const block = buffer.subarray(0, end - start);
-      await readFully(handle, block, start);
+      readFully(handle.fd, block, start);
       yield* blockLines({ block, start }, carry, options);
       end = start;
     }
@@ -143,13 +147,13 @@ class Carry {
   }
 }
 
-async function readFully(
-  handle: Awaited<ReturnType<typeof open>>,
-  block: Buffer,
-  position: number,
-): Promise<void> {
+/**
+ * Synchronous: from the page cache a thread-pool round trip per block cost more than the read
+ * itself (issue 14 goal 4).
+ */
+function readFully(fd: number, block: Buffer, position: number): void {
   for (let done = 0; done < block.length;) {
-    const { bytesRead } = await handle.read(block, done, block.length - done, position + done);
+    const bytesRead = readSync(fd, block, done, block.length - done, position + done);
     if (bytesRead === 0) throw new Error(`the file shrank while it was read`);
     done += bytesRead;
   }
