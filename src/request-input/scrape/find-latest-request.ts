@@ -68,7 +68,7 @@ async function latestIn(
   options: MatchOptions,
   stats: ScrapeStats,
 ): Promise<FoundRequest | undefined> {
-  if (input.path !== undefined && !(await startsWithGzipMagic(input.path))) {
+  if (input.path !== undefined && !startsWithGzipMagic(input.path)) {
     return lastInFile({ input, path: input.path }, options, stats);
   }
   let latest: FoundRequest | undefined;

@@ -1,5 +1,4 @@
-import { createReadStream, readSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream";
 
@@ -26,7 +25,7 @@ export function fileLogInput(path: string): LogInput {
     name: path,
     path,
     open: async (signal) => {
-      const gzipped = await startsWithGzipMagic(path);
+      const gzipped = startsWithGzipMagic(path);
       if (!gzipped) return readBlocks(path, signal);
       const file = createReadStream(path, { signal, highWaterMark: chunkBytes });
       // Imported here: most logs are plain, and start-up pays for every module (issue 14).
@@ -45,18 +44,18 @@ export function fileLogInput(path: string): LogInput {
  * abort is seen.
  */
 async function* readBlocks(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
-  const handle = await open(path, "r");
+  const fd = openSync(path, "r");
   const buffer = Buffer.allocUnsafe(blockBytes);
   try {
     for (let block = 1; ; block++) {
-      const bytesRead = readSync(handle.fd, buffer, 0, blockBytes, null);
+      const bytesRead = readSync(fd, buffer, 0, blockBytes, null);
       if (bytesRead === 0) return;
       if (block % yieldEvery === 0) await new Promise((done) => setImmediate(done));
       signal?.throwIfAborted();
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -70,13 +69,17 @@ export function textLogInput(name: string, text: string): LogInput {
   return { name, open: () => Promise.resolve(Readable.from([Buffer.from(text, "utf8")])) };
 }
 
-export async function startsWithGzipMagic(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
+/**
+ * Synchronous, like the block reads: each thread-pool round trip (open, read, close) costs a
+ * wake-up of another thread, milliseconds on a busy machine (issue 14).
+ */
+export function startsWithGzipMagic(path: string): boolean {
+  const fd = openSync(path, "r");
   try {
     const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    const bytesRead = readSync(fd, head, 0, 2, 0);
     return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -95,9 +95,7 @@ async function* readInput(
   options: ScrapeOptions & { counted: (lines: number, nonJson: number) => void },
 ): AsyncGenerator<Line> {
   const countLines =
-    options.lineNumbers !== false ||
-    input.path === undefined ||
-    (await startsWithGzipMagic(input.path));
+    options.lineNumbers !== false || input.path === undefined || startsWithGzipMagic(input.path);
   const stream = await input.open(options.signal);
   const limit = options.maxLineBytes ?? defaultMaxLineBytes;
   yield* scanCandidates(stream, {
