@@ -13,7 +13,6 @@ const adapters = [
   { lib: "tar", dir: "src/archive" },
   { lib: "yargs", dir: "src/cli" },
   { lib: "ora", dir: "src/cli" },
-  { lib: "jsonpath-plus", dir: "src/request-input/scrape" },
   { lib: "@peculiar/x509", dir: "src/x509" },
   { lib: "reflect-metadata", dir: "src/x509" },
 ];

@@ -8,7 +8,7 @@
  * read; a line longer than `maxLineBytes` is dropped as it grows, never held whole, and reported
  * through `onTooLong`. A last line without a newline counts; `\r\n` endings lose their `\r`.
  */
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { CandidateFinder } from "./candidate-finder.js";
 import { decode } from "./read-lines.js";
 
@@ -22,35 +22,38 @@ export interface BackwardOptions {
   maxLineBytes: number;
   /** The needles of candidate lines; default candidateNeedles. */
   needles?: readonly string[] | undefined;
-  /** Block size; 4 MiB by default (tests use tiny blocks to cross boundaries). */
+  /** Block size; 1 MiB by default (tests use tiny blocks to cross boundaries). */
   blockBytes?: number | undefined;
   onTooLong?: ((offset: number, bytes: number) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
 
 const newline = 0x0a;
-const defaultBlockBytes = 4 * 1024 * 1024;
+const defaultBlockBytes = 1024 * 1024;
+/** Blocks between turns of the event loop (reads are synchronous, see readFully). */
+const yieldEvery = 32;
 
 export async function* candidateLinesBackwards(
   path: string,
   options: BackwardOptions,
 ): AsyncGenerator<BackwardLine> {
-  const handle = await open(path, "r");
+  const fd = openSync(path, "r");
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     const buffer = Buffer.allocUnsafe(Math.min(options.blockBytes ?? defaultBlockBytes, size));
     const carry = new Carry(options.maxLineBytes, new CandidateFinder(options.needles));
-    for (let end = size; end > 0;) {
+    for (let end = size, blocks = 1; end > 0; blocks++) {
+      if (blocks % yieldEvery === 0) await new Promise((done) => setImmediate(done));
       options.signal?.throwIfAborted();
       const start = Math.max(0, end - buffer.length);
       const block = buffer.subarray(0, end - start);
-      await readFully(handle, block, start);
+      readFully(fd, block, start);
       yield* blockLines({ block, start }, carry, options);
       end = start;
     }
     if (carry.bytes > 0 || carry.tooLong) yield* carry.complete(0, options);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -143,13 +146,13 @@ class Carry {
   }
 }
 
-async function readFully(
-  handle: Awaited<ReturnType<typeof open>>,
-  block: Buffer,
-  position: number,
-): Promise<void> {
+/**
+ * Synchronous: from the page cache a thread-pool round trip per block cost more than the read
+ * itself (issue 14 goal 4).
+ */
+function readFully(fd: number, block: Buffer, position: number): void {
   for (let done = 0; done < block.length;) {
-    const { bytesRead } = await handle.read(block, done, block.length - done, position + done);
+    const bytesRead = readSync(fd, block, done, block.length - done, position + done);
     if (bytesRead === 0) throw new Error(`the file shrank while it was read`);
     done += bytesRead;
   }
@@ -157,13 +160,14 @@ async function readFully(
 
 /** The 1-based number of the line starting at byte `offset` (counts the newlines before it). */
 export async function lineNumberAt(path: string, offset: number): Promise<number> {
-  const handle = await open(path, "r");
+  const fd = openSync(path, "r");
   try {
     const buffer = Buffer.allocUnsafe(defaultBlockBytes);
     let lines = 1;
-    for (let position = 0; position < offset;) {
+    for (let position = 0, blocks = 1; position < offset; blocks++) {
+      if (blocks % yieldEvery === 0) await new Promise((done) => setImmediate(done));
       const length = Math.min(buffer.length, offset - position);
-      const { bytesRead } = await handle.read(buffer, 0, length, position);
+      const bytesRead = readSync(fd, buffer, 0, length, position);
       if (bytesRead === 0) break;
       for (let at = buffer.indexOf(newline, 0); at >= 0 && at < bytesRead;) {
         lines++;
@@ -173,6 +177,6 @@ export async function lineNumberAt(path: string, offset: number): Promise<number
     }
     return lines;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

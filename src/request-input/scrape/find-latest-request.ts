@@ -68,7 +68,7 @@ async function latestIn(
   options: MatchOptions,
   stats: ScrapeStats,
 ): Promise<FoundRequest | undefined> {
-  if (input.path !== undefined && !(await startsWithGzipMagic(input.path))) {
+  if (input.path !== undefined && !startsWithGzipMagic(input.path)) {
     return lastInFile({ input, path: input.path }, options, stats);
   }
   let latest: FoundRequest | undefined;
@@ -99,12 +99,12 @@ async function lastInFile(
       signal: options.signal,
     });
     for await (const line of lines) {
-      const found = inspectLine({ lineNo: 0, text: line.text }, input.name, stats);
-      if (found === undefined) continue;
-      const request = { ...found, sequence: stats.requests++ };
-      if (isMatch(request, options)) {
-        return { ...request, origin: { ...request.origin, offset: line.offset } };
-      }
+      const found = inspectLine(
+        { lineNo: 0, text: line.text, offset: line.offset },
+        input.name,
+        stats,
+      );
+      if (found !== undefined && isMatch(found, options)) return found;
     }
   } catch (error) {
     readFailure(error, { source: input.name, lines: 0, logger: options.logger });
@@ -127,7 +127,9 @@ async function isOlderThan(input: LogInput, found: FoundRequest): Promise<boolea
 export async function withLineNumber(found: FoundRequest): Promise<FoundRequest> {
   const { offset, source } = found.origin;
   if (offset === undefined || found.origin.line > 0) return found;
-  return { ...found, origin: { ...found.origin, line: await lineNumberAt(source, offset) } };
+  // Not a spread copy: that would compute the request's meta (scrape-requests.ts).
+  found.origin = { ...found.origin, line: await lineNumberAt(source, offset) };
+  return found;
 }
 
 function isReplayable(found: FoundRequest): boolean {

@@ -27,14 +27,7 @@ const levelsByNumber: readonly LagerLevel[] = ["debug", "info", "error", "fatal"
 export function parseLagerLine(text: string): LagerLine | undefined {
   const jsonStart = findEntryStart(text);
   if (jsonStart < 0) return undefined;
-  const end = scanValueEnd(text, jsonStart);
-  if (end < 0) return undefined;
-  let entry: unknown;
-  try {
-    entry = JSON.parse(text.slice(jsonStart, end));
-  } catch {
-    return undefined;
-  }
+  const entry = parseEntry(text, jsonStart);
   if (!isObject(entry) || typeof entry.message !== "string" || !isObject(entry.data)) {
     return undefined;
   }
@@ -47,6 +40,26 @@ export function parseLagerLine(text: string): LagerLine | undefined {
     time: parseLagerTime(entry.timestamp),
     data: entry.data,
   };
+}
+
+/**
+ * The JSON value at `jsonStart`, trailing text ignored; undefined if it does not parse. Most
+ * lines end with the entry: JSON.parse takes the rest of the line at once (a JSON text may end
+ * in whitespace), and only when that fails is the end found by scanning, in JavaScript.
+ */
+function parseEntry(text: string, jsonStart: number): unknown {
+  try {
+    return JSON.parse(jsonStart === 0 ? text : text.slice(jsonStart)) as unknown;
+  } catch {
+    // Trailing text, or not JSON at all.
+  }
+  const end = scanValueEnd(text, jsonStart);
+  if (end < 0) return undefined;
+  try {
+    return JSON.parse(text.slice(jsonStart, end)) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Both lager formats start with the timestamp key; prefer that over a `{` inside a prefix. */

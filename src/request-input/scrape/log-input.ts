@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream";
 
@@ -15,8 +14,10 @@ export interface LogInput {
 
 /** 1 MiB reads of gzip output: much of the scanner's cost is per chunk. */
 const chunkBytes = 1024 * 1024;
-/** Plain files are read into one reused buffer of 4 MiB (fewer calls, no garbage per read). */
-const blockBytes = 4 * 1024 * 1024;
+/** Plain files are read into one reused buffer of 1 MiB: few calls, and it stays in the cache. */
+const blockBytes = 1024 * 1024;
+/** Blocks between turns of the event loop. */
+const yieldEvery = 32;
 
 /** A log file; gzip is recognised by its magic bytes, so rotated `.1` files work compressed or not. */
 export function fileLogInput(path: string): LogInput {
@@ -24,7 +25,7 @@ export function fileLogInput(path: string): LogInput {
     name: path,
     path,
     open: async (signal) => {
-      const gzipped = await startsWithGzipMagic(path);
+      const gzipped = startsWithGzipMagic(path);
       if (!gzipped) return readBlocks(path, signal);
       const file = createReadStream(path, { signal, highWaterMark: chunkBytes });
       // Imported here: most logs are plain, and start-up pays for every module (issue 14).
@@ -36,29 +37,25 @@ export function fileLogInput(path: string): LogInput {
 }
 
 /**
- * The bytes of a file in order, in blocks of two reused buffers: the next block is read while
- * the consumer works on this one. A consumer must be done with a block (or have copied what it
- * keeps) when it asks for the next: the buffer is then read into again.
+ * The bytes of a file in order, in blocks of one reused buffer. A consumer must be done with a
+ * block (or have copied what it keeps) when it asks for the next: the buffer is then read into
+ * again. Reads are synchronous: from the page cache a thread-pool round trip per block cost more
+ * than the read itself (issue 14 goal 4); the event loop gets a turn every few blocks so that an
+ * abort is seen.
  */
 async function* readBlocks(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
-  const handle = await open(path, "r");
-  const buffers = [Buffer.allocUnsafe(blockBytes), Buffer.allocUnsafe(blockBytes)];
-  let which = 0;
-  const readInto = (buffer: Buffer) =>
-    handle.read(buffer, 0, blockBytes, null).then(({ bytesRead }) => ({ bytesRead, buffer }));
-  let next = readInto(buffers[0] as Buffer);
+  const fd = openSync(path, "r");
+  const buffer = Buffer.allocUnsafe(blockBytes);
   try {
-    for (;;) {
-      const { bytesRead, buffer } = await next;
+    for (let block = 1; ; block++) {
+      const bytesRead = readSync(fd, buffer, 0, blockBytes, null);
       if (bytesRead === 0) return;
+      if (block % yieldEvery === 0) await new Promise((done) => setImmediate(done));
       signal?.throwIfAborted();
-      which = 1 - which;
-      next = readInto(buffers[which] as Buffer);
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await next.catch(() => undefined);
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -72,13 +69,17 @@ export function textLogInput(name: string, text: string): LogInput {
   return { name, open: () => Promise.resolve(Readable.from([Buffer.from(text, "utf8")])) };
 }
 
-export async function startsWithGzipMagic(path: string): Promise<boolean> {
-  const handle = await open(path, "r");
+/**
+ * Synchronous, like the block reads: each thread-pool round trip (open, read, close) costs a
+ * wake-up of another thread, milliseconds on a busy machine (issue 14).
+ */
+export function startsWithGzipMagic(path: string): boolean {
+  const fd = openSync(path, "r");
   try {
     const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    const bytesRead = readSync(fd, head, 0, 2, 0);
     return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -1,5 +1,5 @@
 import { classifyLine, type RequestKind } from "./classify-line.js";
-import { findMarkers, type MarkedValue } from "./find-markers.js";
+import { findMarkersInJson, type MarkedValue } from "./find-markers.js";
 import { jsonSpan } from "./json-span.js";
 import { parseLagerLine } from "./lager-line.js";
 import type { LagerTime } from "./lager-time.js";
@@ -27,6 +27,7 @@ export interface FoundRequest {
   /** The payload's JSON exactly as it appeared in the line. */
   rawText: string;
   payload: Record<string, unknown>;
+  /** Computed on first read (it costs a JSONPath walk of the payload; `--all` never reads it). */
   meta: RequestMeta;
   /** Values lager redacted or truncated; a request with any is not replayable. */
   markers: MarkedValue[];
@@ -79,7 +80,7 @@ export async function* scrapeRequests(
       };
       for await (const line of readInput(input, stats, { ...options, counted })) {
         const found = inspectLine(line, input.name, stats);
-        if (found) yield { ...found, sequence: stats.requests++ };
+        if (found) yield found;
       }
     } catch (error) {
       readFailure(error, { source: input.name, lines: source.lines, logger: options.logger });
@@ -94,9 +95,7 @@ async function* readInput(
   options: ScrapeOptions & { counted: (lines: number, nonJson: number) => void },
 ): AsyncGenerator<Line> {
   const countLines =
-    options.lineNumbers !== false ||
-    input.path === undefined ||
-    (await startsWithGzipMagic(input.path));
+    options.lineNumbers !== false || input.path === undefined || startsWithGzipMagic(input.path);
   const stream = await input.open(options.signal);
   const limit = options.maxLineBytes ?? defaultMaxLineBytes;
   yield* scanCandidates(stream, {
@@ -121,12 +120,15 @@ async function* readInput(
   });
 }
 
-/** The request on a candidate line, if it holds one (counted in `stats`). */
+/**
+ * The request on a candidate line, if it holds one (counted in `stats`, which also numbers it:
+ * `sequence`). Its `meta` is computed when first read; a copy made by spreading reads it.
+ */
 export function inspectLine(
   line: Line,
   source: string,
   stats: ScrapeStats,
-): Omit<FoundRequest, "sequence"> | undefined {
+): FoundRequest | undefined {
   stats.candidates++;
   const entry = parseLagerLine(line.text);
   if (entry === undefined) {
@@ -137,15 +139,21 @@ export function inspectLine(
   if (classified === "payloadless") stats.payloadless++;
   if (classified === undefined || classified === "payloadless") return undefined;
   const span = jsonSpan(line.text, entry.jsonStart, ["data", classified.key]);
+  const rawText = span ? line.text.slice(span.start, span.end) : JSON.stringify(classified.payload);
+  let meta: RequestMeta | undefined;
   return {
     kind: classified.kind,
     key: classified.key,
     message: entry.message,
     origin: { source, line: line.lineNo, offset: line.offset },
     time: entry.time,
-    rawText: span ? line.text.slice(span.start, span.end) : JSON.stringify(classified.payload),
+    sequence: stats.requests++,
+    rawText,
     payload: classified.payload,
-    meta: describeRequest(classified.payload, entry.data),
-    markers: findMarkers(classified.payload),
+    get meta() {
+      meta ??= describeRequest(classified.payload, entry.data);
+      return meta;
+    },
+    markers: findMarkersInJson(classified.payload, rawText),
   };
 }
