@@ -27,7 +27,7 @@ describe("writing a cell's files into a volume from this host", () => {
     if (process.getuid?.() === 0) expect([info.uid, info.gid]).toEqual([0, 0]);
   });
 
-  it("says false when the volume is not on this host", async () => {
+  it("says false when the volume is not on this host", () => {
     const files = [{ name: "instance.crt", content: Buffer.from("crt") }];
     expect(writeVolumeFiles("/nonexistent/volume/_data", files, new Date())).toBe(false);
   });
