@@ -45,7 +45,13 @@ export function identityIssuerInWorker(cacheDir: string): IdentityIssuer {
       current = undefined;
     });
   current = start();
-  return { issue: (request) => (current ??= start()).issue(request) };
+  return {
+    issue: (request) => (current ??= start()).issue(request),
+    close: () => {
+      current?.end();
+      current = undefined;
+    },
+  };
 }
 
 function startWorker(cacheDir: string, onEnd: () => void) {
@@ -86,6 +92,14 @@ function startWorker(cacheDir: string, onEnd: () => void) {
   // Referenced only while a request waits (after the listeners: adding one references it).
   worker.unref();
   return {
+    /** Ends the worker now; requests still waiting fail. */
+    end: () => {
+      if (ending) return;
+      ending = true;
+      clearTimeout(idle);
+      failAll(new InternalError("the identity worker was closed"));
+      void worker.terminate();
+    },
     issue: (request: InstanceIdentityRequest) =>
       new Promise<InstanceIdentity>((resolve, reject) => {
         if (failure) return reject(failure);

@@ -20,6 +20,8 @@ export interface FakeLaunchWorld {
   downloads: { opened: number; closed: number };
   /** What each interruption said it would do, in order. */
   interruptions: string[];
+  /** How often the identity issuer was closed. */
+  issuer: { closed: number };
   /** Interrupts the open interruption (as Ctrl-C does). */
   interrupt(): void;
 }
@@ -37,6 +39,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
     const signal = controller.signal;
     return { signal, received: () => signal.aborted, dispose: () => undefined };
   };
+  const issuer = { closed: 0 };
   const ports: LaunchPorts = {
     runtime: () => runtime,
     swarm: () => swarm,
@@ -65,6 +68,9 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
         cell: { identity: false },
         identities: {
           issue: () => Promise.reject(new Error("no identities in unit tests")),
+          close: () => {
+            issuer.closed++;
+          },
         },
         archives: new FakeArchives(),
       }),
@@ -77,6 +83,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
     swarm,
     events,
     downloads,
+    issuer,
     interruptions,
     interrupt: () =>
       controller.abort(new CancelledError("Interrupted by SIGINT", { signal: "SIGINT" })),

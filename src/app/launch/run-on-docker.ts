@@ -77,6 +77,8 @@ async function runDetached(
       },
       interrupt.signal,
     );
+    // Every instance has its identity now; from here on the keeper issues them.
+    identities?.close?.();
     if (identities && outcomes.some((o) => o.state === "running")) ports.keepIdentities(plan);
     const replaced = await replacer.finish(outcomes);
     onProgress({ kind: "phase-end" });

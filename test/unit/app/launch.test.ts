@@ -90,13 +90,15 @@ describe("launch (the use case): image choice", () => {
 
 describe("launch (the use case): detached, attached, dry run", () => {
   it("detached: returns once the instances run and leaves them running (exit 0)", async () => {
-    const { ports, runtime, interruptions } = world();
+    const { ports, runtime, interruptions, issuer } = world();
     const report = kindOf(await launch(request(), ports), "instances");
     expect(report.exitCode).toBe(ExitCode.ok);
     expect(report.instances.outcomes.map((o) => o.state)).toEqual(["running", "running"]);
     expect(report.instances.attached).toBeUndefined();
     expect(runtime.containers.map((c) => c.removed)).toEqual([false, false]);
     expect(interruptions).toEqual(["removing the instances"]);
+    // Every identity is issued: the issuer's worker ends now, not at the process's exit.
+    expect(issuer.closed).toBe(1);
   });
 
   it("detached: a crashed instance makes the exit code taskFailed, and is kept", async () => {
