@@ -52,4 +52,11 @@ export interface StepContext {
    * is logged.
    */
   readonly onUploadSettled?: ((event: UploadSettledEvent) => Promise<void>) | undefined;
+  /**
+   * Settles once the files a cell puts in every container (the instance identity, which needs
+   * the container's address) are in place. Run and upload steps wait for it (cell-ready.ts), so
+   * no process and no stream-out sees the container without them; download steps stream in
+   * meanwhile, since a stream-in cannot observe them. Undefined: ready from the start.
+   */
+  readonly cellReady?: Promise<void> | undefined;
 }
