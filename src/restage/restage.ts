@@ -88,7 +88,11 @@ interface ContainerRun {
 async function runInContainer(container: Container, run: ContainerRun): Promise<RestageOutcome> {
   const { options, deps, dependencies, cell, timer, signal } = run;
   const definition = options.request.definition;
-  const retention = new ArtifactRetention({ ...options, onKept: deps.onArtifact });
+  const retention = new ArtifactRetention({
+    ...options,
+    onKept: deps.onArtifact,
+    onDropletKept: deps.onDropletKept,
+  });
   // What the first stream-in and process need is read while the cell's files are put in.
   container.readAhead(actionUsers(definition));
   // The cell's files (the instance identity needs the container's address) are put in while
@@ -194,6 +198,7 @@ async function stepContext(
     archives: deps.archives,
     settings: deps.settings,
     onUploadSettled: retention.onUploadSettled,
+    onUploadSpooled: retention.onUploadSpooled,
     cellReady,
   };
 }

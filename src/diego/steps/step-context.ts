@@ -26,6 +26,9 @@ export interface UploadSettledEvent {
   readonly skipped?: boolean | undefined;
 }
 
+/** A spooled artifact about to be uploaded; see StepContext.onUploadSpooled. */
+export type UploadSpooledEvent = Pick<UploadSettledEvent, "artifact" | "from" | "file">;
+
 /**
  * Everything a step needs, in one bundle instead of long parameter lists. A plain object:
  * buildStep derives children's contexts with object spread (to swap in a sourced TaskLog).
@@ -52,6 +55,12 @@ export interface StepContext {
    * is logged.
    */
   readonly onUploadSettled?: ((event: UploadSettledEvent) => Promise<void>) | undefined;
+  /**
+   * Told by every upload step once the file is spooled and hashed, before it is uploaded; the
+   * file stays valid until onUploadSettled's promise settles. Lets a caller start working on the
+   * artifact (keep it, read it) while it is uploaded. Must not throw.
+   */
+  readonly onUploadSpooled?: ((event: UploadSpooledEvent) => void) | undefined;
   /**
    * Settles once the files a cell puts in every container (the instance identity, which needs
    * the container's address) are in place. Run and upload steps wait for it (cell-ready.ts), so

@@ -35,6 +35,7 @@ export class UploadStep implements Step {
     if (artifact !== "") this.ctx.taskLog.out(messages.uploading(artifact));
     this.checkUrl();
     const file = await this.spool(signal);
+    this.ctx.onUploadSpooled?.({ artifact, from: this.action.from, file });
     let uploadError: unknown;
     let skipped = false;
     try {
