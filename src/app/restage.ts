@@ -132,7 +132,10 @@ async function stageAndFinish(
   const trusted = await trustedCertificates(options.trustedCertsDir, options.env);
   const tail = new OutputTail(tailLines);
   const started = performance.now();
-  const ahead = new DropletAhead(options.buildImage, { ...options, plans: ports.plans });
+  const ahead = new DropletAhead(options.buildImage, {
+    ...{ definition: options.request.definition, downloader: ports.downloader },
+    ...{ plans: ports.plans, env: options.env, signal: options.signal },
+  });
   try {
     const outcome = await stage(options, { ports, tail, trusted, cleanup, ahead });
     ports.progress.idle();
@@ -151,6 +154,7 @@ async function stageAndFinish(
         signal: options.signal,
       },
       plannedDroplet: ahead.planned,
+      lifecycle: ahead.lifecycle,
       onEvent: (event) => ports.onEvent?.(event),
     });
     return finishedReport(options, { outcome, tail, elapsedMs, after });

@@ -2,10 +2,14 @@
  * The image's droplet layer planned while the droplet is still being uploaded: restage keeps the
  * droplet on disk as soon as it is spooled (RestageDeps.onDropletKept), and reading it (inflate,
  * re-root, hash, spool the layer) then overlaps the upload instead of following the staging.
- * The image build takes the plan (AfterStaging.plannedDroplet); release() frees its spool
- * whatever became of it (no image, a failed staging, a cancellation).
+ * The task's lifecycle, which the image holds too, is fetched (revalidated) meanwhile as well.
+ * The image build takes both (AfterStaging.plannedDroplet, .lifecycle); release() frees them
+ * whatever became of them (no image, a failed staging, a cancellation).
  */
+import type { TaskDefinition } from "../../diego/task-definition.js";
+import type { DownloadedFile, Downloader } from "../../http/ports.js";
 import { releasePlanned } from "../../image/build-image.js";
+import { fetchLifecycle } from "../../image/lifecycle-source.js";
 import type { PlanCache } from "../../image/plan-cache.js";
 import type { PlannedLayer } from "../../image/planned-layer.js";
 import type { KeptDropletFile } from "../../restage/artifact-retention.js";
@@ -13,11 +17,14 @@ import { planDropletAhead } from "../image/build-and-push.js";
 
 export class DropletAhead {
   #planned: { path: string; layer: Promise<PlannedLayer> } | undefined;
+  #lifecycle: Promise<DownloadedFile> | undefined;
 
   constructor(
     private readonly wanted: boolean,
     private readonly context: {
       plans?: PlanCache | undefined;
+      definition: TaskDefinition;
+      downloader: Downloader;
       env: NodeJS.ProcessEnv;
       signal: AbortSignal;
     },
@@ -38,7 +45,15 @@ export class DropletAhead {
       // Its failure is the image build's to report, when it takes the plan.
       layer.catch(() => undefined);
       this.#planned = { path: droplet.path, layer };
+      const { definition, downloader, signal } = this.context;
+      this.#lifecycle ??= fetchLifecycle(definition, downloader, signal);
+      this.#lifecycle.catch(() => undefined);
     };
+  }
+
+  /** The lifecycle being fetched, once the droplet was kept; the image build releases it too. */
+  get lifecycle(): Promise<DownloadedFile> | undefined {
+    return this.#lifecycle;
   }
 
   get planned(): { path: string; layer: Promise<PlannedLayer> } | undefined {
@@ -47,7 +62,14 @@ export class DropletAhead {
 
   async release(): Promise<void> {
     const planned = this.#planned;
+    const lifecycle = this.#lifecycle;
     this.#planned = undefined;
+    this.#lifecycle = undefined;
     await releasePlanned(planned?.layer);
+    // Releasing twice is harmless (DownloadedFile.release).
+    await lifecycle?.then(
+      (file) => file.release(),
+      () => undefined,
+    );
   }
 }
