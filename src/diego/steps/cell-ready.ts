@@ -1,4 +1,5 @@
 import type { StepContext } from "./step-context.js";
+import type { Step } from "./step.js";
 import { waitUntil } from "./wait-until.js";
 import { cancellation } from "../../core/cancellation.js";
 
@@ -12,4 +13,19 @@ export async function untilCellReady(ctx: StepContext, signal: AbortSignal): Pro
   if (ctx.cellReady === undefined) return;
   const outcome = await waitUntil(ctx.cellReady, { signal });
   if (outcome.kind !== "settled") throw cancellation(signal);
+}
+
+/**
+ * `step` started once the cell is ready: a timeout action's clock starts with its child, and on
+ * a cell no action runs before the credential manager is ready, so the time spent putting the
+ * cell's files in must not count against it. Downloads outside any timeout still overlap it.
+ */
+export function afterCellReady(step: Step, ctx: StepContext): Step {
+  if (ctx.cellReady === undefined) return step;
+  return {
+    async run(signal: AbortSignal): Promise<void> {
+      await untilCellReady(ctx, signal);
+      await step.run(signal);
+    },
+  };
 }

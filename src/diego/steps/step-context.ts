@@ -64,7 +64,8 @@ export interface StepContext {
   /**
    * Settles once the files a cell puts in every container (the instance identity, which needs
    * the container's address) are in place. Run and upload steps wait for it (cell-ready.ts), so
-   * no process and no stream-out sees the container without them; download steps stream in
+   * no process and no stream-out sees the container without them, and so do timeout steps, so
+   * that the wait never counts against a timeout; download steps outside any timeout stream in
    * meanwhile, since a stream-in cannot observe them. Undefined: ready from the start.
    */
   readonly cellReady?: Promise<void> | undefined;

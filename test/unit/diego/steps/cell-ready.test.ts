@@ -66,8 +66,10 @@ describe("StepContext.cellReady (the cell's files put in while the setup downloa
     const cell = deferred();
     const world = worldWaitingFor(cell.promise);
     const pending = runTaskAction(task, world.ctx, new AbortController().signal);
+    await expect
+      .poll(() => world.container.streamIns.map((streamIn) => streamIn.path))
+      .toEqual(["/tmp/app"]);
     await settle();
-    expect(world.container.streamIns.map((streamIn) => streamIn.path)).toEqual(["/tmp/app"]);
     expect(world.container.execs).toEqual([]);
     expect(world.uploader.uploads).toEqual([]);
     cell.resolve();
@@ -89,6 +91,19 @@ describe("StepContext.cellReady (the cell's files put in while the setup downloa
     });
     expect(world.container.execs).toEqual([]);
     expect(world.uploader.uploads).toEqual([]);
+  });
+
+  it("a timeout action starts (and its clock with it) only once the cell is ready", async () => {
+    const cell = deferred();
+    const world = worldWaitingFor(cell.promise);
+    const timed: Action = { kind: "timeout", timeoutMs: 60_000, action: task };
+    const pending = runTaskAction(timed, world.ctx, new AbortController().signal);
+    await settle();
+    expect(world.container.streamIns).toEqual([]);
+    expect(world.log.lines("out")).toEqual([]);
+    cell.resolve();
+    expect(await pending).toEqual({ failed: false, failureReason: "" });
+    expect(world.container.streamIns.map((streamIn) => streamIn.path)).toEqual(["/tmp/app"]);
   });
 
   it("a cancellation while waiting rejects with CancelledError", async () => {
