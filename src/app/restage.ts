@@ -23,7 +23,8 @@ import type { RestageOutcome } from "../restage/restage-types.js";
 import type { CertificateFile } from "../restage/system-certificates.js";
 import type { ImagePublishing, ImageRun } from "./image/build-and-push.js";
 import type { ProgressReporter } from "./progress.js";
-import { afterStaging } from "./restage/after-staging.js";
+import { afterStaging, type AfterStagingResult } from "./restage/after-staging.js";
+import { DropletAhead } from "./restage/droplet-ahead.js";
 import { keepLabel, reapLeftovers, type LeftoverRuntime } from "./restage/leftovers.js";
 import { DeferredCleanup } from "./restage/deferred-cleanup.js";
 import { OutputTail } from "./restage/output-tail.js";
@@ -131,24 +132,43 @@ async function stageAndFinish(
   const trusted = await trustedCertificates(options.trustedCertsDir, options.env);
   const tail = new OutputTail(tailLines);
   const started = performance.now();
-  const outcome = await stage(options, { ports, tail, trusted, cleanup });
-  ports.progress.idle();
-  const elapsedMs = performance.now() - started;
-  const { request, stackImage } = options;
-  const after = await afterStaging({
-    ...{ outcome, request, stackImage, app: appIdentity(request) },
-    ...{ callback: options.callback, buildImage: options.buildImage },
-    ...{ publishing: options.publishing, resolve: options.resolve, tls: options.tls },
-    downloader: ports.downloader,
-    image: {
-      images: ports.images,
-      plans: ports.plans,
-      progress: ports.progress,
-      env: options.env,
-      signal: options.signal,
-    },
-    onEvent: (event) => ports.onEvent?.(event),
+  const ahead = new DropletAhead(options.buildImage, {
+    ...{ definition: options.request.definition, downloader: ports.downloader },
+    ...{ plans: ports.plans, env: options.env, signal: options.signal },
   });
+  try {
+    const outcome = await stage(options, { ports, tail, trusted, cleanup, ahead });
+    ports.progress.idle();
+    const elapsedMs = performance.now() - started;
+    const after = await afterStaging({
+      ...{ outcome, request: options.request, stackImage: options.stackImage },
+      app: appIdentity(options.request),
+      ...{ callback: options.callback, buildImage: options.buildImage },
+      ...{ publishing: options.publishing, resolve: options.resolve, tls: options.tls },
+      downloader: ports.downloader,
+      image: {
+        images: ports.images,
+        plans: ports.plans,
+        progress: ports.progress,
+        env: options.env,
+        signal: options.signal,
+      },
+      plannedDroplet: ahead.planned,
+      lifecycle: ahead.lifecycle,
+      onEvent: (event) => ports.onEvent?.(event),
+    });
+    return finishedReport(options, { outcome, tail, elapsedMs, after });
+  } finally {
+    await ahead.release();
+  }
+}
+
+function finishedReport(
+  options: RestageRunOptions,
+  run: { outcome: RestageOutcome; tail: OutputTail; elapsedMs: number; after: AfterStagingResult },
+): RestageReport {
+  const { outcome, tail, elapsedMs, after } = run;
+  const { request, stackImage } = options;
   const app = appIdentity(request);
   return {
     outcome,
@@ -166,10 +186,11 @@ interface Staging {
   tail: OutputTail;
   trusted: CertificateFile[] | undefined;
   cleanup: DeferredCleanup;
+  ahead: DropletAhead;
 }
 
 async function stage(options: RestageRunOptions, staging: Staging): Promise<RestageOutcome> {
-  const { ports, tail, trusted, cleanup } = staging;
+  const { ports, tail, trusted, cleanup, ahead } = staging;
   const app = appIdentity(options.request);
   const artifacts: KeptArtifact[] = [];
   let containerId: string | undefined;
@@ -201,6 +222,7 @@ async function stage(options: RestageRunOptions, staging: Staging): Promise<Rest
           ports.onEvent?.({ type: "container-created", id: created.id });
         },
         onArtifact: (artifact) => artifacts.push(artifact),
+        onDropletKept: ahead.onKept,
         deferCleanup: (work) => cleanup.add(work),
       },
     );

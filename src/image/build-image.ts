@@ -50,6 +50,11 @@ export interface BuildImageOptions extends AppFacts {
   time: Date;
   /** The droplet's size and digests when known (restage hashed it while uploading it). */
   dropletDigests?: FileDigests | undefined;
+  /**
+   * The droplet's layer planned ahead (planDropletLayer with the same droplet, digests and
+   * time: restage starts it while the droplet is uploaded); its spool is released here.
+   */
+  plannedDroplet?: Promise<PlannedLayer> | undefined;
   /** How the stack's layers travel; default "reference", falling back to "stream". */
   baseLayers?: BaseLayerMode | undefined;
   signal?: AbortSignal | undefined;
@@ -88,8 +93,16 @@ export async function buildImage(
   deps: BuildImageDeps,
 ): Promise<BuiltImage> {
   const { images, onPhase } = deps;
-  const stack = await images.inspect(options.stackImage, options.signal);
-  if (!stack) throw new ImageMissingError(options.stackImage);
+  const stack = await images
+    .inspect(options.stackImage, options.signal)
+    .catch(async (error: unknown) => {
+      await releasePlanned(options.plannedDroplet);
+      throw error;
+    });
+  if (!stack) {
+    await releasePlanned(options.plannedDroplet);
+    throw new ImageMissingError(options.stackImage);
+  }
   onPhase?.("reading the droplet and the lifecycle");
   const { droplet, lifecycle } = await planInputs(options, deps);
   try {
@@ -100,21 +113,41 @@ export async function buildImage(
 }
 
 /**
- * The droplet's plan (spooled while it is read, unless the plan cache knew it) and the
- * lifecycle's, read side by side; a spool is released when the other one fails.
+ * The droplet's layer: planned (and spooled while it is read, unless the plan cache knew it), the
+ * droplet read once. Exported so that restage can start it while it uploads the droplet, and
+ * hand the promise to buildImage (BuildImageOptions.plannedDroplet).
+ */
+export function planDropletLayer(
+  options: Pick<BuildImageOptions, "dropletPath" | "dropletDigests" | "time" | "signal">,
+  deps: Pick<BuildImageDeps, "plans" | "tar" | "spoolDir">,
+): Promise<PlannedLayer> {
+  return planFileLayerCached(
+    deps.plans,
+    { what: "droplet", file: options.dropletPath, spec: dropletSpec(options.time, deps.tar) },
+    {
+      capture: [stagingInfoPath],
+      spool: deps.spoolDir ?? true,
+      digests: options.dropletDigests,
+      signal: options.signal,
+    },
+  );
+}
+
+/** Releases the spool of a droplet layer planned ahead, whatever became of the planning. */
+export async function releasePlanned(planned: Promise<PlannedLayer> | undefined): Promise<void> {
+  await planned?.then(
+    (layer) => layer.spool?.release(),
+    () => undefined,
+  );
+}
+
+/**
+ * The droplet's plan (unless planned ahead) and the lifecycle's, read side by side; a spool is
+ * released when the other one fails.
  */
 async function planInputs(options: BuildImageOptions, deps: BuildImageDeps) {
   const [droplet, lifecycle] = await Promise.allSettled([
-    planFileLayerCached(
-      deps.plans,
-      { what: "droplet", file: options.dropletPath, spec: dropletSpec(options.time, deps.tar) },
-      {
-        capture: [stagingInfoPath],
-        spool: deps.spoolDir ?? true,
-        digests: options.dropletDigests,
-        signal: options.signal,
-      },
-    ),
+    options.plannedDroplet ?? planDropletLayer(options, deps),
     lifecycleFacts(options, deps),
   ]);
   if (droplet.status === "fulfilled" && lifecycle.status === "fulfilled") {

@@ -1,4 +1,4 @@
-import type { UploadSettledEvent } from "../diego/steps/step-context.js";
+import type { UploadSettledEvent, UploadSpooledEvent } from "../diego/steps/step-context.js";
 import { ArtifactKeeper, isDroplet, type KeptArtifact } from "./kept-artifacts.js";
 
 export interface ArtifactRetentionOptions {
@@ -9,6 +9,16 @@ export interface ArtifactRetentionOptions {
   keepDroplet?: boolean | undefined;
   /** Told of each settled artifact (see RestageDeps.onArtifact). */
   onKept?: ((artifact: KeptArtifact) => void) | undefined;
+  /** Told where the droplet is kept as soon as it is, while it is still being uploaded. */
+  onDropletKept?: ((droplet: KeptDropletFile) => void) | undefined;
+}
+
+/** The droplet kept on disk, with the digests its upload step computed. */
+export interface KeptDropletFile {
+  path: string;
+  sizeBytes: number;
+  md5Base64: string;
+  sha256Base64: string;
 }
 
 /**
@@ -20,13 +30,29 @@ export class ArtifactRetention {
   readonly #some: ArtifactKeeper;
   readonly #all: ArtifactKeeper | undefined;
   readonly #onKept: ((artifact: KeptArtifact) => void) | undefined;
+  readonly #onDropletKept: ((droplet: KeptDropletFile) => void) | undefined;
 
   constructor(options: ArtifactRetentionOptions) {
     this.#some = new ArtifactKeeper(options.outputDir, options.keepArtifacts);
     const keepDroplet = options.keepDroplet === true && !options.keepArtifacts;
     this.#all = keepDroplet ? new ArtifactKeeper(options.outputDir, true) : undefined;
     this.#onKept = options.onKept;
+    this.#onDropletKept = options.onDropletKept;
   }
+
+  readonly onUploadSpooled = (event: UploadSpooledEvent): void => {
+    const droplet = isDroplet(event);
+    const keeper = (droplet ? this.#all : undefined) ?? this.#some;
+    const copy = keeper.onUploadSpooled(event);
+    const tell = this.#onDropletKept;
+    if (!droplet || copy === undefined || tell === undefined) return;
+    const { sizeBytes, md5Base64, sha256Base64 } = event.file;
+    // A failed copy is raised by onUploadSettled.
+    copy.then(
+      (path) => tell({ path, sizeBytes, md5Base64, sha256Base64 }),
+      () => undefined,
+    );
+  };
 
   readonly onUploadSettled = async (event: UploadSettledEvent): Promise<void> => {
     const keeper = (isDroplet(event) ? this.#all : undefined) ?? this.#some;

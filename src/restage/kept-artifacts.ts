@@ -1,6 +1,6 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { UploadSettledEvent } from "../diego/steps/step-context.js";
+import type { UploadSettledEvent, UploadSpooledEvent } from "../diego/steps/step-context.js";
 import { CannotWriteError } from "../errors.js";
 
 export interface KeptArtifact {
@@ -17,19 +17,34 @@ export interface KeptArtifact {
 /**
  * Keeps what the upload steps spooled: records every artifact, and copies it to `outputDir`
  * when asked to keep everything (`--no-upload`, `--output-dir`) or when its upload failed, so
- * nothing is lost.
+ * nothing is lost. Keeping everything, the copy starts once the file is spooled, while it is
+ * uploaded.
  */
 export class ArtifactKeeper {
   readonly artifacts: KeptArtifact[] = [];
+  /** Copies started while uploading, by spooled file. */
+  readonly #early = new Map<string, Promise<string>>();
 
   constructor(
     private readonly outputDir: string,
     private readonly keepAll: boolean,
   ) {}
 
+  /** Keeping everything: starts the copy, and answers where it will be (else undefined). */
+  onUploadSpooled(event: UploadSpooledEvent): Promise<string> | undefined {
+    if (!this.keepAll) return undefined;
+    const copy = this.keep(event);
+    // Awaited (and its failure raised) once the upload settled.
+    copy.catch(() => undefined);
+    this.#early.set(event.file.path, copy);
+    return copy;
+  }
+
   readonly onUploadSettled = async (event: UploadSettledEvent): Promise<void> => {
     const uploaded = event.error === undefined && event.skipped !== true;
-    const path = this.keepAll || !uploaded ? await this.keep(event) : undefined;
+    const early = this.#early.get(event.file.path);
+    this.#early.delete(event.file.path);
+    const path = this.keepAll || !uploaded ? await (early ?? this.keep(event)) : undefined;
     this.artifacts.push({
       artifact: event.artifact,
       from: event.from,
@@ -45,7 +60,7 @@ export class ArtifactKeeper {
     return this.artifacts.find((kept) => kept.artifact === artifact);
   }
 
-  private async keep(event: UploadSettledEvent): Promise<string> {
+  private async keep(event: UploadSpooledEvent): Promise<string> {
     const name = fileNameFor(event);
     const target = join(this.outputDir, name);
     try {
@@ -62,7 +77,7 @@ export class ArtifactKeeper {
 }
 
 /** droplet → droplet.tgz, build artifacts cache → build-artifacts-cache.tgz, else the from name. */
-function fileNameFor(event: UploadSettledEvent): string {
+function fileNameFor(event: UploadSpooledEvent): string {
   const base = event.artifact || event.from.split("/").pop() || "artifact";
   return `${base.toLowerCase().replace(/[^a-z0-9.]+/g, "-")}.tgz`;
 }

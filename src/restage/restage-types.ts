@@ -11,6 +11,7 @@ import type { StepSettings } from "../diego/steps/step-context.js";
 import type { Logger } from "../core/events.js";
 import type { Downloader, Uploader } from "../http/ports.js";
 import type { IdentityIssuer } from "../identity/instance-identity.js";
+import type { KeptDropletFile } from "./artifact-retention.js";
 import type { KeptArtifact } from "./kept-artifacts.js";
 import type { TaskResult } from "./read-result-file.js";
 import type { CertificateFile } from "./system-certificates.js";
@@ -33,6 +34,11 @@ export interface RestageDeps {
    * interrupted run ends without an outcome, and must still say where a kept droplet is.
    */
   onArtifact?: ((artifact: KeptArtifact) => void) | undefined;
+  /**
+   * Told where the droplet is kept (`keepDroplet`, or `keepArtifacts`) as soon as it is, while
+   * it is still being uploaded: the image build can start reading it. The file is complete.
+   */
+  onDropletKept?: ((droplet: KeptDropletFile) => void) | undefined;
   /**
    * Given the removal of the container and the release of the volumes as the run ends, to be
    * awaited by the caller, which may do other work meanwhile (the image build). Without it,

@@ -35,12 +35,17 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
   };
   const dependencies = new StagingDependencies(options, deps, prefetch);
   let cell: CellFiles | undefined;
+  let cellPreparing: Promise<CellFiles> | undefined;
   let container: Container | undefined;
   try {
     await timer.time("checking the engine", () => dependencies.checkEngine(signal));
+    // The cell's own files (certificates, identity volume) are made ready while the cached
+    // dependencies are: neither needs the other.
+    cellPreparing = CellFiles.prepare(options, deps, signal);
+    cellPreparing.catch(() => undefined);
     const prepared = await dependencies.prepare(timer, signal);
     if (prepared.failed) return failedEarly(prepared, timer);
-    cell = await CellFiles.prepare(options, deps, signal);
+    cell = await cellPreparing;
     const files = cell;
     container = await timer.time("creating container", () =>
       dependencies.createContainer(signal, files),
@@ -49,6 +54,7 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
     const run = { options, deps: { ...deps, downloader }, dependencies, cell, timer, signal };
     return await runInContainer(container, run);
   } finally {
+    cell ??= await cellPreparing?.catch(() => undefined);
     await downloader.close();
     scope.dispose();
     const kept = options.keepContainer === true && container !== undefined;
@@ -88,16 +94,42 @@ interface ContainerRun {
 async function runInContainer(container: Container, run: ContainerRun): Promise<RestageOutcome> {
   const { options, deps, dependencies, cell, timer, signal } = run;
   const definition = options.request.definition;
-  const retention = new ArtifactRetention({ ...options, onKept: deps.onArtifact });
+  const retention = new ArtifactRetention({
+    ...options,
+    onKept: deps.onArtifact,
+    onDropletKept: deps.onDropletKept,
+  });
   // What the first stream-in and process need is read while the cell's files are put in.
   container.readAhead(actionUsers(definition));
-  const ctx = await stepContext(container, deps, retention);
-  await cell.finish(container, signal);
-  const copied = await dependencies.finish(container, timer, signal);
-  // A dependency that could not be copied in fails the task before its action, as a cached
-  // dependency failing fails the container's creation on a cell: no result file then.
-  if (copied.failed) return { ...copied, ...kept(container, { options, retention, timer }) };
-  const outcome = await runPhases(definition, ctx, { timer, signal });
+  // The cell's files (the instance identity needs the container's address) are put in while
+  // the setup's downloads stream in; run and upload steps wait for them (StepContext.cellReady).
+  // Their failure still wins over the task's outcome, as it would have stopped the task first.
+  const cellReady = cell.finish(container, signal);
+  cellReady.catch(() => undefined);
+  try {
+    const ctx = await stepContext(container, deps, { retention, cellReady });
+    const copied = await dependencies.finish(container, timer, signal);
+    // A dependency that could not be copied in fails the task before its action, as a cached
+    // dependency failing fails the container's creation on a cell: no result file then.
+    if (copied.failed) {
+      await cellReady;
+      return { ...copied, ...kept(container, { options, retention, timer }) };
+    }
+    const outcome = await runPhases(definition, ctx, { timer, signal });
+    await cellReady;
+    return await finishRun(container, { ...run, outcome, retention });
+  } finally {
+    // Nothing is removed while the cell's files are still being put in.
+    await cellReady.catch(() => undefined);
+  }
+}
+
+async function finishRun(
+  container: Container,
+  run: ContainerRun & { outcome: TaskRunResult; retention: ArtifactRetention },
+): Promise<RestageOutcome> {
+  const { options, deps, timer, signal, outcome, retention } = run;
+  const definition = options.request.definition;
   const read = () =>
     readResultFile(container, definition.resultFile, { archives: deps.archives, signal });
   const completed = await timer.time("reading result", () =>
@@ -158,8 +190,9 @@ function failedEarly(run: TaskRunResult, timer: PhaseTimer): RestageOutcome {
 async function stepContext(
   container: Container,
   deps: RestageDeps,
-  retention: ArtifactRetention,
+  cell: { retention: ArtifactRetention; cellReady: Promise<void> },
 ): Promise<StepContext> {
+  const { retention, cellReady } = cell;
   const { ip, gateway } = await container.networkAddresses();
   return {
     extraEnv: networkingEnv(gateway, [], ip),
@@ -171,5 +204,7 @@ async function stepContext(
     archives: deps.archives,
     settings: deps.settings,
     onUploadSettled: retention.onUploadSettled,
+    onUploadSpooled: retention.onUploadSpooled,
+    cellReady,
   };
 }

@@ -2,7 +2,13 @@
 import { tarCodec } from "../../archive/tar-codec.js";
 import type { ImageStore } from "../../container/image-store.js";
 import { registryHost } from "../../container/registry-errors.js";
-import { buildImage, type BuildImageOptions, type BuiltImage } from "../../image/build-image.js";
+import {
+  buildImage,
+  planDropletLayer,
+  type BuildImageOptions,
+  type BuiltImage,
+} from "../../image/build-image.js";
+import type { FileDigests, PlannedLayer } from "../../image/planned-layer.js";
 import { imageTime } from "../../image/image-time.js";
 import type { PlanCache } from "../../image/plan-cache.js";
 import { normalizeRegistry, normalizeTag } from "../../image/image-tags.js";
@@ -70,6 +76,21 @@ export async function buildAndPush(
   }
   progress.idle();
   return run;
+}
+
+/**
+ * Starts planning a droplet's layer (reading it), for a buildAndPush of the same droplet later
+ * (ImageInput.plannedDroplet): restage does it while the droplet is still being uploaded.
+ */
+export function planDropletAhead(
+  droplet: { path: string; digests: FileDigests },
+  context: Pick<ImageContext, "plans" | "env" | "signal">,
+): Promise<PlannedLayer> {
+  const { plans, env, signal } = context;
+  return planDropletLayer(
+    { dropletPath: droplet.path, dropletDigests: droplet.digests, time: imageTime(env), signal },
+    { plans, tar: tarCodec },
+  );
 }
 
 /** `publishing.registry` is normalized. */

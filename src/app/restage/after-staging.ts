@@ -7,10 +7,11 @@
 import type { AppIdentity } from "../../diego/app-identity.js";
 import type { TaskRequest } from "../../diego/task-definition.js";
 import { CancelledError } from "../../errors.js";
-import type { Downloader } from "../../http/ports.js";
+import type { DownloadedFile, Downloader } from "../../http/ports.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
 import { fetchLifecycle } from "../../image/lifecycle-source.js";
 import { findDroplet } from "../../restage/kept-artifacts.js";
+import type { PlannedLayer } from "../../image/planned-layer.js";
 import type { RestageOutcome } from "../../restage/restage-types.js";
 import {
   buildAndPush,
@@ -35,6 +36,10 @@ export interface AfterStaging {
   tls: TlsSettings;
   downloader: Downloader;
   image: ImageContext;
+  /** The droplet's layer planned while it was uploaded (see DropletAhead), by kept path. */
+  plannedDroplet?: { path: string; layer: Promise<PlannedLayer> } | undefined;
+  /** The task's lifecycle, fetched while the droplet was uploaded (released here too). */
+  lifecycle?: Promise<DownloadedFile> | undefined;
   onEvent: (event: RestageEvent) => void;
 }
 
@@ -89,11 +94,14 @@ async function buildStagedImage(after: AfterStaging): Promise<ImageRun | undefin
     return undefined;
   }
   const definition = request.definition;
-  const lifecycle = await fetchLifecycle(definition, after.downloader, after.image.signal);
+  const lifecycle = await (after.lifecycle ??
+    fetchLifecycle(definition, after.downloader, after.image.signal));
   try {
     const lang = definition.env.find((variable) => variable.name === "LANG");
+    const planned = after.plannedDroplet;
     const input = {
       dropletPath: droplet.path,
+      plannedDroplet: planned?.path === droplet.path ? planned.layer : undefined,
       // Hashed while it was uploaded: the image build need not hash it again.
       dropletDigests: {
         sizeBytes: droplet.sizeBytes,

@@ -1,4 +1,5 @@
 import type { Action } from "../actions.js";
+import { afterCellReady } from "./cell-ready.js";
 import { CodependentStep } from "./codependent-step.js";
 import { DownloadStep } from "./download-step.js";
 import { EmitProgressStep } from "./emit-progress-step.js";
@@ -34,7 +35,7 @@ export function buildStep(action: Action, parent: StepContext): Step {
     case "emit_progress":
       return new EmitProgressStep(buildStep(action.action, parent), action, ctx.taskLog);
     case "timeout":
-      return new TimeoutStep(buildStep(action.action, ctx), action.timeoutMs);
+      return afterCellReady(new TimeoutStep(buildStep(action.action, ctx), action.timeoutMs), ctx);
     case "try":
       return new TryStep(buildStep(action.action, ctx), ctx.logger);
     case "serial":

@@ -1,6 +1,7 @@
 import type { ExecProcess, ProcessIO, ProcessSpec } from "../../container/container.js";
 import type { RunAction } from "../actions.js";
 import { messages } from "../messages.js";
+import { untilCellReady } from "./cell-ready.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { StepContext } from "./step-context.js";
 import type { Step } from "./step.js";
@@ -34,6 +35,7 @@ export class RunStep implements Step {
 
   async run(signal: AbortSignal): Promise<void> {
     throwIfCancelled(signal);
+    await untilCellReady(this.ctx, signal);
     const stdout = new LineSplitter((line) => this.ctx.taskLog.out(line));
     const stderr = new LineSplitter((line) => this.ctx.taskLog.err(line));
     const flush = () => {

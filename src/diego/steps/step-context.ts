@@ -26,6 +26,9 @@ export interface UploadSettledEvent {
   readonly skipped?: boolean | undefined;
 }
 
+/** A spooled artifact about to be uploaded; see StepContext.onUploadSpooled. */
+export type UploadSpooledEvent = Pick<UploadSettledEvent, "artifact" | "from" | "file">;
+
 /**
  * Everything a step needs, in one bundle instead of long parameter lists. A plain object:
  * buildStep derives children's contexts with object spread (to swap in a sourced TaskLog).
@@ -52,4 +55,18 @@ export interface StepContext {
    * is logged.
    */
   readonly onUploadSettled?: ((event: UploadSettledEvent) => Promise<void>) | undefined;
+  /**
+   * Told by every upload step once the file is spooled and hashed, before it is uploaded; the
+   * file stays valid until onUploadSettled's promise settles. Lets a caller start working on the
+   * artifact (keep it, read it) while it is uploaded. Must not throw.
+   */
+  readonly onUploadSpooled?: ((event: UploadSpooledEvent) => void) | undefined;
+  /**
+   * Settles once the files a cell puts in every container (the instance identity, which needs
+   * the container's address) are in place. Run and upload steps wait for it (cell-ready.ts), so
+   * no process and no stream-out sees the container without them, and so do timeout steps, so
+   * that the wait never counts against a timeout; download steps outside any timeout stream in
+   * meanwhile, since a stream-in cannot observe them. Undefined: ready from the start.
+   */
+  readonly cellReady?: Promise<void> | undefined;
 }

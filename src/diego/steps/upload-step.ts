@@ -5,6 +5,7 @@ import { InvalidInputError } from "../../errors.js";
 import type { UploadAction } from "../actions.js";
 import type { UploadResult } from "../../http/ports.js";
 import { messages } from "../messages.js";
+import { untilCellReady } from "./cell-ready.js";
 import type { StepContext } from "./step-context.js";
 import type { Step } from "./step.js";
 import { EmittableError, errorMessage, UploadStepError } from "./step-errors.js";
@@ -29,10 +30,12 @@ export class UploadStep implements Step {
 
   async run(signal: AbortSignal): Promise<void> {
     throwIfCancelled(signal);
+    await untilCellReady(this.ctx, signal);
     const { artifact } = this.action;
     if (artifact !== "") this.ctx.taskLog.out(messages.uploading(artifact));
     this.checkUrl();
     const file = await this.spool(signal);
+    this.ctx.onUploadSpooled?.({ artifact, from: this.action.from, file });
     let uploadError: unknown;
     let skipped = false;
     try {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { access, copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -8,7 +8,11 @@ import { Header, Parser, type ReadEntry } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tarCodec } from "../../../src/archive/tar-codec.js";
 import type { ImageInfo, ImageStore } from "../../../src/container/image-store.js";
-import { buildImage, type BuildImageOptions } from "../../../src/image/build-image.js";
+import {
+  buildImage,
+  planDropletLayer,
+  type BuildImageOptions,
+} from "../../../src/image/build-image.js";
 import { defaultImageTime } from "../../../src/image/image-time.js";
 
 /** Records each load archive (as name → bytes); can fail the first load like an engine would. */
@@ -236,6 +240,33 @@ describe("buildImage", () => {
       { Layers: ["abc/layer.tar", "lifecycle/layer.tar", "droplet/layer.tar"] },
     ]);
     expect(built).toMatchObject({ id: referenced.id, baseLayers: "stream" });
+  });
+
+  it("takes the droplet layer planned ahead (restage: while uploading it), reading the droplet no more, and frees its spool", async () => {
+    const images = new RecordingStore(base) as unknown as ImageStore;
+    const expected = await buildImage(options, { images, tar: tarCodec });
+    const droplet = join(dir, "ahead.tgz");
+    await copyFile(options.dropletPath, droplet);
+    const planned = await planDropletLayer(
+      { ...options, dropletPath: droplet },
+      { tar: tarCodec, spoolDir: dir },
+    );
+    const spoolDir = planned.spool?.dir ?? "";
+    expect(spoolDir).not.toBe("");
+    // Gone from disk: the build can only use the plan and its spool.
+    await rm(droplet);
+    const store = new RecordingStore(base);
+    const built = await buildImage(
+      { ...options, dropletPath: droplet, plannedDroplet: Promise.resolve(planned) },
+      { images: store as unknown as ImageStore, tar: tarCodec },
+    );
+    expect(built.id).toBe(expected.id);
+    expect(keysOf(store.loads.at(-1))).toEqual([
+      "droplet/layer.tar",
+      "config.json",
+      "manifest.json",
+    ]);
+    await expect(access(spoolDir)).rejects.toThrow();
   });
 
   it("says how to get the stack image when the engine does not have it", async () => {

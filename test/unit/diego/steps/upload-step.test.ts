@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import {
@@ -156,6 +157,23 @@ describe("UploadStep", () => {
     expect(seen[1]?.body).toBe("droplet bits");
     expect((seen[1]?.error as UploadStepError).cause).toBe(failure);
     expect(world.archives.released).toBe(2);
+  });
+
+  it("tells onUploadSpooled of the spooled file before it is uploaded", async () => {
+    const seen: { artifact: string; body: string; uploadsSoFar: number }[] = [];
+    const world = fakeStepWorld({
+      onUploadSpooled: (event) => {
+        seen.push({
+          artifact: event.artifact,
+          body: readFileSync(event.file.path, "utf8"),
+          uploadsSoFar: world.uploader.uploads.length,
+        });
+      },
+    });
+    world.container.writeFile("/tmp/droplet", "droplet bits");
+    await run(world);
+    expect(seen).toEqual([{ artifact: "droplet", body: "droplet bits", uploadsSoFar: 0 }]);
+    expect(world.uploader.uploads).toHaveLength(1);
   });
 
   it("a failing onUploadSettled fails a successful upload, but never hides an upload failure", async () => {

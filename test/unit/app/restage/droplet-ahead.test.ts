@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DropletAhead } from "../../../../src/app/restage/droplet-ahead.js";
+import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
+import type { TaskRequest } from "../../../../src/diego/task-definition.js";
+import { packTar } from "../../../kit/fake-container.js";
+import { FakeDownloader } from "../../../kit/fake-ports.js";
+import { fixturesDir } from "../../../kit/fixture-blobs.js";
+
+function task(): TaskRequest {
+  const path = join(fixturesDir, "requests", "task-cc-2024.json");
+  return parseRequest(JSON.parse(readFileSync(path, "utf8")), "task").value as TaskRequest;
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "restager-ahead-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function keptDroplet() {
+  const path = join(dir, "droplet.tgz");
+  const body = gzipSync(
+    packTar([{ path: "./staging_info.yml", type: "File", content: Buffer.from("{}") }]),
+  );
+  await writeFile(path, body);
+  return { path, sizeBytes: body.length, md5Base64: "", sha256Base64: "" };
+}
+
+function ahead(wanted: boolean) {
+  const definition = task().definition;
+  const lifecycle = definition.cachedDependencies.find((d) => d.to === "/tmp/lifecycle");
+  const downloader = new FakeDownloader();
+  downloader.serve(lifecycle?.from ?? "", { body: Buffer.from("lifecycle") });
+  const signal = new AbortController().signal;
+  return {
+    downloader,
+    ahead: new DropletAhead(wanted, { definition, downloader, env: {}, signal }),
+  };
+}
+
+describe("DropletAhead", () => {
+  it("plans the kept droplet's layer and fetches the lifecycle at once; release() frees both", async () => {
+    const { downloader, ahead: early } = ahead(true);
+    const droplet = await keptDroplet();
+    early.onKept?.(droplet);
+    expect(early.planned?.path).toBe(droplet.path);
+    const layer = await early.planned?.layer;
+    expect(layer?.plan.captured.get("staging_info.yml")?.toString()).toBe("{}");
+    expect((await early.lifecycle)?.sizeBytes).toBe("lifecycle".length);
+    expect(downloader.requests).toHaveLength(1);
+    const spool = layer?.spool?.dir ?? "";
+    await access(spool);
+    await early.release();
+    await expect(access(spool)).rejects.toThrow();
+    expect(downloader.unreleased).toBe(0);
+  });
+
+  it("does nothing when no image is built", () => {
+    const { downloader, ahead: idle } = ahead(false);
+    expect(idle.onKept).toBeUndefined();
+    expect(idle.planned).toBeUndefined();
+    expect(downloader.requests).toEqual([]);
+  });
+});
