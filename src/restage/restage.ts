@@ -35,17 +35,12 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
   };
   const dependencies = new StagingDependencies(options, deps, prefetch);
   let cell: CellFiles | undefined;
-  let cellPreparing: Promise<CellFiles> | undefined;
   let container: Container | undefined;
   try {
     await timer.time("checking the engine", () => dependencies.checkEngine(signal));
-    // The cell's own files (certificates, identity volume) are made ready while the cached
-    // dependencies are: neither needs the other.
-    cellPreparing = CellFiles.prepare(options, deps, signal);
-    cellPreparing.catch(() => undefined);
     const prepared = await dependencies.prepare(timer, signal);
     if (prepared.failed) return failedEarly(prepared, timer);
-    cell = await cellPreparing;
+    cell = await CellFiles.prepare(options, deps, signal);
     const files = cell;
     container = await timer.time("creating container", () =>
       dependencies.createContainer(signal, files),
@@ -54,7 +49,6 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
     const run = { options, deps: { ...deps, downloader }, dependencies, cell, timer, signal };
     return await runInContainer(container, run);
   } finally {
-    cell ??= await cellPreparing?.catch(() => undefined);
     await downloader.close();
     scope.dispose();
     const kept = options.keepContainer === true && container !== undefined;
