@@ -1,4 +1,4 @@
-import ora, { type Ora } from "ora";
+import type { Ora } from "ora";
 import { formatBytes } from "../diego/messages.js";
 import type { ProgressEvent } from "../core/events.js";
 
@@ -13,12 +13,14 @@ export interface StatusLine {
   stop(): void;
 }
 
-export function createStatusLine(
+export async function createStatusLine(
   stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
-): StatusLine {
+): Promise<StatusLine> {
   // A terminal of no width (a pty nobody sized, as `script` makes) cannot hold a spinner: ora
   // would count its line as ever more lines and repaint them all on every frame.
   if (!stream.isTTY || !((stream.columns ?? 0) > 0)) return plainStatusLine;
+  // Loaded only where a spinner shows: ora and its character-width tables cost ~30 ms of CPU.
+  const { default: ora } = await import("ora");
   return new SpinnerStatusLine(ora({ stream, discardStdin: false }));
 }
 

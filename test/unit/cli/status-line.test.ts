@@ -8,11 +8,11 @@ function terminal(columns: number | undefined): PassThrough & { isTTY: boolean; 
 }
 
 describe("createStatusLine", () => {
-  it("draws nothing on a terminal of no width (a pty nobody sized, as script makes)", () => {
+  it("draws nothing on a terminal of no width (a pty nobody sized, as script makes)", async () => {
     for (const stream of [terminal(0), terminal(undefined)]) {
       const written: string[] = [];
       stream.on("data", (chunk: Buffer) => written.push(chunk.toString()));
-      const status = createStatusLine(stream);
+      const status = await createStatusLine(stream);
       status.phase("downloading the droplet");
       status.above(() => stream.write("a line\n"));
       status.stop();
