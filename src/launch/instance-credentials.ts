@@ -11,10 +11,10 @@
  * (cellVolumes), and the files (root-owned, 0644, in 0755 directories: read-only to the app's
  * user) are written once the container has its address: straight into the volume when the
  * engine keeps it on this host and restager may write there (volume-files.ts), else through the
- * engine's archive API. The credentials are written again at every restart (identity-keeper.ts),
- * since Docker restarts the same container where a cell creates a new one. The start script holds the app
- * back until credentials newer than its own start are there (start-script.ts), as a cell starts
- * the processes only once the credentials exist.
+ * engine's archive API. The credentials are written again at every restart
+ * (identity-keeper.ts), since Docker restarts the same container where a cell creates a new
+ * one. The start script holds the app back until credentials newer than its own start are there
+ * (start-script.ts), as a cell starts the processes only once the credentials exist.
  */
 import type { Archives, SmallFile } from "../archive/ports.js";
 import type { AppRuntime } from "../container/app-runtime.js";
@@ -157,13 +157,20 @@ export async function writeCellFiles(
   await target.runtime.putFiles(instance.id, { dir: "/", tar }, signal);
 }
 
-/** True when every directory is a volume on this host and its files are written. */
+/**
+ * True when every directory is a volume on this host and its files are written (or there is
+ * nothing to write: no engine request is needed then either).
+ */
 function writeIntoVolumes(
   dirs: readonly CellDirectory[],
   sources: Readonly<Record<string, string>> | undefined,
   mtime: Date,
 ): boolean {
-  const placed = dirs.map((d) => ({ ...d, source: sources?.[d.dir] }));
-  if (placed.length === 0 || placed.some((d) => d.source === undefined)) return false;
-  return placed.every(({ source, files }) => writeVolumeFiles(source ?? "", files, mtime));
+  const placed: { source: string; files: VolumeFile[] }[] = [];
+  for (const { dir, files } of dirs) {
+    const source = sources?.[dir];
+    if (source === undefined) return false;
+    placed.push({ source, files });
+  }
+  return placed.every(({ source, files }) => writeVolumeFiles(source, files, mtime));
 }

@@ -5,8 +5,16 @@
  * elsewhere (a remote or rootless engine, Docker Desktop's VM, no permission) the caller falls
  * back to the engine's archive API, which costs an engine request per write.
  */
-import { closeSync, fchmodSync, fchownSync, futimesSync, openSync, renameSync } from "node:fs";
-import { rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 
 export interface VolumeFile {

@@ -122,6 +122,18 @@ describe("launching an app's instances", () => {
     expect(runtime.checks[0]?.argv[2]).toContain("-startup-timeout=");
   });
 
+  it("asks the engine to write nothing when the cell has no files for the instance", async () => {
+    const runtime = new FakeAppRuntime();
+    const cell = { identity: false, trustedCerts: [] };
+    const plan = planApp(lrp, { ...options, instances: 1, cell });
+    const [outcome] = await launchInstances(plan, {
+      ...deps(runtime),
+      archives: new TarArchives(),
+    });
+    expect(outcome?.state).toBe("running");
+    expect(runtime.calls).toEqual(["check c0"]);
+  });
+
   it("crashes an instance that exited during its start-up check with its exit status", async () => {
     const runtime = new FakeAppRuntime();
     const plan = planApp(lrp, { ...options, instances: 1 });
