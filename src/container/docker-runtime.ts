@@ -37,17 +37,20 @@ export class DockerRuntime implements ContainerRuntime {
   /** The engine address, as shown in messages (`unix:///var/run/docker.sock`). */
   readonly where: string;
   private readonly docker: Docker;
+  private readonly connection: DockerConnection;
   private readonly pingTimeoutMs: number;
   readonly volumes: VolumeStore;
 
   constructor(options: DockerRuntimeOptions = {}) {
     const connection = DockerConnection.of(options);
+    this.connection = connection;
     this.where = connection.where;
     this.docker = connection.docker;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 15_000;
     this.volumes = new DockerVolumes(this.docker, this.where);
   }
 
+  /** Asks on a new connection (DockerConnection.probe): an open one may outlive the engine. */
   async ping(signal?: AbortSignal): Promise<void> {
     throwIfCancelled(signal);
     const controller = new AbortController();
@@ -56,7 +59,8 @@ export class DockerRuntime implements ContainerRuntime {
     signal?.addEventListener("abort", abort, { once: true });
     try {
       // dockerode's ping takes an abortSignal; its type declarations omit the parameter.
-      const ping = this.docker.ping.bind(this.docker) as unknown as PingWithSignal;
+      const probe = this.connection.probe;
+      const ping = probe.ping.bind(probe) as unknown as PingWithSignal;
       await ping({ abortSignal: controller.signal });
     } catch (error) {
       throwIfCancelled(signal);

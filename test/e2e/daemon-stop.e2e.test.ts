@@ -38,6 +38,8 @@ describe("restage when the Docker engine stops", () => {
     it(`exits 69 naming the engine when dockerd gets ${signal}; the rerun after its restart leaves nothing`, async () => {
       const e2e = current();
       const docker = engine as PrivateDocker;
+      // Each case starts on a running engine, even when the one before failed midway.
+      if (!docker.running) await docker.restart();
       const options = e2e.cliOptions({ env: { DOCKER_HOST: docker.host } });
       const world = await e2e.world({ buildpacks: ["sleepy"] });
       const running = startCli("restage", [world.taskFile, "--cache-dir", e2e.cacheDir], options);

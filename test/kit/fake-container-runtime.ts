@@ -19,6 +19,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   readonly removedLeftovers: string[] = [];
   found: FoundContainer[] = [];
   imagePresent = true;
+  /** Set to make ping() fail with it (the engine gone). */
+  pingError: Error | undefined;
 
   readonly volumes: VolumeStore = {
     list: () => Promise.resolve([]),
@@ -29,7 +31,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
   };
 
   ping(): Promise<void> {
-    return Promise.resolve();
+    return this.pingError ? Promise.reject(this.pingError) : Promise.resolve();
   }
 
   imageExists(): Promise<boolean> {

@@ -64,6 +64,11 @@ export class PrivateDocker {
     }
   }
 
+  /** Whether this engine's dockerd was started and not stopped since. */
+  get running(): boolean {
+    return this.#pid !== undefined;
+  }
+
   /** Starts dockerd (again, on the same data) and waits until it answers. */
   async restart(): Promise<void> {
     if (this.#pid !== undefined) throw new Error("the private dockerd is still running");

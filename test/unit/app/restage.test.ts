@@ -11,7 +11,8 @@ import { CallbackRefusedError } from "../../../src/callback/send-callback.js";
 import type { ImageStore } from "../../../src/container/image-store.js";
 import { parseRequest } from "../../../src/diego/parse/parse-request.js";
 import type { TaskRequest } from "../../../src/diego/task-definition.js";
-import { CancelledError, ExitCode } from "../../../src/errors.js";
+import { engineUnreachable } from "../../../src/container/docker-errors.js";
+import { CancelledError, ExitCode, type UnavailableError } from "../../../src/errors.js";
 import type { Uploader } from "../../../src/http/ports.js";
 import { noTlsSettings } from "../../../src/http/tls-settings.js";
 import { currentOwner, formatOwner } from "../../../src/owner/run-owner.js";
@@ -267,6 +268,20 @@ describe("runRestage", () => {
     expect(report.outcome.failureReason).toMatch(/Exited with status 223$/);
     expect(images.asked).toEqual([]);
     expect(report.error).toBeUndefined();
+  });
+
+  it("ends with the engine's error when the task failed because the engine went away", async () => {
+    const w = world();
+    const gone = engineUnreachable("unix:///run/gone.sock", new Error("connect ECONNREFUSED"));
+    // An engine that shuts down kills the staging container's processes first.
+    w.runtime.container.onExec("/tmp/lifecycle/builder", () => {
+      w.runtime.pingError = gone;
+      return 137;
+    });
+    const error = await run(w, options()).catch((e: unknown) => e);
+    expect(error).toBe(gone);
+    expect((error as UnavailableError).exitCode).toBe(ExitCode.unavailable);
+    expect(w.uploader.uploads).toEqual([]);
   });
 
   it("warns instead of building when the task produced no droplet", async () => {
