@@ -57,7 +57,26 @@ async function buildParser(argv: string[], output: Output): Promise<Argv> {
     });
   // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- each module types its own args
   for (const command of await commands(output, argv)) parser = parser.command(command);
+  skipHelpCache(parser);
   return parser;
+}
+
+interface UsageInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } };
+}
+
+/**
+ * yargs renders a command's whole help text right after starting its handler, to have it at
+ * hand should the handler fail (yargs' own command runner): 40–80 ms of CPU in the way of every
+ * command. restager's failures never show that text (`.fail` above rethrows), so the rendering
+ * is skipped. Reached through yargs' internal methods; when a release moves them, nothing is
+ * skipped (test/unit/cli/help-cache.test.ts checks that it still is).
+ */
+export function skipHelpCache(parser: Argv): void {
+  const usage = (parser as unknown as UsageInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === "function") {
+    usage.cacheHelpMessage = () => undefined;
+  }
 }
 
 export { ExitCode };
