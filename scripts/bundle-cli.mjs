@@ -8,9 +8,11 @@
 // dist/cli/identity-worker.js); code shared between them and lazily imported code go to
 // dist/chunks/. Nothing in src/ may locate files relative to its own module for that reason:
 // src/cli/package-files.ts finds them from the package root.
-import { readdir } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
+// Chunks of earlier builds would stay beside the new ones (and go into the package).
+await rm("dist/chunks", { recursive: true, force: true });
 const bins = (await readdir("src/bin")).filter((name) => name.endsWith(".ts"));
 await build({
   entryPoints: [...bins.map((name) => `src/bin/${name}`), "src/cli/identity-worker.ts"],
