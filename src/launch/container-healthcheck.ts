@@ -117,7 +117,7 @@ function checkScript(health: AppHealth, liveness: string): string[] {
  * (an operator setting, 0.5 s by default); restager checks more often, so that `launch` returns
  * as soon as the app answers.
  */
-export const startupCheckIntervalMs = 50;
+export const startupCheckIntervalMs = 20;
 
 /**
  * The start-up check as the executor runs it for a check definition: one healthcheck process per

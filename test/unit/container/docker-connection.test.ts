@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server, type Socket } from "node:net";
+import net, { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DockerConnection } from "../../../src/container/docker-connection.js";
 import { DockerRuntime } from "../../../src/container/docker-runtime.js";
 import { UnavailableError } from "../../../src/errors.js";
@@ -51,5 +51,24 @@ describe("DockerRuntime.ping", () => {
       `Cannot reach the Docker engine at unix://${path}`,
     );
     for (const socket of sockets) socket.destroy();
+  });
+});
+
+describe("DockerConnection on a unix socket", () => {
+  it("works out no TLS server name for its requests (Node's first IP test is costly)", async () => {
+    dir = await mkdtemp(join(tmpdir(), "docker-ping-"));
+    const path = join(dir, "docker.sock");
+    const { server, sockets } = await pingServer(path);
+    const isIp = vi.spyOn(net, "isIP");
+    try {
+      const connection = new DockerConnection({ DOCKER_HOST: `unix://${path}` });
+      await connection.docker.ping();
+      await new DockerRuntime({ connection }).ping();
+      expect(isIp).not.toHaveBeenCalled();
+    } finally {
+      isIp.mockRestore();
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    }
   });
 });

@@ -106,7 +106,7 @@ describe("the start-up check launch runs once per instance", () => {
     const argv = startupCheckArgv(appHealth(lrpFixture("lrp-cc-2024.json")), 60_000);
     expect(argv?.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     expect(argv?.[2]?.split("\n")).toEqual([
-      "/tmp/lifecycle/healthcheck -port=8080 -timeout=1000ms -uri=/health -startup-interval=50ms -startup-timeout=60000ms || exit $?",
+      "/tmp/lifecycle/healthcheck -port=8080 -timeout=1000ms -uri=/health -startup-interval=20ms -startup-timeout=60000ms || exit $?",
       ": >/tmp/.restager-live",
     ]);
   });
@@ -114,7 +114,7 @@ describe("the start-up check launch runs once per instance", () => {
   it("a monitor of the lifecycle's healthcheck: its own args, then the startup flags", () => {
     const argv = startupCheckArgv(appHealth(lrpFixture("lrp-bbs-2016.json")), 1_500);
     expect(argv?.[2]?.split("\n")[0]).toBe(
-      "/tmp/lifecycle/healthcheck -port=8080 -startup-interval=50ms -startup-timeout=1500ms || exit $?",
+      "/tmp/lifecycle/healthcheck -port=8080 -startup-interval=20ms -startup-timeout=1500ms || exit $?",
     );
   });
 

@@ -98,7 +98,7 @@ describe("launching an app's instances", () => {
     const scripts = runtime.checks.map((check) => check.argv[2] ?? "");
     expect(scripts).toHaveLength(3);
     // One healthcheck process that tries every 50 ms until the start timeout (60 s here)...
-    expect(scripts[0]).toMatch(/ -startup-interval=50ms -startup-timeout=\d+ms \|\| exit \$\?\n/);
+    expect(scripts[0]).toMatch(/ -startup-interval=20ms -startup-timeout=\d+ms \|\| exit \$\?\n/);
     const timeoutMs = Number(/-startup-timeout=(\d+)ms/.exec(scripts[0] ?? "")?.[1]);
     expect(timeoutMs).toBeGreaterThan(59_000);
     expect(timeoutMs).toBeLessThanOrEqual(60_000);
