@@ -136,12 +136,13 @@ function cellCertificates(lrp: DesiredLrp, options: LaunchOptions): CellCertific
   const { cell } = options;
   if (!cell) return undefined;
   const path = lrp.trustedSystemCertificatesPath;
-  const files = cell.trustedCerts;
+  const certificates = cell.trustedCerts;
   return {
     identity: cell.identity
       ? { organizationalUnits: lrp.certificateProperties?.organizationalUnit ?? [] }
       : undefined,
-    trusted: path && files && files.length > 0 ? { path, files } : undefined,
+    trusted:
+      path && certificates && certificates.names.length > 0 ? { path, certificates } : undefined,
   };
 }
 

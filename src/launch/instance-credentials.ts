@@ -24,7 +24,7 @@ import {
   instanceIdentityEnv,
   type IdentityIssuer,
 } from "../identity/instance-identity.js";
-import type { CertificateFile } from "../restage/system-certificates.js";
+import type { PendingCertificates } from "../restage/system-certificates.js";
 import { systemCertificatesEnv } from "../restage/system-certificates.js";
 import { writeVolumeFiles, type VolumeFile } from "./volume-files.js";
 
@@ -33,7 +33,7 @@ export interface CellCertificates {
   /** Instance identity: the LRP's `certificate_properties.organizational_unit`. */
   identity?: { organizationalUnits: string[] } | undefined;
   /** The trusted certificates and where the LRP wants them. */
-  trusted?: { path: string; files: CertificateFile[] } | undefined;
+  trusted?: { path: string; certificates: PendingCertificates } | undefined;
 }
 
 /** The container-level variables the executor adds with the mounts. */
@@ -71,7 +71,8 @@ async function cellDirectories(
 ): Promise<CellDirectory[]> {
   const dirs: CellDirectory[] = [];
   if (cell.trusted && instance.withTrusted) {
-    const files = cell.trusted.files.map((file) => ({ name: file.name, content: file.content }));
+    const read = await cell.trusted.certificates.files;
+    const files = read.map((file) => ({ name: file.name, content: file.content }));
     dirs.push({ dir: cell.trusted.path, files });
   }
   if (cell.identity && identities) {

@@ -1,5 +1,5 @@
 import type { PublishSpec } from "./publish-spec.js";
-import type { CertificateFile } from "../restage/system-certificates.js";
+import type { PendingCertificates } from "../restage/system-certificates.js";
 import type { EnvVar } from "../core/env-var.js";
 
 /** What the user asked for, beyond the LRP itself (flags of `launch`). */
@@ -30,7 +30,7 @@ export interface LaunchOptions {
    * Containers `launch` runs itself: give each instance an identity, and these trusted
    * certificates (undefined: none) at the LRP's `trusted_system_certificates_path`.
    */
-  cell?: { identity: boolean; trustedCerts?: CertificateFile[] | undefined } | undefined;
+  cell?: { identity: boolean; trustedCerts?: PendingCertificates | undefined } | undefined;
 }
 
 /** Cloud Controller's default health check timeout, used when the LRP records none. */

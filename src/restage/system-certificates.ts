@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidInputError } from "../errors.js";
@@ -39,26 +39,67 @@ const hashLink = /^[0-9a-f]{8}\.\d+$/;
  * InvalidInputError naming it.
  */
 export async function readCertificateDir(dir: string): Promise<CertificateFile[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).sort();
-  } catch (cause) {
-    throw new InvalidInputError(`Cannot read the trusted certificates directory ${dir}`, [], {
-      cause,
-      hint: "Pass a readable directory of PEM files with --trusted-certs DIR",
-    });
-  }
+  const names = await certificateNames(dir);
   // Synchronous reads: a host's directory holds ~150 small files, and two thread-pool round
   // trips per file cost 50-60 ms on a busy machine where the reads themselves take a few.
   const files: CertificateFile[] = [];
   for (const name of names) {
-    if (name.startsWith(".") || hashLink.test(name)) continue;
     const path = join(dir, name);
     const info = statSync(path, { throwIfNoEntry: false });
     if (!info?.isFile()) continue;
     files.push({ name, content: readFileSync(path) });
   }
   return files;
+}
+
+/** Certificates being read: their names at once, their contents once every read is done. */
+export interface PendingCertificates {
+  /** The candidates (hidden files and hash links left out); some may turn out not to be files. */
+  readonly names: readonly string[];
+  /** The regular files among them, by name, as readCertificateDir gives them. */
+  readonly files: Promise<CertificateFile[]>;
+}
+
+/**
+ * readCertificateDir in the background: the directory is listed now, its files are read in
+ * parallel off this thread, for a caller that needs them only later (`launch`: once its
+ * containers run). A failed read rejects `files`, for whoever awaits it.
+ */
+export async function readCertificateDirLater(dir: string): Promise<PendingCertificates> {
+  const names = await certificateNames(dir);
+  const read = async (name: string): Promise<CertificateFile | undefined> => {
+    try {
+      return { name, content: await readFile(join(dir, name)) };
+    } catch (cause) {
+      // What the synchronous reader skips: a directory, a dangling link.
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === "EISDIR" || code === "ENOENT") return undefined;
+      throw unreadable(dir, cause);
+    }
+  };
+  const files = Promise.all(names.map(read)).then((all) =>
+    all.filter((file) => file !== undefined),
+  );
+  files.catch(() => undefined); // rejected for its awaiters, not left unhandled
+  return { names, files };
+}
+
+/** `dir`'s names, sorted, without hidden files and OpenSSL's hash links. */
+async function certificateNames(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (cause) {
+    throw unreadable(dir, cause);
+  }
+  return names.filter((name) => !name.startsWith(".") && !hashLink.test(name));
+}
+
+function unreadable(dir: string, cause: unknown): InvalidInputError {
+  return new InvalidInputError(`Cannot read the trusted certificates directory ${dir}`, [], {
+    cause,
+    hint: "Pass a readable directory of PEM files with --trusted-certs DIR",
+  });
 }
 
 /** `CF_SYSTEM_CERT_PATH`, as the executor adds it to the container's env. */

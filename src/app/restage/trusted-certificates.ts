@@ -3,7 +3,12 @@
  * the host's CA certificates.
  */
 import { access } from "node:fs/promises";
-import { readCertificateDir, type CertificateFile } from "../../restage/system-certificates.js";
+import {
+  readCertificateDir,
+  readCertificateDirLater,
+  type CertificateFile,
+  type PendingCertificates,
+} from "../../restage/system-certificates.js";
 
 /** Where distributions keep their CA certificates, one file each. */
 const hostCertDirs = ["/etc/ssl/certs", "/etc/pki/tls/certs"];
@@ -17,7 +22,24 @@ export async function trustedCertificates(
   dir: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<CertificateFile[] | undefined> {
-  if (dir !== undefined) return readCertificateDir(dir);
+  const chosen = await trustedCertificatesDir(dir, env);
+  return chosen === undefined ? undefined : readCertificateDir(chosen);
+}
+
+/** trustedCertificates, read in the background (readCertificateDirLater): for `launch`. */
+export async function trustedCertificatesLater(
+  dir: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<PendingCertificates | undefined> {
+  const chosen = await trustedCertificatesDir(dir, env);
+  return chosen === undefined ? undefined : readCertificateDirLater(chosen);
+}
+
+async function trustedCertificatesDir(
+  dir: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
+  if (dir !== undefined) return dir;
   const fromEnv = env["SSL_CERT_DIR"]?.split(":").find((entry) => entry !== "");
   for (const candidate of [...(fromEnv ? [fromEnv] : []), ...hostCertDirs]) {
     if (
@@ -26,7 +48,7 @@ export async function trustedCertificates(
         () => false,
       )
     ) {
-      return readCertificateDir(candidate);
+      return candidate;
     }
   }
   return undefined;

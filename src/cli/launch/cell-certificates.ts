@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { packageFile } from "../package-files.js";
 import type { CellCertificates } from "../../app/launch/launch-request.js";
-import { trustedCertificates } from "../../app/restage/trusted-certificates.js";
+import { trustedCertificatesLater } from "../../app/restage/trusted-certificates.js";
 import { TarArchives } from "../../archive/tar-archives.js";
 import { identityIssuerInWorker } from "../identity-issuer-worker.js";
 import type { AppPlan } from "../../launch/app-plan.js";
@@ -17,7 +17,7 @@ export async function cellCertificates(
   output: Output,
   options: { cacheDir: string; trustedCerts?: string | undefined },
 ): Promise<CellCertificates> {
-  const trustedCerts = await trustedCertificates(options.trustedCerts, output.env);
+  const trustedCerts = await trustedCertificatesLater(options.trustedCerts, output.env);
   return {
     cell: { identity: true, trustedCerts },
     identities: identityIssuerInWorker(options.cacheDir),

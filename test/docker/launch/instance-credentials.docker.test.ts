@@ -14,6 +14,7 @@ import {
   TEST_RUN_LABEL,
   testRunId,
 } from "../../kit/docker-leaks.js";
+import { pendingCertificates } from "../../kit/pending-certificates.js";
 
 // The cell's files of a launched instance, written on the real engine: into the container's
 // volumes from this host (the tests run as root beside the engine), or through the archive API.
@@ -26,7 +27,10 @@ const trustedCerts = [
 ];
 const cell = {
   identity: { organizationalUnits: ["app:273b4ea1-c0b9-4a7c-bd3b-5275150cad19"] },
-  trusted: { path: "/etc/cf-system-certificates", files: trustedCerts },
+  trusted: {
+    path: "/etc/cf-system-certificates",
+    certificates: pendingCertificates(trustedCerts),
+  },
 };
 const guid = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f";
 

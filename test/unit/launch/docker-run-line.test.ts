@@ -5,6 +5,7 @@ import { dockerRunLine } from "../../../src/launch/docker-run-line.js";
 import { planInstance } from "../../../src/launch/instance-plan.js";
 import { launchSecrets } from "../../../src/launch/launch-secrets.js";
 import { lrpFixture } from "../../kit/fixture-files.js";
+import { pendingCertificates } from "../../kit/pending-certificates.js";
 
 const lrp = lrpFixture("lrp-cc-2024.json");
 const userEnv = [{ name: "API_TOKEN", value: "tok-123456" }];
@@ -60,7 +61,7 @@ describe("the docker run line of --dry-run", () => {
   });
 
   it("mounts a volume where the cell mounts the instance credentials", () => {
-    const cell = { identity: true, trustedCerts: [] };
+    const cell = { identity: true, trustedCerts: pendingCertificates([]) };
     const withCell = planApp(lrp, { ...options, cell });
     const cellInstance = planInstance(withCell, { index: 0, guid: "g", hostIp: "h", ports: [] });
     const lines = dockerRunLine(appContainerSpec(withCell, cellInstance)).split(" \\\n  ");

@@ -10,6 +10,7 @@ import { caIssuer } from "../../../src/identity/instance-identity.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
 import { TarArchives } from "../../../src/archive/tar-archives.js";
 import { launchOptions } from "../../kit/launch-options.js";
+import { pendingCertificates } from "../../kit/pending-certificates.js";
 
 const options = launchOptions();
 const trustedCerts = [
@@ -35,7 +36,10 @@ async function entries(tar: Buffer) {
 describe("the cell's certificates of a launched instance", () => {
   it("adds CF_SYSTEM_CERT_PATH, CF_INSTANCE_CERT and CF_INSTANCE_KEY after the LRP's env", () => {
     const lrp = lrpFixture("lrp-cc-2024.json");
-    const plan = planApp(lrp, { ...options, cell: { identity: true, trustedCerts } });
+    const plan = planApp(lrp, {
+      ...options,
+      cell: { identity: true, trustedCerts: pendingCertificates(trustedCerts) },
+    });
     expect(plan.cell?.identity?.organizationalUnits).toEqual(ous);
     expect(plan.cell?.trusted?.path).toBe("/etc/cf-system-certificates");
     const instance = planInstance(plan, { index: 0, guid: "g", hostIp: "172.17.0.1", ports: [] });
@@ -50,7 +54,10 @@ describe("the cell's certificates of a launched instance", () => {
       "/etc/cf-instance-credentials/instance.key",
     );
     // Without certificates or a path: no CF_SYSTEM_CERT_PATH; other targets: nothing.
-    const none = planApp(lrp, { ...options, cell: { identity: true, trustedCerts: [] } });
+    const none = planApp(lrp, {
+      ...options,
+      cell: { identity: true, trustedCerts: pendingCertificates([]) },
+    });
     expect(none.cell?.trusted).toBeUndefined();
     expect(planApp(lrp, options).cell).toBeUndefined();
   });
@@ -62,7 +69,10 @@ describe("the cell's certificates of a launched instance", () => {
     });
     const cell = {
       identity: { organizationalUnits: ous },
-      trusted: { path: "/etc/cf-system-certificates", files: trustedCerts },
+      trusted: {
+        path: "/etc/cf-system-certificates",
+        certificates: pendingCertificates(trustedCerts),
+      },
     };
     const guid = "0a1b2c3d-4e5f-4a7b-8c9d-0e1f";
     const before = Math.floor(Date.now() / 1000);

@@ -7,6 +7,7 @@ import { launchInstances } from "../../../../src/app/launch/launch-instances.js"
 import { lrpFixture } from "../../../kit/fixture-files.js";
 import { launchOptions } from "../../../kit/launch-options.js";
 import { TarArchives } from "../../../../src/archive/tar-archives.js";
+import { pendingCertificates } from "../../../kit/pending-certificates.js";
 
 const options = launchOptions({ image: "img", runId: "run123456789" });
 const lrp = lrpFixture("lrp-cc-2024.json");
@@ -110,7 +111,7 @@ describe("launching an app's instances", () => {
   it("starts the start-up check only once the cell's files are in, so the app gets the whole start timeout", async () => {
     const runtime = new FakeAppRuntime();
     const trustedCerts = [{ name: "corp-ca.pem", content: Buffer.from("-----BEGIN") }];
-    const cell = { identity: false, trustedCerts };
+    const cell = { identity: false, trustedCerts: pendingCertificates(trustedCerts) };
     const plan = planApp(lrp, { ...options, instances: 1, cell });
     const [outcome] = await launchInstances(plan, {
       ...deps(runtime),
@@ -124,7 +125,7 @@ describe("launching an app's instances", () => {
 
   it("asks the engine to write nothing when the cell has no files for the instance", async () => {
     const runtime = new FakeAppRuntime();
-    const cell = { identity: false, trustedCerts: [] };
+    const cell = { identity: false, trustedCerts: pendingCertificates([]) };
     const plan = planApp(lrp, { ...options, instances: 1, cell });
     const [outcome] = await launchInstances(plan, {
       ...deps(runtime),
