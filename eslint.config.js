@@ -13,8 +13,6 @@ const adapters = [
   { lib: "tar", dir: "src/archive" },
   { lib: "yargs", dir: "src/cli" },
   { lib: "ora", dir: "src/cli" },
-  { lib: "@peculiar/x509", dir: "src/x509" },
-  { lib: "reflect-metadata", dir: "src/x509" },
 ];
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Files of the restager package itself (package.json, the identity keeper and worker), found
+ * Files of the restager package itself (package.json, the identity keeper), found
  * from the package root, so that the same code works from tsc's per-module output, from the
  * bundled commands (scripts/bundle-cli.mjs puts shared code in dist/chunks/) and from src/.
  */

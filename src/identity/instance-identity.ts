@@ -44,15 +44,14 @@ export interface InstanceIdentity {
 }
 
 /**
- * What issues the identities of a run's containers: a CA in this process (caIssuer), or one
- * kept in a worker thread so that loading the X.509 library and making keys happen beside the
- * run, not in its way (src/cli/identity-worker.ts).
+ * What issues the identities of a run's containers: a CA (caIssuer), opened beside the run
+ * (src/cli/identity-issuer.ts) so that opening it and making the first key are not in its way.
  */
 export interface IdentityIssuer {
   issue(request: InstanceIdentityRequest): Promise<InstanceIdentity>;
   /**
-   * Frees what issuing holds (a worker thread) when no more identities are needed soon, so the
-   * process does not pay for it at its exit; a later issue() starts again.
+   * Says no more identities are needed soon: no key is made ahead from now on (one being made
+   * would hold the process's exit back); a later issue() still works.
    */
   close?(): void;
 }

@@ -1,7 +1,7 @@
 /**
  * Certificates restager issues itself: the instance identity of staging and app containers
- * (docs/diego.md §3.11) and, in tests, the fake Cloud Foundry's PKI. The X.509 library
- * stays behind this port (src/x509/).
+ * (docs/diego.md §3.11) and, in tests, the fake Cloud Foundry's PKI. The certificate encoding
+ * stays behind this port (src/x509/: node:crypto and a DER encoder of its own).
  */
 
 /** A certificate and its private key, both PEM. */

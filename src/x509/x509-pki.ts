@@ -1,98 +1,121 @@
-/** The Pki port over @peculiar/x509 and Node's WebCrypto (ECDSA P-256 or RSA 2048, SHA-256). */
-import "reflect-metadata";
-import { createPrivateKey, randomBytes, webcrypto } from "node:crypto";
-
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-import * as x509 from "@peculiar/x509";
+/**
+ * The Pki port over node:crypto alone (ECDSA P-256 or RSA 2048, SHA-256), the certificates
+ * encoded by ./certificate.ts. Keys are made in libuv's thread pool (crypto.generateKeyPair), so
+ * the calling thread only encodes and signs.
+ */
+import { X509Certificate, createPrivateKey, generateKeyPair, type KeyObject } from "node:crypto";
 import { InvalidInputError } from "../errors.js";
 import type {
   CertificateAuthority,
   CertificateRequest,
   IssuedCertificate,
   KeyType,
-  KeyUsage,
   Pki,
 } from "../pki/ports.js";
+import {
+  authorityKeyIdentifier,
+  basicConstraints,
+  certificateParts,
+  certificatePem,
+  encodeName,
+  extendedKeyUsage,
+  keyIdentifier,
+  keyUsage,
+  keyUsageBits,
+  serialNumber,
+  signCertificate,
+  subjectAltName,
+  subjectKeyIdentifier,
+  type Extension,
+  type NameAttribute,
+} from "./certificate.js";
 
-// The library is typed against the DOM's Crypto; Node's WebCrypto is the same API.
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const algorithms = {
-  "ecdsa-p256": { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" },
-  "rsa-2048": {
-    name: "RSASSA-PKCS1-v1_5",
-    modulusLength: 2048,
-    publicExponent: new Uint8Array([1, 0, 1]),
-    hash: "SHA-256",
-  },
-} as const;
 const skewMs = 60_000;
+const recreateHint = "remove the CA files so that restager creates a new CA";
+
+interface KeyPair {
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+}
 
 export const x509Pki: Pki = {
   async createAuthority({ commonName, notAfter, keyType = "ecdsa-p256" }) {
-    const algorithm = algorithms[keyType];
     const keys = await generateKeys(keyType);
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({
-      serialNumber: serialNumber(),
-      name: [{ CN: [commonName] }],
+    const subject = encodeName([[{ type: "CN", value: commonName }]]);
+    const keyId = keyIdentifier(keys.publicKey);
+    const der = signCertificate({
+      serial: serialNumber(),
+      issuer: subject,
+      subject,
       notBefore: new Date(Date.now() - skewMs),
       notAfter,
-      keys,
-      signingAlgorithm: algorithm,
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
       extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
-          true,
-        ),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        basicConstraints(true),
+        keyUsage([keyUsageBits.keyCertSign, keyUsageBits.cRLSign]),
+        subjectKeyIdentifier(keyId),
       ],
     });
-    return new X509Authority(cert, keys.privateKey, await exportPkcs8(keys.privateKey));
+    const keyPem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    return new LocalAuthority({ der, key: keys.privateKey, keyPem }, { subject, keyId });
   },
 
   async loadAuthority(pem) {
-    let cert: x509.X509Certificate;
-    let key: CryptoKey;
-    try {
-      cert = new x509.X509Certificate(pem.certPem);
-      key = await webcrypto.subtle.importKey(
-        "pkcs8",
-        x509.PemConverter.decodeFirst(pem.keyPem),
-        algorithms[keyTypeOf(cert)],
-        true,
-        ["sign"],
-      );
-    } catch (cause) {
-      throw new InvalidInputError("the CA certificate or key cannot be read", [], {
-        cause,
-        hint: "remove the CA files so that restager creates a new CA",
-      });
-    }
-    const constraints = cert.getExtension(x509.BasicConstraintsExtension);
-    if (!constraints?.ca) {
+    const { cert, key } = readAuthority(pem);
+    if (!cert.ca) {
       throw new InvalidInputError("the CA certificate is not a CA (basicConstraints)", [], {
-        hint: "remove the CA files so that restager creates a new CA",
+        hint: recreateHint,
       });
     }
-    return new X509Authority(cert, key, pem.keyPem);
+    const parts = certificateParts(cert.raw);
+    const keyId = parts.subjectKeyId ?? keyIdentifier(cert.publicKey);
+    return Promise.resolve(
+      new LocalAuthority(
+        { der: cert.raw, key, keyPem: pem.keyPem },
+        { subject: parts.subject, keyId },
+      ),
+    );
   },
 };
 
-class X509Authority implements CertificateAuthority {
+/** The certificate and its key; a key of another type than the certificate's is unreadable. */
+function readAuthority(pem: IssuedCertificate): { cert: X509Certificate; key: KeyObject } {
+  try {
+    const cert = new X509Certificate(pem.certPem);
+    const key = createPrivateKey(pem.keyPem);
+    if (keyTypeOf(key) !== keyTypeOf(cert.publicKey) || !cert.checkPrivateKey(key)) {
+      throw new Error("the key is not the certificate's");
+    }
+    certificateParts(cert.raw);
+    return { cert, key };
+  } catch (cause) {
+    throw new InvalidInputError("the CA certificate or key cannot be read", [], {
+      cause,
+      hint: recreateHint,
+    });
+  }
+}
+
+class LocalAuthority implements CertificateAuthority {
   readonly certPem: string;
+  readonly keyPem: string;
+  readonly #key: KeyObject;
+  readonly #subject: Buffer;
+  readonly #keyId: Buffer;
+  /** Keys made ahead by warmUp(), one per type, each handed to one issue(). */
+  readonly #spareKeys = new Map<KeyType, Promise<KeyPair>>();
 
   constructor(
-    private readonly cert: x509.X509Certificate,
-    private readonly key: CryptoKey,
-    readonly keyPem: string,
+    own: { der: Buffer; key: KeyObject; keyPem: string },
+    name: { subject: Buffer; keyId: Buffer },
   ) {
-    this.certPem = cert.toString("pem") + "\n";
+    this.certPem = certificatePem(own.der);
+    this.keyPem = own.keyPem;
+    this.#key = own.key;
+    this.#subject = name.subject;
+    this.#keyId = name.keyId;
   }
-
-  /** Keys made ahead by warmUp(), one per type, each handed to one issue(). */
-  readonly #spareKeys = new Map<KeyType, Promise<CryptoKeyPair>>();
 
   warmUp(keyType: KeyType): void {
     if (this.#spareKeys.has(keyType)) return;
@@ -106,110 +129,71 @@ class X509Authority implements CertificateAuthority {
     const spare = this.#spareKeys.get(keyType);
     this.#spareKeys.delete(keyType);
     const keys = await (spare ?? generateKeys(keyType));
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: serialNumber(),
-      subject: subjectOf(request),
-      issuer: this.cert.subject,
+    const der = signCertificate({
+      serial: serialNumber(),
+      issuer: this.#subject,
+      subject: encodeName(subjectOf(request)),
       notBefore: request.notBefore ?? new Date(Date.now() - skewMs),
       notAfter: request.notAfter,
       publicKey: keys.publicKey,
-      signingKey: this.key,
-      signingAlgorithm: algorithms[keyTypeOf(this.cert)],
-      extensions: await leafExtensions(request, keys.publicKey, this.cert),
+      signingKey: this.#key,
+      extensions: this.#leafExtensions(request, keys.publicKey),
     });
-    const keyPem =
-      keyType === "rsa-2048"
-        ? await exportPkcs1(keys.privateKey)
-        : await exportPkcs8(keys.privateKey);
-    return { certPem: cert.toString("pem") + "\n", keyPem };
+    const keyPem = keys.privateKey
+      .export({ type: keyType === "rsa-2048" ? "pkcs1" : "pkcs8", format: "pem" })
+      .toString();
+    return { certPem: certificatePem(der), keyPem };
   }
-}
 
-function keyTypeOf(cert: x509.X509Certificate): KeyType {
-  const algorithm = cert.publicKey.algorithm as { name: string };
-  return algorithm.name === "ECDSA" ? "ecdsa-p256" : "rsa-2048";
-}
-
-function subjectOf(request: CertificateRequest): x509.JsonName {
-  const name: x509.JsonName = [];
-  const units = request.organizationalUnits ?? [];
-  if (request.organizationalUnitRdn === "shared") {
-    if (units.length > 0) name.push({ OU: derSorted(units) });
-  } else {
-    for (const unit of units) name.push({ OU: [unit] });
+  #leafExtensions(request: CertificateRequest, publicKey: KeyObject): Extension[] {
+    const usage = request.usage ?? "both";
+    const usages = request.keyUsages ?? ["digitalSignature", "keyAgreement"];
+    const extensions = [
+      basicConstraints(false),
+      keyUsage(usages.map((name) => keyUsageBits[name])),
+      extendedKeyUsage({ server: usage !== "client", client: usage !== "server" }),
+      subjectKeyIdentifier(keyIdentifier(publicKey)),
+      authorityKeyIdentifier(this.#keyId),
+    ];
+    const dnsNames = request.dnsNames ?? [];
+    const ips = request.ipAddresses ?? [];
+    if (dnsNames.length + ips.length > 0) extensions.push(subjectAltName(dnsNames, ips));
+    return extensions;
   }
-  name.push({ CN: [request.commonName] });
-  return name;
 }
 
 /**
- * DER orders the members of a SET OF by their encodings. Comparing the encodings of one-OU names
- * orders them the same way: their headers differ exactly when the OU encodings' lengths do.
+ * OU RDNs then CN. `shared` puts every OU in one RDN, whose members DER orders by encoding
+ * (encodeName sorts them), as Go's pkix.Name writes a list of OUs.
  */
-function derSorted(units: readonly string[]): string[] {
-  const encoded = units.map((unit) => ({
-    unit,
-    der: Buffer.from(new x509.Name([{ OU: [unit] }]).toArrayBuffer()),
+function subjectOf(request: CertificateRequest): NameAttribute[][] {
+  const units = (request.organizationalUnits ?? []).map((value) => ({
+    type: "OU" as const,
+    value,
   }));
-  return encoded.sort((a, b) => Buffer.compare(a.der, b.der)).map((entry) => entry.unit);
+  const cn: NameAttribute[] = [{ type: "CN", value: request.commonName }];
+  if (request.organizationalUnitRdn !== "shared") return [...units.map((unit) => [unit]), cn];
+  return units.length > 0 ? [units, cn] : [cn];
 }
 
-const keyUsageFlags: Record<KeyUsage, number> = {
-  digitalSignature: x509.KeyUsageFlags.digitalSignature,
-  keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
-  keyAgreement: x509.KeyUsageFlags.keyAgreement,
-};
-
-async function leafExtensions(
-  request: CertificateRequest,
-  publicKey: CryptoKey,
-  issuer: x509.X509Certificate,
-): Promise<x509.Extension[]> {
-  const usage = request.usage ?? "both";
-  const purposes: string[] = [];
-  if (usage !== "client") purposes.push(x509.ExtendedKeyUsage.serverAuth);
-  if (usage !== "server") purposes.push(x509.ExtendedKeyUsage.clientAuth);
-  const names: x509.JsonGeneralNames = [
-    ...(request.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
-    ...(request.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
-  ];
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(
-      (request.keyUsages ?? ["digitalSignature", "keyAgreement"]).reduce(
-        (flags, usage) => flags | keyUsageFlags[usage],
-        0,
-      ),
-      true,
-    ),
-    new x509.ExtendedKeyUsageExtension(purposes, false),
-    await x509.SubjectKeyIdentifierExtension.create(publicKey),
-    await x509.AuthorityKeyIdentifierExtension.create(issuer),
-  ];
-  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
-  return extensions;
+function keyTypeOf(key: KeyObject): KeyType | undefined {
+  if (key.asymmetricKeyType === "rsa") return "rsa-2048";
+  if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") {
+    return "ecdsa-p256";
+  }
+  return undefined;
 }
 
-async function generateKeys(keyType: KeyType): Promise<CryptoKeyPair> {
-  return await webcrypto.subtle.generateKey(algorithms[keyType], true, ["sign", "verify"]);
-}
-
-async function exportPkcs8(key: CryptoKey): Promise<string> {
-  const der = await webcrypto.subtle.exportKey("pkcs8", key);
-  return x509.PemConverter.encode(der, "PRIVATE KEY") + "\n";
-}
-
-/** `RSA PRIVATE KEY` PEM; Node's KeyObject re-encodes the PKCS#8 export. */
-async function exportPkcs1(key: CryptoKey): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
-  return createPrivateKey({ key: der, format: "der", type: "pkcs8" })
-    .export({ type: "pkcs1", format: "pem" })
-    .toString();
-}
-
-/** 16 random bytes, positive (top bit clear), as RFC 5280 asks. */
-function serialNumber(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
-  return bytes.toString("hex");
+function generateKeys(keyType: KeyType): Promise<KeyPair> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, publicKey: KeyObject, privateKey: KeyObject) => {
+      if (error) reject(error);
+      else resolve({ publicKey, privateKey });
+    };
+    if (keyType === "rsa-2048") {
+      generateKeyPair("rsa", { modulusLength: 2048, publicExponent: 0x10001 }, done);
+    } else {
+      generateKeyPair("ec", { namedCurve: "P-256" }, done);
+    }
+  });
 }

@@ -9,7 +9,7 @@ import { packageFile } from "../package-files.js";
 import type { CellCertificates } from "../../app/launch/launch-request.js";
 import { trustedCertificatesLater } from "../../app/restage/trusted-certificates.js";
 import { TarArchives } from "../../archive/tar-archives.js";
-import { identityIssuerInWorker } from "../identity-issuer-worker.js";
+import { identityIssuer } from "../identity-issuer.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { Output } from "../output.js";
 
@@ -20,7 +20,7 @@ export async function cellCertificates(
   const trustedCerts = await trustedCertificatesLater(options.trustedCerts, output.env);
   return {
     cell: { identity: true, trustedCerts },
-    identities: identityIssuerInWorker(options.cacheDir),
+    identities: identityIssuer(options.cacheDir),
     archives: new TarArchives(),
   };
 }

@@ -10,7 +10,7 @@ import { DockerRuntime } from "../../container/docker-runtime.js";
 import { defaultCacheDir } from "../../http/default-cache-dir.js";
 import { createHttpClients } from "../../http/http-clients.js";
 import { idleTimeoutFromEnv } from "../../http/idle-timeout.js";
-import { identityIssuerInWorker } from "../identity-issuer-worker.js";
+import { identityIssuer } from "../identity-issuer.js";
 import type { Output } from "../output.js";
 import { interruptSignal } from "../interrupt-signal.js";
 import { printImage } from "../report-image.js";
@@ -61,7 +61,7 @@ export async function restageOnDocker(output: Output, wiring: RestageWiring): Pr
         archives: new TarArchives(),
         images: new DockerImageStore({ env: output.env }),
         plans: new DirectoryPlanCache(join(cacheDir, planCacheDirName)),
-        identities: identityIssuerInWorker(cacheDir),
+        identities: identityIssuer(cacheDir),
         taskLog: new TaskLogPrinter(output, status, source),
         progress,
         onEvent: (event) => track(output, state, event),

@@ -97,7 +97,7 @@ describe("launch (the use case): detached, attached, dry run", () => {
     expect(report.instances.attached).toBeUndefined();
     expect(runtime.containers.map((c) => c.removed)).toEqual([false, false]);
     expect(interruptions).toEqual(["removing the instances"]);
-    // Every identity is issued: the issuer's worker ends now, not at the process's exit.
+    // Every identity is issued: the issuer makes no key ahead from now on (one would hold the exit).
     expect(issuer.closed).toBe(1);
   });
 

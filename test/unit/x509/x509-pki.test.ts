@@ -1,9 +1,18 @@
-import { X509Certificate } from "node:crypto";
+import { execFile } from "node:child_process";
+import { X509Certificate, createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { connect, createServer, type TLSSocket } from "node:tls";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../../src/errors.js";
+import { certificateParts } from "../../../src/x509/certificate.js";
+import { readElement, readElements } from "../../../src/x509/der.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
+
+const run = promisify(execFile);
 
 const inADay = () => new Date(Date.now() + 86_400_000);
 
@@ -115,5 +124,168 @@ describe("x509Pki", () => {
     await expect(x509Pki.loadAuthority({ certPem: "junk", keyPem: "junk" })).rejects.toThrow(
       /cannot be read/,
     );
+  });
+
+  it("refuses a CA key that is not the CA certificate's", async () => {
+    const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inADay() });
+    const other = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inADay() });
+    const rsa = await x509Pki.createAuthority({
+      commonName: "rsa CA",
+      notAfter: inADay(),
+      keyType: "rsa-2048",
+    });
+    for (const keyPem of [other.keyPem, rsa.keyPem]) {
+      const refused = x509Pki.loadAuthority({ certPem: ca.certPem, keyPem });
+      await expect(refused).rejects.toThrow(InvalidInputError);
+      await expect(refused).rejects.toThrow("the CA certificate or key cannot be read");
+    }
+  });
+});
+
+/** The TBSCertificate fields of a PEM certificate, in order. */
+function tbsFields(pem: string) {
+  const [tbs] = readElements(readElement(new X509Certificate(pem).raw).content);
+  return readElements(tbs?.content ?? Buffer.alloc(0));
+}
+
+describe("x509Pki, checked by OpenSSL and Node", () => {
+  let dir = "";
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "restager-x509-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(["ecdsa-p256", "rsa-2048"] as const)(
+    "makes a %s CA and leaves that openssl verifies and prints as asked",
+    async (keyType) => {
+      const ca = await x509Pki.createAuthority({ commonName: "x CA", notAfter: inADay(), keyType });
+      const leaf = await ca.issue({
+        commonName: "guid-1",
+        organizationalUnits: ["organization:o", "space:s", "app:a_b"],
+        organizationalUnitRdn: "shared",
+        dnsNames: ["guid-1", "h.example"],
+        ipAddresses: ["10.0.0.7", "fd00::7", "::ffff:10.0.0.1"],
+        keyUsages: ["digitalSignature", "keyEncipherment", "keyAgreement"],
+        keyType: "rsa-2048",
+        notAfter: inADay(),
+      });
+      await writeFile(join(dir, "ca.pem"), ca.certPem);
+      await writeFile(join(dir, "leaf.pem"), leaf.certPem);
+      const verified = await run("openssl", ["verify", "-CAfile", "ca.pem", "leaf.pem"], {
+        cwd: dir,
+      });
+      expect(verified.stdout).toBe("leaf.pem: OK\n");
+      const text = (
+        await run("openssl", ["x509", "-in", "leaf.pem", "-text", "-noout"], { cwd: dir })
+      ).stdout;
+      const caText = (
+        await run("openssl", ["x509", "-in", "ca.pem", "-text", "-noout"], { cwd: dir })
+      ).stdout;
+      const signature = keyType === "rsa-2048" ? "sha256WithRSAEncryption" : "ecdsa-with-SHA256";
+      expect(text).toContain(`Signature Algorithm: ${signature}`);
+      expect(text).toContain("Version: 3 (0x2)");
+      expect(text).toContain("Issuer: CN = x CA");
+      // openssl prints a multi-valued RDN's members in the order they are encoded: by length,
+      // then (equal lengths) UTF8String (0x0c) before PrintableString (0x13).
+      expect(text).toContain(
+        "Subject: OU = app:a_b + OU = space:s + OU = organization:o, CN = guid-1",
+      );
+      expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE/);
+      expect(text).toMatch(
+        /X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment, Key Agreement/,
+      );
+      expect(text).toMatch(
+        /X509v3 Extended Key Usage: ?\s+TLS Web Server Authentication, TLS Web Client Authentication/,
+      );
+      expect(text).toContain(
+        "DNS:guid-1, DNS:h.example, IP Address:10.0.0.7, IP Address:FD00:0:0:0:0:0:0:7, IP Address:0:0:0:0:0:FFFF:A00:1",
+      );
+      expect(text).toContain("Public-Key: (2048 bit)");
+      expect(caText).toMatch(/X509v3 Basic Constraints: critical\s+CA:TRUE/);
+      expect(caText).toMatch(/X509v3 Key Usage: critical\s+Certificate Sign, CRL Sign/);
+      const caKeyId = /Subject Key Identifier: ?\s+([0-9A-F:]+)/.exec(caText)?.[1];
+      expect(caKeyId).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+      expect(/Authority Key Identifier: ?\s+(?:keyid:)?([0-9A-F:]+)/.exec(text)?.[1]).toBe(caKeyId);
+
+      const cert = new X509Certificate(leaf.certPem);
+      const caCert = new X509Certificate(ca.certPem);
+      expect([caCert.ca, cert.ca]).toEqual([true, false]);
+      expect(cert.checkIssued(caCert)).toBe(true);
+      expect(cert.verify(caCert.publicKey)).toBe(true);
+      expect(cert.subjectAltName).toBe(
+        "DNS:guid-1, DNS:h.example, IP Address:10.0.0.7, IP Address:FD00:0:0:0:0:0:0:7, IP Address:0:0:0:0:0:FFFF:A00:1",
+      );
+      expect(cert.checkPrivateKey(createPrivateKey(leaf.keyPem))).toBe(true);
+      // Names as Go writes them: PrintableString, UTF8String where a character is outside its set.
+      const subject = tbsFields(leaf.certPem)[5]?.der.toString("latin1") ?? "";
+      expect(subject).toContain("\x13\x0eorganization:o");
+      expect(subject).toContain("\x0c\x07app:a_b");
+      // A positive serial of at most 16 bytes, minimally encoded.
+      const serial = tbsFields(leaf.certPem)[1]?.content ?? Buffer.alloc(0);
+      expect(serial.length).toBeLessThanOrEqual(17);
+      expect((serial[0] ?? 0) & 0x80).toBe(0);
+      if (serial.length > 1) expect(serial[0] === 0 && ((serial[1] ?? 0) & 0x80) === 0).toBe(false);
+    },
+    30_000,
+  );
+
+  it("signs with a CA made by openssl: the issuer is the CA's subject byte for byte", async () => {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    await writeFile(join(dir, "ossl.key"), privateKey.export({ type: "pkcs8", format: "pem" }));
+    await run(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "ossl.key",
+        "-subj",
+        "/O=ex_ample/CN=CA é",
+        "-days",
+        "1",
+        "-out",
+        "ossl.pem",
+      ],
+      { cwd: dir },
+    );
+    const certPem = (await run("cat", ["ossl.pem"], { cwd: dir })).stdout;
+    const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const ca = await x509Pki.loadAuthority({ certPem, keyPem });
+    const leaf = await ca.issue({ commonName: "x", usage: "server", notAfter: inADay() });
+    const caSubject = certificateParts(new X509Certificate(certPem).raw).subject;
+    expect(tbsFields(leaf.certPem)[3]?.der).toEqual(caSubject);
+    await writeFile(join(dir, "ossl-leaf.pem"), leaf.certPem);
+    const verified = await run("openssl", ["verify", "-CAfile", "ossl.pem", "ossl-leaf.pem"], {
+      cwd: dir,
+    });
+    expect(verified.stdout).toBe("ossl-leaf.pem: OK\n");
+    // The authority key identifier is the one the CA certificate carries.
+    const text = (
+      await run(
+        "openssl",
+        [
+          "x509",
+          "-in",
+          "ossl-leaf.pem",
+          "-noout",
+          "-ext",
+          "authorityKeyIdentifier,extendedKeyUsage",
+        ],
+        { cwd: dir },
+      )
+    ).stdout;
+    const caText = (
+      await run("openssl", ["x509", "-in", "ossl.pem", "-noout", "-ext", "subjectKeyIdentifier"], {
+        cwd: dir,
+      })
+    ).stdout;
+    const caKeyId = /([0-9A-F]{2}(:[0-9A-F]{2}){19})/.exec(caText)?.[1];
+    expect(caKeyId).toBeDefined();
+    expect(text).toContain(caKeyId);
+    expect(text).toContain("TLS Web Server Authentication");
+    expect(text).not.toContain("Client");
   });
 });
