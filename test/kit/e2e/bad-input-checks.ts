@@ -43,10 +43,17 @@ export async function measuredCli(e2e: E2eCase, bin: Bin, args: string[]): Promi
   return run;
 }
 
-const recordRssSource = `import { writeFileSync } from "node:fs";
+/**
+ * The process's own peak (VmHWM, KB), not getrusage's maxRSS: Linux carries maxRSS over exec
+ * from the forked copy of the parent, so a CLI spawned by a test worker of 250 MB reported
+ * 250 MB whatever it used itself.
+ */
+const recordRssSource = `import { readFileSync, writeFileSync } from "node:fs";
 process.on("exit", () => {
   const dir = process.env.RESTAGER_TEST_RSS_DIR;
-  if (dir) writeFileSync(dir + "/" + process.pid, String(process.resourceUsage().maxRSS));
+  if (!dir) return;
+  const hwm = /^VmHWM:\\s+(\\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+  writeFileSync(dir + "/" + process.pid, hwm ? hwm[1] : "unknown");
 });
 `;
 
