@@ -50,20 +50,28 @@ export interface InstanceIdentity {
 export interface IdentityIssuer {
   issue(request: InstanceIdentityRequest): Promise<InstanceIdentity>;
   /**
-   * Says no more identities are needed soon: no key is made ahead from now on (one being made
-   * would hold the process's exit back); a later issue() still works.
+   * Says an identity will be asked for soon: one key is made ahead from now on, beside the work
+   * that comes first (creating the container). Until then none is: a key being made holds the
+   * process's exit back (an RSA key takes 0.1–0.7 s of CPU), and a run that fails before its
+   * first container needs none.
+   */
+  prepare?(): void;
+  /**
+   * Says no more identities are needed soon: no key is made ahead from now on; a later issue()
+   * still works.
    */
   close?(): void;
 }
 
 /**
- * Issues with `ca`, the first with a key made ahead from now on. Only the first: a key still
- * being made when the process ends holds its exit back until it is done (an RSA key takes
- * 0.1–0.7 s of CPU), and a launch's instances ask at about the same time anyway.
+ * Issues with `ca`; prepare() makes one key ahead (for the first issue after it), and only one:
+ * a launch's instances ask at about the same time anyway.
  */
 export function caIssuer(ca: CertificateAuthority): IdentityIssuer {
-  ca.warmUp(instanceIdentityKeyType);
-  return { issue: (request) => issueInstanceIdentity(ca, request) };
+  return {
+    issue: (request) => issueInstanceIdentity(ca, request),
+    prepare: () => ca.warmUp(instanceIdentityKeyType),
+  };
 }
 
 export async function issueInstanceIdentity(

@@ -38,6 +38,8 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
   let container: Container | undefined;
   try {
     await timer.time("checking the engine", () => dependencies.checkEngine(signal));
+    // The staging container comes next: its identity's key is made meanwhile.
+    deps.identities?.prepare?.();
     const prepared = await dependencies.prepare(timer, signal);
     if (prepared.failed) return failedEarly(prepared, timer);
     cell = await CellFiles.prepare(options, deps, signal);

@@ -20,8 +20,8 @@ export interface FakeLaunchWorld {
   downloads: { opened: number; closed: number };
   /** What each interruption said it would do, in order. */
   interruptions: string[];
-  /** How often the identity issuer was closed. */
-  issuer: { closed: number };
+  /** How often the identity issuer was prepared (a key made ahead), and closed. */
+  issuer: { prepared: number; closed: number };
   /** Interrupts the open interruption (as Ctrl-C does). */
   interrupt(): void;
 }
@@ -39,7 +39,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
     const signal = controller.signal;
     return { signal, received: () => signal.aborted, dispose: () => undefined };
   };
-  const issuer = { closed: 0 };
+  const issuer = { prepared: 0, closed: 0 };
   const ports: LaunchPorts = {
     runtime: () => runtime,
     swarm: () => swarm,
@@ -68,6 +68,9 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
         cell: { identity: false },
         identities: {
           issue: () => Promise.reject(new Error("no identities in unit tests")),
+          prepare: () => {
+            issuer.prepared++;
+          },
           close: () => {
             issuer.closed++;
           },

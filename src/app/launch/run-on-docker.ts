@@ -21,8 +21,8 @@ export interface DockerLaunch {
 /** `launch` on the local engine (target docker): dry run, detached, or attached. */
 export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Promise<LaunchReport> {
   const { lrp, request, settings } = launch;
-  // Asked for first: the identity issuer starts its work (loading X.509, a key) in the
-  // background while the image is found. The dry run's lines carry no identity.
+  // Asked for first: the identity issuer opens its CA in the background while the image is
+  // found. The dry run's lines carry no identity.
   const asked = request.dryRun ? undefined : ports.cellCertificates();
   asked?.catch(() => undefined); // met by the await below when the image is found
   const image = await launchImage({ lrp, request }, ports);
@@ -42,6 +42,8 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
       lines: await launchDryRun(plan, ports.runtime(), secrets),
     };
   }
+  // The instances are created next: their first identity's key is made meanwhile.
+  certificates?.identities?.prepare?.();
   const cellFiles = { identities: certificates?.identities, archives: certificates?.archives };
   if (request.attach) return runAttached({ plan, secrets, ...cellFiles }, ports);
   return runDetached({ plan, secrets, ...cellFiles }, ports);

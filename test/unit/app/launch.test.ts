@@ -65,6 +65,13 @@ describe("launch (the use case): image choice", () => {
     expect(downloads).toEqual({ opened: 0, closed: 0 });
   });
 
+  it("makes no identity key when no image can be had (the failing run exits at once)", async () => {
+    const made = world();
+    made.runtime.images = [];
+    await expect(launch(request(), made.ports)).rejects.toThrow();
+    expect(made.issuer).toEqual({ prepared: 0, closed: 0 });
+  });
+
   it("runs --image even when it holds another droplet, and warns", async () => {
     const { ports, events } = world();
     const report = kindOf(await launch(request({ image: "img:1" }), ports), "instances");
@@ -97,8 +104,9 @@ describe("launch (the use case): detached, attached, dry run", () => {
     expect(report.instances.attached).toBeUndefined();
     expect(runtime.containers.map((c) => c.removed)).toEqual([false, false]);
     expect(interruptions).toEqual(["removing the instances"]);
-    // Every identity is issued: the issuer makes no key ahead from now on (one would hold the exit).
-    expect(issuer.closed).toBe(1);
+    // A key is made ahead once the image is found, and none once every identity is issued
+    // (a key being made would hold the exit back).
+    expect(issuer).toEqual({ prepared: 1, closed: 1 });
   });
 
   it("detached: a crashed instance makes the exit code taskFailed, and is kept", async () => {

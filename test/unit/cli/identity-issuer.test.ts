@@ -39,9 +39,11 @@ describe("identityIssuer", () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  it("issues with the cache directory's CA, the first with a key made ahead", async () => {
+  it("issues with the cache directory's CA, the first with a key made ahead once prepared", async () => {
     const warmed: string[] = [];
     const issuer = identityIssuer(cacheDir, countingCa(warmed));
+    issuer.prepare?.();
+    issuer.prepare?.();
     const identity = await issuer.issue(request);
     expect(warmed).toEqual(["rsa-2048"]);
     const ca = await openLocalCa({ cacheDir, pki: x509Pki });
@@ -52,9 +54,17 @@ describe("identityIssuer", () => {
     issuer.close?.();
   }, 30_000);
 
+  it("makes no key ahead unless prepared (a run that fails first exits at once)", async () => {
+    const warmed: string[] = [];
+    const issuer = identityIssuer(cacheDir, countingCa(warmed));
+    await issuer.issue(request);
+    expect(warmed).toEqual([]);
+  }, 30_000);
+
   it("makes no key ahead once closed before the CA is open (it would hold the exit back), and still issues", async () => {
     const warmed: string[] = [];
     const issuer = identityIssuer(cacheDir, countingCa(warmed));
+    issuer.prepare?.();
     issuer.close?.();
     const identity = await issuer.issue(request);
     expect(warmed).toEqual([]);

@@ -68,7 +68,7 @@ describe("issueInstanceIdentity", () => {
     ]);
   });
 
-  it("makes one key ahead, at the start, and none after an issue (it would hold the exit back)", async () => {
+  it("makes a key ahead only once prepared, and none after an issue (it would hold the exit back)", async () => {
     const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inAYear() });
     const warmed: string[] = [];
     const counted: typeof ca = {
@@ -81,6 +81,8 @@ describe("issueInstanceIdentity", () => {
       },
     };
     const issuer = caIssuer(counted);
+    expect(warmed).toEqual([]);
+    issuer.prepare?.();
     expect(warmed).toEqual(["rsa-2048"]);
     const request = { containerGuid: guid, containerIp: "", organizationalUnits: [] };
     await issuer.issue(request);
