@@ -63,6 +63,13 @@ export interface CheckResult {
   output: string;
 }
 
+/** A container just created, not started yet. */
+export interface CreatedApp {
+  id: string;
+  /** As AppContainerState.volumeSources. */
+  volumeSources?: Readonly<Record<string, string>> | undefined;
+}
+
 export type HealthStatus = "none" | "starting" | "healthy" | "unhealthy";
 
 export interface AppContainerState {
@@ -138,9 +145,15 @@ export interface AppRuntime {
   networkGateway(network?: string): Promise<string | undefined>;
   /**
    * Creates and starts a container. A container that fails to start is removed before this
-   * rejects; a host port clash rejects with PortInUseError.
+   * rejects; a host port clash rejects with PortInUseError. `whileStarting` is given the created
+   * container (where its volumes are on this host) once its start was asked for, to work on it
+   * while the engine starts it; this resolves once both are done. It must not reject.
    */
-  runApp(spec: AppContainerSpec, signal?: AbortSignal): Promise<string>;
+  runApp(
+    spec: AppContainerSpec,
+    signal?: AbortSignal,
+    whileStarting?: (created: CreatedApp) => Promise<void>,
+  ): Promise<string>;
   inspectApp(id: string): Promise<AppContainerState>;
   /** The last `count` log lines, stdout and stderr interleaved as logged. */
   tailLogs(id: string, count: number): Promise<LogLine[]>;

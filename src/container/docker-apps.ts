@@ -9,6 +9,7 @@ import type {
   AppContainerState,
   AppImage,
   AppRuntime,
+  CreatedApp,
   DetachedProcess,
   ListedAppContainer,
   LogLine,
@@ -74,7 +75,11 @@ export class DockerApps implements AppRuntime {
     }
   }
 
-  async runApp(spec: AppContainerSpec, signal?: AbortSignal): Promise<string> {
+  async runApp(
+    spec: AppContainerSpec,
+    signal?: AbortSignal,
+    whileStarting?: (created: CreatedApp) => Promise<void>,
+  ): Promise<string> {
     throwIfCancelled(signal);
     let created: Docker.Container;
     try {
@@ -90,7 +95,7 @@ export class DockerApps implements AppRuntime {
     }
     try {
       throwIfCancelled(signal);
-      await created.start();
+      await startWhile(created, whileStarting);
       if (spec.boundToOwner === true) await bindToOwner(created);
       return created.id;
     } catch (error) {
@@ -259,4 +264,29 @@ async function bindToOwner(container: Docker.Container): Promise<void> {
   };
   link.on("error", () => undefined);
   link.unref?.();
+}
+
+/**
+ * Starts `container`, running `whileStarting` meanwhile. The engine answers no inspect while it
+ * starts a container (both take its lock), so the volumes are looked up before; the work begins
+ * once the start request is on its way (setImmediate: after the ticks that send it).
+ */
+async function startWhile(
+  container: Docker.Container,
+  whileStarting: ((created: CreatedApp) => Promise<void>) | undefined,
+): Promise<void> {
+  if (!whileStarting) {
+    await container.start();
+    return;
+  }
+  const { volumeSources } = containerState(await container.inspect());
+  const starting = container.start();
+  const work = new Promise((resolve) => setImmediate(resolve)).then(() =>
+    whileStarting({ id: container.id, volumeSources }),
+  );
+  try {
+    await starting;
+  } finally {
+    await work;
+  }
 }

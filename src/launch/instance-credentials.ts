@@ -130,6 +130,25 @@ function relative(path: string): string {
   return path.replace(/^\/+/, "").replace(/\/+$/, "");
 }
 
+/**
+ * Writes the trusted certificates into a created instance's volume while the engine starts it
+ * (AppRuntime.runApp's `whileStarting`): they take ~150 files, and the app waits for its
+ * credentials anyway, so only the credentials are left for after the start. True when they are
+ * in; false (nothing to show for it: writeCellFiles then writes them) when the volume is not on
+ * this host or cannot be written, or the certificates could not be read.
+ */
+export async function writeTrustedWhileStarting(
+  cell: CellCertificates,
+  created: { volumeSources?: Readonly<Record<string, string>> | undefined },
+): Promise<boolean> {
+  const trusted = cell.trusted;
+  const source = trusted ? created.volumeSources?.[trusted.path] : undefined;
+  if (!trusted || source === undefined) return false;
+  const files = await trusted.certificates.files.catch(() => undefined);
+  if (!files) return false;
+  return writeVolumeFiles(source, files, new Date());
+}
+
 /** What writes a cell's files: the identity issuer (none: no identity) and the tar writer. */
 export interface CellFileWriters {
   identities?: IdentityIssuer | undefined;

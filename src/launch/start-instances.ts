@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppRuntime, CheckResult } from "../container/app-runtime.js";
+import type { AppRuntime, CheckResult, CreatedApp } from "../container/app-runtime.js";
 import { PortInUseError } from "../container/port-in-use-error.js";
 import type { AppPlan } from "./app-plan.js";
 import { appContainerSpec } from "./container-spec.js";
@@ -7,7 +7,7 @@ import { chooseHostPorts, hasOnlyFixedPorts, type FreePortFinder } from "./host-
 import { planInstance, type InstancePlan, type InstancePort } from "./instance-plan.js";
 import { envStrings } from "../core/merge-env.js";
 import type { LaunchEvent } from "./launch-events.js";
-import { writeCellFiles } from "./instance-credentials.js";
+import { writeCellFiles, writeTrustedWhileStarting } from "./instance-credentials.js";
 import { startupCheckArgv } from "./container-healthcheck.js";
 import type { Archives } from "../archive/ports.js";
 import type { IdentityIssuer } from "../identity/instance-identity.js";
@@ -87,8 +87,15 @@ async function startOne(app: AppPlan, slot: Slot, deps: StartDeps) {
     const plan = planInstance(app, { index: slot.index, guid, hostIp: slot.hostIp, ports });
     deps.onEvent?.({ kind: "starting", index: slot.index, name: plan.name });
     try {
-      const id = await deps.runtime.runApp(appContainerSpec(app, plan), signal);
-      await afterStart(app, { id, guid, signal }, deps);
+      let trustedIn = false;
+      const cell = app.cell;
+      const whileStarting = cell?.trusted
+        ? async (created: CreatedApp) => {
+            trustedIn = await writeTrustedWhileStarting(cell, created);
+          }
+        : undefined;
+      const id = await deps.runtime.runApp(appContainerSpec(app, plan), signal, whileStarting);
+      await afterStart(app, { id, guid, signal, withTrusted: !trustedIn }, deps);
       // Only now is the app released (start-script.ts waits for the credentials): the check's
       // start timeout counts from here, as on a cell, where both start together.
       const startupCheck = runStartupCheck(app, { id, runtime: deps.runtime, signal });
@@ -116,7 +123,7 @@ function runStartupCheck(
 /** The cell's files, then diego-sshd; a failure removes the container before it rethrows. */
 async function afterStart(
   app: AppPlan,
-  started: { id: string; guid: string; signal?: AbortSignal | undefined },
+  started: { id: string; guid: string; signal?: AbortSignal | undefined; withTrusted: boolean },
   deps: StartDeps,
 ): Promise<void> {
   const { signal, ...instance } = started;
@@ -124,7 +131,7 @@ async function afterStart(
     if (app.cell) {
       const { runtime, identities, archives } = deps;
       if (!archives) throw new Error("the cell's files need a tar writer (StartDeps.archives)");
-      const cellFiles = { ...instance, cell: app.cell, withTrusted: true };
+      const cellFiles = { ...instance, cell: app.cell };
       await writeCellFiles({ runtime, identities, archives }, cellFiles, signal);
     }
     if (app.sshd) await startSshd(app, instance.id, deps.runtime);

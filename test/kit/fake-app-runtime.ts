@@ -3,6 +3,7 @@
  * scripts (`script(name, states)`: successive inspect answers, the last one repeating).
  */
 import type {
+  CreatedApp,
   AppContainerEvent,
   AppContainerSpec,
   AppContainerState,
@@ -31,6 +32,8 @@ export class FakeAppRuntime implements AppRuntime {
   readonly containers: FakeContainer[] = [];
   images: AppImage[] = [];
   gateway: string | undefined = "172.17.0.1";
+  /** Where a created container's volumes are on this host (none: not writable from here). */
+  volumeSources: Record<string, string> | undefined;
   logs: LogLine[] = [];
   /** Host ports whose next runApp fails with PortInUseError (once each). */
   readonly takenPorts = new Set<number>();
@@ -57,12 +60,20 @@ export class FakeAppRuntime implements AppRuntime {
     return Promise.resolve(this.gateway);
   }
 
-  runApp(spec: AppContainerSpec): Promise<string> {
+  async runApp(
+    spec: AppContainerSpec,
+    _signal?: AbortSignal,
+    whileStarting?: (created: CreatedApp) => Promise<void>,
+  ): Promise<string> {
     const clash = spec.ports.find((port) => this.takenPorts.delete(port.hostPort));
-    if (clash) return Promise.reject(new PortInUseError(clash.hostPort));
+    if (clash) throw new PortInUseError(clash.hostPort);
     const id = `c${this.containers.length}`;
     this.containers.push({ id, spec, removed: false, stopped: false, execs: [] });
-    return Promise.resolve(id);
+    if (whileStarting) {
+      this.calls.push(`starting ${id}`);
+      await whileStarting({ id, volumeSources: this.volumeSources });
+    }
+    return id;
   }
 
   inspectApp(id: string): Promise<AppContainerState> {
@@ -94,7 +105,7 @@ export class FakeAppRuntime implements AppRuntime {
   /** Exit codes of successive checks per container name (the last one repeats); default 0. */
   readonly checkScripts = new Map<string, number[]>();
   readonly checks: { id: string; argv: string[]; user: string }[] = [];
-  /** putFiles and runCheck calls in order (`put c0`, `check c0`). */
+  /** Work while starting, putFiles and runCheck calls in order (`starting c0`, `put c0`, `check c0`). */
   readonly calls: string[] = [];
 
   runCheck(id: string, command: { argv: string[]; user: string }): Promise<CheckResult> {

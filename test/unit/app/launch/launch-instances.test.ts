@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PortInUseError } from "../../../../src/container/port-in-use-error.js";
 import { CancelledError } from "../../../../src/errors.js";
@@ -119,8 +122,30 @@ describe("launching an app's instances", () => {
     });
     expect(outcome?.state).toBe("running");
     // The app waits for these files (start-script.ts); a cell starts app and check together.
-    expect(runtime.calls).toEqual(["put c0", "check c0"]);
+    // (The trusted certificates' volume is not on this host: they go in with the rest.)
+    expect(runtime.calls).toEqual(["starting c0", "put c0", "check c0"]);
     expect(runtime.checks[0]?.argv[2]).toContain("-startup-timeout=");
+  });
+
+  it("writes the trusted certificates into their volume while the engine starts the instance", async () => {
+    const volume = await mkdtemp(join(tmpdir(), "trusted-volume-"));
+    try {
+      const runtime = new FakeAppRuntime();
+      runtime.volumeSources = { "/etc/cf-system-certificates": volume };
+      const trustedCerts = [{ name: "corp-ca.pem", content: Buffer.from("-----BEGIN") }];
+      const cell = { identity: false, trustedCerts: pendingCertificates(trustedCerts) };
+      const plan = planApp(lrp, { ...options, instances: 1, cell });
+      const [outcome] = await launchInstances(plan, {
+        ...deps(runtime),
+        archives: new TarArchives(),
+      });
+      expect(outcome?.state).toBe("running");
+      expect(await readFile(join(volume, "corp-ca.pem"), "utf8")).toBe("-----BEGIN");
+      // Nothing is left for after the start: no archive request.
+      expect(runtime.calls).toEqual(["starting c0", "check c0"]);
+    } finally {
+      await rm(volume, { recursive: true, force: true });
+    }
   });
 
   it("asks the engine to write nothing when the cell has no files for the instance", async () => {
