@@ -93,15 +93,14 @@ export async function buildImage(
   deps: BuildImageDeps,
 ): Promise<BuiltImage> {
   const { images, onPhase } = deps;
-  const stack = await images
-    .inspect(options.stackImage, options.signal)
-    .catch(async (error: unknown) => {
-      await releasePlanned(options.plannedDroplet);
-      throw error;
-    });
-  if (!stack) {
+  let stack: ImageInfo;
+  try {
+    const found = await images.inspect(options.stackImage, options.signal);
+    if (!found) throw new ImageMissingError(options.stackImage);
+    stack = found;
+  } catch (error) {
     await releasePlanned(options.plannedDroplet);
-    throw new ImageMissingError(options.stackImage);
+    throw error;
   }
   onPhase?.("reading the droplet and the lifecycle");
   const { droplet, lifecycle } = await planInputs(options, deps);

@@ -71,9 +71,7 @@ async function cellDirectories(
 ): Promise<CellDirectory[]> {
   const dirs: CellDirectory[] = [];
   if (cell.trusted && instance.withTrusted) {
-    const read = await cell.trusted.certificates.files;
-    const files = read.map((file) => ({ name: file.name, content: file.content }));
-    dirs.push({ dir: cell.trusted.path, files });
+    dirs.push({ dir: cell.trusted.path, files: await cell.trusted.certificates.files });
   }
   if (cell.identity && identities) {
     const issued = await identities.issue({
@@ -142,11 +140,9 @@ export async function writeTrustedWhileStarting(
   created: { volumeSources?: Readonly<Record<string, string>> | undefined },
 ): Promise<boolean> {
   const trusted = cell.trusted;
-  const source = trusted ? created.volumeSources?.[trusted.path] : undefined;
-  if (!trusted || source === undefined) return false;
-  const files = await trusted.certificates.files.catch(() => undefined);
-  if (!files) return false;
-  return writeVolumeFiles(source, files, new Date());
+  const files = await trusted?.certificates.files.catch(() => undefined);
+  if (!trusted || !files) return false;
+  return writeIntoVolumes([{ dir: trusted.path, files }], created.volumeSources, new Date());
 }
 
 /** What writes a cell's files: the identity issuer (none: no identity) and the tar writer. */

@@ -31,7 +31,7 @@ type Verdict =
  * exec) rather than read from Docker's health status, so `launch` returns as soon as the app
  * answers instead of after Docker's next interval: first the start-up check started when the
  * app was released (StartedInstance.startupCheck: the healthcheck binary in startup mode, as the
- * executor runs it, trying every 50 ms), then, if that ended early without a verdict, once per
+ * executor runs it, trying every startupCheckIntervalMs), then, if that ended early without a verdict, once per
  * poll. Running instances get restarts
  * turned on; crashed instances that still run are stopped (Diego destroys them) but kept, so
  * their logs stay readable; their last lines are read.

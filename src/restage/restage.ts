@@ -126,10 +126,6 @@ async function finishRun(
 ): Promise<RestageOutcome> {
   const { options, deps, timer, signal, outcome, retention } = run;
   const definition = options.request.definition;
-  // A failed task is the task's own only while the engine is there: an engine that shuts down
-  // stops the staging container first (its process ends 137 or 143) and answers on open
-  // connections meanwhile, so a failure is confirmed with a ping on a new one, which throws
-  // the engine's UnavailableError when it is gone.
   const read = () =>
     readResultFile(container, definition.resultFile, { archives: deps.archives, signal });
   const completed = await timer.time("reading result", () =>
@@ -140,6 +136,10 @@ async function finishRun(
     deps.logger.debug("result-file-unreadable", { error: errorMessage(completed.readError) });
   }
   const error = completed.failed && !outcome.failed ? completed.readError : outcome.error;
+  // A failed task is the task's own only while the engine is there: an engine that shuts down
+  // stops the staging container first (its process ends 137 or 143) and answers on open
+  // connections meanwhile, so a failure is confirmed with a ping on a new one, which throws
+  // the engine's UnavailableError when it is gone.
   if (completed.failed) await deps.runtime.ping(signal);
   return {
     ...outcome,

@@ -26,6 +26,7 @@ import {
   signCertificate,
   subjectAltName,
   subjectKeyIdentifier,
+  type CertificateParts,
   type Extension,
   type NameAttribute,
 } from "./certificate.js";
@@ -62,13 +63,12 @@ export const x509Pki: Pki = {
   },
 
   async loadAuthority(pem) {
-    const { cert, key } = readAuthority(pem);
+    const { cert, key, parts } = readAuthority(pem);
     if (!cert.ca) {
       throw new InvalidInputError("the CA certificate is not a CA (basicConstraints)", [], {
         hint: recreateHint,
       });
     }
-    const parts = certificateParts(cert.raw);
     const keyId = parts.subjectKeyId ?? keyIdentifier(cert.publicKey);
     return Promise.resolve(
       new LocalAuthority(
@@ -79,16 +79,19 @@ export const x509Pki: Pki = {
   },
 };
 
-/** The certificate and its key; a key of another type than the certificate's is unreadable. */
-function readAuthority(pem: IssuedCertificate): { cert: X509Certificate; key: KeyObject } {
+/** The certificate, its parts and its key; a key that is not the certificate's is unreadable. */
+function readAuthority(pem: IssuedCertificate): {
+  cert: X509Certificate;
+  key: KeyObject;
+  parts: CertificateParts;
+} {
   try {
     const cert = new X509Certificate(pem.certPem);
     const key = createPrivateKey(pem.keyPem);
     if (keyTypeOf(key) !== keyTypeOf(cert.publicKey) || !cert.checkPrivateKey(key)) {
       throw new Error("the key is not the certificate's");
     }
-    certificateParts(cert.raw);
-    return { cert, key };
+    return { cert, key, parts: certificateParts(cert.raw) };
   } catch (cause) {
     throw new InvalidInputError("the CA certificate or key cannot be read", [], {
       cause,

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityIssuer } from "../../../src/cli/identity-issuer.js";
 import { openLocalCa } from "../../../src/identity/local-ca.js";
-import type { CertificateAuthority } from "../../../src/pki/ports.js";
+import type { CertificateAuthority, KeyType } from "../../../src/pki/ports.js";
 import { x509Pki } from "../../../src/x509/x509-pki.js";
+import { countingWarmUps } from "../../kit/counting-ca.js";
 
 const request = {
   containerGuid: "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
@@ -15,19 +16,9 @@ const request = {
 };
 
 /** The CA of `cacheDir`, counting the keys it is asked to make ahead. */
-function countingCa(warmed: string[]) {
-  return async (cacheDir: string): Promise<CertificateAuthority> => {
-    const ca = await openLocalCa({ cacheDir, pki: x509Pki });
-    return {
-      certPem: ca.certPem,
-      keyPem: ca.keyPem,
-      issue: (asked) => ca.issue(asked),
-      warmUp: (keyType) => {
-        warmed.push(keyType);
-        ca.warmUp(keyType);
-      },
-    };
-  };
+function countingCa(warmed: KeyType[]) {
+  return async (cacheDir: string): Promise<CertificateAuthority> =>
+    countingWarmUps(await openLocalCa({ cacheDir, pki: x509Pki }), warmed);
 }
 
 describe("identityIssuer", () => {
@@ -40,7 +31,7 @@ describe("identityIssuer", () => {
   });
 
   it("issues with the cache directory's CA, the first with a key made ahead once prepared", async () => {
-    const warmed: string[] = [];
+    const warmed: KeyType[] = [];
     const issuer = identityIssuer(cacheDir, countingCa(warmed));
     issuer.prepare?.();
     issuer.prepare?.();
@@ -55,14 +46,14 @@ describe("identityIssuer", () => {
   }, 30_000);
 
   it("makes no key ahead unless prepared (a run that fails first exits at once)", async () => {
-    const warmed: string[] = [];
+    const warmed: KeyType[] = [];
     const issuer = identityIssuer(cacheDir, countingCa(warmed));
     await issuer.issue(request);
     expect(warmed).toEqual([]);
   }, 30_000);
 
   it("makes no key ahead once closed before the CA is open (it would hold the exit back), and still issues", async () => {
-    const warmed: string[] = [];
+    const warmed: KeyType[] = [];
     const issuer = identityIssuer(cacheDir, countingCa(warmed));
     issuer.prepare?.();
     issuer.close?.();

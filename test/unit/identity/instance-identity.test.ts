@@ -7,6 +7,8 @@ import {
   instanceIdentityValidityMs,
   issueInstanceIdentity,
 } from "../../../src/identity/instance-identity.js";
+import type { KeyType } from "../../../src/pki/ports.js";
+import { countingWarmUps } from "../../kit/counting-ca.js";
 
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000);
 const guid = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
@@ -70,17 +72,8 @@ describe("issueInstanceIdentity", () => {
 
   it("makes a key ahead only once prepared, and none after an issue (it would hold the exit back)", async () => {
     const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inAYear() });
-    const warmed: string[] = [];
-    const counted: typeof ca = {
-      certPem: ca.certPem,
-      keyPem: ca.keyPem,
-      issue: (request) => ca.issue(request),
-      warmUp: (keyType) => {
-        warmed.push(keyType);
-        ca.warmUp(keyType);
-      },
-    };
-    const issuer = caIssuer(counted);
+    const warmed: KeyType[] = [];
+    const issuer = caIssuer(countingWarmUps(ca, warmed));
     expect(warmed).toEqual([]);
     issuer.prepare?.();
     expect(warmed).toEqual(["rsa-2048"]);

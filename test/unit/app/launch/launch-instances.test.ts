@@ -27,6 +27,15 @@ function deps(runtime: FakeAppRuntime) {
   };
 }
 
+/** One instance of a cell with one trusted certificate (corp-ca.pem) and no identity. */
+async function launchWithTrustedCert(runtime: FakeAppRuntime) {
+  const trustedCerts = [{ name: "corp-ca.pem", content: Buffer.from("-----BEGIN") }];
+  const cell = { identity: false, trustedCerts: pendingCertificates(trustedCerts) };
+  const plan = planApp(lrp, { ...options, instances: 1, cell });
+  const [outcome] = await launchInstances(plan, { ...deps(runtime), archives: new TarArchives() });
+  return outcome;
+}
+
 describe("launching an app's instances", () => {
   it("reports an instance that exits right after its check passed as crashed, not as an error", async () => {
     const runtime = new FakeAppRuntime();
@@ -101,7 +110,7 @@ describe("launching an app's instances", () => {
     expect(outcome?.state).toBe("running");
     const scripts = runtime.checks.map((check) => check.argv[2] ?? "");
     expect(scripts).toHaveLength(3);
-    // One healthcheck process that tries every 50 ms until the start timeout (60 s here)...
+    // One healthcheck process that tries every 20 ms until the start timeout (60 s here)...
     expect(scripts[0]).toMatch(/ -startup-interval=20ms -startup-timeout=\d+ms \|\| exit \$\?\n/);
     const timeoutMs = Number(/-startup-timeout=(\d+)ms/.exec(scripts[0] ?? "")?.[1]);
     expect(timeoutMs).toBeGreaterThan(59_000);
@@ -113,13 +122,7 @@ describe("launching an app's instances", () => {
 
   it("starts the start-up check only once the cell's files are in, so the app gets the whole start timeout", async () => {
     const runtime = new FakeAppRuntime();
-    const trustedCerts = [{ name: "corp-ca.pem", content: Buffer.from("-----BEGIN") }];
-    const cell = { identity: false, trustedCerts: pendingCertificates(trustedCerts) };
-    const plan = planApp(lrp, { ...options, instances: 1, cell });
-    const [outcome] = await launchInstances(plan, {
-      ...deps(runtime),
-      archives: new TarArchives(),
-    });
+    const outcome = await launchWithTrustedCert(runtime);
     expect(outcome?.state).toBe("running");
     // The app waits for these files (start-script.ts); a cell starts app and check together.
     // (The trusted certificates' volume is not on this host: they go in with the rest.)
@@ -132,13 +135,7 @@ describe("launching an app's instances", () => {
     try {
       const runtime = new FakeAppRuntime();
       runtime.volumeSources = { "/etc/cf-system-certificates": volume };
-      const trustedCerts = [{ name: "corp-ca.pem", content: Buffer.from("-----BEGIN") }];
-      const cell = { identity: false, trustedCerts: pendingCertificates(trustedCerts) };
-      const plan = planApp(lrp, { ...options, instances: 1, cell });
-      const [outcome] = await launchInstances(plan, {
-        ...deps(runtime),
-        archives: new TarArchives(),
-      });
+      const outcome = await launchWithTrustedCert(runtime);
       expect(outcome?.state).toBe("running");
       expect(await readFile(join(volume, "corp-ca.pem"), "utf8")).toBe("-----BEGIN");
       // Nothing is left for after the start: no archive request.
