@@ -149,7 +149,9 @@ export class DockerApps implements AppRuntime {
       await container.update({ RestartPolicy: { Name: "unless-stopped" } });
       return true;
     } catch (error) {
-      // The engine refuses to update a stopped container: the app exited since it was seen.
+      // The engine refuses to update a stopped container: the app exited since it was seen. It
+      // says so, while its state may still read running for a moment as it stops the container.
+      if (/cannot update a stopped container/i.test(engineMessage(error))) return false;
       const running = await container.inspect().then(
         (info) => info.State.Running,
         () => true,
