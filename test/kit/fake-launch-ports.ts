@@ -22,6 +22,8 @@ export interface FakeLaunchWorld {
   interruptions: string[];
   /** How often the identity issuer was prepared (a key made ahead), and closed. */
   issuer: { prepared: number; closed: number };
+  /** From when on each identity keeper asked for follows restarts (Date.now() ms). */
+  keptSinceMs: number[];
   /** Interrupts the open interruption (as Ctrl-C does). */
   interrupt(): void;
 }
@@ -40,6 +42,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
     return { signal, received: () => signal.aborted, dispose: () => undefined };
   };
   const issuer = { prepared: 0, closed: 0 };
+  const keptSinceMs: number[] = [];
   const ports: LaunchPorts = {
     runtime: () => runtime,
     swarm: () => swarm,
@@ -77,7 +80,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
         },
         archives: new FakeArchives(),
       }),
-    keepIdentities: () => undefined,
+    keepIdentities: (_plan, sinceMs) => void keptSinceMs.push(sinceMs),
     ...overrides,
   } satisfies LaunchPorts & { images: () => ImageStore };
   return {
@@ -87,6 +90,7 @@ export function fakeLaunchWorld(overrides: Partial<LaunchPorts> = {}): FakeLaunc
     events,
     downloads,
     issuer,
+    keptSinceMs,
     interruptions,
     interrupt: () =>
       controller.abort(new CancelledError("Interrupted by SIGINT", { signal: "SIGINT" })),

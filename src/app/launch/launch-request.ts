@@ -78,8 +78,12 @@ export interface LaunchPorts {
   onProgress: (event: LaunchProgress) => void;
   /** The cell's certificates for local instances: the trusted certificates and identity CA. */
   cellCertificates: () => Promise<CellCertificates>;
-  /** Starts renewing the instances' identities after launch returns (it outlives restager). */
-  keepIdentities: (plan: AppPlan) => void;
+  /**
+   * Starts renewing the instances' identities after launch returns (it outlives restager), at
+   * every restart from `sinceMs` on: the instances' first starts, which launch gave their
+   * identities, came before.
+   */
+  keepIdentities: (plan: AppPlan, sinceMs: number) => void;
 }
 
 /** What a cell gives each local instance: identity credentials and trusted certificates. */

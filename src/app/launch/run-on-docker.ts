@@ -62,6 +62,8 @@ async function runDetached(
   const runtime = ports.runtime();
   const interrupt = ports.interruption("removing the instances");
   const started = performance.now();
+  // Every instance had its first start by the time the wait begins; restarts come only after.
+  let firstStartsDoneMs: number | undefined;
   const replacer = new InstanceReplacer(await outdatedInstances(plan, runtime), runtime);
   const app = plan.app.name ?? plan.app.guid;
   try {
@@ -73,6 +75,7 @@ async function runDetached(
         identities,
         archives,
         onEvent: (event) => {
+          if (event.kind === "waiting") firstStartsDoneMs ??= Date.now();
           if (event.kind === "settled") replacer.settled(event.outcome);
           onProgress({ kind: "instances", app, event });
         },
@@ -81,7 +84,9 @@ async function runDetached(
     );
     // Every instance has its identity now; from here on the keeper issues them.
     identities?.close?.();
-    if (identities && outcomes.some((o) => o.state === "running")) ports.keepIdentities(plan);
+    if (identities && outcomes.some((o) => o.state === "running")) {
+      ports.keepIdentities(plan, firstStartsDoneMs ?? Date.now());
+    }
     const replaced = await replacer.finish(outcomes);
     onProgress({ kind: "phase-end" });
     const elapsedMs = performance.now() - started;

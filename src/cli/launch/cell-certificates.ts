@@ -29,12 +29,19 @@ export async function cellCertificates(
  * Starts the keeper of this launch's identities (a detached `node` process that outlives
  * restager and ends with the app's containers); nothing when no instance has an identity.
  */
-export function spawnIdentityKeeper(output: Output, plan: AppPlan, cacheDir: string): void {
+export function spawnIdentityKeeper(
+  output: Output,
+  plan: AppPlan,
+  keeper: { cacheDir: string; sinceMs: number },
+): void {
   const identity = plan.cell?.identity;
   if (!identity) return;
+  const { cacheDir, sinceMs } = keeper;
   const bin = packageFile("dist/bin/identity-keeper.js");
-  // Restarts from a second before now on (one before the keeper follows events is replayed).
-  const since = String(Math.floor(Date.now() / 1000) - 1);
+  // Restarts from `sinceMs` on, those before the keeper follows the events replayed; the
+  // engine reads the fraction as milliseconds. Not earlier: the keeper would issue again for
+  // the first start, and overwrite the credentials launch gave the instance moments before.
+  const since = (sinceMs / 1000).toFixed(3);
   const ous = JSON.stringify(identity.organizationalUnits);
   const argv = [bin, plan.runId, cacheDir, ous, since];
   const child = spawn(process.execPath, argv, {

@@ -93,7 +93,7 @@ function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): Laun
     interruption: (doing) => interruption(output, status, doing),
     onProgress: launchProgress(output, status),
     cellCertificates: () => cellCertificates(output, { cacheDir, trustedCerts: args.trustedCerts }),
-    keepIdentities: (plan) => spawnIdentityKeeper(output, plan, cacheDir),
+    keepIdentities: (plan, sinceMs) => spawnIdentityKeeper(output, plan, { cacheDir, sinceMs }),
   };
 }
 

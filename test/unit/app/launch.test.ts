@@ -97,7 +97,14 @@ describe("launch (the use case): image choice", () => {
 
 describe("launch (the use case): detached, attached, dry run", () => {
   it("detached: returns once the instances run and leaves them running (exit 0)", async () => {
-    const { ports, runtime, interruptions, issuer } = world();
+    const { ports, runtime, interruptions, issuer, keptSinceMs } = world();
+    const startedMs: number[] = [];
+    const run = runtime.runApp.bind(runtime);
+    runtime.runApp = async (...args) => {
+      const id = await run(...args);
+      startedMs.push(Date.now());
+      return id;
+    };
     const report = kindOf(await launch(request(), ports), "instances");
     expect(report.exitCode).toBe(ExitCode.ok);
     expect(report.instances.outcomes.map((o) => o.state)).toEqual(["running", "running"]);
@@ -107,6 +114,9 @@ describe("launch (the use case): detached, attached, dry run", () => {
     // A key is made ahead once the image is found, and none once every identity is issued
     // (a key being made would hold the exit back).
     expect(issuer).toEqual({ prepared: 1, closed: 1 });
+    // The keeper follows restarts from after the first starts (launch gave those identities).
+    expect(keptSinceMs).toHaveLength(1);
+    expect(keptSinceMs[0]).toBeGreaterThanOrEqual(Math.max(...startedMs));
   });
 
   it("detached: a crashed instance makes the exit code taskFailed, and is kept", async () => {
