@@ -85,6 +85,14 @@ export class TarPartError extends Error {
   }
 }
 
+/**
+ * What writes the cell's files when they go through the engine's archive API: Archives, or one
+ * that loads it at its first use (so its result may come later).
+ */
+export interface SmallFilesTarWriter {
+  smallFilesTar(files: readonly SmallFile[], mtime?: Date): Buffer | Promise<Buffer>;
+}
+
 /** One file of a tar built in memory (Archives.smallFilesTar). */
 export interface SmallFile {
   /** Relative path inside the archive; its directories need entries of their own. */

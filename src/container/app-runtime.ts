@@ -63,6 +63,23 @@ export interface CheckResult {
   output: string;
 }
 
+/** One try of a health probe from restager's side (AppRuntime.probeApp). */
+export interface AppProbe {
+  /** The container's address: the one the lifecycle's healthcheck dials inside it. */
+  ip: string;
+  port: number;
+  /** HTTP path; undefined: a TCP connect. */
+  path?: string | undefined;
+  timeoutMs: number;
+}
+
+export type ProbeResult =
+  | { outcome: "passed" }
+  /** The app does not answer as the check wants; `message` words it as the healthcheck does. */
+  | { outcome: "failed"; message: string }
+  /** restager cannot tell from its side (no route to the container, a redirect elsewhere). */
+  | { outcome: "unreachable" };
+
 /** A container just created, not started yet. */
 export interface CreatedApp {
   id: string;
@@ -168,6 +185,20 @@ export interface AppRuntime {
     command: { argv: string[]; user: string },
     signal?: AbortSignal,
   ): Promise<CheckResult>;
+  /**
+   * One try of a health probe from restager's side, against the container's address: a TCP
+   * connect, or an HTTP GET that must end in 200 after redirects, with the healthcheck binary's
+   * headers and timeout. "unreachable" when this side cannot decide: the engine is not on this
+   * host, the address does not answer at all, or a redirect leaves plain HTTP. Never rejects.
+   */
+  probeApp(probe: AppProbe, signal?: AbortSignal): Promise<ProbeResult>;
+  /**
+   * Creates an empty file at `path` in a running container (kept when it exists), owned like
+   * the regular file `ownerOf` in the same directory, straight through the container's root on
+   * this host: no engine request. False when this host cannot (a remote engine, no permission,
+   * `ownerOf` missing or not a regular file).
+   */
+  touchFile(id: string, file: { path: string; ownerOf: string }): Promise<boolean>;
   /**
    * Sets the restart policy to "unless-stopped": from now on the engine restarts crashes.
    * False when the container stopped before the policy could be set (it exited just now).

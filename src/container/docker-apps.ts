@@ -8,11 +8,13 @@ import type {
   CheckResult,
   AppContainerState,
   AppImage,
+  AppProbe,
   AppRuntime,
   CreatedApp,
   DetachedProcess,
   ListedAppContainer,
   LogLine,
+  ProbeResult,
 } from "./app-runtime.js";
 import { followContainerLogs, tailContainerLogs } from "./container-logs.js";
 import { engineMessage, isNotFound, statusCodeOf, toRestagerError } from "./docker-errors.js";
@@ -22,8 +24,12 @@ import { containerState, listedContainer, networkGatewayOf } from "./app-contain
 import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
 import { runCheck } from "./run-check.js";
+import { probeFromHost } from "./host-probe.js";
+import { touchInContainerRoot } from "./container-root-files.js";
 import { followContainerEvents } from "./container-events.js";
 import { throwIfCancelled } from "../core/cancellation.js";
+
+const loopbackHosts = new Set(["127.0.0.1", "localhost", "::1"]);
 
 export class DockerApps implements AppRuntime {
   readonly where: string;
@@ -141,6 +147,21 @@ export class DockerApps implements AppRuntime {
     } catch (error) {
       throw this.toError(error, `run ${command.argv[0] ?? "a check"} in an app container`, signal);
     }
+  }
+
+  probeApp(probe: AppProbe, signal?: AbortSignal): Promise<ProbeResult> {
+    // Container addresses are routed only on the engine's own host.
+    if (!loopbackHosts.has(this.publishedHost)) return Promise.resolve({ outcome: "unreachable" });
+    return probeFromHost(probe, signal);
+  }
+
+  async touchFile(id: string, file: { path: string; ownerOf: string }): Promise<boolean> {
+    if (!loopbackHosts.has(this.publishedHost)) return false;
+    const info = await this.docker
+      .getContainer(id)
+      .inspect()
+      .catch(() => undefined);
+    return info?.State.Running === true && touchInContainerRoot(info.State.Pid, file);
   }
 
   async enableRestarts(id: string): Promise<boolean> {

@@ -14,7 +14,7 @@ import { LabelKey } from "../core/labels.js";
 import { instanceIdentityValidityMs, type IdentityIssuer } from "../identity/instance-identity.js";
 import { AppLabelKey } from "./app-labels.js";
 import { writeCellFiles } from "./instance-credentials.js";
-import type { Archives } from "../archive/ports.js";
+import type { SmallFilesTarWriter } from "../archive/ports.js";
 
 export interface KeeperOptions {
   /** The launch whose instances are kept (their `io.restager.run` label). */
@@ -38,7 +38,7 @@ export async function keepInstanceIdentities(
   deps: {
     runtime: AppRuntime;
     identities: IdentityIssuer;
-    archives: Pick<Archives, "smallFilesTar">;
+    archives: SmallFilesTarWriter;
   },
   signal: AbortSignal,
 ): Promise<void> {

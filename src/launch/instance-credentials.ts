@@ -16,7 +16,7 @@
  * one. The start script holds the app back until credentials newer than its own start are there
  * (start-script.ts), as a cell starts the processes only once the credentials exist.
  */
-import type { Archives, SmallFile } from "../archive/ports.js";
+import type { SmallFile, SmallFilesTarWriter } from "../archive/ports.js";
 import type { AppRuntime } from "../container/app-runtime.js";
 import type { EnvVar } from "../core/env-var.js";
 import {
@@ -94,11 +94,11 @@ async function cellDirectories(
  * A tar of the directories to extract at `/`. Its times are the next whole second, so the
  * certificate is newer than the start marker written before it.
  */
-function directoriesTar(
+async function directoriesTar(
   dirs: readonly CellDirectory[],
-  archives: Pick<Archives, "smallFilesTar">,
+  archives: SmallFilesTarWriter,
   mtime: Date,
-): Buffer {
+): Promise<Buffer> {
   const files: SmallFile[] = [];
   for (const { dir, files: inDir } of dirs) {
     const at = relative(dir);
@@ -148,7 +148,7 @@ export async function writeTrustedWhileStarting(
 /** What writes a cell's files: the identity issuer (none: no identity) and the tar writer. */
 export interface CellFileWriters {
   identities?: IdentityIssuer | undefined;
-  archives: Pick<Archives, "smallFilesTar">;
+  archives: SmallFilesTarWriter;
 }
 
 /**
@@ -169,7 +169,7 @@ export async function writeCellFiles(
   );
   const mtime = nextSecond();
   if (writeIntoVolumes(dirs, volumeSources, mtime)) return;
-  const tar = directoriesTar(dirs, target.archives, mtime);
+  const tar = await directoriesTar(dirs, target.archives, mtime);
   await target.runtime.putFiles(instance.id, { dir: "/", tar }, signal);
 }
 

@@ -20,17 +20,20 @@ export interface OldInstance {
 export async function outdatedInstances(
   app: AppPlan,
   runtime: Pick<AppRuntime, "listApps">,
+  listed?: Promise<ListedAppContainer[]>,
 ): Promise<OldInstance[]> {
   const droplet = app.labels[AppLabelKey.dropletSha256];
   if (droplet === undefined) return [];
-  const running = await runtime.listApps([
-    `${LabelKey.appGuid}=${app.app.guid}`,
-    `${AppLabelKey.output}=docker`,
-  ]);
+  const running = await (listed ?? runtime.listApps(appContainerLabels(app.app.guid)));
   return running
     .filter((c) => c.state === "running" && c.labels[LabelKey.run] !== app.runId)
     .filter((c) => c.labels[AppLabelKey.dropletSha256] !== droplet)
     .map(oldInstance);
+}
+
+/** The labels of an app's containers on the local engine (outdatedInstances' listing). */
+export function appContainerLabels(appGuid: string): string[] {
+  return [`${LabelKey.appGuid}=${appGuid}`, `${AppLabelKey.output}=docker`];
 }
 
 function oldInstance(container: ListedAppContainer): OldInstance {

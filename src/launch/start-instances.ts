@@ -9,7 +9,8 @@ import { envStrings } from "../core/merge-env.js";
 import type { LaunchEvent } from "./launch-events.js";
 import { writeCellFiles, writeTrustedWhileStarting } from "./instance-credentials.js";
 import { startupCheckArgv } from "./container-healthcheck.js";
-import type { Archives } from "../archive/ports.js";
+import { probedFromHere, probeStartup } from "./startup-probe.js";
+import type { SmallFilesTarWriter } from "../archive/ports.js";
 import type { IdentityIssuer } from "../identity/instance-identity.js";
 
 export interface StartDeps {
@@ -21,7 +22,9 @@ export interface StartDeps {
   /** Issues the instance identities (AppPlan.cell.identity). */
   identities?: IdentityIssuer | undefined;
   /** Writes the cell's files into the instances (needed when AppPlan.cell is set). */
-  archives?: Pick<Archives, "smallFilesTar"> | undefined;
+  archives?: SmallFilesTarWriter | undefined;
+  /** The network's gateway, when it was asked for already (AppRuntime.networkGateway). */
+  gateway?: Promise<string | undefined> | undefined;
 }
 
 export interface StartedInstance {
@@ -55,7 +58,8 @@ export async function startInstances(
   deps: StartDeps,
   signal?: AbortSignal,
 ): Promise<StartedInstance[]> {
-  const hostIp = (await deps.runtime.networkGateway(app.network)) ?? "127.0.0.1";
+  const gateway = deps.gateway ?? deps.runtime.networkGateway(app.network);
+  const hostIp = (await gateway) ?? "127.0.0.1";
   const taken = new Set<number>();
   const indexes = Array.from({ length: app.instances }, (_, index) => index);
   const results = await Promise.allSettled(
@@ -115,9 +119,13 @@ function runStartupCheck(
   const argv = startupCheckArgv(app.health, app.startTimeoutMs);
   if (!argv) return undefined;
   const { id, runtime, signal } = started;
-  return runtime
-    .runCheck(id, { argv, user: app.user }, signal)
-    .catch((error: unknown) => ({ exitCode: -1, output: String(error) }));
+  const inContainer = () => runtime.runCheck(id, { argv, user: app.user }, signal);
+  const check = probedFromHere(app)
+    ? probeStartup({ id, app }, runtime, signal).then((result) =>
+        result === "unreachable" ? inContainer() : result,
+      )
+    : inContainer();
+  return check.catch((error: unknown) => ({ exitCode: -1, output: String(error) }));
 }
 
 /** The cell's files, then diego-sshd; a failure removes the container before it rethrows. */

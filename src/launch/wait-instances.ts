@@ -27,12 +27,12 @@ type Verdict =
 /**
  * Waits until every instance is running (its ready check passed, or up for a short grace
  * without a health check) or crashed (exited), or the start timeout passed: then the rest
- * crashed with Diego's "Instance never healthy after ..." reason. The check is run here (docker
- * exec) rather than read from Docker's health status, so `launch` returns as soon as the app
- * answers instead of after Docker's next interval: first the start-up check started when the
- * app was released (StartedInstance.startupCheck: the healthcheck binary in startup mode, as the
- * executor runs it, trying every startupCheckIntervalMs), then, if that ended early without a verdict, once per
- * poll. Running instances get restarts
+ * crashed with Diego's "Instance never healthy after ..." reason. The check is run here rather
+ * than read from Docker's health status, so `launch` returns as soon as the app answers instead
+ * of after Docker's next interval: first the start-up check started when the app was released
+ * (StartedInstance.startupCheck: tried from restager's side, startup-probe.ts, or the
+ * healthcheck binary in startup mode run with docker exec, as the executor runs it), then, if
+ * that ended early without a verdict, the binary once per poll. Running instances get restarts
  * turned on; crashed instances that still run are stopped (Diego destroys them) but kept, so
  * their logs stay readable; their last lines are read.
  */

@@ -111,4 +111,40 @@ describe("crash and health semantics of launched instances", () => {
     expect((await fetch(`${instance?.urls[0] ?? ""}/ready`)).status).toBe(200);
     expectExit(await runCli("restager", ["stop", hello.appGuid], hello.cli()), 0);
   });
+
+  it("has the instance marked live when launch returns, long before Docker's first check", async () => {
+    const { hello } = apps();
+    const lrp = hello.lrp({ healthCheck: { type: "none" } });
+    lrp.check_definition = { checks: [httpCheck("/", 30_000)], log_source: "HEALTH_CHECK" };
+    const [instance] = (await launch("live-marker", lrp)).instances;
+    const id = instance?.id ?? "";
+    // launch checked the app from its side and wrote the marker the check in the container
+    // writes, as the app's user (its start script removes it at a restart); Docker's own
+    // check comes only after 30 s.
+    expect(await output(id, "stat -c %U /tmp/.restager-live")).toBe("vcap");
+    expectExit(await runCli("restager", ["stop", hello.appGuid], hello.cli()), 0);
+  });
 });
+
+/** What a shell line prints in the container, as the app's user, trimmed. */
+async function output(id: string, script: string): Promise<string> {
+  const process = await docker.getContainer(id).exec({
+    Cmd: ["/bin/sh", "-c", script],
+    User: "vcap",
+    AttachStdout: true,
+    AttachStderr: false,
+  });
+  const stream = await process.start({});
+  const chunks: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await new Promise((resolve) => stream.on("end", resolve));
+  // Docker frames: an 8-byte header in front of every chunk of output.
+  const frames = Buffer.concat(chunks);
+  let text = "";
+  for (let at = 0; at + 8 <= frames.length;) {
+    const size = frames.readUInt32BE(at + 4);
+    text += frames.subarray(at + 8, at + 8 + size).toString("utf8");
+    at += 8 + size;
+  }
+  return text.trim();
+}

@@ -8,11 +8,13 @@ import type {
   AppContainerSpec,
   AppContainerState,
   AppImage,
+  AppProbe,
   AppRuntime,
   CheckResult,
   DetachedProcess,
   ListedAppContainer,
   LogLine,
+  ProbeResult,
 } from "../../src/container/app-runtime.js";
 import { PortInUseError } from "../../src/container/port-in-use-error.js";
 
@@ -117,6 +119,30 @@ export class FakeAppRuntime implements AppRuntime {
       exitCode,
       output: exitCode === 0 ? "healthcheck passed" : "failure to get valid HTTP response: 404",
     });
+  }
+
+  /**
+   * Results of successive probes from restager's side (the last one repeats); default
+   * unreachable, so that checks go to runCheck as on an engine this side cannot reach.
+   */
+  probeScript: ProbeResult[] = [{ outcome: "unreachable" }];
+  readonly probes: AppProbe[] = [];
+
+  probeApp(probe: AppProbe): Promise<ProbeResult> {
+    this.probes.push(probe);
+    const script = this.probeScript;
+    const next = (script.length > 1 ? script.shift() : script[0]) ?? { outcome: "unreachable" };
+    return Promise.resolve(next);
+  }
+
+  /** Whether touchFile succeeds (it does on an engine on this host, as root). */
+  touchWorks = true;
+  /** Files touched, as `id path (like ownerOf)`. */
+  readonly touched: string[] = [];
+
+  touchFile(id: string, file: { path: string; ownerOf: string }): Promise<boolean> {
+    if (this.touchWorks) this.touched.push(`${id} ${file.path} (like ${file.ownerOf})`);
+    return Promise.resolve(this.touchWorks);
   }
 
   readonly restartsEnabled: string[] = [];

@@ -3,7 +3,6 @@
  * and the image builder of src/image, which builds from the LRP's droplet, its lifecycle and the
  * stack image its rootfs names (`--stack` mappings).
  */
-import { tarCodec } from "../../archive/tar-codec.js";
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import type { Downloader } from "../../http/ports.js";
 import { dockerAppImage } from "../../image/docker-app-image.js";
@@ -79,9 +78,17 @@ async function buildLauncherImage(
       time: imageTime(request.hostEnv),
       signal: input.buildSignal,
     },
-    { images: ports.images(), plans: ports.plans?.(), tar: tarCodec },
+    { images: ports.images(), plans: ports.plans?.(), tar: await loadTarCodec() },
   );
   return built.tags[0] ?? built.id;
+}
+
+/**
+ * The tar package, loaded when an image is built or pulled: a launch of an image that is there
+ * does not pay for loading it (~30 ms before its first engine request).
+ */
+async function loadTarCodec() {
+  return (await import("../../archive/tar-codec.js")).tarCodec;
 }
 
 /** Pulls a Docker-image app's image (credentials: flags, the LRP's, the Docker config). */
@@ -111,7 +118,7 @@ async function dockerApp(
     },
     {
       images: ports.images(),
-      tar: tarCodec,
+      tar: await loadTarCodec(),
       onPhase: (phase) => ports.onProgress({ kind: "phase", text: `${name}: ${phase}` }),
     },
   );

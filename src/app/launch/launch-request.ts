@@ -10,7 +10,7 @@ import type { InstancesReport } from "./launch-report.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { LaunchOptions } from "../../launch/launch-options.js";
 import type { IdentityIssuer } from "../../identity/instance-identity.js";
-import type { Archives } from "../../archive/ports.js";
+import type { SmallFilesTarWriter } from "../../archive/ports.js";
 
 /** Where `launch` puts the app: local containers, a Swarm service, or k8s / compose YAML. */
 export type LaunchTarget = "docker" | "swarm" | "k8s" | "compose";
@@ -91,7 +91,7 @@ export interface CellCertificates {
   cell: NonNullable<LaunchOptions["cell"]>;
   identities: IdentityIssuer;
   /** Writes the certificates into the instances. */
-  archives: Pick<Archives, "smallFilesTar">;
+  archives: SmallFilesTarWriter;
 }
 
 /** Progress of a launch, for the terminal; the report value carries the result. */

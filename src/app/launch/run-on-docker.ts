@@ -1,7 +1,13 @@
 import type { DesiredLrp } from "../../diego/desired-lrp.js";
 import { planApp, type AppPlan } from "../../launch/app-plan.js";
 import { findFreePort } from "../../launch/host-ports.js";
-import { InstanceReplacer, outdatedInstances } from "../../launch/replace-instances.js";
+import {
+  appContainerLabels,
+  InstanceReplacer,
+  outdatedInstances,
+} from "../../launch/replace-instances.js";
+import { appIdentity } from "../../diego/app-identity.js";
+import type { AppRuntime, ListedAppContainer } from "../../container/app-runtime.js";
 import { launchSecrets } from "../../launch/launch-secrets.js";
 import { launchDryRun } from "./launch-dry-run.js";
 import { launchImage } from "./launch-image.js";
@@ -25,6 +31,7 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
   // found. The dry run's lines carry no identity.
   const asked = request.dryRun ? undefined : ports.cellCertificates();
   asked?.catch(() => undefined); // met by the await below when the image is found
+  const early = request.dryRun ? undefined : earlyLookups(lrp, settings, ports.runtime());
   const image = await launchImage({ lrp, request }, ports);
   const certificates = await asked;
   const plan = planApp(lrp, {
@@ -46,7 +53,28 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
   certificates?.identities?.prepare?.();
   const cellFiles = { identities: certificates?.identities, archives: certificates?.archives };
   if (request.attach) return runAttached({ plan, secrets, ...cellFiles }, ports);
-  return runDetached({ plan, secrets, ...cellFiles }, ports);
+  return runDetached({ plan, secrets, ...cellFiles, ...early }, ports);
+}
+
+/** What a launch asks the engine before its first create, beside the image lookup. */
+interface EarlyLookups {
+  gateway: Promise<string | undefined>;
+  appContainers: Promise<ListedAppContainer[]>;
+}
+
+/**
+ * The network's gateway and the app's containers, asked for at once while the image is looked
+ * up rather than one after the other once it is found; a failure surfaces where each is used.
+ */
+function earlyLookups(
+  lrp: DesiredLrp,
+  settings: LaunchSettings,
+  runtime: AppRuntime,
+): EarlyLookups {
+  const gateway = runtime.networkGateway(settings.network);
+  const appContainers = runtime.listApps(appContainerLabels(appIdentity(lrp).guid));
+  for (const lookup of [gateway, appContainers]) lookup.catch(() => undefined);
+  return { gateway, appContainers };
 }
 
 /**
@@ -54,17 +82,18 @@ export async function runOnDocker(launch: DockerLaunch, ports: LaunchPorts): Pro
  * running. Older instances of the app (another droplet) are replaced index by index.
  */
 async function runDetached(
-  launch: { plan: AppPlan; secrets: readonly string[] } & Partial<CellFileWriters>,
+  launch: { plan: AppPlan; secrets: readonly string[] } & Partial<CellFileWriters & EarlyLookups>,
   ports: LaunchPorts,
 ): Promise<LaunchReport> {
-  const { plan, secrets, identities, archives } = launch;
+  const { plan, secrets, identities, archives, gateway, appContainers } = launch;
   const { onProgress } = ports;
   const runtime = ports.runtime();
   const interrupt = ports.interruption("removing the instances");
   const started = performance.now();
   // Every instance had its first start by the time the wait begins; restarts come only after.
   let firstStartsDoneMs: number | undefined;
-  const replacer = new InstanceReplacer(await outdatedInstances(plan, runtime), runtime);
+  const outdated = await outdatedInstances(plan, runtime, appContainers);
+  const replacer = new InstanceReplacer(outdated, runtime);
   const app = plan.app.name ?? plan.app.guid;
   try {
     const outcomes = await launchInstances(
@@ -74,6 +103,7 @@ async function runDetached(
         findPort: findFreePort,
         identities,
         archives,
+        gateway,
         onEvent: (event) => {
           if (event.kind === "waiting") firstStartsDoneMs ??= Date.now();
           if (event.kind === "settled") replacer.settled(event.outcome);

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { packageFile } from "../package-files.js";
 import type { CellCertificates } from "../../app/launch/launch-request.js";
 import { trustedCertificatesLater } from "../../app/restage/trusted-certificates.js";
-import { TarArchives } from "../../archive/tar-archives.js";
+import type { SmallFilesTarWriter } from "../../archive/ports.js";
 import { identityIssuer } from "../identity-issuer.js";
 import type { AppPlan } from "../../launch/app-plan.js";
 import type { Output } from "../output.js";
@@ -21,7 +21,19 @@ export async function cellCertificates(
   return {
     cell: { identity: true, trustedCerts },
     identities: identityIssuer(options.cacheDir),
-    archives: new TarArchives(),
+    archives: tarWriterAtFirstUse(),
+  };
+}
+
+/**
+ * The tar writer, loaded when the cell's files cannot go straight into the volumes: a launch
+ * on a local engine never loads the tar package (~30 ms before its first engine request).
+ */
+function tarWriterAtFirstUse(): SmallFilesTarWriter {
+  let loading: Promise<SmallFilesTarWriter> | undefined;
+  const load = async () => new (await import("../../archive/tar-archives.js")).TarArchives();
+  return {
+    smallFilesTar: async (files, mtime) => (await (loading ??= load())).smallFilesTar(files, mtime),
   };
 }
 

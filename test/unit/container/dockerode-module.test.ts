@@ -39,6 +39,18 @@ describe("deferFunctionModule", () => {
     expect(counter.deferredLoads).toBe(1);
   });
 
+  it("defers a part that exports an object of functions (tar-fs: pack, extract) by name", async () => {
+    await writeFile(
+      join(dir, "part.js"),
+      "globalThis.deferredLoads++;\nexports.pack = (a) => ['pack', a];\nexports.extract = () => 'x';\n",
+    );
+    deferFunctionModule(join(dir, "part.js"), ["pack", "extract"]);
+    const part = require(join(dir, "part.js")) as { pack: (a: number) => unknown };
+    expect(counter.deferredLoads).toBe(0);
+    expect(part.pack(3)).toEqual(["pack", 3]);
+    expect(counter.deferredLoads).toBe(1);
+  });
+
   it("leaves a part that is loaded already as it is", () => {
     const loaded = require(join(dir, "part.js")) as unknown;
     deferFunctionModule(join(dir, "part.js"));

@@ -1,0 +1,54 @@
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { touchInContainerRoot } from "../../../src/container/container-root-files.js";
+
+// This process stands in for the container: its root is /proc/<pid>/root, i.e. this host's /.
+const pid = process.pid;
+let dir = "";
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "restager-root-files-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("a file created through a container's root", () => {
+  it("is empty and owned like the file named", async () => {
+    const owner = join(dir, "started");
+    await writeFile(owner, "1700000000\n");
+    const ok = touchInContainerRoot(pid, { path: join(dir, "live"), ownerOf: owner });
+    expect(ok).toBe(true);
+    const [made, like] = await Promise.all([stat(join(dir, "live")), stat(owner)]);
+    expect([made.size, made.uid, made.gid]).toEqual([0, like.uid, like.gid]);
+  });
+
+  it("follows no symbolic link the container planted, on the way or at the end", async () => {
+    const outside = join(dir, "outside");
+    await mkdir(join(dir, "real"));
+    await mkdir(outside);
+    await writeFile(join(dir, "real", "started"), "1\n");
+    await writeFile(join(outside, "started"), "1\n");
+    // The directory itself is a link out of the container.
+    await symlink(outside, join(dir, "linked"));
+    const viaLink = { path: join(dir, "linked", "live"), ownerOf: join(dir, "linked", "started") };
+    expect(touchInContainerRoot(pid, viaLink)).toBe(false);
+    // The file's place is a link to a file outside.
+    await symlink(join(outside, "started"), join(dir, "real", "live"));
+    const atLink = { path: join(dir, "real", "live"), ownerOf: join(dir, "real", "started") };
+    expect(touchInContainerRoot(pid, atLink)).toBe(false);
+    expect((await stat(join(outside, "started"))).size).toBe(2);
+  });
+
+  it("says no when the file to copy the owner from is missing or not a regular file", async () => {
+    expect(touchInContainerRoot(pid, { path: join(dir, "live"), ownerOf: join(dir, "gone") })).toBe(
+      false,
+    );
+    await mkdir(join(dir, "started"));
+    expect(
+      touchInContainerRoot(pid, { path: join(dir, "live"), ownerOf: join(dir, "started") }),
+    ).toBe(false);
+  });
+});
