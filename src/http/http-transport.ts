@@ -5,7 +5,8 @@
  * Controller's download endpoints answer with a redirect to the blobstore).
  */
 import type { Readable } from "node:stream";
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
+import { undiciAgent } from "./undici-agent.js";
 import { InvalidInputError, UnavailableError } from "../errors.js";
 import { redactUrl } from "../core/redact.js";
 import { applyResolveMap, type ResolvedTarget, type ResolveMap } from "./resolve-map.js";
@@ -67,7 +68,8 @@ export class HttpTransport {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 600_000;
     this.#resolveMap = options.resolveMap ?? [];
     this.#tls = options.tls ?? noTlsSettings;
-    this.#agent = new Agent({
+    const AgentClass = undiciAgent();
+    this.#agent = new AgentClass({
       connect: { timeout: options.connectTimeoutMs ?? 10_000, ...tlsConnectOptions(this.#tls) },
       headersTimeout: this.idleTimeoutMs,
       bodyTimeout: this.idleTimeoutMs,
@@ -113,8 +115,9 @@ export class HttpTransport {
     timer.unref();
     const signals = req.signal ? [req.signal, deadline.signal] : [deadline.signal];
     try {
-      const res = await request(connectUrl, {
-        dispatcher: this.#agent,
+      const res = await this.#agent.request({
+        origin: connectUrl.origin,
+        path: `${connectUrl.pathname}${connectUrl.search}`,
         method: req.method,
         headers: requestHeaders(url, headers, target.hostHeader),
         body: req.body ?? null,

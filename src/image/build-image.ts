@@ -166,7 +166,7 @@ async function buildPlanned(
   const { images, onPhase } = deps;
   const { stack, droplet, lifecycle } = inputs;
   throwIfCancelled(options.signal);
-  const metadata = buildMetadata(options, droplet);
+  const metadata = await buildMetadata(options, droplet);
   const tags = options.tags ?? defaultTags(metadata.appName, metadata.dropletMd5Hex);
   const build: Build = { options, deps, stack, droplet, metadata, tags };
   const lifecycleSha256Hex = lifecycle.sha256Hex;

@@ -20,9 +20,9 @@ export interface AppFacts {
   revision?: string | undefined;
 }
 
-export function buildMetadata(app: AppFacts, droplet: PlannedLayer): ImageMetadata {
+export async function buildMetadata(app: AppFacts, droplet: PlannedLayer): Promise<ImageMetadata> {
   const info = droplet.plan.captured.get(stagingInfoPath);
-  const fromInfo = info ? factsFromStagingInfo(info.toString("utf8")) : undefined;
+  const fromInfo = info ? await factsFromStagingInfo(info.toString("utf8")) : undefined;
   const facts = mergeFacts(factsFromResult(app.result), fromInfo);
   return {
     ...facts,

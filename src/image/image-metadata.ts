@@ -2,7 +2,6 @@
  * What an image says about the app it runs, read from the staging result (`result.json`,
  * docs/diego.md §6.6) or, without one, from the droplet's `staging_info.yml`.
  */
-import { parse as parseYaml } from "yaml";
 
 export interface BuildpackInfo {
   name: string;
@@ -59,10 +58,13 @@ export function factsFromResult(result: unknown): StagingFacts | undefined {
  * Reads `staging_info.yml` (JSON since 2018, YAML before; JSON is YAML): `start_command`
  * becomes the web process, `detected_buildpack` the only buildpack known.
  */
-export function factsFromStagingInfo(textContent: string): StagingFacts {
+export async function factsFromStagingInfo(textContent: string): Promise<StagingFacts> {
+  // The YAML parser loads here, once an image is built, not at every start of the commands
+  // that may build one (~20 ms).
+  const { parse } = await import("yaml");
   let info: unknown;
   try {
-    info = parseYaml(textContent);
+    info = parse(textContent);
   } catch {
     info = undefined;
   }

@@ -79,7 +79,7 @@ function launchPorts(output: Output, args: LaunchArgs, status: StatusLine): Laun
     swarm: () => new DockerSwarm({ env }),
     images: () => new DockerImageStore({ env }),
     plans: () => new DirectoryPlanCache(join(cacheDir, planCacheDirName)),
-    // undici loads only when a droplet is downloaded (~0.15 s of CPU a launch from an existing
+    // undici loads only when a droplet is downloaded (~0.05 s of CPU a launch from an existing
     // image does not pay).
     downloads: async () =>
       (await import("../../http/http-clients.js")).createHttpClients({

@@ -33,19 +33,19 @@ describe("staging facts", () => {
     expect(factsFromResult("not a result")).toBeUndefined();
   });
 
-  it("reads staging_info.yml written as JSON or as 2015 YAML", () => {
-    const json = factsFromStagingInfo(
+  it("reads staging_info.yml written as JSON or as 2015 YAML", async () => {
+    const json = await factsFromStagingInfo(
       '{"detected_buildpack":"ruby","start_command":"rackup -p $PORT"}',
     );
     expect(json).toEqual({
       processTypes: { web: "rackup -p $PORT" },
       buildpacks: [{ name: "ruby", version: "", key: "" }],
     });
-    const yaml = factsFromStagingInfo(
+    const yaml = await factsFromStagingInfo(
       "---\ndetected_buildpack: Node.js\nstart_command: npm start\n",
     );
     expect(yaml.processTypes).toEqual({ web: "npm start" });
-    expect(factsFromStagingInfo(": not yaml [").processTypes).toEqual({});
+    expect((await factsFromStagingInfo(": not yaml [")).processTypes).toEqual({});
   });
 
   it("names the stack after the stack image", () => {
