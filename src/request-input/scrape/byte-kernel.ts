@@ -62,14 +62,14 @@ export class ByteKernel {
   }
 
   /**
-   * The newlines of `buffer[from, to)`, and how many of them a `{` follows inside the range
-   * (lines that start with one, but for the first).
+   * The newlines of `buffer[from, to)`, and whether each of them that has a follower inside the
+   * range is followed by `{` (every line there but the first starts with one).
    */
-  countLines(buffer: Buffer, [from, to]: Range): { newlines: number; braceStarts: number } {
-    if (from >= to) return { newlines: 0, braceStarts: 0 };
+  countLines(buffer: Buffer, [from, to]: Range): { newlines: number; braced: boolean } {
+    if (from >= to) return { newlines: 0, braced: true };
     const base = buffer.byteOffset;
     const newlines = this.exports.countLines(base + from, base + to, this.found.byteOffset);
-    return { newlines, braceStarts: this.found[0] as number };
+    return { newlines, braced: this.found[0] === 0 };
   }
 }
 
@@ -144,40 +144,60 @@ function pastEnd(local: number, width: number, end: number): Code {
 }
 
 /**
- * countLines(start, end, out): returns how many newlines `[start, end)` holds and writes to
- * `out` how many of them a `{` follows inside the range. 64 bytes per turn, then byte by byte.
+ * countLines(start, end, out): returns how many newlines `[start, end)` holds, and writes to
+ * `out` 1 if one of them is followed inside the range by anything but `{`, else 0. 64 bytes
+ * per turn (a newline's follower found with `andnot`, no count), then byte by byte.
  */
 function countLinesFunction(): WasmFunction {
-  const [start, end, out, i, n, braces, newlines, brace, isNewline] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const lanes = [0, 16, 32, 48].flatMap((offset) => [
-    ...[...op.get(i), ...op.load128(offset), ...op.get(newlines), ...op.eq8, ...op.tee(isNewline)],
-    ...[...op.bitmask8, ...op.popcnt, ...op.get(n), ...op.add, ...op.set(n)],
-    ...[...op.get(isNewline), ...op.get(i), ...op.load128(offset + 1), ...op.get(brace)],
-    ...[...op.eq8, ...op.and128, ...op.bitmask8, ...op.popcnt],
-    ...[...op.get(braces), ...op.add, ...op.set(braces)],
+  const [start, end, out, i, n, strayScalar, newlines, brace, isNewline, stray] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+  ];
+  const loaded = (index: number) => 10 + index;
+  // Each 16 bytes' followers: the last 15 of them and the first of the next 16, by shuffling.
+  const followers = Array.from({ length: 16 }, (_, lane) => lane + 1);
+  const loads = [0, 1, 2, 3, 4].flatMap((index) => [
+    ...[...op.get(i), ...op.load128(16 * index), ...op.set(loaded(index))],
+  ]);
+  const lanes = [0, 1, 2, 3].flatMap((index) => [
+    ...[...op.get(loaded(index)), ...op.get(newlines), ...op.eq8, ...op.tee(isNewline)],
+    ...[...op.bitmask8, ...op.popcnt, ...(index > 0 ? op.add : [])],
+    ...[...op.get(stray), ...op.get(isNewline), ...op.get(loaded(index))],
+    ...[...op.get(loaded(index + 1)), ...op.shuffle8(followers), ...op.get(brace), ...op.eq8],
+    ...[...op.andNot128, ...op.or128, ...op.set(stray)],
   ]);
   const newlineAtI = [...op.get(i), ...op.load8, ...op.i32(0x0a), ...op.eq];
-  const braceNext = [...op.get(i), ...op.i32(1), ...op.add, ...op.load8, ...op.i32(0x7b), ...op.eq];
+  const noBraceNext = [
+    ...op.get(i),
+    ...op.i32(1),
+    ...op.add,
+    ...op.load8,
+    ...op.i32(0x7b),
+    ...op.ne,
+  ];
   const nextInRange = [...op.get(i), ...op.i32(1), ...op.add, ...op.get(end), ...op.ltU];
   return {
     name: "countLines",
     params: 3,
     i32Locals: 3,
-    v128Locals: 3,
+    v128Locals: 9,
     body: [
       ...[...op.i32(0x0a), ...op.splat8, ...op.set(newlines)],
       ...[...op.i32(0x7b), ...op.splat8, ...op.set(brace), ...op.get(start), ...op.set(i)],
       // The last byte's follower lies past the range: leave it to the byte-by-byte turns.
-      ...whileNot(pastEnd(i, 65, end), [...lanes, ...advance(i, 64)]),
+      ...whileNot(pastEnd(i, 65, end), [
+        ...[...loads, ...lanes, ...op.get(n), ...op.add, ...op.set(n)],
+        ...advance(i, 64),
+      ]),
       ...whileNot(
         [...op.get(i), ...op.get(end), ...op.geU],
         [
           ...[...newlineAtI, ...op.get(n), ...op.add, ...op.set(n)],
-          ...[...newlineAtI, ...braceNext, ...op.and, ...nextInRange, ...op.and],
-          ...[...op.get(braces), ...op.add, ...op.set(braces), ...advance(i, 1)],
+          ...[...newlineAtI, ...noBraceNext, ...op.and, ...nextInRange, ...op.and],
+          ...[...op.get(strayScalar), ...op.or, ...op.set(strayScalar), ...advance(i, 1)],
         ],
       ),
-      ...[...op.get(out), ...op.get(braces), ...op.store32, ...op.get(n)],
+      ...[...op.get(out), ...op.get(stray), ...op.anyTrue, ...op.get(strayScalar), ...op.or],
+      ...[...op.store32, ...op.get(n)],
     ],
   };
 }

@@ -77,10 +77,14 @@ export class CandidateFinder {
   /** The needles at the kernel's anchor candidates: those of each group whose anchor sits there. */
   private kernelHits(kernel: ByteKernel, block: Buffer, [from, to]: [number, number]): number[] {
     const hits = new Hits(block, from, to);
+    const groups = this.groups;
+    // Indexed loops: this runs at every candidate (100,000 in the bench's 512 MB log), often
+    // before it is optimized, and a for-of there allocates an iterator result per step.
     kernel.anchorCandidates(block, [from, to], (at) => {
       if (at >= to) return;
-      for (const { anchor, needles } of this.groups) {
-        if (block[at] === anchor[0]) hits.addNeedleAt(at, needles);
+      for (let index = 0; index < groups.length; index++) {
+        const group = groups[index] as AnchorGroup;
+        if (block[at] === group.anchor[0]) hits.addNeedleAt(at, group.needles);
       }
     });
     return hits.found;
@@ -115,7 +119,8 @@ class Hits {
 
   /** Adds the start of the first of `needles` (of one anchor) whose anchor sits at `at`. */
   addNeedleAt(at: number, needles: readonly Needle[]): void {
-    for (const needle of needles) {
+    for (let index = 0; index < needles.length; index++) {
+      const needle = needles[index] as Needle;
       const start = at - needle.at;
       const end = start + needle.bytes.length;
       if (start >= this.from && end <= this.to && matches(this.block, start, needle)) {

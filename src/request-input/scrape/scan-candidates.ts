@@ -157,8 +157,8 @@ class CandidateScanner {
     const kernel = this.finder.kernelOf(buffer);
     if (kernel === undefined || to - from > this.options.maxLineBytes) return false;
     // Every line of the range ends in a newline: the last one is not followed inside it.
-    const { newlines: lines, braceStarts } = kernel.countLines(buffer, [from, to]);
-    if (braceStarts + (buffer[from] === openBrace ? 1 : 0) !== lines) return false;
+    const { newlines: lines, braced } = kernel.countLines(buffer, [from, to]);
+    if (!braced || buffer[from] !== openBrace) return false;
     this.lineNo += lines;
     this.lines += lines;
     return true;

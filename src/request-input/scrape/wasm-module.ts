@@ -80,6 +80,7 @@ export const op = {
   store32: [0x36, ...memarg(2)],
   eqz: [0x45],
   eq: [0x46],
+  ne: [0x47],
   ltU: [0x49],
   gtU: [0x4b],
   geU: [0x4f],
@@ -88,12 +89,17 @@ export const op = {
   add: [0x6a],
   sub: [0x6b],
   and: [0x71],
+  or: [0x72],
   shl: [0x74],
   /** v128.load of the 16 bytes at the address on the stack plus `offset`. */
   load128: (offset = 0) => [simd, 0x00, ...memarg(0, offset)],
+  /** i8x16.shuffle: lane k of the result is lane `lanes[k]` of the two vectors (0–31). */
+  shuffle8: (lanes: readonly number[]) => [simd, 0x0d, ...lanes],
   splat8: [simd, 0x0f],
   eq8: [simd, 0x23],
   and128: [simd, 0x4e],
+  /** a & ~b */
+  andNot128: [simd, 0x4f],
   or128: [simd, 0x50],
   anyTrue: [simd, 0x53],
   bitmask8: [simd, 0x64],
