@@ -120,27 +120,21 @@ function compile(anchors: readonly Buffer[], pages: number): CompiledModule | un
   return compiled ?? undefined;
 }
 
+// The code below is nested arrays, flattened once (wasm-module.ts): spreading at every level
+// cost several milliseconds of a scrape's start-up.
+
 /** `block; loop; <exit when true>; <body>; repeat` — body branches count from inside the loop. */
 function whileNot(exitWhen: Code, body: Code): Code {
-  return [
-    ...op.block,
-    ...op.loop,
-    ...exitWhen,
-    ...op.brIf(1),
-    ...body,
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
+  return [op.block, op.loop, exitWhen, op.brIf(1), body, op.br(0), op.end, op.end];
 }
 
 function advance(local: number, by: number): Code {
-  return [...op.get(local), ...op.i32(by), ...op.add, ...op.set(local)];
+  return [op.get(local), op.i32(by), op.add, op.set(local)];
 }
 
 /** Exit when `local + width > end`. */
 function pastEnd(local: number, width: number, end: number): Code {
-  return [...op.get(local), ...op.i32(width), ...op.add, ...op.get(end), ...op.gtU];
+  return [op.get(local), op.i32(width), op.add, op.get(end), op.gtU];
 }
 
 /**
@@ -156,48 +150,38 @@ function countLinesFunction(): WasmFunction {
   // Each 16 bytes' followers: the last 15 of them and the first of the next 16, by shuffling.
   const followers = Array.from({ length: 16 }, (_, lane) => lane + 1);
   const loads = [0, 1, 2, 3, 4].flatMap((index) => [
-    ...[...op.get(i), ...op.load128(16 * index), ...op.set(loaded(index))],
+    [op.get(i), op.load128(16 * index), op.set(loaded(index))],
   ]);
   const lanes = [0, 1, 2, 3].flatMap((index) => [
-    ...[...op.get(loaded(index)), ...op.get(newlines), ...op.eq8, ...op.tee(isNewline)],
-    ...[...op.bitmask8, ...op.popcnt, ...(index > 0 ? op.add : [])],
-    ...[...op.get(stray), ...op.get(isNewline), ...op.get(loaded(index))],
-    ...[...op.get(loaded(index + 1)), ...op.shuffle8(followers), ...op.get(brace), ...op.eq8],
-    ...[...op.andNot128, ...op.or128, ...op.set(stray)],
+    [op.get(loaded(index)), op.get(newlines), op.eq8, op.tee(isNewline)],
+    [op.bitmask8, op.popcnt, index > 0 ? op.add : []],
+    [op.get(stray), op.get(isNewline), op.get(loaded(index))],
+    [op.get(loaded(index + 1)), op.shuffle8(followers), op.get(brace), op.eq8],
+    [op.andNot128, op.or128, op.set(stray)],
   ]);
-  const newlineAtI = [...op.get(i), ...op.load8, ...op.i32(0x0a), ...op.eq];
-  const noBraceNext = [
-    ...op.get(i),
-    ...op.i32(1),
-    ...op.add,
-    ...op.load8,
-    ...op.i32(0x7b),
-    ...op.ne,
-  ];
-  const nextInRange = [...op.get(i), ...op.i32(1), ...op.add, ...op.get(end), ...op.ltU];
+  const newlineAtI = [op.get(i), op.load8, op.i32(0x0a), op.eq];
+  const noBraceNext = [op.get(i), op.i32(1), op.add, op.load8, op.i32(0x7b), op.ne];
+  const nextInRange = [op.get(i), op.i32(1), op.add, op.get(end), op.ltU];
   return {
     name: "countLines",
     params: 3,
     i32Locals: 3,
     v128Locals: 9,
     body: [
-      ...[...op.i32(0x0a), ...op.splat8, ...op.set(newlines)],
-      ...[...op.i32(0x7b), ...op.splat8, ...op.set(brace), ...op.get(start), ...op.set(i)],
+      [op.i32(0x0a), op.splat8, op.set(newlines)],
+      [op.i32(0x7b), op.splat8, op.set(brace), op.get(start), op.set(i)],
       // The last byte's follower lies past the range: leave it to the byte-by-byte turns.
-      ...whileNot(pastEnd(i, 65, end), [
-        ...[...loads, ...lanes, ...op.get(n), ...op.add, ...op.set(n)],
-        ...advance(i, 64),
-      ]),
-      ...whileNot(
-        [...op.get(i), ...op.get(end), ...op.geU],
+      whileNot(pastEnd(i, 65, end), [[loads, lanes, op.get(n), op.add, op.set(n)], advance(i, 64)]),
+      whileNot(
+        [op.get(i), op.get(end), op.geU],
         [
-          ...[...newlineAtI, ...op.get(n), ...op.add, ...op.set(n)],
-          ...[...newlineAtI, ...noBraceNext, ...op.and, ...nextInRange, ...op.and],
-          ...[...op.get(strayScalar), ...op.or, ...op.set(strayScalar), ...advance(i, 1)],
+          [newlineAtI, op.get(n), op.add, op.set(n)],
+          [newlineAtI, noBraceNext, op.and, nextInRange, op.and],
+          [op.get(strayScalar), op.or, op.set(strayScalar), advance(i, 1)],
         ],
       ),
-      ...[...op.get(out), ...op.get(stray), ...op.anyTrue, ...op.get(strayScalar), ...op.or],
-      ...[...op.store32, ...op.get(n)],
+      [op.get(out), op.get(stray), op.anyTrue, op.get(strayScalar), op.or],
+      [op.store32, op.get(n)],
     ],
   };
 }
@@ -214,54 +198,47 @@ function findFunction(anchors: readonly Buffer[]): WasmFunction {
   const byteVector = (index: number, last: boolean) => 7 + 2 * index + (last ? 1 : 0);
   const loaded = (offset: number) => 7 + 2 * anchors.length + offsets.indexOf(offset);
   const init = anchors.flatMap((anchor, index) => [
-    ...[...op.i32(anchor[0] as number), ...op.splat8, ...op.set(byteVector(index, false))],
-    ...[...op.i32(anchor[anchor.length - 1] as number), ...op.splat8],
-    ...op.set(byteVector(index, true)),
+    [op.i32(anchor[0] as number), op.splat8, op.set(byteVector(index, false))],
+    [op.i32(anchor[anchor.length - 1] as number), op.splat8],
+    op.set(byteVector(index, true)),
   ]);
   const maskAt = (at: number): Code => [
-    ...offsets.flatMap((offset) => [
-      ...op.get(i),
-      ...op.load128(at + offset),
-      ...op.set(loaded(offset)),
-    ]),
-    ...anchors.flatMap((anchor, index) => [
-      ...[...op.get(loaded(0)), ...op.get(byteVector(index, false)), ...op.eq8],
-      ...[...op.get(loaded(anchor.length - 1)), ...op.get(byteVector(index, true)), ...op.eq8],
-      ...op.and128,
-      ...(index > 0 ? op.or128 : []),
+    offsets.flatMap((offset) => [op.get(i), op.load128(at + offset), op.set(loaded(offset))]),
+    anchors.flatMap((anchor, index) => [
+      [op.get(loaded(0)), op.get(byteVector(index, false)), op.eq8],
+      [op.get(loaded(anchor.length - 1)), op.get(byteVector(index, true)), op.eq8],
+      op.and128,
+      index > 0 ? op.or128 : [],
     ]),
   ];
   const record = (at: number): Code => [
-    ...maskAt(at),
-    ...op.bitmask8,
-    ...op.set(mask),
-    ...whileNot(
-      [...op.get(mask), ...op.eqz],
+    maskAt(at),
+    op.bitmask8,
+    op.set(mask),
+    whileNot(
+      [op.get(mask), op.eqz],
       [
-        ...[...op.get(out), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add],
-        ...[...op.get(i), ...op.i32(at), ...op.add, ...op.get(mask), ...op.ctz, ...op.add],
-        ...op.store32,
-        ...[...op.get(k), ...op.i32(1), ...op.add, ...op.tee(k), ...op.get(capacity), ...op.eq],
-        ...[...op.if, ...op.get(k), ...op.return, ...op.end],
-        ...[...op.get(mask), ...op.get(mask), ...op.i32(1), ...op.sub, ...op.and, ...op.set(mask)],
+        [op.get(out), op.get(k), op.i32(2), op.shl, op.add],
+        [op.get(i), op.i32(at), op.add, op.get(mask), op.ctz, op.add],
+        op.store32,
+        [op.get(k), op.i32(1), op.add, op.tee(k), op.get(capacity), op.eq],
+        [op.if, op.get(k), op.return, op.end],
+        [op.get(mask), op.get(mask), op.i32(1), op.sub, op.and, op.set(mask)],
       ],
     ),
   ];
-  const wide = [...maskAt(0), ...maskAt(16), ...op.or128, ...op.anyTrue];
+  const wide = [maskAt(0), maskAt(16), op.or128, op.anyTrue];
   return {
     name: "find",
     params: 4,
     i32Locals: 3,
     v128Locals: 2 * anchors.length + offsets.length,
     body: [
-      ...init,
-      ...[...op.get(start), ...op.set(i)],
-      ...whileNot(pastEnd(i, 32, end), [
-        ...[...wide, ...op.if, ...record(0), ...record(16), ...op.end],
-        ...advance(i, 32),
-      ]),
-      ...whileNot([...op.get(i), ...op.get(end), ...op.geU], [...record(0), ...advance(i, 16)]),
-      ...op.get(k),
+      init,
+      [op.get(start), op.set(i)],
+      whileNot(pastEnd(i, 32, end), [[wide, op.if, record(0), record(16), op.end], advance(i, 32)]),
+      whileNot([op.get(i), op.get(end), op.geU], [record(0), advance(i, 16)]),
+      op.get(k),
     ],
   };
 }

@@ -5,7 +5,8 @@
  * kernel's code reads as the stack machine it is.
  */
 
-export type Code = readonly number[];
+/** Instruction bytes, nested as built; flattened once when the module is assembled. */
+export type Code = readonly (number | Code)[];
 
 export interface WasmFunction {
   name: string;
@@ -21,6 +22,11 @@ const i32Type = 0x7f;
 const v128Type = 0x7b;
 const emptyBlock = 0x40;
 const simd = 0xfd;
+
+/** The bytes of nested code, in order. */
+function flatten(code: Code): number[] {
+  return (code as unknown[]).flat(Infinity) as number[];
+}
 
 function unsignedLeb(value: number): number[] {
   const out: number[] = [];
@@ -47,11 +53,12 @@ function signedLeb(value: number): number[] {
 }
 
 function vector(items: readonly Code[]): number[] {
-  return [...unsignedLeb(items.length), ...items.flat()];
+  return flatten([unsignedLeb(items.length), items]);
 }
 
 function section(id: number, body: Code): number[] {
-  return [id, ...unsignedLeb(body.length), ...body];
+  const bytes = flatten(body);
+  return flatten([id, unsignedLeb(bytes.length), bytes]);
 }
 
 function nameOf(text: string): number[] {
@@ -59,8 +66,8 @@ function nameOf(text: string): number[] {
 }
 
 /** Memory access immediates: alignment (log2) and offset. */
-function memarg(align: number, offset = 0): number[] {
-  return [align, ...unsignedLeb(offset)];
+function memarg(align: number, offset = 0): Code {
+  return [align, unsignedLeb(offset)];
 }
 
 /** The instructions the kernel uses. */
@@ -69,15 +76,15 @@ export const op = {
   loop: [0x03, emptyBlock],
   if: [0x04, emptyBlock],
   end: [0x0b],
-  br: (depth: number) => [0x0c, ...unsignedLeb(depth)],
-  brIf: (depth: number) => [0x0d, ...unsignedLeb(depth)],
+  br: (depth: number) => [0x0c, unsignedLeb(depth)],
+  brIf: (depth: number) => [0x0d, unsignedLeb(depth)],
   return: [0x0f],
-  get: (local: number) => [0x20, ...unsignedLeb(local)],
-  set: (local: number) => [0x21, ...unsignedLeb(local)],
-  tee: (local: number) => [0x22, ...unsignedLeb(local)],
-  i32: (value: number) => [0x41, ...signedLeb(value)],
-  load8: [0x2d, ...memarg(0)],
-  store32: [0x36, ...memarg(2)],
+  get: (local: number) => [0x20, unsignedLeb(local)],
+  set: (local: number) => [0x21, unsignedLeb(local)],
+  tee: (local: number) => [0x22, unsignedLeb(local)],
+  i32: (value: number) => [0x41, signedLeb(value)],
+  load8: [0x2d, memarg(0)],
+  store32: [0x36, memarg(2)],
   eqz: [0x45],
   eq: [0x46],
   ne: [0x47],
@@ -92,9 +99,9 @@ export const op = {
   or: [0x72],
   shl: [0x74],
   /** v128.load of the 16 bytes at the address on the stack plus `offset`. */
-  load128: (offset = 0) => [simd, 0x00, ...memarg(0, offset)],
+  load128: (offset = 0) => [simd, 0x00, memarg(0, offset)],
   /** i8x16.shuffle: lane k of the result is lane `lanes[k]` of the two vectors (0–31). */
-  shuffle8: (lanes: readonly number[]) => [simd, 0x0d, ...lanes],
+  shuffle8: (lanes: readonly number[]) => [simd, 0x0d, lanes],
   splat8: [simd, 0x0f],
   eq8: [simd, 0x23],
   and128: [simd, 0x4e],
@@ -109,27 +116,29 @@ export const op = {
 export function wasmModule(functions: readonly WasmFunction[], pages: number): Uint8Array {
   const types = functions.map((fn) => [
     0x60,
-    ...vector(Array.from({ length: fn.params }, () => [i32Type])),
-    ...vector([[i32Type]]),
+    vector(Array.from({ length: fn.params }, () => [i32Type])),
+    vector([[i32Type]]),
   ]);
   const exports = [
-    [...nameOf("memory"), 0x02, 0],
-    ...functions.map((fn, index) => [...nameOf(fn.name), 0x00, ...unsignedLeb(index)]),
+    [nameOf("memory"), 0x02, 0],
+    ...functions.map((fn, index) => [nameOf(fn.name), 0x00, unsignedLeb(index)]),
   ];
   const bodies = functions.map((fn) => {
     const locals = vector([
-      [...unsignedLeb(fn.i32Locals), i32Type],
-      [...unsignedLeb(fn.v128Locals), v128Type],
+      [unsignedLeb(fn.i32Locals), i32Type],
+      [unsignedLeb(fn.v128Locals), v128Type],
     ]);
-    const body = [...locals, ...fn.body, ...op.end];
-    return [...unsignedLeb(body.length), ...body];
+    const body = flatten([locals, fn.body, op.end]);
+    return [unsignedLeb(body.length), body];
   });
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector(types)),
-    ...section(3, vector(functions.map((_, index) => unsignedLeb(index)))),
-    ...section(5, vector([[0x01, ...unsignedLeb(pages), ...unsignedLeb(pages)]])),
-    ...section(7, vector(exports)),
-    ...section(10, vector(bodies)),
-  ]);
+  return new Uint8Array(
+    flatten([
+      [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      section(1, vector(types)),
+      section(3, vector(functions.map((_, index) => unsignedLeb(index)))),
+      section(5, vector([[0x01, unsignedLeb(pages), unsignedLeb(pages)]])),
+      section(7, vector(exports)),
+      section(10, vector(bodies)),
+    ]),
+  );
 }
