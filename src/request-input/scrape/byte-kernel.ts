@@ -28,7 +28,8 @@ export class ByteKernel {
 
   /**
    * A kernel finding `anchors` (ASCII, at most 32 bytes each), with a block of `blockBytes`;
-   * undefined where WebAssembly SIMD is not available (the caller then uses Buffer.indexOf).
+   * undefined where WebAssembly SIMD is not available or its memory cannot be had (a limit on
+   * address space: each memory reserves guard pages), and the caller then uses Buffer.indexOf.
    */
   static create(anchors: readonly Buffer[], blockBytes: number): ByteKernel | undefined {
     if (anchors.some((anchor) => anchor.length === 0 || anchor.length > maxAnchorBytes)) {
@@ -37,8 +38,12 @@ export class ByteKernel {
     const pages = Math.ceil((foundOffset(blockBytes) + foundCapacity * 4) / pageBytes);
     const compiled = compile(anchors, pages);
     if (compiled === undefined) return undefined;
-    const instance = new engine.Instance(compiled);
-    return new ByteKernel(instance.exports as KernelExports, blockBytes);
+    try {
+      const instance = new engine.Instance(compiled);
+      return new ByteKernel(instance.exports as KernelExports, blockBytes);
+    } catch {
+      return undefined;
+    }
   }
 
   /** True when `buffer` lies in this kernel's memory (was read into `block`). */

@@ -2,7 +2,8 @@ import { ByteKernel } from "./byte-kernel.js";
 import { candidateNeedles } from "./classify-line.js";
 
 /**
- * Pieces of the candidate needles that Buffer.indexOf finds fast. A needle of 8 bytes or more is
+ * Pieces of the candidate needles that Buffer.indexOf finds fast (and that the byte kernel,
+ * byte-kernel.ts, looks for by their first and last bytes). A needle of 8 bytes or more is
  * searched for with an initial probe on its first byte that soon turns into Boyer-Moore-Horspool;
  * every needle starts with `"`, which JSON repeats every few bytes, so each needle cost a slow
  * pass of its own. A piece shorter than 8 bytes is searched for with memchr on its first byte,
@@ -23,8 +24,9 @@ interface AnchorGroup {
 }
 
 /**
- * Finds needles (ASCII strings) in raw bytes: the anchors are searched for with the engine's
- * native substring search, and only their hits are checked against the whole needles. UTF-8
+ * Finds needles (ASCII strings) in raw bytes: the anchors are searched for with the byte kernel
+ * in blocks read into its memory (`blockBuffer`), elsewhere with the engine's native substring
+ * search, and only their hits are checked against the whole needles. UTF-8
  * never puts an ASCII byte inside a multi-byte sequence, so a byte-level hit is a hit in the
  * decoded text (`isCandidateLine`).
  */

@@ -17,7 +17,10 @@ export interface LogInput {
 
 /** 1 MiB reads of gzip output: much of the scanner's cost is per chunk. */
 const chunkBytes = 1024 * 1024;
-/** Plain files are read into one reused buffer of 1 MiB: few calls, and it stays in the cache. */
+/**
+ * Plain files are read into one reused buffer of 1 MiB (the byte kernel's block, when the
+ * reader gives one): few calls, and it stays in the cache.
+ */
 const blockBytes = 1024 * 1024;
 /** Blocks between turns of the event loop. */
 const yieldEvery = 32;
