@@ -45,6 +45,17 @@ describe("ByteKernel", () => {
     }
   });
 
+  it("counts long runs exactly (its byte counters are summed before they overflow)", () => {
+    const lines = Buffer.from("{\n".repeat(50_000) + "\n".repeat(70_000));
+    const kernel = kernelWith(lines, lines.length);
+    const counted = kernel.countLines(kernel.block, [0, lines.length]);
+    expect(counted).toEqual({ newlines: 120_000, braced: false });
+    expect(kernel.countLines(kernel.block, [1, 100_000])).toEqual({
+      newlines: 50_000,
+      braced: true,
+    });
+  });
+
   it("calls back at every index holding an anchor's first and last bytes, in order", () => {
     const next = seededRandom(12);
     for (let round = 0; round < 300; round++) {
