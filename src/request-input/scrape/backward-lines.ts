@@ -40,8 +40,9 @@ export async function* candidateLinesBackwards(
   const fd = openSync(path, "r");
   try {
     const { size } = fstatSync(fd);
-    const buffer = Buffer.allocUnsafe(Math.min(options.blockBytes ?? defaultBlockBytes, size));
-    const carry = new Carry(options.maxLineBytes, new CandidateFinder(options.needles));
+    const finder = new CandidateFinder(options.needles);
+    const buffer = finder.blockBuffer(Math.min(options.blockBytes ?? defaultBlockBytes, size));
+    const carry = new Carry(options.maxLineBytes, finder);
     for (let end = size, blocks = 1; end > 0; blocks++) {
       if (blocks % yieldEvery === 0) await new Promise((done) => setImmediate(done));
       options.signal?.throwIfAborted();

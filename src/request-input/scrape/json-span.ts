@@ -29,12 +29,7 @@ const comma = 0x2c;
  * With duplicate keys the last one wins, as with JSON.parse.
  */
 export function jsonSpan(text: string, start: number, path: readonly string[]): Span | undefined {
-  let span: Span | undefined;
-  for (const key of path) {
-    span = findMember(text, span?.start ?? start, key);
-    if (span === undefined) return undefined;
-  }
-  if (span !== undefined) return span;
+  if (path.length > 0) return followPath(text, start, path)?.found;
   const end = scanValueEnd(text, start);
   return end >= 0 ? { start, end } : undefined;
 }
@@ -96,12 +91,22 @@ function skipWhitespace(text: string, from: number): number {
   return i;
 }
 
-/** The span of member `key` of the object opening at `objectStart`; the last duplicate wins. */
-function findMember(text: string, objectStart: number, key: string): Span | undefined {
+/**
+ * Scans the object opening at `objectStart` to its end, following `path` into the value of the
+ * last member named `path[0]`: the value at the path's end (or undefined), and the index just
+ * past the object; undefined when the object is cut short or malformed. A member on the path is
+ * scanned only once, by descending into it: a request line's `data` is nearly all of it.
+ */
+function followPath(
+  text: string,
+  objectStart: number,
+  path: readonly string[],
+): { found: Span | undefined; end: number } | undefined {
   if (text.charCodeAt(objectStart) !== openBrace) return undefined;
+  const [key, ...rest] = path;
   let found: Span | undefined;
   let i = skipWhitespace(text, objectStart + 1);
-  if (text.charCodeAt(i) === closeBrace) return undefined;
+  if (text.charCodeAt(i) === closeBrace) return { found, end: i + 1 };
   for (;;) {
     if (text.charCodeAt(i) !== quote) return undefined;
     const keyEnd = scanStringEnd(text, i);
@@ -110,12 +115,13 @@ function findMember(text: string, objectStart: number, key: string): Span | unde
     i = skipWhitespace(text, keyEnd);
     if (text.charCodeAt(i) !== colon) return undefined;
     const valueStart = skipWhitespace(text, i + 1);
-    const valueEnd = scanValueEnd(text, valueStart);
+    const inner = name === key && rest.length > 0 ? followPath(text, valueStart, rest) : undefined;
+    const valueEnd = inner?.end ?? scanValueEnd(text, valueStart);
     if (valueEnd < 0) return undefined;
-    if (name === key) found = { start: valueStart, end: valueEnd };
+    if (name === key) found = rest.length > 0 ? inner?.found : { start: valueStart, end: valueEnd };
     i = skipWhitespace(text, valueEnd);
     const c = text.charCodeAt(i);
-    if (c === closeBrace) return found;
+    if (c === closeBrace) return { found, end: i + 1 };
     if (c !== comma) return undefined;
     i = skipWhitespace(text, i + 1);
   }

@@ -8,7 +8,7 @@ export interface LagerTime {
   /** Nanoseconds since the Unix epoch. */
   ns: bigint;
   /** RFC3339 in UTC with 9 decimals. */
-  iso: string;
+  readonly iso: string;
 }
 
 const epochPattern = /^(\d+)(?:\.(\d+))?$/;
@@ -36,9 +36,21 @@ function fractionNs(digits: string | undefined): bigint {
   return BigInt(digits.slice(0, 9).padEnd(9, "0"));
 }
 
+/** `iso` is spelled out when first read: most scrapes only compare `ns` (or print nothing). */
 function fromNs(ns: bigint): LagerTime {
+  let iso: string | undefined;
+  return {
+    ns,
+    get iso() {
+      iso ??= isoOf(ns);
+      return iso;
+    },
+  };
+}
+
+function isoOf(ns: bigint): string {
   const seconds = ns / nsPerSecond;
   const fraction = (ns % nsPerSecond).toString().padStart(9, "0");
   const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  return { ns, iso: `${whole}.${fraction}Z` };
+  return `${whole}.${fraction}Z`;
 }

@@ -8,13 +8,19 @@ export interface LogInput {
   name: string;
   /** The file read, when the input is one (it may then be read from the end backwards). */
   path?: string | undefined;
-  /** Opens the bytes; gzip is already undone. Called once. */
-  open(signal?: AbortSignal): Promise<AsyncIterable<unknown>>;
+  /**
+   * Opens the bytes; gzip is already undone. Called once. A plain file is read in blocks into
+   * the buffer `blockFor` gives (the byte kernel's, byte-kernel.ts), when given.
+   */
+  open(signal?: AbortSignal, blockFor?: (bytes: number) => Buffer): Promise<AsyncIterable<unknown>>;
 }
 
 /** 1 MiB reads of gzip output: much of the scanner's cost is per chunk. */
 const chunkBytes = 1024 * 1024;
-/** Plain files are read into one reused buffer of 1 MiB: few calls, and it stays in the cache. */
+/**
+ * Plain files are read into one reused buffer of 1 MiB (the byte kernel's block, when the
+ * reader gives one): few calls, and it stays in the cache.
+ */
 const blockBytes = 1024 * 1024;
 /** Blocks between turns of the event loop. */
 const yieldEvery = 32;
@@ -24,9 +30,9 @@ export function fileLogInput(path: string): LogInput {
   return {
     name: path,
     path,
-    open: async (signal) => {
+    open: async (signal, blockFor) => {
       const gzipped = startsWithGzipMagic(path);
-      if (!gzipped) return readBlocks(path, signal);
+      if (!gzipped) return readBlocks(path, { signal, blockFor });
       const file = createReadStream(path, { signal, highWaterMark: chunkBytes });
       // Imported here: most logs are plain, and start-up pays for every module (issue 14).
       const { createGunzip } = await import("node:zlib");
@@ -43,9 +49,12 @@ export function fileLogInput(path: string): LogInput {
  * than the read itself (issue 14 goal 4); the event loop gets a turn every few blocks so that an
  * abort is seen.
  */
-async function* readBlocks(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+async function* readBlocks(
+  path: string,
+  { signal, blockFor }: { signal?: AbortSignal | undefined; blockFor?: (bytes: number) => Buffer },
+): AsyncGenerator<Buffer> {
   const fd = openSync(path, "r");
-  const buffer = Buffer.allocUnsafe(blockBytes);
+  const buffer = blockFor?.(blockBytes) ?? Buffer.allocUnsafe(blockBytes);
   try {
     for (let block = 1; ; block++) {
       const bytesRead = readSync(fd, buffer, 0, blockBytes, null);

@@ -5,6 +5,11 @@ export interface ScanOptions extends ReadLinesOptions {
   /** The needles of candidate lines; default candidateNeedles. */
   needles?: readonly string[] | undefined;
   /**
+   * The finder to search with (instead of one for `needles`): chunks read into its
+   * `blockBuffer` are searched and counted by its byte kernel.
+   */
+  finder?: CandidateFinder | undefined;
+  /**
    * Counts of lines read and not too long (`lines`), and of those the non-candidate ones without
    * a `{` (`nonJson`), added up since the last call. Called before each yielded line and at the
    * end, so totals are exact whenever the consumer looks.
@@ -58,7 +63,7 @@ class CandidateScanner {
   private carriedStart = 0;
 
   constructor(private readonly options: ScanOptions) {
-    this.finder = new CandidateFinder(options.needles);
+    this.finder = options.finder ?? new CandidateFinder(options.needles);
     this.counting = options.countLines !== false;
   }
 
@@ -122,7 +127,7 @@ class CandidateScanner {
 
   /** Counts the non-candidate lines in `buffer[from, to)`, each ending in a newline. */
   private countLines(buffer: Buffer, from: number, to: number): void {
-    if (!this.counting) return;
+    if (!this.counting || this.countInBulk(buffer, from, to)) return;
     let brace = -1;
     for (let start = from; start < to;) {
       const end = buffer.indexOf(newline, start);
@@ -140,6 +145,23 @@ class CandidateScanner {
       }
       start = end + 1;
     }
+  }
+
+  /**
+   * Counts the lines of `buffer[from, to)` with the byte kernel when it holds the buffer, and
+   * then only if none can be too long and each starts with `{` (so none is non-JSON), as lager's
+   * lines do; false leaves the range to the line-by-line count.
+   */
+  private countInBulk(buffer: Buffer, from: number, to: number): boolean {
+    if (from >= to) return true;
+    const kernel = this.finder.kernelOf(buffer);
+    if (kernel === undefined || to - from > this.options.maxLineBytes) return false;
+    // Every line of the range ends in a newline: the last one is not followed inside it.
+    const { newlines: lines, braced } = kernel.countLines(buffer, [from, to]);
+    if (!braced || buffer[from] !== openBrace) return false;
+    this.lineNo += lines;
+    this.lines += lines;
+    return true;
   }
 
   /** Carries `part` (at byte `at` of the input) into the next chunk's first line. */

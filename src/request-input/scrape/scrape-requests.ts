@@ -1,3 +1,4 @@
+import { CandidateFinder } from "./candidate-finder.js";
 import { classifyLine, type RequestKind } from "./classify-line.js";
 import { findMarkersInJson, type MarkedValue } from "./find-markers.js";
 import { jsonSpan } from "./json-span.js";
@@ -96,9 +97,11 @@ async function* readInput(
 ): AsyncGenerator<Line> {
   const countLines =
     options.lineNumbers !== false || input.path === undefined || startsWithGzipMagic(input.path);
-  const stream = await input.open(options.signal);
+  const finder = new CandidateFinder(input.path === undefined ? undefined : options.needles);
+  const stream = await input.open(options.signal, (bytes) => finder.blockBuffer(bytes));
   const limit = options.maxLineBytes ?? defaultMaxLineBytes;
   yield* scanCandidates(stream, {
+    finder,
     countLines,
     onTooLongAt: (offset, bytes) => {
       stats.tooLong++;
@@ -106,7 +109,6 @@ async function* readInput(
         `${input.name}: skipped a ${bytes}-byte line at byte ${offset} (longer than the ${limit}-byte limit)`,
       );
     },
-    needles: input.path === undefined ? undefined : options.needles,
     maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes,
     signal: options.signal,
     onLines: options.counted,

@@ -55,6 +55,25 @@ describe("CandidateFinder", () => {
     }
   });
 
+  it("finds the same offsets in its block buffer, where the byte kernel searches", () => {
+    const next = seededRandom(8);
+    const sets = [candidateNeedles, familyNeedles("task"), familyNeedles("lrp")];
+    for (let round = 0; round < 400; round++) {
+      const bytes = randomBytes(next);
+      const from = Math.floor(next() * (bytes.length + 1));
+      const to = from + Math.floor(next() * (bytes.length - from + 1));
+      const needles = sets[round % sets.length] ?? candidateNeedles;
+      const finder = new CandidateFinder(needles);
+      const block = finder.blockBuffer(bytes.length + 64);
+      expect(finder.kernelOf(block), "WebAssembly SIMD").toBeDefined();
+      block.fill(0x22); // stale bytes after the data
+      const at = Math.floor(next() * 64);
+      bytes.copy(block, at);
+      const found = [...new Set(finder.hits(block.subarray(at, at + bytes.length), from, to))];
+      expect(found, `round ${round}`).toEqual(naiveHits(bytes, needles, [from, to]));
+    }
+  });
+
   it("agrees with isCandidateLine on whole lines", () => {
     const next = seededRandom(3);
     const finder = new CandidateFinder();

@@ -4,6 +4,7 @@ import {
   candidateNeedles,
   isCandidateLine,
 } from "../../../../src/request-input/scrape/classify-line.js";
+import { CandidateFinder } from "../../../../src/request-input/scrape/candidate-finder.js";
 import { readLines, type Line } from "../../../../src/request-input/scrape/read-lines.js";
 import { scanCandidates } from "../../../../src/request-input/scrape/scan-candidates.js";
 import { seededRandom } from "../../../kit/seeded-random.js";
@@ -73,10 +74,10 @@ function randomInput(next: () => number): Buffer {
   return Buffer.concat(parts);
 }
 
-function randomChunks(bytes: Buffer, next: () => number): Buffer[] {
+function randomChunks(bytes: Buffer, next: () => number, largest = 80): Buffer[] {
   const chunks: Buffer[] = [];
   for (let at = 0; at < bytes.length;) {
-    const size = 1 + Math.floor(next() * 80);
+    const size = 1 + Math.floor(next() * largest);
     chunks.push(bytes.subarray(at, at + size));
     at += size;
   }
@@ -145,6 +146,45 @@ describe("scanCandidates", () => {
         },
       };
       for await (const line of scanCandidates(reused(), options)) outcome.lines.push(line);
+      expect(outcome, `round ${round}`).toEqual(await reference(chunks, limit));
+    }
+  });
+
+  it("counts and finds the same in chunks read into its finder's block (the byte kernel's)", async () => {
+    const next = seededRandom(6);
+    // Mostly lager-like lines, so that whole ranges are counted in bulk, and some that are not.
+    const lager = '{"timestamp":"1.5","message":"x.y","data":{}}\n';
+    for (let round = 0; round < 300; round++) {
+      const pieces = [randomInput(next)];
+      for (let i = Math.floor(next() * 30); i > 0; i--) {
+        pieces.push(
+          Buffer.from(next() < 0.9 ? lager : "plain\n"),
+          randomInput(next).subarray(0, 9),
+        );
+      }
+      const chunks = randomChunks(Buffer.concat(pieces), next, 400);
+      const limit = next() < 0.3 ? 1 + Math.floor(next() * 60) : 1024;
+      const finder = new CandidateFinder(candidateNeedles);
+      const block = finder.blockBuffer(400);
+      async function* intoBlock() {
+        for (const chunk of chunks) {
+          await Promise.resolve(); // a file read
+          block.fill(0x7b); // stale bytes: a brace
+          chunk.copy(block);
+          yield block.subarray(0, chunk.length);
+        }
+      }
+      const outcome: Outcome = { lines: [], tooLong: [], counts: [0, 0] };
+      const options = {
+        finder,
+        maxLineBytes: limit,
+        onTooLong: (lineNo: number, size: number) => outcome.tooLong.push([lineNo, size]),
+        onLines: (lines: number, nonJson: number) => {
+          outcome.counts[0] += lines;
+          outcome.counts[1] += nonJson;
+        },
+      };
+      for await (const line of scanCandidates(intoBlock(), options)) outcome.lines.push(line);
       expect(outcome, `round ${round}`).toEqual(await reference(chunks, limit));
     }
   });
