@@ -141,6 +141,11 @@ export interface VolumeInfo {
   labels: Record<string, string>;
   /** The engine's clock, second precision. */
   createdAt: Date;
+  /**
+   * Where the engine keeps the volume's files on its host; this host's files only when the
+   * engine runs here.
+   */
+  mountpoint?: string | undefined;
 }
 
 /** A container (in any state) that mounts a volume. */

@@ -10,6 +10,7 @@ interface EngineVolume {
   Name: string;
   Labels: Record<string, string> | null;
   CreatedAt?: string | undefined;
+  Mountpoint?: string | undefined;
 }
 
 export class DockerVolumes implements VolumeStore {
@@ -102,5 +103,6 @@ function volumeInfo(volume: EngineVolume): VolumeInfo {
     labels: volume.Labels ?? {},
     // An engine that does not say is treated as "just now": nothing is judged abandoned early.
     createdAt: Number.isNaN(created) ? new Date() : new Date(created),
+    mountpoint: volume.Mountpoint || undefined,
   };
 }

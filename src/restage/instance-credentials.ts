@@ -7,8 +7,9 @@
  * address (the IP SAN), by restager's local CA (src/identity/).
  *
  * A cell bind-mounts a host directory; restager never bind-mounts, so the files live in a
- * volume of this restage, filled through a container that is never started, and removed with
- * the staging container. When the engine refuses volumes they are copied in instead (then the
+ * volume of this restage, written straight into its directory when the engine keeps it on this
+ * host and restager may write there, else through a container that is never started, and
+ * removed with the staging container. When the engine refuses volumes they are copied in instead (then the
  * directory is not read-only).
  */
 import { randomBytes } from "node:crypto";
@@ -24,6 +25,8 @@ import type { Archives } from "../archive/ports.js";
 import { Readable } from "node:stream";
 import type { Logger } from "../core/events.js";
 import type { EnvVar } from "../core/env-var.js";
+import { accessSync, constants } from "node:fs";
+import { writeVolumeFiles } from "../launch/volume-files.js";
 
 export interface InstanceCredentialsContext {
   runtime: ContainerRuntime;
@@ -42,6 +45,8 @@ export const instanceIdentityKind = "instance-identity";
 
 export class InstanceCredentials {
   #volume: string | undefined;
+  /** The volume's directory on this host, when restager may write there (root, local engine). */
+  #directory: string | undefined;
   /** The container that fills the volume, created while the staging container starts. */
   #filler: Promise<Container> | undefined;
 
@@ -65,10 +70,13 @@ export class InstanceCredentials {
     };
     // The fill container is made while the staging container is created.
     try {
-      await ctx.runtime.volumes.create(name, labels, signal);
+      const volume = await ctx.runtime.volumes.create(name, labels, signal);
       const credentials = new InstanceCredentials(ctx, name);
-      credentials.#filler = credentials.createFiller(name, signal);
-      credentials.#filler.catch(() => undefined);
+      credentials.#directory = writableHere(volume.mountpoint);
+      if (credentials.#directory === undefined) {
+        credentials.#filler = credentials.createFiller(name, signal);
+        credentials.#filler.catch(() => undefined);
+      }
       return credentials;
     } catch (error) {
       signal.throwIfAborted();
@@ -121,6 +129,17 @@ export class InstanceCredentials {
       await container.putArchive(instanceIdentityDir, Readable.from([files("")]), { signal });
       return;
     }
+    if (this.#directory !== undefined) {
+      const written = writeVolumeFiles(
+        this.#directory,
+        [
+          { name: "instance.crt", content: Buffer.from(issued.certPem) },
+          { name: "instance.key", content: Buffer.from(issued.keyPem) },
+        ],
+        new Date(),
+      );
+      if (written) return;
+    }
     const filling = this.#filler ?? this.createFiller(this.#volume, signal);
     this.#filler = undefined;
     const filler = await filling;
@@ -163,5 +182,20 @@ export class InstanceCredentials {
     await this.ctx.runtime.volumes.remove(name).catch((error: unknown) => {
       this.ctx.logger.debug("identity-volume-remove-failed", { name, error: errorMessage(error) });
     });
+  }
+}
+
+/**
+ * The volume's directory when this process may write into it (root, the engine on this host):
+ * the credentials then go straight there (src/launch/volume-files.ts), with no fill container
+ * and no engine request; undefined otherwise.
+ */
+function writableHere(mountpoint: string | undefined): string | undefined {
+  if (mountpoint === undefined) return undefined;
+  try {
+    accessSync(mountpoint, constants.W_OK);
+    return mountpoint;
+  } catch {
+    return undefined;
   }
 }
