@@ -118,6 +118,15 @@ export interface Archives {
    */
   spoolFirstEntry(tar: Readable, options?: { signal?: AbortSignal }): Promise<SpooledFile>;
   /**
+   * As spoolFirstEntry, for a file's bytes read without a tar around them: `file.name` for
+   * messages, `file.sizeBytes` what must arrive (fewer bytes: truncated).
+   */
+  spoolFile(
+    bytes: Readable,
+    file: { name: string; sizeBytes: number },
+    options?: { signal?: AbortSignal },
+  ): Promise<SpooledFile>;
+  /**
    * One tar made of several converted archives, each under its own prefix, then one
    * end-of-archive marker: lets a caller extract many downloads with a single archive upload.
    * A failing part ends the stream with a TarPartError as its 'error'.

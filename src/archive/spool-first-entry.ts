@@ -37,7 +37,7 @@ export async function spoolFirstEntry(
       throw new FirstEntryError(`'${entry.path}' is a ${entry.type}, not a regular file`);
     }
     dir = await mkdtemp(join(tmpdir(), "restager-upload-")).catch(cannotWrite);
-    const spooled = await copyHashed(entry, join(dir, "file"));
+    const spooled = await copyHashed(entry as AsyncIterable<Buffer>, entry, join(dir, "file"));
     const tempDir = dir;
     return {
       ...spooled,
@@ -53,8 +53,42 @@ export async function spoolFirstEntry(
   }
 }
 
+/** A file's bytes, read without a tar around them, spooled as spoolFirstEntry spools. */
+export async function spoolFile(
+  bytes: Readable,
+  file: { name: string; sizeBytes: number },
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<SpooledFile> {
+  const { signal } = options;
+  if (signal?.aborted) {
+    bytes.destroy();
+    throw cancellation(signal);
+  }
+  const onAbort = (): void => void bytes.destroy(cancellation(signal!));
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let dir: string | undefined;
+  try {
+    dir = await mkdtemp(join(tmpdir(), "restager-upload-")).catch(cannotWrite);
+    const entry = { path: file.name, size: file.sizeBytes };
+    const spooled = await copyHashed(bytes, entry, join(dir, "file"));
+    const tempDir = dir;
+    return {
+      ...spooled,
+      entryName: file.name,
+      release: () => rm(tempDir, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    bytes.destroy();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    throw signal?.aborted ? cancellation(signal) : error;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
 async function copyHashed(
-  entry: ReadEntry,
+  bytes: AsyncIterable<Buffer> | Readable,
+  entry: Pick<ReadEntry, "path" | "size">,
   path: string,
 ): Promise<Omit<SpooledFile, "entryName" | "release">> {
   const md5 = createHash("md5");
@@ -68,7 +102,7 @@ async function copyHashed(
       callback(null, chunk);
     },
   });
-  await pipeline(entry as AsyncIterable<Buffer>, hasher, createWriteStream(path, { flags: "wx" }));
+  await pipeline(bytes, hasher, createWriteStream(path, { flags: "wx" }));
   if (sizeBytes !== entry.size) throw new FirstEntryError(`'${entry.path}' is truncated`);
   return {
     path,

@@ -12,7 +12,7 @@ import { entryNaming, type EntryNaming } from "./entry-naming.js";
 import { retarEntries } from "./retar-entries.js";
 import { smallFilesTar } from "./small-files-tar.js";
 import { sniffArchive } from "../core/sniff-archive.js";
-import { spoolFirstEntry } from "./spool-first-entry.js";
+import { spoolFile, spoolFirstEntry } from "./spool-first-entry.js";
 import { encodeTarHeader } from "./tar-header.js";
 import { zipToTar } from "./zip-to-tar.js";
 
@@ -32,6 +32,14 @@ export class TarArchives implements Archives {
   toTar(filePath: string, owner: Owner, options: ToTarOptions = {}): Readable {
     const naming = entryNaming(options.prefix, options.end);
     return Readable.from(this.#blocks(filePath, owner, naming), { objectMode: false });
+  }
+
+  spoolFile(
+    bytes: Readable,
+    file: { name: string; sizeBytes: number },
+    options: { signal?: AbortSignal } = {},
+  ): Promise<SpooledFile> {
+    return spoolFile(bytes, file, options);
   }
 
   spoolFirstEntry(tar: Readable, options: { signal?: AbortSignal } = {}): Promise<SpooledFile> {

@@ -1,12 +1,13 @@
 /**
- * Creates a small file in a running container through its root as this host sees it
+ * Reads and creates files in a running container through its root as this host sees it
  * (`/proc/<pid>/root`), with no engine request: only where the engine runs on this host and
- * restager may enter other processes' roots (root). The container is not trusted: every
+ * restager may enter other processes' roots (root); the caller makes sure `pid` is the
+ * container's (containerPid). The container is not trusted: every
  * directory on the way is opened without following symbolic links (each through the last one's
  * descriptor, `/proc/self/fd/N/next`), so that a link the container planted cannot lead the
  * write out of it onto this host.
  */
-import { closeSync, constants, fchownSync, fstatSync, openSync } from "node:fs";
+import { closeSync, constants, fchownSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { posix } from "node:path";
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT } = constants;
@@ -20,15 +21,10 @@ export function touchInContainerRoot(
   file: { path: string; ownerOf: string },
 ): boolean {
   const dir = posix.dirname(file.path);
-  if (pid <= 0 || posix.dirname(file.ownerOf) !== dir) return false;
+  if (posix.dirname(file.ownerOf) !== dir) return false;
   const opened: number[] = [];
   try {
-    opened.push(openSync(`/proc/${pid}/root`, O_RDONLY | O_DIRECTORY));
-    for (const part of dir.split("/").filter((p) => p !== "")) {
-      const parent = opened.at(-1) ?? -1;
-      opened.push(openSync(`/proc/self/fd/${parent}/${part}`, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
-    }
-    const at = opened.at(-1) ?? -1;
+    const at = openDirectory(pid, dir, opened);
     // Not blocking: a FIFO in a file's place would hold the open forever.
     const owner = openSync(inside(at, file.ownerOf), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     opened.push(owner);
@@ -49,7 +45,60 @@ export function touchInContainerRoot(
   }
 }
 
+/**
+ * A descriptor of the regular file at `path` in the container, opened for reading (the caller
+ * closes it), with its size; undefined when there is none there or it cannot be opened from
+ * here (a symbolic link on the way or at the end, another kind of file, no permission).
+ */
+export function openInContainerRoot(
+  pid: number,
+  path: string,
+): { fd: number; sizeBytes: number } | undefined {
+  const opened: number[] = [];
+  try {
+    const at = openDirectory(pid, posix.dirname(path), opened);
+    const fd = openSync(inside(at, path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    const { mode, size } = fstatSync(fd);
+    if ((mode & constants.S_IFMT) === constants.S_IFREG) return { fd, sizeBytes: size };
+    closeSync(fd);
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    for (const fd of opened) closeSync(fd);
+  }
+}
+
+/**
+ * Opens the container's root and each directory of `dir` in turn, never following a link;
+ * every descriptor goes to `opened` (the caller closes them). Answers the last one.
+ */
+function openDirectory(pid: number, dir: string, opened: number[]): number {
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error("no process to enter");
+  opened.push(openSync(`/proc/${pid}/root`, O_RDONLY | O_DIRECTORY));
+  for (const part of dir.split("/").filter((p) => p !== "")) {
+    const parent = opened.at(-1) ?? -1;
+    opened.push(openSync(`/proc/self/fd/${parent}/${part}`, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+  }
+  return opened.at(-1) ?? -1;
+}
+
 /** The file named by `path`'s last part, in the open directory `dirFd`. */
 function inside(dirFd: number, path: string): string {
   return `/proc/self/fd/${dirFd}/${posix.basename(path)}`;
+}
+
+/**
+ * The container's main process as this host sees it, when the engine runs here: `pid` (from the
+ * engine) if this host's process of that number is in the container's cgroup (its path names
+ * the container's id), else undefined: an engine elsewhere numbers its own processes.
+ */
+export function containerPid(pid: number, containerId: string): number | undefined {
+  if (!Number.isInteger(pid) || pid <= 0 || containerId.length < 12) return undefined;
+  try {
+    const cgroups = readFileSync(`/proc/${pid}/cgroup`, "utf8");
+    return cgroups.includes(containerId) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

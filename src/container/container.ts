@@ -108,6 +108,13 @@ export interface Container {
    */
   getArchive(path: string, options?: { signal?: AbortSignal }): Promise<Readable>;
   /**
+   * The regular file at `path`, read straight from the container's root on this host: no
+   * engine request, no tar around it. undefined when that cannot be done here (an engine
+   * elsewhere, no permission, no regular file there, a symbolic link on the way or at the
+   * end): getArchive then says what is there. The caller consumes or destroys the stream.
+   */
+  openFile(path: string): Promise<{ stream: Readable; sizeBytes: number } | undefined>;
+  /**
    * The container's address on its network and that network's gateway (the Docker host as the
    * container sees it); "" each when it has none (network `none`).
    */

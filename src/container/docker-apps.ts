@@ -25,7 +25,7 @@ import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
 import { runCheck } from "./run-check.js";
 import { probeFromHost } from "./host-probe.js";
-import { touchInContainerRoot } from "./container-root-files.js";
+import { containerPid, touchInContainerRoot } from "./container-root-files.js";
 import { followContainerEvents } from "./container-events.js";
 import { throwIfCancelled } from "../core/cancellation.js";
 
@@ -161,7 +161,9 @@ export class DockerApps implements AppRuntime {
       .getContainer(id)
       .inspect()
       .catch(() => undefined);
-    return info?.State.Running === true && touchInContainerRoot(info.State.Pid, file);
+    if (info?.State.Running !== true) return false;
+    const pid = containerPid(info.State.Pid, info.Id);
+    return pid !== undefined && touchInContainerRoot(pid, file);
   }
 
   async enableRestarts(id: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 /** DockerContainer: the Container port over one dockerode container. */
+import { createReadStream } from "node:fs";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
@@ -15,6 +16,7 @@ import { startExec } from "./start-exec.js";
 import { probeSetpriv, streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
 import { throwIfCancelled } from "../core/cancellation.js";
+import { containerPid, openInContainerRoot } from "./container-root-files.js";
 
 export class DockerContainer implements Container {
   private readonly container: Docker.Container;
@@ -119,6 +121,15 @@ export class DockerContainer implements Container {
       }
       throw this.toError(error, `read ${path}`, signal);
     }
+  }
+
+  async openFile(path: string): Promise<{ stream: Readable; sizeBytes: number } | undefined> {
+    const info = await this.container.inspect().catch(() => undefined);
+    if (info?.State.Running !== true) return undefined;
+    const pid = containerPid(info.State.Pid, info.Id);
+    const opened = pid === undefined ? undefined : openInContainerRoot(pid, path);
+    if (opened === undefined) return undefined;
+    return { stream: createReadStream("", { fd: opened.fd }), sizeBytes: opened.sizeBytes };
   }
 
   async exec(spec: ProcessSpec, io: ProcessIO, options: { signal?: AbortSignal } = {}) {

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import type { Archives } from "../archive/ports.js";
 import type { Container } from "../container/container.js";
 
@@ -24,6 +25,16 @@ export async function readResultFile(
   using: { archives: Archives; signal: AbortSignal },
 ): Promise<TaskResult> {
   const { archives, signal } = using;
+  // Straight from the container's root where the engine runs here: no engine request.
+  const direct = await container.openFile(path);
+  if (direct) {
+    if (direct.sizeBytes > resultSizeLimitBytes) {
+      direct.stream.destroy();
+      throw new Error(`result file is too large (over ${resultSizeLimitBytes} bytes)`);
+    }
+    const text = await readAll(direct.stream);
+    return { text, json: parseJson(text) };
+  }
   const tar = await container.getArchive(path, { signal });
   const spooled = await archives.spoolFirstEntry(tar, { signal }).finally(() => tar.destroy());
   try {
@@ -35,6 +46,12 @@ export async function readResultFile(
   } finally {
     await spooled.release();
   }
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseJson(text: string): unknown {

@@ -87,6 +87,23 @@ export class FakeContainer implements Container {
     this.files.set(path, { content: Buffer.from(content), ...owner });
   }
 
+  /**
+   * Paths openFile answers from `files` (a container on this host); any other path, as for a
+   * container elsewhere, is undefined.
+   */
+  readonly openable = new Set<string>();
+  readonly opened: string[] = [];
+
+  openFile(path: string): Promise<{ stream: Readable; sizeBytes: number } | undefined> {
+    const file = this.openable.has(path) ? this.files.get(path) : undefined;
+    if (!file) return Promise.resolve(undefined);
+    this.opened.push(path);
+    return Promise.resolve({
+      stream: Readable.from([file.content]),
+      sizeBytes: file.content.length,
+    });
+  }
+
   /** Makes getArchive(path) return exactly these entries. */
   setArchive(path: string, entries: TarEntry[]): void {
     this.archives.set(path, entries);

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { spoolFile } from "../../src/archive/spool-first-entry.js";
 import { combinedTar } from "../../src/archive/combined-tar.js";
 import type { Archives, Owner, SmallFile, SpooledFile, TarPart } from "../../src/archive/ports.js";
 import { smallFilesTar } from "../../src/archive/small-files-tar.js";
@@ -126,6 +127,16 @@ export class FakeArchives implements Archives {
   /** The real tar writer: its bytes are what the container gets. */
   smallFilesTar(files: readonly SmallFile[], mtime?: Date): Buffer {
     return smallFilesTar(files, mtime);
+  }
+
+  /** The real spool: a file's bytes into a temporary file, hashed. */
+  spoolFile(
+    bytes: Readable,
+    file: { name: string; sizeBytes: number },
+    options: { signal?: AbortSignal } = {},
+  ): Promise<SpooledFile> {
+    this.spooled++;
+    return spoolFile(bytes, file, options);
   }
 
   /** Keeps only the first entry, which must be a regular file (Diego's upload semantics). */

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import type { SpooledFile } from "../../archive/ports.js";
 import { InvalidInputError } from "../../errors.js";
@@ -15,7 +16,8 @@ import type { ProgressEvent } from "../../core/events.js";
 /**
  * Diego's upload action: streams `from` out of the container, keeps only the first tar entry
  * (so `from` must be a single regular file), spools it to a host file (hashing it) and POSTs it
- * to `to`.
+ * to `to`. A regular file the container's root on this host shows is read from there instead,
+ * with the same result (Container.openFile).
  *
  * Lines (only with an artifact name): `Uploading X...`, `Uploaded X (12M)`; on failure
  * `Failed to upload payload for X` on stderr. The upload error itself is never emitted (it may
@@ -64,6 +66,18 @@ export class UploadStep implements Step {
 
   private async spool(signal: AbortSignal): Promise<SpooledFile> {
     const { from, artifact } = this.action;
+    // A regular file is read straight from the container where the engine runs here (no
+    // engine request, no tar: ~0.1-0.3 s less per upload); anything else goes through the
+    // engine's archive, whose first entry says what is there.
+    const direct = await this.ctx.container.openFile(from);
+    if (direct) {
+      try {
+        const file = { name: posix.basename(from), sizeBytes: direct.sizeBytes };
+        return await this.ctx.archives.spoolFile(direct.stream, file, { signal });
+      } catch (error) {
+        throw this.fail(signal, messages.uploadFirstEntryFailed(artifact), error);
+      }
+    }
     let tar: Readable;
     try {
       tar = await this.ctx.container.getArchive(from, { signal });

@@ -61,6 +61,24 @@ describe("archives", () => {
     expect(content?.toString()).toBe("x1");
   });
 
+  it("reads a regular file straight from the container's root on this host, never through a link", async () => {
+    const tar = tarOf([{ path: "result.json", content: '{"a":1}', uid: 2000, gid: 2000 }]);
+    await container.putArchive("/tmp/direct", tar);
+    const opened = await container.openFile("/tmp/direct/result.json");
+    const chunks: Buffer[] = [];
+    for await (const chunk of opened?.stream ?? []) chunks.push(chunk as Buffer);
+    expect([opened?.sizeBytes, Buffer.concat(chunks).toString()]).toEqual([7, '{"a":1}']);
+    // A link the container planted (to this host's files, were it followed from here).
+    await sh(
+      container,
+      "ln -s /etc/hostname /tmp/direct/link && mkdir -p /tmp/d && ln -s /etc /tmp/d/etc",
+    );
+    expect(await container.openFile("/tmp/direct/link")).toBeUndefined();
+    expect(await container.openFile("/tmp/d/etc/hostname")).toBeUndefined();
+    expect(await container.openFile("/tmp/direct")).toBeUndefined();
+    expect(await container.openFile("/no/such/file")).toBeUndefined();
+  });
+
   it("reports a missing path", async () => {
     await expect(container.getArchive("/no/such/file")).rejects.toBeInstanceOf(PathMissingError);
   });

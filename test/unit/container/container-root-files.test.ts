@@ -1,8 +1,13 @@
+import { closeSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { touchInContainerRoot } from "../../../src/container/container-root-files.js";
+import {
+  containerPid,
+  openInContainerRoot,
+  touchInContainerRoot,
+} from "../../../src/container/container-root-files.js";
 
 // This process stands in for the container: its root is /proc/<pid>/root, i.e. this host's /.
 const pid = process.pid;
@@ -50,5 +55,24 @@ describe("a file created through a container's root", () => {
     expect(
       touchInContainerRoot(pid, { path: join(dir, "live"), ownerOf: join(dir, "started") }),
     ).toBe(false);
+  });
+});
+
+describe("a file read through a container's root", () => {
+  it("is opened with its size when it is a regular file reached without links", async () => {
+    await writeFile(join(dir, "result.json"), '{"ok":true}');
+    const opened = openInContainerRoot(pid, join(dir, "result.json"));
+    expect(opened?.sizeBytes).toBe(11);
+    if (opened) closeSync(opened.fd);
+    await symlink(join(dir, "result.json"), join(dir, "link.json"));
+    expect(openInContainerRoot(pid, join(dir, "link.json"))).toBeUndefined();
+    expect(openInContainerRoot(pid, dir)).toBeUndefined();
+    expect(openInContainerRoot(pid, join(dir, "missing"))).toBeUndefined();
+  });
+
+  it("is only the container's when this host's process of that number is in its cgroup", () => {
+    // This process is in no container: no id matches its cgroup path.
+    expect(containerPid(pid, "f".repeat(64))).toBeUndefined();
+    expect(containerPid(-1, "f".repeat(64))).toBeUndefined();
   });
 });

@@ -38,6 +38,20 @@ describe("readResultFile", () => {
     expect(result.json).toBe("x".repeat(resultSizeLimitBytes - 2));
   });
 
+  it("reads the file straight from a container on this host, under the same cap", async () => {
+    const container = containerWith('{"lifecycle_type":"buildpack"}\n');
+    container.openable.add(path);
+    const archives = new FakeArchives();
+    const result = await readResultFile(container, path, { archives, signal });
+    expect(result.json).toEqual({ lifecycle_type: "buildpack" });
+    expect(container.opened).toEqual([path]);
+    const big = containerWith(Buffer.alloc(resultSizeLimitBytes + 1, 0x61));
+    big.openable.add(path);
+    await expect(readResultFile(big, path, { archives, signal })).rejects.toThrow(
+      "result file is too large (over 51200 bytes)",
+    );
+  });
+
   it("refuses one byte more, with the rep's error", async () => {
     const container = containerWith(Buffer.alloc(resultSizeLimitBytes + 1, 0x61));
     await expect(

@@ -58,6 +58,28 @@ describe("UploadStep", () => {
     expect(world.archives.released).toBe(1);
   });
 
+  it("reads a regular file straight from a container on this host, and uploads the same", async () => {
+    const world = fakeStepWorld();
+    const droplet = Buffer.alloc(3000, 9);
+    world.container.writeFile("/tmp/droplet", droplet, { uid: 2000, gid: 2000 });
+    world.container.openable.add("/tmp/droplet");
+    await run(world);
+    expect(world.container.opened).toEqual(["/tmp/droplet"]);
+    expect(world.uploader.uploads).toEqual([
+      {
+        url: TO,
+        body: droplet,
+        sizeBytes: 3000,
+        md5Base64: createHash("md5").update(droplet).digest("base64"),
+        sha256Base64: createHash("sha256").update(droplet).digest("base64"),
+      },
+    ]);
+    expect(world.log.transcript()).toEqual([
+      "[STG] OUT Uploading droplet...",
+      "[STG] OUT Uploaded droplet (2.9K)",
+    ]);
+  });
+
   it("upload sends only the first tar entry", async () => {
     const world = fakeStepWorld();
     world.container.setArchive("/tmp/droplet", [
