@@ -28,7 +28,6 @@ export async function spoolFirstEntry(
   const onAbort = (): void => void tar.destroy(cancellation(signal!));
   signal?.addEventListener("abort", onAbort, { once: true });
   const entries = readEntries(tar);
-  let dir: string | undefined;
   try {
     const first = await entries.next();
     if (first.done) throw new FirstEntryError("the stream holds no entries");
@@ -36,16 +35,8 @@ export async function spoolFirstEntry(
     if (!regularTypes.has(entry.type)) {
       throw new FirstEntryError(`'${entry.path}' is a ${entry.type}, not a regular file`);
     }
-    dir = await mkdtemp(join(tmpdir(), "restager-upload-")).catch(cannotWrite);
-    const spooled = await copyHashed(entry as AsyncIterable<Buffer>, entry, join(dir, "file"));
-    const tempDir = dir;
-    return {
-      ...spooled,
-      entryName: entry.path,
-      release: () => rm(tempDir, { recursive: true, force: true }),
-    };
+    return await spoolBytes(entry as AsyncIterable<Buffer>, entry);
   } catch (error) {
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     throw signal?.aborted ? cancellation(signal) : error;
   } finally {
     signal?.removeEventListener("abort", onAbort);
@@ -66,23 +57,29 @@ export async function spoolFile(
   }
   const onAbort = (): void => void bytes.destroy(cancellation(signal!));
   signal?.addEventListener("abort", onAbort, { once: true });
-  let dir: string | undefined;
   try {
-    dir = await mkdtemp(join(tmpdir(), "restager-upload-")).catch(cannotWrite);
-    const entry = { path: file.name, size: file.sizeBytes };
-    const spooled = await copyHashed(bytes, entry, join(dir, "file"));
-    const tempDir = dir;
-    return {
-      ...spooled,
-      entryName: file.name,
-      release: () => rm(tempDir, { recursive: true, force: true }),
-    };
+    return await spoolBytes(bytes, { path: file.name, size: file.sizeBytes });
   } catch (error) {
     bytes.destroy();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     throw signal?.aborted ? cancellation(signal) : error;
   } finally {
     signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** `bytes` (all of `entry`) into a private temporary file, hashed; nothing left on failure. */
+async function spoolBytes(
+  bytes: AsyncIterable<Buffer> | Readable,
+  entry: Pick<ReadEntry, "path" | "size">,
+): Promise<SpooledFile> {
+  const dir = await mkdtemp(join(tmpdir(), "restager-upload-")).catch(cannotWrite);
+  try {
+    const spooled = await copyHashed(bytes, entry, join(dir, "file"));
+    const release = () => rm(dir, { recursive: true, force: true });
+    return { ...spooled, entryName: entry.path, release };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
 }
 

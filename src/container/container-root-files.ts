@@ -2,13 +2,14 @@
  * Reads and creates files in a running container through its root as this host sees it
  * (`/proc/<pid>/root`), with no engine request: only where the engine runs on this host and
  * restager may enter other processes' roots (root); the caller makes sure `pid` is the
- * container's (containerPid). The container is not trusted: every
+ * container's (hostPidOf). The container is not trusted: every
  * directory on the way is opened without following symbolic links (each through the last one's
  * descriptor, `/proc/self/fd/N/next`), so that a link the container planted cannot lead the
  * write out of it onto this host.
  */
 import { closeSync, constants, fchownSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { posix } from "node:path";
+import type Docker from "dockerode";
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT } = constants;
 
@@ -89,10 +90,18 @@ function inside(dirFd: number, path: string): string {
 }
 
 /**
- * The container's main process as this host sees it, when the engine runs here: `pid` (from the
- * engine) if this host's process of that number is in the container's cgroup (its path names
- * the container's id), else undefined: an engine elsewhere numbers its own processes.
+ * The container's main process as this host sees it, while it runs and the engine runs here:
+ * the engine's pid for it, if this host's process of that number is in the container's cgroup
+ * (its path names the container's id); undefined otherwise (an engine elsewhere numbers its
+ * own processes).
  */
+export async function hostPidOf(container: Docker.Container): Promise<number | undefined> {
+  const info = await container.inspect().catch(() => undefined);
+  if (info?.State.Running !== true) return undefined;
+  return containerPid(info.State.Pid, info.Id);
+}
+
+/** `pid` when this host's process of that number is in the cgroup of container `containerId`. */
 export function containerPid(pid: number, containerId: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0 || containerId.length < 12) return undefined;
   try {

@@ -25,7 +25,7 @@ import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
 import { runCheck } from "./run-check.js";
 import { probeFromHost } from "./host-probe.js";
-import { containerPid, touchInContainerRoot } from "./container-root-files.js";
+import { hostPidOf, touchInContainerRoot } from "./container-root-files.js";
 import { followContainerEvents } from "./container-events.js";
 import { throwIfCancelled } from "../core/cancellation.js";
 
@@ -156,13 +156,7 @@ export class DockerApps implements AppRuntime {
   }
 
   async touchFile(id: string, file: { path: string; ownerOf: string }): Promise<boolean> {
-    if (!loopbackHosts.has(this.publishedHost)) return false;
-    const info = await this.docker
-      .getContainer(id)
-      .inspect()
-      .catch(() => undefined);
-    if (info?.State.Running !== true) return false;
-    const pid = containerPid(info.State.Pid, info.Id);
+    const pid = await hostPidOf(this.docker.getContainer(id));
     return pid !== undefined && touchInContainerRoot(pid, file);
   }
 

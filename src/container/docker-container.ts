@@ -16,7 +16,7 @@ import { startExec } from "./start-exec.js";
 import { probeSetpriv, streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
 import { throwIfCancelled } from "../core/cancellation.js";
-import { containerPid, openInContainerRoot } from "./container-root-files.js";
+import { hostPidOf, openInContainerRoot } from "./container-root-files.js";
 
 export class DockerContainer implements Container {
   private readonly container: Docker.Container;
@@ -124,9 +124,7 @@ export class DockerContainer implements Container {
   }
 
   async openFile(path: string): Promise<{ stream: Readable; sizeBytes: number } | undefined> {
-    const info = await this.container.inspect().catch(() => undefined);
-    if (info?.State.Running !== true) return undefined;
-    const pid = containerPid(info.State.Pid, info.Id);
+    const pid = await hostPidOf(this.container);
     const opened = pid === undefined ? undefined : openInContainerRoot(pid, path);
     if (opened === undefined) return undefined;
     return { stream: createReadStream("", { fd: opened.fd }), sizeBytes: opened.sizeBytes };

@@ -18,6 +18,7 @@ import type { AppRuntime, CheckResult, ProbeResult } from "../container/app-runt
 import type { AppPlan } from "./app-plan.js";
 import type { Probe } from "./app-health.js";
 import { liveMarker, startedMarker } from "./container-healthcheck.js";
+import { pause } from "../core/pause.js";
 
 /**
  * Between two tries. A try is a connection from this host that the app refuses until it
@@ -56,7 +57,7 @@ export async function probeStartup(
     lastFailure = verdict.message;
     if (Date.now() >= deadline) return askTheBinary(instance, runtime, signal);
     if (tries % triesPerLook === 0 && !(await stillRuns(id, runtime))) break;
-    await sleep(probeIntervalMs);
+    await pause(probeIntervalMs, signal);
   }
   return { exitCode: -1, output: lastFailure };
 }
@@ -97,8 +98,4 @@ async function askTheBinary(
 async function stillRuns(id: string, runtime: AppRuntime): Promise<boolean> {
   const state = await runtime.inspectApp(id);
   return state.running && !state.restarting;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

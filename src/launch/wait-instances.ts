@@ -6,6 +6,7 @@ import type { LaunchEvent } from "./launch-events.js";
 import type { StartedInstance } from "./start-instances.js";
 import { sidecarExitReason } from "./process-logs.js";
 import { cancellation } from "../core/cancellation.js";
+import { pause } from "../core/pause.js";
 
 export interface WaitDeps {
   runtime: AppRuntime;
@@ -62,7 +63,7 @@ export async function waitForInstances(
         deps.onEvent?.({ kind: "settled", outcome });
       }),
     );
-    if (outcomes.size < started.length) await sleep(deps.pollMs ?? 250, signal);
+    if (outcomes.size < started.length) await pause(deps.pollMs ?? 250, signal);
   }
   return started.flatMap((instance) => outcomes.get(instance.plan.index) ?? []);
 }
@@ -170,16 +171,4 @@ async function settle(
   const lastLines = await runtime.tailLogs(instance.id, crashLogLines);
   const reason = (verdict.exited && sidecarExitReason(lastLines, app)) || verdict.reason;
   return { ...base, state: "crashed", reason, lastLines };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

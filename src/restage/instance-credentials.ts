@@ -9,8 +9,8 @@
  * A cell bind-mounts a host directory; restager never bind-mounts, so the files live in a
  * volume of this restage, written straight into its directory when the engine keeps it on this
  * host and restager may write there, else through a container that is never started, and
- * removed with the staging container. When the engine refuses volumes they are copied in instead (then the
- * directory is not read-only).
+ * removed with the staging container. When the engine refuses volumes they are copied in
+ * instead (then the directory is not read-only).
  */
 import { randomBytes } from "node:crypto";
 import type { Container, ContainerRuntime, VolumeMount } from "../container/container.js";
