@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The identity keeper `launch` starts detached (src/cli/launch/cell-certificates.ts):
- * `identity-keeper.js <run id> <cache dir> <OUs as JSON> <events since, s>`. It writes nothing to a terminal.
+ * `identity-keeper.js <run id> <cache dir> <OUs as JSON> <events since, s> <instances>`. It writes nothing to a terminal.
  */
 import { runIdentityKeeper } from "../cli/launch/run-identity-keeper.js";
 

@@ -15,6 +15,8 @@
  */
 import type { CertificateAuthority } from "../pki/ports.js";
 import type { EnvVar } from "../core/env-var.js";
+import { InvalidInputError } from "../errors.js";
+import type { SpareKeys } from "./spare-keys.js";
 
 /** Where the executor mounts the credentials (its default containerMountPath). */
 export const instanceIdentityDir = "/etc/cf-instance-credentials";
@@ -64,19 +66,52 @@ export interface IdentityIssuer {
 }
 
 /**
- * Issues with `ca`; prepare() makes one key ahead (for the first issue after it), and only one:
- * a launch's instances ask at about the same time anyway.
+ * Issues with `ca`. Keys come from `spareKeys` (made ahead by an earlier process) while it has
+ * any; prepare() takes the first issue's key from it, or, when it has none, has `ca` make one
+ * ahead, and only one: a launch's instances ask at about the same time anyway.
  */
-export function caIssuer(ca: CertificateAuthority): IdentityIssuer {
+export function caIssuer(ca: CertificateAuthority, spareKeys?: SpareKeys): IdentityIssuer {
+  let prepared: Promise<string | undefined> | undefined;
+  const warmUp = () => ca.warmUp(instanceIdentityKeyType);
+  const takeOrWarmUp = async (spare: SpareKeys) => {
+    const key = await spare.take();
+    if (key === undefined) warmUp();
+    return key;
+  };
   return {
-    issue: (request) => issueInstanceIdentity(ca, request),
-    prepare: () => ca.warmUp(instanceIdentityKeyType),
+    issue: async (request) => {
+      const ahead = prepared;
+      prepared = undefined;
+      const keyPem = await (ahead ?? spareKeys?.take());
+      return issueWithSpareKey(ca, request, keyPem);
+    },
+    prepare: () => {
+      if (spareKeys === undefined) warmUp();
+      else prepared ??= takeOrWarmUp(spareKeys);
+    },
   };
 }
 
+/** A spare key that cannot be used (a damaged file) costs a new key, not the identity. */
+async function issueWithSpareKey(
+  ca: CertificateAuthority,
+  request: InstanceIdentityRequest,
+  keyPem: string | undefined,
+): Promise<InstanceIdentity> {
+  if (keyPem === undefined) return issueInstanceIdentity(ca, request);
+  try {
+    return await issueInstanceIdentity(ca, request, keyPem);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    return issueInstanceIdentity(ca, request);
+  }
+}
+
+/** `keyPem`: the leaf's key, made ahead (default: a new one). */
 export async function issueInstanceIdentity(
   ca: CertificateAuthority,
   request: InstanceIdentityRequest,
+  keyPem?: string,
 ): Promise<InstanceIdentity> {
   const now = request.now ?? new Date();
   const leaf = await ca.issue({
@@ -88,6 +123,7 @@ export async function issueInstanceIdentity(
     usage: "both",
     keyUsages: ["digitalSignature", "keyEncipherment", "keyAgreement"],
     keyType: instanceIdentityKeyType,
+    keyPem,
     notBefore: now,
     notAfter: new Date(now.getTime() + instanceIdentityValidityMs),
   });

@@ -39,6 +39,11 @@ export interface CertificateRequest {
   keyUsages?: readonly KeyUsage[] | undefined;
   /** Default: ecdsa-p256. */
   keyType?: KeyType | undefined;
+  /**
+   * The leaf's private key, made ahead by Pki.generateKeyPem() and never used before (PKCS#8
+   * PEM, of `keyType`); default: a new key. A key of another type is refused.
+   */
+  keyPem?: string | undefined;
   /** Default: now minus one minute (clock skew between host and engine). */
   notBefore?: Date | undefined;
   notAfter: Date;
@@ -66,4 +71,6 @@ export interface Pki {
   }): Promise<CertificateAuthority>;
   /** Rejects with InvalidInputError when the PEMs are not a CA certificate and its key. */
   loadAuthority(pem: IssuedCertificate): Promise<CertificateAuthority>;
+  /** A new private key (PKCS#8 PEM) for a later CertificateRequest.keyPem. */
+  generateKeyPem(keyType: KeyType): Promise<string>;
 }

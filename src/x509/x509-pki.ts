@@ -3,7 +3,13 @@
  * encoded by ./certificate.ts. Keys are made in libuv's thread pool (crypto.generateKeyPair), so
  * the calling thread only encodes and signs.
  */
-import { X509Certificate, createPrivateKey, generateKeyPair, type KeyObject } from "node:crypto";
+import {
+  X509Certificate,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  type KeyObject,
+} from "node:crypto";
 import { InvalidInputError } from "../errors.js";
 import type {
   CertificateAuthority,
@@ -77,6 +83,11 @@ export const x509Pki: Pki = {
       ),
     );
   },
+
+  async generateKeyPem(keyType) {
+    const keys = await generateKeys(keyType);
+    return keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  },
 };
 
 /** The certificate, its parts and its key; a key that is not the certificate's is unreadable. */
@@ -129,9 +140,7 @@ class LocalAuthority implements CertificateAuthority {
 
   async issue(request: CertificateRequest): Promise<IssuedCertificate> {
     const keyType = request.keyType ?? "ecdsa-p256";
-    const spare = this.#spareKeys.get(keyType);
-    this.#spareKeys.delete(keyType);
-    const keys = await (spare ?? generateKeys(keyType));
+    const keys = await this.#keysFor(keyType, request.keyPem);
     const der = signCertificate({
       serial: serialNumber(),
       issuer: this.#subject,
@@ -146,6 +155,14 @@ class LocalAuthority implements CertificateAuthority {
       .export({ type: keyType === "rsa-2048" ? "pkcs1" : "pkcs8", format: "pem" })
       .toString();
     return { certPem: certificatePem(der), keyPem };
+  }
+
+  /** The request's own key, else the one made ahead, else a new one. */
+  #keysFor(keyType: KeyType, keyPem: string | undefined): Promise<KeyPair> {
+    if (keyPem !== undefined) return Promise.resolve(keysFromPem(keyType, keyPem));
+    const spare = this.#spareKeys.get(keyType);
+    this.#spareKeys.delete(keyType);
+    return spare ?? generateKeys(keyType);
   }
 
   #leafExtensions(request: CertificateRequest, publicKey: KeyObject): Extension[] {
@@ -185,6 +202,21 @@ function keyTypeOf(key: KeyObject): KeyType | undefined {
     return "ecdsa-p256";
   }
   return undefined;
+}
+
+function keysFromPem(keyType: KeyType, keyPem: string): KeyPair {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(keyPem);
+  } catch (cause) {
+    throw new InvalidInputError("the key made ahead for a certificate cannot be read", [], {
+      cause,
+    });
+  }
+  if (keyTypeOf(privateKey) !== keyType) {
+    throw new InvalidInputError(`the key made ahead for a certificate is not ${keyType}`, []);
+  }
+  return { privateKey, publicKey: createPublicKey(privateKey) };
 }
 
 function generateKeys(keyType: KeyType): Promise<KeyPair> {

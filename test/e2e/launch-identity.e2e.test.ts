@@ -5,7 +5,7 @@
  * CF_SYSTEM_CERT_PATH.
  */
 import { execFile } from "node:child_process";
-import { X509Certificate } from "node:crypto";
+import { X509Certificate, createPrivateKey } from "node:crypto";
 import { promisify } from "node:util";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -127,5 +127,46 @@ describe("the identity of launched instances", () => {
     await until("the keeper's end", async () =>
       (await processesMentioning(runId)).length === 0 ? true : undefined,
     );
+  });
+
+  it("takes each instance's key from those the last launch's keeper made ahead, once", async () => {
+    const { hello } = apps();
+    const { file } = await hello.writeLrp("spare-keys", hello.lrp());
+    const launch = async () => {
+      const run = await runCli("restager", ["launch", file, "--json", ...labelArgs], hello.cli());
+      expectExit(run, 0);
+      const report = JSON.parse(run.stdout) as { instances: { id: string }[] };
+      return report.instances[0]?.id ?? "";
+    };
+    const stop = async (id: string) => {
+      const runId = (await docker.getContainer(id).inspect()).Config.Labels["io.restager.run"];
+      expectExit(await runCli("restager", ["stop", hello.appGuid], hello.cli()), 0);
+      await until("the keeper's end", async () =>
+        (await processesMentioning(runId ?? "")).length === 0 ? true : undefined,
+      );
+    };
+    // The keys are kept beside the launch's CA, in the cache directory ($XDG_CACHE_HOME here).
+    const pool = join(hello.e2e.cacheDir, "restager", "identity-ca", "spare-keys");
+    const keptKeys = async () =>
+      (await readdir(pool).catch(() => [])).filter((name) => !name.startsWith("."));
+    await stop(await launch());
+    const [kept] = await until("a key made ahead", async () => {
+      const names = await keptKeys();
+      return names.length === 1 ? names : undefined;
+    });
+    const keptPem = await readFile(join(pool, kept ?? ""), "utf8");
+
+    const id = await launch();
+    const instanceKey = createPrivateKey(
+      await exec(id, "cat /etc/cf-instance-credentials/instance.key"),
+    );
+    expect(instanceKey.export({ type: "pkcs8", format: "pem" })).toBe(keptPem);
+    expect(await keptKeys()).not.toContain(kept);
+    const replacement = await until("the next launch's key", async () => {
+      const names = await keptKeys();
+      return names.length === 1 ? names[0] : undefined;
+    });
+    expect(await readFile(join(pool, replacement), "utf8")).not.toBe(keptPem);
+    await stop(id);
   });
 });

@@ -20,7 +20,7 @@ export async function cellCertificates(
   const trustedCerts = await trustedCertificatesLater(options.trustedCerts, output.env);
   return {
     cell: { identity: true, trustedCerts },
-    identities: identityIssuer(options.cacheDir),
+    identities: identityIssuer(options.cacheDir, { spareKeys: true }),
     archives: tarWriterAtFirstUse(),
   };
 }
@@ -55,7 +55,7 @@ export function spawnIdentityKeeper(
   // the first start, and overwrite the credentials launch gave the instance moments before.
   const since = (sinceMs / 1000).toFixed(3);
   const ous = JSON.stringify(identity.organizationalUnits);
-  const argv = [bin, plan.runId, cacheDir, ous, since];
+  const argv = [bin, plan.runId, cacheDir, ous, since, String(plan.instances)];
   const child = spawn(process.execPath, argv, {
     detached: true,
     stdio: "ignore",

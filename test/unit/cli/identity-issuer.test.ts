@@ -32,7 +32,7 @@ describe("identityIssuer", () => {
 
   it("issues with the cache directory's CA, the first with a key made ahead once prepared", async () => {
     const warmed: KeyType[] = [];
-    const issuer = identityIssuer(cacheDir, countingCa(warmed));
+    const issuer = identityIssuer(cacheDir, { openCa: countingCa(warmed) });
     issuer.prepare?.();
     issuer.prepare?.();
     const identity = await issuer.issue(request);
@@ -47,14 +47,14 @@ describe("identityIssuer", () => {
 
   it("makes no key ahead unless prepared (a run that fails first exits at once)", async () => {
     const warmed: KeyType[] = [];
-    const issuer = identityIssuer(cacheDir, countingCa(warmed));
+    const issuer = identityIssuer(cacheDir, { openCa: countingCa(warmed) });
     await issuer.issue(request);
     expect(warmed).toEqual([]);
   }, 30_000);
 
   it("makes no key ahead once closed before the CA is open (it would hold the exit back), and still issues", async () => {
     const warmed: KeyType[] = [];
-    const issuer = identityIssuer(cacheDir, countingCa(warmed));
+    const issuer = identityIssuer(cacheDir, { openCa: countingCa(warmed) });
     issuer.prepare?.();
     issuer.close?.();
     const identity = await issuer.issue(request);
@@ -63,7 +63,7 @@ describe("identityIssuer", () => {
   }, 30_000);
 
   it("fails every issue() with the CA's error", async () => {
-    const issuer = identityIssuer(cacheDir, () => Promise.reject(new Error("no CA")));
+    const issuer = identityIssuer(cacheDir, { openCa: () => Promise.reject(new Error("no CA")) });
     await expect(issuer.issue(request)).rejects.toThrow("no CA");
     await expect(issuer.issue(request)).rejects.toThrow("no CA");
   });

@@ -82,4 +82,34 @@ describe("issueInstanceIdentity", () => {
     await issuer.issue(request);
     expect(warmed).toEqual(["rsa-2048"]);
   });
+
+  it("issues with the keys made ahead while there are any, and makes one ahead only when none is left", async () => {
+    const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inAYear() });
+    const made = [await x509Pki.generateKeyPem("rsa-2048")];
+    const spare = { take: () => Promise.resolve(made.shift()) };
+    const warmed: KeyType[] = [];
+    const issuer = caIssuer(countingWarmUps(ca, warmed), spare);
+    const spareKey = createPrivateKey(made[0] ?? "");
+    issuer.prepare?.();
+    const request = { containerGuid: guid, containerIp: "", organizationalUnits: [] };
+    const first = await issuer.issue(request);
+    expect(new X509Certificate(first.certPem).checkPrivateKey(spareKey)).toBe(true);
+    expect(warmed).toEqual([]);
+    issuer.prepare?.();
+    const second = await issuer.issue(request);
+    expect(warmed).toEqual(["rsa-2048"]);
+    expect(new X509Certificate(second.certPem).checkPrivateKey(spareKey)).toBe(false);
+  }, 30_000);
+
+  it("makes a new key when a kept one cannot be read", async () => {
+    const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inAYear() });
+    const issuer = caIssuer(ca, { take: () => Promise.resolve("damaged") });
+    const identity = await issuer.issue({
+      containerGuid: guid,
+      containerIp: "",
+      organizationalUnits: [],
+    });
+    const leaf = new X509Certificate(identity.certPem);
+    expect(leaf.checkPrivateKey(createPrivateKey(identity.keyPem))).toBe(true);
+  }, 30_000);
 });

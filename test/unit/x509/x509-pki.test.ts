@@ -71,6 +71,24 @@ describe("x509Pki", () => {
     // Three RSA keys: seconds of CPU on a busy 2-core machine.
   }, 30_000);
 
+  it("issues with a key made ahead by generateKeyPem, and refuses one of another type", async () => {
+    const ca = await x509Pki.createAuthority({
+      commonName: "restager test CA",
+      notAfter: inADay(),
+    });
+    const keyPem = await x509Pki.generateKeyPem("rsa-2048");
+    expect(keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    const request = { commonName: "c", keyType: "rsa-2048" as const, notAfter: inADay() };
+    const leaf = await ca.issue({ ...request, keyPem });
+    const key = createPrivateKey(keyPem);
+    expect(new X509Certificate(leaf.certPem).checkPrivateKey(key)).toBe(true);
+    // Written as the leaf's format asks (PKCS#1 for RSA), the same key.
+    expect(leaf.keyPem).toBe(key.export({ type: "pkcs1", format: "pem" }).toString());
+    const ecdsaPem = await x509Pki.generateKeyPem("ecdsa-p256");
+    await expect(ca.issue({ ...request, keyPem: ecdsaPem })).rejects.toThrow(InvalidInputError);
+    await expect(ca.issue({ ...request, keyPem: "not a key" })).rejects.toThrow(InvalidInputError);
+  }, 30_000);
+
   it("makes certificates a real mutual-TLS handshake accepts", async () => {
     const ca = await x509Pki.createAuthority({ commonName: "test CA", notAfter: inADay() });
     const server = await ca.issue({
