@@ -313,6 +313,59 @@ describe("fixture lifecycle in the stack image", () => {
     expect(droplet.length).toBeGreaterThan(0);
   });
 
+  it("follows redirects in healthcheck as Go's default client does: up to 10, any 30x with a Location", async () => {
+    const container = await newContainer();
+    try {
+      await putLifecycle(container);
+      await container.start();
+      // busybox httpd with CGI scripts that redirect (the stack image has no other server).
+      const scripts: Record<string, string> = {
+        moved: String.raw`printf 'Status: 302 Found\r\nLocation: /index.html\r\n\r\n'`,
+        twice: String.raw`printf 'Status: 301 Moved\r\nLocation: moved\r\n\r\n'`,
+        absolute: String.raw`printf 'Status: 307 Moved\r\nLocation: http://%s:8081/\r\n\r\n' "$(hostname -I | cut -d' ' -f1)"`,
+        loop: String.raw`printf 'Status: 302 Found\r\nLocation: /cgi-bin/loop\r\n\r\n'`,
+        nowhere: String.raw`printf 'Status: 302 Found\r\nContent-Type: text/plain\r\n\r\n'`,
+      };
+      for (const [name, body] of Object.entries(scripts)) {
+        const write =
+          'mkdir -p /tmp/www/cgi-bin && printf "#!/bin/sh\n%s\n" "$2" > "$1" && chmod +x "$1"';
+        const written = await run(container, [
+          "bash",
+          "-c",
+          write,
+          "_",
+          `/tmp/www/cgi-bin/${name}`,
+          body,
+        ]);
+        expect(written.code).toBe(0);
+      }
+      const setup = await run(container, [
+        "bash",
+        "-c",
+        "echo ok > /tmp/www/index.html && busybox httpd -p 8081 -h /tmp/www",
+      ]);
+      expect(setup.code).toBe(0);
+      const check = (uri: string) =>
+        run(container, ["/tmp/lifecycle/healthcheck", "-port=8081", `-uri=${uri}`, "-timeout=5s"]);
+      for (const uri of ["/cgi-bin/moved", "/cgi-bin/twice", "/cgi-bin/absolute"]) {
+        expect({ uri, ...(await check(uri)) }).toMatchObject({ uri, code: 0 });
+      }
+      // Go stops after 10 redirects with an error that the binary words as any other.
+      expect(await check("/cgi-bin/loop")).toMatchObject({
+        code: 5,
+        stdout: expect.stringMatching(
+          /Failed to make HTTP request to '\/cgi-bin\/loop' on port 8081: connection refused$/,
+        ) as unknown,
+      });
+      // A 30x without a Location is the answer itself.
+      const nowhere = await check("/cgi-bin/nowhere");
+      expect(nowhere.code).toBe(6);
+      expect(nowhere.stdout).toMatch(/received status code 302 in \d+ms$/);
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
   it("exits 3 from healthcheck when the container has no network", async () => {
     const container = await newContainer({ HostConfig: { NetworkMode: "none" } });
     try {
