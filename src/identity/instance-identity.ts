@@ -9,6 +9,8 @@
  * - SANs: DNS = the container guid, IP = the container's IP (none when it has none);
  * - valid from now for 24 hours (the cell's default validity period);
  * - key usages digitalSignature, keyEncipherment, keyAgreement; client and server auth;
+ * - extensions as Go writes the executor's template: no basicConstraints, no subject key
+ *   identifier, client auth before server auth; the serial is a random UUID's 16 bytes;
  * - an RSA 2048 key written as `RSA PRIVATE KEY` (PKCS#1), and a certificate file holding the
  *   leaf followed by the issuing CA's certificate.
  * The CA is restager's local one (./local-ca.ts) rather than the cell's.
@@ -124,6 +126,7 @@ export async function issueInstanceIdentity(
     keyUsages: ["digitalSignature", "keyEncipherment", "keyAgreement"],
     keyType: instanceIdentityKeyType,
     keyPem,
+    template: "executor",
     notBefore: now,
     notAfter: new Date(now.getTime() + instanceIdentityValidityMs),
   });

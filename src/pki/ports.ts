@@ -44,6 +44,13 @@ export interface CertificateRequest {
    * PEM, of `keyType`); default: a new key. A key of another type is refused.
    */
   keyPem?: string | undefined;
+  /**
+   * `restager` (default): the leaf says basicConstraints CA:false and has a subject key
+   * identifier and a random serial. `executor`: as the executor's credential manager writes an
+   * instance identity, from a Go x509 template that asks for neither (so Go writes neither),
+   * with a random (v4) UUID's 16 bytes as the serial.
+   */
+  template?: "restager" | "executor" | undefined;
   /** Default: now minus one minute (clock skew between host and engine). */
   notBefore?: Date | undefined;
   notAfter: Date;

@@ -3,7 +3,7 @@
  * fields and extensions restager's CAs and leaves carry, encoded as Go's crypto/x509 writes them
  * (names as PrintableString or UTF8String, key identifiers as SHA-1 of the public key).
  */
-import { createHash, randomBytes, sign, type KeyObject } from "node:crypto";
+import { createHash, randomBytes, randomUUID, sign, type KeyObject } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import {
   bitString,
@@ -91,10 +91,11 @@ export function keyUsage(bits: readonly number[]): Extension {
   return { oid: oids.keyUsage, critical: true, value: namedBits(bits) };
 }
 
+/** Client before server: the order of the executor's instance-identity template. */
 export function extendedKeyUsage(usage: { server: boolean; client: boolean }): Extension {
   const purposes: Buffer[] = [];
-  if (usage.server) purposes.push(oid(oids.serverAuth));
   if (usage.client) purposes.push(oid(oids.clientAuth));
+  if (usage.server) purposes.push(oid(oids.serverAuth));
   return { oid: oids.extKeyUsage, critical: false, value: sequence(...purposes) };
 }
 
@@ -155,6 +156,11 @@ export function serialNumber(): Buffer {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return bytes;
+}
+
+/** A random (v4) UUID's 16 bytes, read as an unsigned number (the executor's serials). */
+export function uuidSerialNumber(): Buffer {
+  return Buffer.from(randomUUID().replaceAll("-", ""), "hex");
 }
 
 export interface CertificateFields {

@@ -32,6 +32,7 @@ import {
   signCertificate,
   subjectAltName,
   subjectKeyIdentifier,
+  uuidSerialNumber,
   type CertificateParts,
   type Extension,
   type NameAttribute,
@@ -142,7 +143,7 @@ class LocalAuthority implements CertificateAuthority {
     const keyType = request.keyType ?? "ecdsa-p256";
     const keys = await this.#keysFor(keyType, request.keyPem);
     const der = signCertificate({
-      serial: serialNumber(),
+      serial: request.template === "executor" ? uuidSerialNumber() : serialNumber(),
       issuer: this.#subject,
       subject: encodeName(subjectOf(request)),
       notBefore: request.notBefore ?? new Date(Date.now() - skewMs),
@@ -165,16 +166,21 @@ class LocalAuthority implements CertificateAuthority {
     return spare ?? generateKeys(keyType);
   }
 
+  /**
+   * In the order Go writes them (keyUsage, extKeyUsage, basicConstraints, subject key id,
+   * authority key id, SANs), so that either template reads as its Go original would.
+   */
   #leafExtensions(request: CertificateRequest, publicKey: KeyObject): Extension[] {
     const usage = request.usage ?? "both";
     const usages = request.keyUsages ?? ["digitalSignature", "keyAgreement"];
     const extensions = [
-      basicConstraints(false),
       keyUsage(usages.map((name) => keyUsageBits[name])),
       extendedKeyUsage({ server: usage !== "client", client: usage !== "server" }),
-      subjectKeyIdentifier(keyIdentifier(publicKey)),
-      authorityKeyIdentifier(this.#keyId),
     ];
+    if (request.template !== "executor") {
+      extensions.push(basicConstraints(false), subjectKeyIdentifier(keyIdentifier(publicKey)));
+    }
+    extensions.push(authorityKeyIdentifier(this.#keyId));
     const dnsNames = request.dnsNames ?? [];
     const ips = request.ipAddresses ?? [];
     if (dnsNames.length + ips.length > 0) extensions.push(subjectAltName(dnsNames, ips));

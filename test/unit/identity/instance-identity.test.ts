@@ -8,10 +8,37 @@ import {
   issueInstanceIdentity,
 } from "../../../src/identity/instance-identity.js";
 import type { KeyType } from "../../../src/pki/ports.js";
+import { readElement, readElements } from "../../../src/x509/der.js";
 import { countingWarmUps } from "../../kit/counting-ca.js";
 
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000);
 const guid = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+
+/** The extensions of a DER certificate in their order: OID, and "critical" when marked so. */
+function extensionOids(der: Buffer): string[] {
+  const [tbs] = readElements(readElement(der).content);
+  const fields = readElements(tbs?.content ?? Buffer.alloc(0));
+  const wrapped = fields.find((field) => field.tag === 0xa3);
+  const list = readElements(readElement(wrapped?.content ?? Buffer.alloc(0)).content);
+  return list.map((extension) => {
+    const [id, second] = readElements(extension.content);
+    const critical = second?.tag === 0x01 && second.content[0] === 0xff;
+    return `${decodeOid(id?.content ?? Buffer.alloc(0))}${critical ? " critical" : ""}`;
+  });
+}
+
+function decodeOid(bytes: Buffer): string {
+  const arcs = [Math.floor((bytes[0] ?? 0) / 40), (bytes[0] ?? 0) % 40];
+  let value = 0;
+  for (const byte of bytes.subarray(1)) {
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      arcs.push(value);
+      value = 0;
+    }
+  }
+  return arcs.join(".");
+}
 
 describe("issueInstanceIdentity", () => {
   it("carries the executor's subject, SANs, usages, validity, key format and chain", async () => {
@@ -41,7 +68,19 @@ describe("issueInstanceIdentity", () => {
       `OU=app:app-guid + OU=space:space-guid + OU=organization:org-guid\nCN=${guid}`,
     );
     expect(leaf.subjectAltName).toBe(`DNS:${guid}, IP Address:172.17.0.9`);
-    expect(leaf.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
+    // The executor's Go template: client auth first; only what Go writes for it.
+    expect(leaf.keyUsage).toEqual(["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"]);
+    expect(extensionOids(leaf.raw)).toEqual([
+      "2.5.29.15 critical", // keyUsage
+      "2.5.29.37", // extKeyUsage
+      "2.5.29.35", // authorityKeyIdentifier (the CA has a subject key identifier)
+      "2.5.29.17", // subjectAltName
+    ]);
+    expect(leaf.ca).toBe(false);
+    // The serial is a v4 UUID's 16 bytes.
+    expect(leaf.serialNumber.padStart(32, "0").slice(-32)).toMatch(
+      /^[0-9A-F]{12}4[0-9A-F]{3}[89AB][0-9A-F]{15}$/,
+    );
     expect(new Date(leaf.validFrom).getTime()).toBe(now.getTime());
     expect(new Date(leaf.validTo).getTime()).toBe(now.getTime() + instanceIdentityValidityMs);
     expect(identity.keyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);

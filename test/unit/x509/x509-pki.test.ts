@@ -215,7 +215,7 @@ describe("x509Pki, checked by OpenSSL and Node", () => {
         /X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment, Key Agreement/,
       );
       expect(text).toMatch(
-        /X509v3 Extended Key Usage: ?\s+TLS Web Server Authentication, TLS Web Client Authentication/,
+        /X509v3 Extended Key Usage: ?\s+TLS Web Client Authentication, TLS Web Server Authentication/,
       );
       expect(text).toContain(
         "DNS:guid-1, DNS:h.example, IP Address:10.0.0.7, IP Address:FD00:0:0:0:0:0:0:7, IP Address:0:0:0:0:0:FFFF:A00:1",
