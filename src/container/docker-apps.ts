@@ -25,7 +25,7 @@ import { findAppImage, newestAppImage } from "./app-images.js";
 import { PortInUseError, portInUse } from "./port-in-use-error.js";
 import { runCheck } from "./run-check.js";
 import { probeFromHost } from "./host-probe.js";
-import { hostPidOf, touchInContainerRoot } from "./container-root-files.js";
+import { containerPid, hostPidOf, touchInContainerRoot } from "./container-root-files.js";
 import { followContainerEvents } from "./container-events.js";
 import { throwIfCancelled } from "../core/cancellation.js";
 
@@ -36,6 +36,8 @@ export class DockerApps implements AppRuntime {
   readonly publishedHost: string;
   private readonly docker: Docker;
   private readonly runtime: DockerRuntime;
+  /** The host pid of each running app container inspectApp saw, by the id it was asked with. */
+  readonly #lastPids = new Map<string, number>();
 
   /** `options.runtime`: the idle-container client to share (DockerEngine passes its own). */
   constructor(options: DockerConnectionOptions & { runtime?: DockerRuntime | undefined } = {}) {
@@ -114,7 +116,9 @@ export class DockerApps implements AppRuntime {
 
   async inspectApp(id: string): Promise<AppContainerState> {
     try {
-      return containerState(await this.docker.getContainer(id).inspect());
+      const info = await this.docker.getContainer(id).inspect();
+      if (info.State.Running) this.#lastPids.set(id, info.State.Pid);
+      return containerState(info);
     } catch (error) {
       throw this.toError(error, "inspect an app container");
     }
@@ -156,7 +160,12 @@ export class DockerApps implements AppRuntime {
   }
 
   async touchFile(id: string, file: { path: string; ownerOf: string }): Promise<boolean> {
-    const pid = await hostPidOf(this.docker.getContainer(id));
+    // The process inspectApp last saw, while it is still the container's (its cgroup says so):
+    // one engine request less between the app's first answer and `launch` returning.
+    const seen = this.#lastPids.get(id);
+    const pid =
+      (seen !== undefined ? containerPid(seen, id) : undefined) ??
+      (await hostPidOf(this.docker.getContainer(id)));
     return pid !== undefined && touchInContainerRoot(pid, file);
   }
 

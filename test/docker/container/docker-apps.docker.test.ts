@@ -1,3 +1,4 @@
+import diagnostics from "node:diagnostics_channel";
 import Docker from "dockerode";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { NoInputError } from "../../../src/errors.js";
@@ -157,6 +158,58 @@ describe("DockerApps", () => {
     expect(output).toContain("from-exec");
     await apps.stopApp(id, 1);
     expect(await apps.inspectApp(id)).toMatchObject({ running: false });
+  });
+
+  it("touches a file in the container's root as the owner of its neighbour, after a restart too", async () => {
+    const id = await apps.runApp(
+      await spec({
+        healthcheck: undefined,
+        cmd: ["sh", "-c", "mkdir -p /tmp/m && touch /tmp/m/started && exec sleep 600"],
+      }),
+    );
+    const listing = () =>
+      until(
+        async () => {
+          const exec = await docker.getContainer(id).exec({
+            Cmd: ["sh", "-c", "stat -c '%U %n' /tmp/m/* 2>/dev/null"],
+            AttachStdout: true,
+          });
+          const stream = await exec.start({ hijack: true, stdin: false });
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+          return Buffer.concat(chunks).toString();
+        },
+        (text) => text.includes("started"),
+      );
+    await listing();
+    // inspectApp saw the container's process: the touch uses it.
+    expect(await apps.inspectApp(id)).toMatchObject({ running: true });
+    const marker = { path: "/tmp/m/live", ownerOf: "/tmp/m/started" };
+    const requests: string[] = [];
+    const record = (message: unknown) => {
+      requests.push((message as { request: { path: string } }).request.path);
+    };
+    diagnostics.subscribe("http.client.request.start", record);
+    try {
+      expect(await apps.touchFile(id, marker)).toBe(true);
+    } finally {
+      diagnostics.unsubscribe("http.client.request.start", record);
+    }
+    expect(requests).toEqual([]); // no engine request: the process was known
+    expect(await listing()).toContain("vcap /tmp/m/live");
+    // A restart gives the container another process; the one seen before is not used.
+    await docker.getContainer(id).restart({ t: 0 });
+    await listing();
+    await docker
+      .getContainer(id)
+      .exec({ Cmd: ["rm", "-f", "/tmp/m/live"] })
+      .then((e) => e.start({}));
+    const touched = await until(
+      () => apps.touchFile(id, { path: "/tmp/m/again", ownerOf: "/tmp/m/started" }),
+      (done) => done,
+    );
+    expect(touched).toBe(true);
+    expect(await listing()).toContain("vcap /tmp/m/again");
   });
 
   it("finds the gateway of the default bridge and refuses an unknown network", async () => {
