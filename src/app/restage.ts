@@ -134,6 +134,8 @@ async function stageAndFinish(
   const started = performance.now();
   const ahead = new DropletAhead(options.buildImage, {
     ...{ definition: options.request.definition, downloader: ports.downloader },
+    ...{ images: ports.images, stackImage: options.stackImage },
+    appGuid: appIdentity(options.request).guid,
     ...{ plans: ports.plans, env: options.env, signal: options.signal },
   });
   try {
