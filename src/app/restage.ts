@@ -26,6 +26,7 @@ import type { ProgressReporter } from "./progress.js";
 import { afterStaging, type AfterStagingResult } from "./restage/after-staging.js";
 import { DropletAhead } from "./restage/droplet-ahead.js";
 import { keepLabel, reapLeftovers, type LeftoverRuntime } from "./restage/leftovers.js";
+import { reapCarriers } from "./restage/carrier-leftovers.js";
 import { DeferredCleanup } from "./restage/deferred-cleanup.js";
 import { OutputTail } from "./restage/output-tail.js";
 import type { RestageEvent } from "./restage/restage-events.js";
@@ -105,6 +106,12 @@ export async function runRestage(
   ports: RestagePorts,
 ): Promise<RestageReport> {
   await reapLeftoversQuietly(ports);
+  // Not waited for before staging: an engine request that only old runs' leftovers need.
+  const carriers = reapCarriers(ports.images).catch((error: unknown) => {
+    ports.progress.debug("carriers-not-removed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
   // TMPDIR of this process: os.tmpdir() reads it on every call.
   const temp = await enterRunTempDir();
   ports.onEvent?.({ type: "temp-dir", path: temp.path });
@@ -118,6 +125,7 @@ export async function runRestage(
     try {
       await cleanup.settle(report !== undefined);
     } finally {
+      await carriers;
       await temp.release();
     }
   }
@@ -134,6 +142,8 @@ async function stageAndFinish(
   const started = performance.now();
   const ahead = new DropletAhead(options.buildImage, {
     ...{ definition: options.request.definition, downloader: ports.downloader },
+    ...{ images: ports.images, stackImage: options.stackImage },
+    appGuid: appIdentity(options.request).guid,
     ...{ plans: ports.plans, env: options.env, signal: options.signal },
   });
   try {

@@ -48,19 +48,19 @@ export function touchInContainerRoot(
 
 /**
  * A descriptor of the regular file at `path` in the container, opened for reading (the caller
- * closes it), with its size; undefined when there is none there or it cannot be opened from
+ * closes it), with its size and mode; undefined when there is none there or it cannot be opened from
  * here (a symbolic link on the way or at the end, another kind of file, no permission).
  */
 export function openInContainerRoot(
   pid: number,
   path: string,
-): { fd: number; sizeBytes: number } | undefined {
+): { fd: number; sizeBytes: number; mode: number } | undefined {
   const opened: number[] = [];
   try {
     const at = openDirectory(pid, posix.dirname(path), opened);
     const fd = openSync(inside(at, path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     const { mode, size } = fstatSync(fd);
-    if ((mode & constants.S_IFMT) === constants.S_IFREG) return { fd, sizeBytes: size };
+    if ((mode & constants.S_IFMT) === constants.S_IFREG) return { fd, sizeBytes: size, mode };
     closeSync(fd);
     return undefined;
   } catch {
@@ -68,6 +68,59 @@ export function openInContainerRoot(
   } finally {
     for (const fd of opened) closeSync(fd);
   }
+}
+
+/**
+ * The content of the regular file at `path` in the container, opened as openInContainerRoot
+ * opens it; undefined when that cannot be done from here.
+ */
+export function readInContainerRoot(pid: number, path: string): Buffer | undefined {
+  const opened = openInContainerRoot(pid, path);
+  if (opened === undefined) return undefined;
+  try {
+    return readFileSync(opened.fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+/**
+ * True when `path` is a directory of the container reached without links; undefined otherwise
+ * (missing, a link on the way, not a directory, not readable from here): only a yes is an answer,
+ * the caller asks inside the container for anything else.
+ */
+export function isDirInContainerRoot(pid: number, path: string): true | undefined {
+  const opened: number[] = [];
+  try {
+    openDirectory(pid, path, opened);
+    return true;
+  } catch {
+    return undefined;
+  } finally {
+    for (const fd of opened) closeSync(fd);
+  }
+}
+
+/**
+ * True when one of the absolute directories `dirs` (a PATH) holds a regular file `name` that
+ * someone may execute, each reached without links; undefined otherwise (only a yes is an
+ * answer, as for isDirInContainerRoot).
+ */
+export function hasExecutableInContainerRoot(
+  pid: number,
+  name: string,
+  dirs: readonly string[],
+): true | undefined {
+  for (const dir of dirs) {
+    if (!dir.startsWith("/")) continue;
+    const opened = openInContainerRoot(pid, posix.join(dir, name));
+    if (opened === undefined) continue;
+    closeSync(opened.fd);
+    if ((opened.mode & 0o111) !== 0) return true;
+  }
+  return undefined;
 }
 
 /**

@@ -16,7 +16,17 @@ import { startExec } from "./start-exec.js";
 import { probeSetpriv, streamIn } from "./stream-in.js";
 import { readTarFirstFile } from "./tar-first-file.js";
 import { throwIfCancelled } from "../core/cancellation.js";
-import { hostPidOf, openInContainerRoot } from "./container-root-files.js";
+import {
+  containerPid,
+  hasExecutableInContainerRoot,
+  hostPidOf,
+  isDirInContainerRoot,
+  openInContainerRoot,
+  readInContainerRoot,
+} from "./container-root-files.js";
+
+/** The PATH of an exec whose container env has none (the engine's default on Linux). */
+const enginePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export class DockerContainer implements Container {
   private readonly container: Docker.Container;
@@ -25,6 +35,8 @@ export class DockerContainer implements Container {
   /** The engine's env of the container (image env and Docker's merged with the spec's). */
   private engineEnv: Promise<string[]> | undefined;
   private setpriv: Promise<boolean> | undefined;
+  /** The container's main process on this host, once found (see hostPid). */
+  private pid: Promise<number | undefined> | undefined;
   /** Working directories known to exist (they are never removed by restager). */
   private readonly knownDirs = new Set<string>();
   /** Homes being asked about (the answer: the home when it is a directory, else `/`). */
@@ -98,12 +110,39 @@ export class DockerContainer implements Container {
     }
   }
 
+  /**
+   * Whether the root helper's shell finds setpriv: looked up in its PATH through the container's
+   * root when the engine runs here, else (or when not found that way) asked with an exec.
+   */
   private hasSetpriv(signal?: AbortSignal): Promise<boolean> {
-    this.setpriv ??= this.root
-      .run(probeSetpriv, "look for setpriv", signal)
-      .then((result) => result.exitCode === 0);
+    this.setpriv ??= this.findSetprivHere().then(
+      async (found) =>
+        found ?? (await this.root.run(probeSetpriv, "look for setpriv", signal)).exitCode === 0,
+    );
     this.setpriv.catch(() => (this.setpriv = undefined));
     return this.setpriv;
+  }
+
+  private async findSetprivHere(): Promise<true | undefined> {
+    const pid = await this.hostPid();
+    if (pid === undefined) return undefined;
+    // Root execs get the container's env, else the engine's PATH (they are given no env).
+    const env = await this.readEngineEnv().catch(() => undefined);
+    if (env === undefined) return undefined;
+    const path = env.findLast((entry) => entry.startsWith("PATH="))?.slice(5) ?? enginePath;
+    return hasExecutableInContainerRoot(pid, "setpriv", path.split(":"));
+  }
+
+  /**
+   * The container's main process as this host sees it (hostPidOf), looked up once and checked
+   * against the container's cgroup at every use; undefined when the engine is elsewhere or the
+   * container is not running.
+   */
+  private async hostPid(): Promise<number | undefined> {
+    this.pid ??= hostPidOf(this.container);
+    const pid = await this.pid;
+    if (pid === undefined) this.pid = undefined;
+    return pid === undefined ? undefined : containerPid(pid, this.id);
   }
 
   async getArchive(path: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
@@ -124,7 +163,7 @@ export class DockerContainer implements Container {
   }
 
   async openFile(path: string): Promise<{ stream: Readable; sizeBytes: number } | undefined> {
-    const pid = await hostPidOf(this.container);
+    const pid = await this.hostPid();
     const opened = pid === undefined ? undefined : openInContainerRoot(pid, path);
     if (opened === undefined) return undefined;
     return { stream: createReadStream("", { fd: opened.fd }), sizeBytes: opened.sizeBytes };
@@ -203,7 +242,11 @@ export class DockerContainer implements Container {
     }
   }
 
+  /** Straight from the container's root when the engine runs here, else through the engine. */
   private async readPasswd(): Promise<string> {
+    const pid = await this.hostPid();
+    const here = pid === undefined ? undefined : readInContainerRoot(pid, "/etc/passwd");
+    if (here !== undefined) return here.toString("utf8");
     const archive = await this.getArchive("/etc/passwd");
     try {
       const content = await readTarFirstFile(archive);
@@ -261,7 +304,7 @@ export class DockerContainer implements Container {
     if (path === "/" || this.knownDirs.has(path)) return Promise.resolve(path);
     let answer = this.homes.get(path);
     if (answer === undefined) {
-      answer = this.root.isDir(path, signal).then((isDir) => {
+      answer = this.isDir(path, signal).then((isDir) => {
         if (isDir) this.knownDirs.add(path);
         return isDir ? path : "/";
       });
@@ -270,6 +313,13 @@ export class DockerContainer implements Container {
       answer.then(forget, forget);
     }
     return answer;
+  }
+
+  /** `test -d`, answered through the container's root when that can say yes. */
+  private async isDir(path: string, signal?: AbortSignal): Promise<boolean> {
+    const pid = await this.hostPid();
+    if (pid !== undefined && isDirInContainerRoot(pid, path)) return true;
+    return this.root.isDir(path, signal);
   }
 
   private toError(error: unknown, what: string, signal?: AbortSignal): RestagerError {

@@ -19,16 +19,18 @@ import { ImageIdMismatchError } from "./image-errors.js";
 import type { ImageMetadata } from "./image-metadata.js";
 import { defaultTags } from "./image-tags.js";
 import { layerProgress } from "./layer-progress.js";
+import { dropletLayerPath, type DropletCarrier } from "./droplet-carrier.js";
 import {
   ensureLifecycleBase,
+  lifecycleFacts,
   lifecycleHistory,
+  type LifecycleFile,
   type LifecycleLayerFacts,
 } from "./lifecycle-base.js";
-import { loadLayers } from "./load-layers.js";
+import { loadLayers, ReferencedLayer, type LoadRequest } from "./load-layers.js";
 import { planFileLayerCached, type PlanCache } from "./plan-cache.js";
 import {
   dropletSpec,
-  fileSha256,
   LayerStream,
   lifecycleSpec,
   planFileLayer,
@@ -55,6 +57,12 @@ export interface BuildImageOptions extends AppFacts {
    * time: restage starts it while the droplet is uploaded); its spool is released here.
    */
   plannedDroplet?: Promise<PlannedLayer> | undefined;
+  /**
+   * The droplet's layer loaded ahead in a carrier image (droplet-carrier.ts; restage loads it
+   * while the droplet is uploaded): when it holds this droplet's layer, the image references
+   * the layer instead of streaming it. The caller removes the carrier afterwards.
+   */
+  carrier?: Promise<DropletCarrier | undefined> | undefined;
   /** How the stack's layers travel; default "reference", falling back to "stream". */
   baseLayers?: BaseLayerMode | undefined;
   signal?: AbortSignal | undefined;
@@ -210,11 +218,11 @@ async function buildPlanned(
       }
       try {
         onPhase?.("loading the droplet layer into the engine");
-        await loadLayers(images, {
+        await loadOnBase(build, {
           baseImage: base.tag,
           baseLayerCount: base.diffIds.length,
           mode: "reference",
-          added: [dropletStream(build)],
+          added: [],
           config,
           tags,
           time: options.time,
@@ -233,33 +241,36 @@ async function buildPlanned(
   return streamAll(build, lifecycle);
 }
 
-interface LifecycleFile {
-  sha256Hex: string;
-  /** The lifecycle layer's plan, when a plan cache is at hand (else only its sha256 is read). */
-  planned?: PlannedLayer | undefined;
-}
-
-async function lifecycleFacts(
-  options: BuildImageOptions,
-  deps: { plans?: PlanCache | undefined; tar: TarCodec },
-): Promise<LifecycleFile> {
-  const { plans } = deps;
-  if (!plans) return { sha256Hex: await fileSha256(options.lifecyclePath) };
-  const source = {
-    what: "lifecycle",
-    file: options.lifecyclePath,
-    spec: lifecycleSpec(options.time, deps.tar),
-  };
-  const planned = await planFileLayerCached(plans, source, { signal: options.signal });
-  return { sha256Hex: planned.sha256Hex, planned };
-}
-
 function factsOfLifecycle(planned: PlannedLayer): LifecycleLayerFacts {
   return {
     sha256Hex: planned.sha256Hex,
     diffId: planned.plan.diffId,
     sizeBytes: planned.plan.sizeBytes,
   };
+}
+
+/**
+ * The launcher image on the lifecycle base: its droplet layer referenced when a carrier holds it
+ * (streamed after all if the engine lacks it by then: a carrier removed under the run), else
+ * streamed.
+ */
+async function loadOnBase(build: Build, request: LoadRequest): Promise<void> {
+  const { images } = build.deps;
+  const stream = { ...request, added: [dropletStream(build)] };
+  if (!(await carriesDroplet(build))) return loadLayers(images, stream);
+  try {
+    await loadLayers(images, { ...request, added: [new ReferencedLayer(dropletLayerPath)] });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!message.includes(dropletLayerPath)) throw error;
+    await loadLayers(images, stream);
+  }
+}
+
+/** Whether the carrier (if any) loaded this droplet's layer; a failed one did not. */
+async function carriesDroplet(build: Build): Promise<boolean> {
+  const carrier = await build.options.carrier?.catch(() => undefined);
+  return carrier !== undefined && carrier.dropletDiffId === build.droplet.plan.diffId;
 }
 
 interface Build {
@@ -311,7 +322,7 @@ async function streamAll(build: Build, file: LifecycleFile): Promise<BuiltImage>
 function dropletStream(build: Build): LayerStream {
   const { droplet, deps } = build;
   const progress = layerProgress("droplet layer", droplet.plan.sizeBytes, deps.onProgress);
-  return new LayerStream(droplet, "droplet/layer.tar", progress);
+  return new LayerStream(droplet, dropletLayerPath, progress);
 }
 
 /** When the engine has the image already: names it with the tags and returns it. */

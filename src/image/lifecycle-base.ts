@@ -13,7 +13,14 @@ import { isMissingBaseLayer } from "./base-layers.js";
 import type { ImageConfig } from "./image-config.js";
 import { formatImageTime } from "./image-time.js";
 import { loadLayers } from "./load-layers.js";
-import { lifecycleSpec, LayerStream, planFileLayer, type PlannedLayer } from "./planned-layer.js";
+import { planFileLayerCached, type PlanCache } from "./plan-cache.js";
+import {
+  fileSha256,
+  lifecycleSpec,
+  LayerStream,
+  planFileLayer,
+  type PlannedLayer,
+} from "./planned-layer.js";
 import { ImageIdMismatchError } from "./image-errors.js";
 
 export const lifecycleBaseRepo = "restager/lifecycle-base";
@@ -152,4 +159,26 @@ function baseConfig(input: LifecycleBaseInput, lifecycle: LifecycleLayerFacts): 
 
 export function lifecycleHistory(sha256Hex: string): string {
   return `restager: lifecycle in /tmp/lifecycle (sha256 ${sha256Hex.slice(0, 12)})`;
+}
+
+export interface LifecycleFile {
+  sha256Hex: string;
+  /** The lifecycle layer's plan, when a plan cache is at hand (else only its sha256 is read). */
+  planned?: PlannedLayer | undefined;
+}
+
+/** The lifecycle tarball's sha256, and its layer's plan when a plan cache is at hand. */
+export async function lifecycleFacts(
+  options: { lifecyclePath: string; time: Date; signal?: AbortSignal | undefined },
+  deps: { plans?: PlanCache | undefined; tar: TarCodec },
+): Promise<LifecycleFile> {
+  const { plans } = deps;
+  if (!plans) return { sha256Hex: await fileSha256(options.lifecyclePath) };
+  const source = {
+    what: "lifecycle",
+    file: options.lifecyclePath,
+    spec: lifecycleSpec(options.time, deps.tar),
+  };
+  const planned = await planFileLayerCached(plans, source, { signal: options.signal });
+  return { sha256Hex: planned.sha256Hex, planned };
 }

@@ -117,6 +117,9 @@ describe("the launcher image", () => {
     const page = await serveOnce(image.tags[0] ?? "", world.appGuid);
     expect(page.status).toBe(200);
     expect(page.body).toContain("Hello from restager");
+    // The droplet's layer went in while it was uploaded, in an image of its own, now gone.
+    const app = await images.findImages("io.restager.app-guid", world.appGuid);
+    expect(app.map((found) => found.id)).toEqual([info.Id]);
   });
 
   it("restager image rebuilds it from the kept files: same layers, and twice the same id", async () => {

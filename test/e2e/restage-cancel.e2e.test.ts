@@ -8,12 +8,14 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { DockerImageStore } from "../../src/container/docker-image-store.js";
 import { faults } from "../kit/fake-cf/fake-cf.js";
 import { useE2eCase, type E2eCase } from "../kit/e2e/e2e-case.js";
 import { expectExit, expectNoStackTrace } from "../kit/e2e/expectations.js";
 
 /** The sleepy buildpack sleeps 60 s: anything close to that means nothing stopped it. */
 const wellBeforeSleepEnds = 40_000;
+const images = new DockerImageStore();
 
 describe("restage timeouts and interrupts", () => {
   const current = useE2eCase();
@@ -138,6 +140,28 @@ describe("restage timeouts and interrupts", () => {
     expect(again.stderr).toMatch(
       /^Removed what restages that are gone left behind: temp directory \S+restager-run_/m,
     );
+  });
+
+  it("a droplet layer loaded by a SIGKILLed restage while it uploaded is removed by the next one", async () => {
+    const e2e = current();
+    const world = await e2e.world({ buildpacks: ["static"] });
+    // The droplet's upload stalls: its layer goes into the engine meanwhile, in a carrier.
+    world.cf.inject(
+      { server: "ccUploader", path: "/v1/droplet/" },
+      faults.slow({ delayMs: 60_000 }),
+    );
+    const running = e2e.startRestage([world.taskFile]);
+    const carriers = () => images.findImages("io.restager.app-guid", world.appGuid);
+    while ((await carriers()).length === 0) await sleep(100);
+    running.kill("SIGKILL");
+    expect((await running.result).signal).toBe("SIGKILL");
+    expect((await carriers()).map((found) => found.labels["io.restager.kind"])).toEqual([
+      "droplet-carrier",
+    ]);
+    await expectNoContainersWithin(e2e, 10_000);
+    const next = await e2e.world({ buildpacks: ["static"] });
+    expectExit(await e2e.restage([next.taskFile, "--no-image"]), 0);
+    expect(await carriers()).toEqual([]);
   });
 });
 

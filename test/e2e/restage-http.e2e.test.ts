@@ -5,6 +5,7 @@
 import { access, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DockerImageStore } from "../../src/container/docker-image-store.js";
 import { faults } from "../kit/fake-cf/fake-cf.js";
 import { useE2eCase } from "../kit/e2e/e2e-case.js";
 import { renameHosts } from "../kit/e2e/rename-hosts.js";
@@ -69,6 +70,10 @@ describe("restage over HTTP", () => {
     expect(run.stderr).toMatch(/^Staging failed: Upload failed: Status code 500$/m);
     expect(run.stderr).toContain("[STG] ERR Failed to upload payload for droplet");
     expect(world.cf.uploadedDroplets()).toEqual([]);
+    // No image, and not the droplet's layer either (loaded while the upload was tried).
+    expect(await new DockerImageStore().findImages("io.restager.app-guid", world.appGuid)).toEqual(
+      [],
+    );
     expectNoSecrets(run, urlSecrets(world.task, { signatures: true }));
   });
 

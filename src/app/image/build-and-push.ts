@@ -8,6 +8,7 @@ import {
   type BuildImageOptions,
   type BuiltImage,
 } from "../../image/build-image.js";
+import { loadDropletCarrier, type DropletCarrier } from "../../image/droplet-carrier.js";
 import type { FileDigests, PlannedLayer } from "../../image/planned-layer.js";
 import { imageTime } from "../../image/image-time.js";
 import type { PlanCache } from "../../image/plan-cache.js";
@@ -90,6 +91,24 @@ export function planDropletAhead(
   return planDropletLayer(
     { dropletPath: droplet.path, dropletDigests: droplet.digests, time: imageTime(env), signal },
     { plans, tar: tarCodec },
+  );
+}
+
+/**
+ * Loads a droplet layer planned ahead into the engine (droplet-carrier.ts), for a buildAndPush
+ * of the same droplet later (ImageInput.carrier): restage does it while the droplet is still
+ * being uploaded. The caller removes the carrier once that image is built.
+ */
+export async function loadCarrierAhead(
+  input: { stackImage: string; lifecyclePath: string; droplet: PlannedLayer },
+  context: Pick<ImageContext, "images" | "plans" | "env" | "signal"> & {
+    labels: Record<string, string>;
+  },
+): Promise<DropletCarrier | undefined> {
+  const { images, plans, env, signal, labels } = context;
+  return loadDropletCarrier(
+    { ...input, time: imageTime(env), labels, signal },
+    { images, plans, tar: tarCodec },
   );
 }
 

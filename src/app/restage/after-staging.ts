@@ -11,7 +11,6 @@ import type { DownloadedFile, Downloader } from "../../http/ports.js";
 import type { TlsSettings } from "../../http/tls-settings.js";
 import { fetchLifecycle } from "../../image/lifecycle-source.js";
 import { findDroplet } from "../../restage/kept-artifacts.js";
-import type { PlannedLayer } from "../../image/planned-layer.js";
 import type { RestageOutcome } from "../../restage/restage-types.js";
 import {
   buildAndPush,
@@ -19,6 +18,7 @@ import {
   type ImagePublishing,
   type ImageRun,
 } from "../image/build-and-push.js";
+import type { PlannedDroplet } from "./droplet-ahead.js";
 import { postRestageCallback, type CallbackSent } from "./post-callback.js";
 import type { RestageEvent } from "./restage-events.js";
 
@@ -37,7 +37,7 @@ export interface AfterStaging {
   downloader: Downloader;
   image: ImageContext;
   /** The droplet's layer planned while it was uploaded (see DropletAhead), by kept path. */
-  plannedDroplet?: { path: string; layer: Promise<PlannedLayer> } | undefined;
+  plannedDroplet?: PlannedDroplet | undefined;
   /** The task's lifecycle, fetched while the droplet was uploaded (released here too). */
   lifecycle?: Promise<DownloadedFile> | undefined;
   onEvent: (event: RestageEvent) => void;
@@ -102,6 +102,8 @@ async function buildStagedImage(after: AfterStaging): Promise<ImageRun | undefin
     const input = {
       dropletPath: droplet.path,
       plannedDroplet: planned?.path === droplet.path ? planned.layer : undefined,
+      // Loaded into the engine while it was uploaded: the image only references the layer.
+      carrier: planned?.path === droplet.path ? planned.carrier : undefined,
       // Hashed while it was uploaded: the image build need not hash it again.
       dropletDigests: {
         sizeBytes: droplet.sizeBytes,

@@ -172,6 +172,25 @@ describe("container", () => {
     }
   });
 
+  it("answers through the container's root only what it finds there without links", async () => {
+    const fresh = await runtime.createIdle({ image, env: [], labels });
+    try {
+      // A home and a passwd file behind links are still asked about inside the container.
+      const relink = "mv /home/vcap /home/vcap.real && ln -s /home/vcap.real /home/vcap";
+      await sh(
+        fresh,
+        `${relink} && cp /etc/passwd /etc/passwd.real && ln -sf passwd.real /etc/passwd`,
+      );
+      // The home counts (a missing one would give `/`); the process sees where the link leads.
+      expect((await sh(fresh, "pwd", "vcap")).stdout).toBe("/home/vcap.real\n");
+      expect(await fresh.lookupUser("vcap")).toMatchObject({ uid: 2000, home: "/home/vcap" });
+      await fresh.streamIn("app", tarOf([{ path: "f.txt", content: "x" }]), { user: "vcap" });
+      expect((await sh(fresh, "stat -c %U /home/vcap.real/app/f.txt")).stdout).toBe("vcap\n");
+    } finally {
+      await fresh.remove();
+    }
+  });
+
   it("stops fast on TERM (the idle process traps it)", async () => {
     const idle = await runtime.createIdle({ image, env: [], labels });
     const begin = Date.now();

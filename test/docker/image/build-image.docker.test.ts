@@ -11,7 +11,16 @@ import { tarCodec } from "../../../src/archive/tar-codec.js";
 import { DockerImageStore } from "../../../src/container/docker-image-store.js";
 import { TEST_RUN_LABEL, testRunId } from "../../kit/docker-leaks.js";
 import { buildLifecycleTgz } from "../../kit/fixture-blobs.js";
-import { buildImage, type BuildImageOptions } from "../../../src/image/build-image.js";
+import {
+  buildImage,
+  planDropletLayer,
+  type BuildImageOptions,
+} from "../../../src/image/build-image.js";
+import {
+  dropletCarrierKind,
+  loadDropletCarrier,
+  removeDropletCarrier,
+} from "../../../src/image/droplet-carrier.js";
 import {
   DirectoryPlanCache,
   type PlanCache,
@@ -330,6 +339,80 @@ describe("buildImage", () => {
     expect([planned.id, cached.id]).toEqual([built.id, built.id]);
     expect(cached.reused).toBe(false);
     expect(await readdir(spoolDir)).toEqual([]);
+  });
+
+  it("with the droplet's layer loaded ahead in a carrier, loads only the config, under the same id", async () => {
+    const spoolDir = join(dir, "spool-carried");
+    await mkdir(spoolDir);
+    const droplet = await writeDroplet("carried", "carried\n", (root) =>
+      writeFile(join(root, "app", "blob.bin"), randomBytes(1024 * 1024)),
+    );
+    const plain = await buildImage(options(droplet, "carried-plain"), { images, tar: tarCodec });
+    await images.untag(`${repo}:carried-plain`);
+    expect(await images.inspect(plain.id)).toBeUndefined();
+
+    const ahead = { dropletPath: droplet, time: defaultImageTime };
+    const planned = await planDropletLayer(ahead, { tar: tarCodec, spoolDir });
+    const labels = { [TEST_RUN_LABEL]: testRunId() };
+    const carrierInput = { stackImage, lifecyclePath, droplet: planned, time: defaultImageTime };
+    const carrier = await loadDropletCarrier(
+      { ...carrierInput, labels },
+      { images, tar: tarCodec },
+    );
+    expect(carrier?.dropletDiffId).toBe(planned.plan.diffId);
+    const held = await docker.getImage(carrier?.id ?? "").inspect();
+    expect(held.Config.Labels?.["io.restager.kind"]).toBe(dropletCarrierKind);
+    expect(held.RepoTags).toEqual([]);
+
+    const counted = new CountingStore();
+    const carried = { plannedDroplet: Promise.resolve(planned), carrier: Promise.resolve(carrier) };
+    const built = await buildImage(
+      { ...options(droplet, "carried"), ...carried },
+      { images: counted, tar: tarCodec },
+    );
+    expect(built.id).toBe(plain.id);
+    // The config and the manifest only: the droplet layer stays out of the archive.
+    expect(counted.loadedBytes).toHaveLength(1);
+    expect(counted.loadedBytes[0]).toBeLessThan(16 * 1024);
+    expect(await readdir(spoolDir)).toEqual([]);
+
+    // The carrier goes; the image keeps the layer.
+    await removeDropletCarrier(images, carrier);
+    expect(await images.inspect(carrier?.id ?? "")).toBeUndefined();
+    expect((await images.inspect(`${repo}:carried`))?.sizeBytes).toBe(plain.sizeBytes);
+    const container = await runImage(`${repo}:carried`);
+    try {
+      const port = await hostPort(container);
+      const page = await eventually(() => httpGet(port, "/"), 20_000);
+      expect(page).toEqual({ status: 200, body: "carried\n" });
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
+  it("streams the droplet layer after all when its carrier is gone by then", async () => {
+    const droplet = await writeDroplet("uncarried", "uncarried\n");
+    const planned = await planDropletLayer(
+      { dropletPath: droplet, time: defaultImageTime },
+      { tar: tarCodec },
+    );
+    const labels = { [TEST_RUN_LABEL]: testRunId() };
+    const carrierInput = { stackImage, lifecyclePath, droplet: planned, time: defaultImageTime };
+    const carrier = await loadDropletCarrier(
+      { ...carrierInput, labels },
+      { images, tar: tarCodec },
+    );
+    await removeDropletCarrier(images, carrier);
+    const counted = new CountingStore();
+    const carried = { plannedDroplet: Promise.resolve(planned), carrier: Promise.resolve(carrier) };
+    const built = await buildImage(
+      { ...options(droplet, "uncarried"), ...carried },
+      { images: counted, tar: tarCodec },
+    );
+    // A referencing load refused, then one with the layer.
+    expect(counted.loadedBytes).toHaveLength(2);
+    expect(counted.loadedBytes[1]).toBeGreaterThan(built.dropletLayerBytes);
+    expect((await images.inspect(`${repo}:uncarried`))?.id).toBe(built.id);
   });
 
   it("interrupted while the droplet streams: no image, no half layer, no spool file left", async () => {

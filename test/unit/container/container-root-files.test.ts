@@ -1,11 +1,14 @@
 import { closeSync } from "node:fs";
-import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   containerPid,
+  hasExecutableInContainerRoot,
+  isDirInContainerRoot,
   openInContainerRoot,
+  readInContainerRoot,
   touchInContainerRoot,
 } from "../../../src/container/container-root-files.js";
 
@@ -74,5 +77,41 @@ describe("a file read through a container's root", () => {
     // This process is in no container: no id matches its cgroup path.
     expect(containerPid(pid, "f".repeat(64))).toBeUndefined();
     expect(containerPid(-1, "f".repeat(64))).toBeUndefined();
+  });
+});
+
+describe("questions answered through a container's root", () => {
+  it("reads a regular file reached without links, and nothing else", async () => {
+    await writeFile(join(dir, "passwd"), "vcap:x:2000:2000::/home/vcap:/bin/bash\n");
+    await symlink(join(dir, "passwd"), join(dir, "linked"));
+    expect(readInContainerRoot(pid, join(dir, "passwd"))?.toString()).toMatch(/^vcap:/);
+    expect(readInContainerRoot(pid, join(dir, "linked"))).toBeUndefined();
+    expect(readInContainerRoot(pid, join(dir, "missing"))).toBeUndefined();
+  });
+
+  it("says yes to a directory reached without links, and leaves anything else to the container", async () => {
+    await mkdir(join(dir, "home", "vcap"), { recursive: true });
+    await symlink(join(dir, "home"), join(dir, "via"));
+    await writeFile(join(dir, "file"), "");
+    expect(isDirInContainerRoot(pid, join(dir, "home", "vcap"))).toBe(true);
+    expect(isDirInContainerRoot(pid, join(dir, "via", "vcap"))).toBeUndefined();
+    expect(isDirInContainerRoot(pid, join(dir, "via"))).toBeUndefined();
+    expect(isDirInContainerRoot(pid, join(dir, "file"))).toBeUndefined();
+    expect(isDirInContainerRoot(pid, join(dir, "missing"))).toBeUndefined();
+  });
+
+  it("finds an executable regular file in a PATH only without links", async () => {
+    const [bin, plain, linkedDir] = ["bin", "plain", "linked-bin"].map((name) => join(dir, name));
+    await Promise.all([mkdir(bin!), mkdir(plain!)]);
+    await writeFile(join(bin!, "setpriv"), "#!/bin/sh\n");
+    await chmod(join(bin!, "setpriv"), 0o755);
+    await writeFile(join(plain!, "setpriv"), "not executable\n");
+    await symlink(bin!, linkedDir!);
+    await symlink(join(bin!, "setpriv"), join(plain!, "linked-setpriv"));
+    expect(hasExecutableInContainerRoot(pid, "setpriv", [plain!, bin!])).toBe(true);
+    expect(hasExecutableInContainerRoot(pid, "setpriv", [plain!])).toBeUndefined();
+    expect(hasExecutableInContainerRoot(pid, "setpriv", [linkedDir!])).toBeUndefined();
+    expect(hasExecutableInContainerRoot(pid, "linked-setpriv", [plain!])).toBeUndefined();
+    expect(hasExecutableInContainerRoot(pid, "setpriv", ["bin", ""])).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DropletAhead } from "../../../../src/app/restage/droplet-ahead.js";
+import type { ImageStore } from "../../../../src/container/image-store.js";
 import { parseRequest } from "../../../../src/diego/parse/parse-request.js";
 import type { TaskRequest } from "../../../../src/diego/task-definition.js";
 import { packTar } from "../../../kit/fake-container.js";
@@ -39,15 +40,21 @@ function ahead(wanted: boolean) {
   const downloader = new FakeDownloader();
   downloader.serve(lifecycle?.from ?? "", { body: Buffer.from("lifecycle") });
   const signal = new AbortController().signal;
-  return {
-    downloader,
-    ahead: new DropletAhead(wanted, { definition, downloader, env: {}, signal }),
-  };
+  // An engine without the stack image: no carrier is loaded, and none is removed.
+  const asked: string[] = [];
+  const images = {
+    inspect: (ref: string) => (asked.push(ref), Promise.resolve(undefined)),
+    untag: () => Promise.reject(new Error("nothing to remove")),
+  } as unknown as ImageStore;
+  const stackImage = "restager/stack:bookworm";
+  const appGuid = "273b4ea1-c0b9-4a7c-bd3b-5275150cad19";
+  const context = { definition, downloader, images, stackImage, appGuid, env: {}, signal };
+  return { downloader, asked, ahead: new DropletAhead(wanted, context) };
 }
 
 describe("DropletAhead", () => {
   it("plans the kept droplet's layer and fetches the lifecycle at once; release() frees both", async () => {
-    const { downloader, ahead: early } = ahead(true);
+    const { downloader, asked, ahead: early } = ahead(true);
     const droplet = await keptDroplet();
     early.onKept?.(droplet);
     expect(early.planned?.path).toBe(droplet.path);
@@ -57,6 +64,9 @@ describe("DropletAhead", () => {
     expect(downloader.requests).toHaveLength(1);
     const spool = layer?.spool?.dir ?? "";
     await access(spool);
+    // The layer would go into the engine next; this engine lacks the stack, so it does not.
+    expect(await early.planned?.carrier).toBeUndefined();
+    expect(asked).toEqual(["restager/stack:bookworm"]);
     await early.release();
     await expect(access(spool)).rejects.toThrow();
     expect(downloader.unreleased).toBe(0);
