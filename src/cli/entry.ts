@@ -5,7 +5,7 @@
  * the usual spellings of build-req and launch-req run without the parser
  * (request-fast-path.ts); everything else goes to main().
  */
-import { parseFastRequest, runFastRequest } from "./request-fast-path.js";
+import { parseFastRequest, processIo, runFastRequest } from "./request-fast-path.js";
 
 /** The commands that have a bin of their own (src/bin): `build-req --version` is theirs. */
 const binCommands = new Set(["build-req", "launch-req", "restage", "launch"]);
@@ -32,18 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   const request = parseFastRequest(argv);
-  if (request !== undefined) {
-    const io = {
-      // process.stdin is created on first access: only a run without --log reads it.
-      get stdin() {
-        return process.stdin;
-      },
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-    };
-    return runFastRequest(request, io);
-  }
+  if (request !== undefined) return runFastRequest(request, processIo());
   const { main } = await import("./main.js");
   return main(argv);
 }

@@ -57,6 +57,18 @@ function optionOf(token: string): { name: string; value?: string } | undefined {
   return equals < 0 ? { name } : { name, value: token.slice(equals + 1) };
 }
 
+/** The process's own streams; process.stdin is created on first access (only a run without --log reads it). */
+export function processIo(): CliIo {
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
+}
+
 /** Runs a parsed request command as main() would, and returns the exit code. */
 export async function runFastRequest(request: FastRequest, io: CliIo): Promise<number> {
   const [{ createOutput }, { requestHandler }] = await Promise.all([
