@@ -1,5 +1,4 @@
-import { writeSync } from "node:fs";
-import { isatty } from "node:tty";
+import { fstatSync, writeSync } from "node:fs";
 import type { StatusLine } from "./status-line.js";
 
 /** The process's streams and env (tests pass their own). */
@@ -58,8 +57,8 @@ export function createOutput(options: CliIo & { verbose: boolean; json: boolean 
   return {
     verbose: options.verbose,
     json: options.json,
-    isTty: fds ? isatty(fds.stderr) : Boolean(options.stderr.isTTY),
-    stdoutIsTty: fds ? isatty(fds.stdout) : Boolean(options.stdout.isTTY),
+    isTty: fds ? isTerminal(fds.stderr) : Boolean(options.stderr.isTTY),
+    stdoutIsTty: fds ? isTerminal(fds.stdout) : Boolean(options.stdout.isTTY),
     // A getter: process.stdin is created on first access (10–20 ms), and most runs never read it.
     get stdin() {
       return options.stdin;
@@ -76,6 +75,19 @@ export function createOutput(options: CliIo & { verbose: boolean; json: boolean 
         line(stderr(), `[debug] ${event}${data ? ` ${JSON.stringify(data)}` : ""}`);
     },
   };
+}
+
+/**
+ * Whether `fd` is a terminal. Files and pipes, what scripts and the bench give, are told by
+ * fstat alone: node:tty loads node:net, a few milliseconds of start-up.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.getBuiltinModule("node:tty").isatty(fd);
 }
 
 function withNewline(text: string): string {

@@ -64,4 +64,18 @@ describe("build-req's results on a descriptor", () => {
     expect(stderr).toContain("ENOSPC");
     expect(stderr).not.toMatch(/^\s+at .+[:(]/m);
   });
+
+  it("heads --list with the column names on a terminal only", async () => {
+    const args = ["--log", join(fixturesDir, "logs", "stager-bbs-2016.log"), "--list"];
+    const header = /^TIME\tKIND\t/m;
+    const { stdout: piped } = await run(process.execPath, [binPath("build-req"), ...args]);
+    expect(piped).not.toMatch(header);
+    const command = [process.execPath, binPath("build-req"), ...args].map(quote).join(" ");
+    const { stdout: terminal } = await run("script", ["-qc", command, "/dev/null"]);
+    expect(terminal).toMatch(header);
+  });
 });
+
+function quote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
