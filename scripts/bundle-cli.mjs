@@ -7,24 +7,55 @@
 // (dist/index.js) and its types. The entries keep their places (dist/bin/*.js); code shared
 // between them and lazily imported code go to dist/chunks/. Nothing in src/ may locate files relative to its own module for that reason:
 // src/cli/package-files.ts finds them from the package root.
+//
+// build_req and launch_req are one file each (src/cli/request-bin.ts): their usual spellings
+// then load no chunk at all, a few milliseconds of every scrape (issue 14 goal 4). What they
+// leave to the parser goes to src/cli/entry.ts, bundled with the others as dist/chunks/entry.js.
 import { readdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
-// Chunks of earlier builds would stay beside the new ones (and go into the package).
-await rm("dist/chunks", { recursive: true, force: true });
-const bins = (await readdir("src/bin")).filter((name) => name.endsWith(".ts"));
-await build({
-  entryPoints: bins.map((name) => `src/bin/${name}`),
+const common = {
   outdir: "dist",
   outbase: "src",
   entryNames: "[dir]/[name]",
-  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
   packages: "external",
   sourcemap: true,
   logLevel: "warning",
+};
+
+/** Bins built as one file each; the rest share chunks. */
+const standalone = ["build-req.ts", "launch-req.ts"];
+
+// Chunks of earlier builds would stay beside the new ones (and go into the package).
+await rm("dist/chunks", { recursive: true, force: true });
+const bins = (await readdir("src/bin")).filter((name) => name.endsWith(".ts"));
+await build({
+  ...common,
+  entryPoints: [
+    ...bins.filter((name) => !standalone.includes(name)).map((name) => `src/bin/${name}`),
+    { in: "src/cli/entry.ts", out: "chunks/entry" },
+  ],
+  chunkNames: "chunks/[name]-[hash]",
+  splitting: true,
+});
+
+/** request-bin.ts's `import("./entry.js")`: the bundled entry.ts above, not a copy of it. */
+const bundledEntry = {
+  name: "bundled-entry",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/entry\.js$/ }, (args) =>
+      args.importer.endsWith("request-bin.ts")
+        ? { path: "../chunks/entry.js", external: true }
+        : undefined,
+    );
+  },
+};
+await build({
+  ...common,
+  entryPoints: standalone.map((name) => `src/bin/${name}`),
+  plugins: [bundledEntry],
 });

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { run } from "../cli/entry.js";
+import { runRequestBin } from "../cli/request-bin.js";
 
-process.exitCode = await run(["launch-req", ...process.argv.slice(2)]);
+process.exitCode = await runRequestBin(["launch-req", ...process.argv.slice(2)]);

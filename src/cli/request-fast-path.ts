@@ -57,23 +57,47 @@ function optionOf(token: string): { name: string; value?: string } | undefined {
   return equals < 0 ? { name } : { name, value: token.slice(equals + 1) };
 }
 
+/**
+ * The process's own streams, each created on first access: only a run without --log reads
+ * stdin, and results go to descriptor 1 (CliIo.fds).
+ */
+export function processIo(): CliIo {
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    env: process.env,
+    fds: { stdout: 1, stderr: 2 },
+  };
+}
+
 /** Runs a parsed request command as main() would, and returns the exit code. */
 export async function runFastRequest(request: FastRequest, io: CliIo): Promise<number> {
   const [{ createOutput }, { requestHandler }] = await Promise.all([
     import("./output.js"),
     import("./commands/build-req.js"),
   ]);
-  const { stdout, stderr, env } = io;
   const { verbose, json } = request;
-  // Not spread: io.stdin may be a getter that creates the stream, read only without --log.
+  // Not spread: the streams may be getters that create them (processIo), read only when used.
   const output = createOutput({
-    stdout,
-    stderr,
-    env,
+    env: io.env,
+    fds: io.fds,
     verbose,
     json,
     get stdin() {
       return io.stdin;
+    },
+    get stdout() {
+      return io.stdout;
+    },
+    get stderr() {
+      return io.stderr;
     },
   });
   try {

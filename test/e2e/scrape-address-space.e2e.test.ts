@@ -5,14 +5,30 @@
  * Buffer.indexOf with the same output (it once crashed there as "a bug in restager").
  */
 import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturesDir } from "../kit/fixture-blobs.js";
 import { binPath } from "../kit/e2e/cli.js";
 
 const run = promisify(execFile);
-const log = join(fixturesDir, "logs", "stager-bbs-2016.log");
+let dir = "";
+let log = "";
+
+// The fixture, then 12 MiB of lines without a request: the kernel is only asked for past the
+// first 8 MiB read (kernelAfterBytes, candidate-finder.ts), forward and backward alike.
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "restager-address-space-"));
+  log = join(dir, "stager.stdout.log");
+  const noise =
+    '{"timestamp":"1700000000.000000000","source":"stager","message":"stager.noise","log_level":1,"data":{"n":1}}\n';
+  const fixture = await readFile(join(fixturesDir, "logs", "stager-bbs-2016.log"));
+  const padding = noise.repeat(Math.ceil((12 * 1024 * 1024) / noise.length));
+  await writeFile(log, Buffer.concat([fixture, Buffer.from(padding)]));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** build-req's stdout, with `ulimit -v` set to `kilobytes` first when given. */
 async function buildReq(args: string[], kilobytes?: number): Promise<string> {

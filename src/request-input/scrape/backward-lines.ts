@@ -9,7 +9,7 @@
  * through `onTooLong`. A last line without a newline counts; `\r\n` endings lose their `\r`.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { CandidateFinder } from "./candidate-finder.js";
+import { CandidateFinder, kernelAfterBytes } from "./candidate-finder.js";
 import { decode } from "./read-lines.js";
 
 export interface BackwardLine {
@@ -24,6 +24,8 @@ export interface BackwardOptions {
   needles?: readonly string[] | undefined;
   /** Block size; 1 MiB by default (tests use tiny blocks to cross boundaries). */
   blockBytes?: number | undefined;
+  /** Bytes read before the byte kernel is used (default kernelAfterBytes; tests use 0). */
+  kernelAfterBytes?: number | undefined;
   onTooLong?: ((offset: number, bytes: number) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -41,11 +43,18 @@ export async function* candidateLinesBackwards(
   try {
     const { size } = fstatSync(fd);
     const finder = new CandidateFinder(options.needles);
-    const buffer = finder.blockBuffer(Math.min(options.blockBytes ?? defaultBlockBytes, size));
+    const blockBytes = Math.min(options.blockBytes ?? defaultBlockBytes, size);
+    let kernelAfter = options.kernelAfterBytes ?? kernelAfterBytes;
+    // Blocks are copied from where kept (Carry), so the buffer may change between them.
+    let buffer = kernelAfter > 0 ? Buffer.allocUnsafe(blockBytes) : finder.blockBuffer(blockBytes);
     const carry = new Carry(options.maxLineBytes, finder);
     for (let end = size, blocks = 1; end > 0; blocks++) {
       if (blocks % yieldEvery === 0) await new Promise((done) => setImmediate(done));
       options.signal?.throwIfAborted();
+      if (kernelAfter > 0 && size - end >= kernelAfter) {
+        buffer = finder.blockBuffer(blockBytes);
+        kernelAfter = 0;
+      }
       const start = Math.max(0, end - buffer.length);
       const block = buffer.subarray(0, end - start);
       readFully(fd, block, start);

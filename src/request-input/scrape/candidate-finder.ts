@@ -12,6 +12,14 @@ import { candidateNeedles } from "./classify-line.js";
  */
 const anchorTexts = ['quest"', "Defini", 'LRP"', "p-messa"];
 
+/**
+ * Bytes a reader searches with Buffer.indexOf before it asks for the byte kernel's block
+ * (`blockBuffer`). Assembling and compiling the kernel costs a few milliseconds of a cold start,
+ * about what it saves on 8 MiB: a small log, or the end of a big one where the latest request
+ * is found, is read without it (issue 14 goal 4).
+ */
+export const kernelAfterBytes = 8 * 1024 * 1024;
+
 interface Needle {
   bytes: Buffer;
   /** Where the anchor sits in the needle. */

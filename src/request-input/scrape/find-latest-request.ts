@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { candidateLinesBackwards, lineNumberAt } from "./backward-lines.js";
 import { familyNeedles } from "./classify-line.js";
 import {
@@ -36,7 +36,7 @@ export async function findLatestRequest(
   const held = { ...options, stats, logger: holdWarnings(options, warnings) };
   let latest: FoundRequest | undefined;
   for (const input of inputs) {
-    if (latest && (await isOlderThan(input, latest))) continue;
+    if (latest && isOlderThan(input, latest)) continue;
     const found = await latestIn(input, held, stats);
     if (found && (latest === undefined || isLaterThan(found, latest))) latest = found;
   }
@@ -112,11 +112,14 @@ async function lastInFile(
   return undefined;
 }
 
-/** True when `input` is a file last written before `found` was logged (with a second's slack). */
-async function isOlderThan(input: LogInput, found: FoundRequest): Promise<boolean> {
+/**
+ * True when `input` is a file last written before `found` was logged (with a second's slack).
+ * Synchronous, as the reads are: a thread-pool round trip costs more than the stat (issue 14).
+ */
+function isOlderThan(input: LogInput, found: FoundRequest): boolean {
   if (input.path === undefined || found.time === undefined) return false;
   try {
-    const { mtimeMs } = await stat(input.path);
+    const { mtimeMs } = statSync(input.path);
     return BigInt(Math.floor(mtimeMs) + 1000) * 1_000_000n < found.time.ns;
   } catch {
     return false;

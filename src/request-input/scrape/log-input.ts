@@ -1,5 +1,6 @@
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
+import { kernelAfterBytes } from "./candidate-finder.js";
 import { pipeline } from "node:stream";
 
 /** A named source of log lines: a file (plain or gzip) or a stream such as stdin. */
@@ -9,8 +10,9 @@ export interface LogInput {
   /** The file read, when the input is one (it may then be read from the end backwards). */
   path?: string | undefined;
   /**
-   * Opens the bytes; gzip is already undone. Called once. A plain file is read in blocks into
-   * the buffer `blockFor` gives (the byte kernel's, byte-kernel.ts), when given.
+   * Opens the bytes; gzip is already undone. Called once. A plain file is read in blocks, past
+   * its first kernelAfterBytes into the buffer `blockFor` gives (the byte kernel's,
+   * byte-kernel.ts), when given.
    */
   open(signal?: AbortSignal, blockFor?: (bytes: number) => Buffer): Promise<AsyncIterable<unknown>>;
 }
@@ -54,9 +56,12 @@ async function* readBlocks(
   { signal, blockFor }: { signal?: AbortSignal | undefined; blockFor?: (bytes: number) => Buffer },
 ): AsyncGenerator<Buffer> {
   const fd = openSync(path, "r");
-  const buffer = blockFor?.(blockBytes) ?? Buffer.allocUnsafe(blockBytes);
+  // The kernel's block only once a few MiB were read (kernelAfterBytes, candidate-finder.ts).
+  let buffer: Buffer = Buffer.allocUnsafe(blockBytes);
+  let plainBlocks = Math.ceil(kernelAfterBytes / blockBytes);
   try {
     for (let block = 1; ; block++) {
+      if (blockFor && plainBlocks-- === 0) buffer = blockFor(blockBytes);
       const bytesRead = readSync(fd, buffer, 0, blockBytes, null);
       if (bytesRead === 0) return;
       if (block % yieldEvery === 0) await new Promise((done) => setImmediate(done));

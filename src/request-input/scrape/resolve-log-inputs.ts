@@ -22,7 +22,7 @@ const commandFor = { task: "build_req", lrp: "launch_req" } as const;
  * default paths that exist. Fails with NoInputError when a named file is unreadable or nothing
  * is found.
  */
-export async function resolveLogInputs(options: ResolveLogInputsOptions): Promise<LogInput[]> {
+export function resolveLogInputs(options: ResolveLogInputsOptions): LogInput[] {
   if (options.files.length > 0) {
     for (const file of options.files) assertReadableFile(file);
     return orderRotatedSets(options.files).map(fileLogInput);
@@ -32,7 +32,7 @@ export async function resolveLogInputs(options: ResolveLogInputsOptions): Promis
   }
   const tried = options.defaultPaths ?? defaultLogPaths[options.kind];
   const found: string[] = [];
-  for (const path of tried) found.push(...(await withRotatedSiblings(path)));
+  for (const path of tried) found.push(...withRotatedSiblings(path));
   if (found.length > 0) return found.map(fileLogInput);
   const command = commandFor[options.kind];
   throw new NoInputError(

@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -39,13 +39,16 @@ export function orderRotatedSets(paths: readonly string[]): string[] {
   );
 }
 
-/** `path` and its rotated siblings in the same directory, oldest first; [] when the directory is unreadable. */
-export async function withRotatedSiblings(path: string): Promise<string[]> {
+/**
+ * `path` and its rotated siblings in the same directory, oldest first; [] when the directory is
+ * unreadable. Synchronous, as the reads are: a thread-pool round trip costs more (issue 14).
+ */
+export function withRotatedSiblings(path: string): string[] {
   const dir = dirname(path);
   const name = basename(path);
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = readdirSync(dir);
   } catch {
     return [];
   }

@@ -37,7 +37,7 @@ export interface QuerySink extends ScrapeLogger {
 
 /** Runs a query and writes its results; errors (nothing found, not replayable) are thrown. */
 export async function runRequestQuery(query: RequestQuery, sink: QuerySink): Promise<void> {
-  const inputs = await resolveLogInputs({ kind: query.family, ...query });
+  const inputs = resolveLogInputs({ kind: query.family, ...query });
   switch (query.mode) {
     case "latest": {
       // Only the request is printed: its line number is not worth a second read of the file.

@@ -40,13 +40,19 @@ interface Read {
 async function backwards(
   path: string,
   maxLineBytes: number,
-  { blockBytes, needles }: { blockBytes?: number; needles?: readonly string[] } = {},
+  {
+    blockBytes,
+    needles,
+    kernelAfterBytes = 0,
+  }: { blockBytes?: number; needles?: readonly string[]; kernelAfterBytes?: number } = {},
 ): Promise<Read> {
   const read: Read = { lines: [], tooLong: [] };
   const options = {
     maxLineBytes,
     blockBytes,
     needles,
+    // The byte kernel from the first block unless a test says otherwise.
+    kernelAfterBytes,
     onTooLong: (offset: number, bytes: number) => read.tooLong.push([offset, bytes]),
   };
   for await (const line of candidateLinesBackwards(path, options)) read.lines.push(line);
@@ -124,6 +130,24 @@ describe("candidateLinesBackwards", () => {
       expect(await backwards(path, limit, { blockBytes }), `round ${round}`).toEqual(
         reference(bytes, limit),
       );
+    }
+  });
+
+  it("reads the same when it takes up the byte kernel mid-file, or never", async () => {
+    const next = seededRandom(23);
+    for (let round = 0; round < 60; round++) {
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 40; i++) {
+        parts.push(Buffer.from(fragments[Math.floor(next() * fragments.length)] ?? ""));
+      }
+      const bytes = Buffer.concat(parts);
+      const path = await fileOf(bytes);
+      const blockBytes = 1 + Math.floor(next() * 50);
+      const kernelAfterBytes = 1 + Math.floor(next() * bytes.length);
+      for (const after of [kernelAfterBytes, 1 << 30]) {
+        const read = await backwards(path, 1024, { blockBytes, kernelAfterBytes: after });
+        expect(read, `round ${round}, kernel after ${after}`).toEqual(reference(bytes, 1024));
+      }
     }
   });
 

@@ -37,13 +37,13 @@ describe("withRotatedSiblings", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("finds numbered and compressed siblings only, oldest first", async () => {
-    expect(await withRotatedSiblings(join(dir, "s.log"))).toEqual(
+  it("finds numbered and compressed siblings only, oldest first", () => {
+    expect(withRotatedSiblings(join(dir, "s.log"))).toEqual(
       ["s.log.2.gz", "s.log.1", "s.log"].map((name) => join(dir, name)),
     );
   });
 
-  it("returns nothing for a missing directory", async () => {
-    expect(await withRotatedSiblings(join(dir, "missing", "x.log"))).toEqual([]);
+  it("returns nothing for a missing directory", () => {
+    expect(withRotatedSiblings(join(dir, "missing", "x.log"))).toEqual([]);
   });
 });
