@@ -8,14 +8,12 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { layerBlocks, planLayer, type LayerPlan, type PlanLayerOptions } from "./layer-blocks.js";
 import { layerParts, openTarFile, type LayerSpec } from "./layer-parts.js";
 import type { TarCodec } from "../archive/ports.js";
 import type { SaveEntry } from "./save-archive.js";
 import { LayerChangedError } from "./image-errors.js";
 import { LayerSpool } from "./layer-spool.js";
-import { fileDigestsOnWorker, type FileDigests } from "./file-digests.js";
 
 export const vcapId = 2000;
 export const stagingInfoPath = "staging_info.yml";
@@ -72,10 +70,11 @@ export interface PlanFileOptions {
   signal?: AbortSignal | undefined;
 }
 
-export type { FileDigests } from "./file-digests.js";
-
-/** Files from this size on have their own digests computed beside the planning (file-digests.ts). */
-const digestsAsideBytes = 16 * 1024 * 1024;
+export interface FileDigests {
+  sizeBytes: number;
+  md5Hex: string;
+  sha256Hex: string;
+}
 
 /**
  * Reads `file` once: the layer's exact size and diffID, the file's digests, the captured entries
@@ -107,46 +106,26 @@ async function readFileLayer(
   file: string,
   options: PlanLayerOptions & { spec: LayerSpec; digests?: FileDigests | undefined },
 ): Promise<PlannedLayer> {
-  const { spec, signal } = options;
-  const aside =
-    options.digests === undefined && (await stat(file)).size >= digestsAsideBytes
-      ? fileDigestsOnWorker(file, signal)
-      : undefined;
-  aside?.catch(() => undefined); // awaited below, unless the planning fails first
-  const inline = (options.digests ?? aside) ? undefined : inlineDigests();
+  const { spec, digests } = options;
+  const md5 = digests ? undefined : createHash("md5");
+  const sha256 = digests ? undefined : createHash("sha256");
   let fileBytes = 0;
   const tar = await openTarFile(file, (chunk) => {
-    inline?.update(chunk);
+    md5?.update(chunk);
+    sha256?.update(chunk);
     fileBytes += chunk.length;
   });
   const plan = await planLayer(layerParts(tar, spec), options);
-  const digests = options.digests ?? (await aside) ?? (inline as InlineDigests).digests();
-  // The digests must be of the bytes planned: a file that changed meanwhile is refused.
-  if (digests.sizeBytes !== fileBytes) throw new LayerChangedError(what);
-  return { what, file, spec, plan, fileBytes, ...pick(digests) };
-}
-
-interface InlineDigests {
-  update: (chunk: Buffer) => void;
-  digests: () => FileDigests;
-}
-
-function inlineDigests(): InlineDigests {
-  const md5: Hash = createHash("md5");
-  const sha256: Hash = createHash("sha256");
-  let sizeBytes = 0;
+  if (digests && digests.sizeBytes !== fileBytes) throw new LayerChangedError(what);
   return {
-    update: (chunk) => {
-      md5.update(chunk);
-      sha256.update(chunk);
-      sizeBytes += chunk.length;
-    },
-    digests: () => ({ sizeBytes, md5Hex: md5.digest("hex"), sha256Hex: sha256.digest("hex") }),
+    what,
+    file,
+    spec,
+    plan,
+    fileBytes,
+    md5Hex: digests?.md5Hex ?? (md5 as Hash).digest("hex"),
+    sha256Hex: digests?.sha256Hex ?? (sha256 as Hash).digest("hex"),
   };
-}
-
-function pick(digests: FileDigests): { md5Hex: string; sha256Hex: string } {
-  return { md5Hex: digests.md5Hex, sha256Hex: digests.sha256Hex };
 }
 
 /** A layer being streamed: its archive entry; the engine checks its bytes against the diffID. */

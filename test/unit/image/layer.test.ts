@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,24 +137,6 @@ describe("the droplet layer", () => {
     expect(planned.sha256Hex).toBe(createHash("sha256").update(raw).digest("hex"));
     expect(planned.fileBytes).toBe(raw.length);
   });
-
-  it("hashes a big droplet file beside the planning, to the same digests", async () => {
-    // Above the 16 MiB from which the file's digests are computed on a worker thread.
-    const noise = randomBytes(17 * 1024 * 1024).toString("base64");
-    const file = join(dir, "big.tar");
-    await writeFile(
-      file,
-      rawTar([...dropletEntries.slice(0, 3), { path: "./app/big", type: "File", data: noise }]),
-    );
-    const planned = await planFileLayer("droplet", file, {
-      spec: dropletSpec(defaultImageTime, tarCodec),
-    });
-    const raw = await readFile(file);
-    expect(raw.length).toBeGreaterThan(16 * 1024 * 1024);
-    expect(planned.md5Hex).toBe(createHash("md5").update(raw).digest("hex"));
-    expect(planned.sha256Hex).toBe(createHash("sha256").update(raw).digest("hex"));
-    expect(planned.fileBytes).toBe(raw.length);
-  }, 30_000);
 
   it("takes the file's digests from the caller when it has them, checking the size", async () => {
     const file = await writeTgz("known.tgz", dropletEntries.slice(0, 3));
