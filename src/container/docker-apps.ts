@@ -37,7 +37,7 @@ export class DockerApps implements AppRuntime {
   private readonly docker: Docker;
   private readonly runtime: DockerRuntime;
   /** The host pid of each running app container inspectApp saw, by the id it was asked with. */
-  readonly #lastPids = new Map<string, number>();
+  private readonly lastPids = new Map<string, number>();
 
   /** `options.runtime`: the idle-container client to share (DockerEngine passes its own). */
   constructor(options: DockerConnectionOptions & { runtime?: DockerRuntime | undefined } = {}) {
@@ -117,7 +117,7 @@ export class DockerApps implements AppRuntime {
   async inspectApp(id: string): Promise<AppContainerState> {
     try {
       const info = await this.docker.getContainer(id).inspect();
-      if (info.State.Running) this.#lastPids.set(id, info.State.Pid);
+      if (info.State.Running) this.lastPids.set(id, info.State.Pid);
       return containerState(info);
     } catch (error) {
       throw this.toError(error, "inspect an app container");
@@ -162,7 +162,7 @@ export class DockerApps implements AppRuntime {
   async touchFile(id: string, file: { path: string; ownerOf: string }): Promise<boolean> {
     // The process inspectApp last saw, while it is still the container's (its cgroup says so):
     // one engine request less between the app's first answer and `launch` returning.
-    const seen = this.#lastPids.get(id);
+    const seen = this.lastPids.get(id);
     const pid =
       (seen !== undefined ? containerPid(seen, id) : undefined) ??
       (await hostPidOf(this.docker.getContainer(id)));
