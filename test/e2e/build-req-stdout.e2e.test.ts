@@ -58,10 +58,12 @@ describe("build-req's results on a descriptor", () => {
     expect(stdout.split("\n").filter((line) => line.startsWith("{")).length).toBeGreaterThan(200);
   });
 
-  it("reports a full disk as an error, without a stack trace", async () => {
+  it("reports a full disk as the user's to fix (exit 73), without a stack trace", async () => {
     const { codes, stderr } = await piped(["--log", log, "--all"], "cat", ">/dev/full");
-    expect(codes?.[0]).not.toBe(0);
-    expect(stderr).toContain("ENOSPC");
+    expect(codes?.[0]).toBe(73);
+    expect(stderr).toContain("Cannot write to standard output: no space left on device");
+    expect(stderr).toContain("Free space where standard output goes, or redirect it elsewhere");
+    expect(stderr).not.toMatch(/bug/i);
     expect(stderr).not.toMatch(/^\s+at .+[:(]/m);
   });
 

@@ -113,7 +113,11 @@ function composeSetup(
   return recorded ? { kind: "serial", actions: [layers, recorded] } : layers;
 }
 
-/** Known fields a replay does not act on; sidecars would change what runs, so they warn. */
+/**
+ * Known fields a replay does not act on. `sidecars` warns: the executor does not run that field
+ * either (Cloud Controller puts an app's sidecars into `action`, as codependent run actions,
+ * which restager runs), but an LRP written by other means may expect it to.
+ */
 function readUnreplayedFields(reader: JsonReader): void {
   reader.ignore("modification_tag", "update_strategy");
   const sidecars = reader.array("sidecars");
