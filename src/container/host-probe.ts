@@ -21,10 +21,16 @@ export function probeFromHost(probe: AppProbe, signal?: AbortSignal): Promise<Pr
 function tcpProbe(probe: AppProbe, signal?: AbortSignal): Promise<ProbeResult> {
   const { ip, port, timeoutMs } = probe;
   return new Promise((resolve) => {
-    const socket = connect({ host: ip, port, signal });
+    // Not connect's own `signal`: Node 20 leaves its abort listener on the signal after a
+    // refused connection, one per try (every 10 ms of a start: thousands, each holding a socket).
+    const socket = connect({ host: ip, port });
     const timer = setTimeout(() => finish({ outcome: "unreachable" }), timeoutMs);
+    const onAbort = () => finish({ outcome: "unreachable" });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
     function finish(result: ProbeResult): void {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       resolve(result);
     }

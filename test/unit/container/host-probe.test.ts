@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { getEventListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeFromHost } from "../../../src/container/host-probe.js";
@@ -82,6 +83,27 @@ describe("a health probe from restager's side", () => {
       outcome: "failed",
       message: `Failed to make TCP connection to port ${free}: dial tcp 127.0.0.1:${free}: connect: connection refused`,
     });
+  });
+
+  it("leaves no listener on the caller's signal, however many refused tries it makes", async () => {
+    const free = await closedPort();
+    const stop = new AbortController();
+    for (const path of [undefined, "/"]) {
+      for (let i = 0; i < 12; i++) {
+        const result = await probeFromHost(
+          { ip: "127.0.0.1", port: free, path, timeoutMs: 1000 },
+          stop.signal,
+        );
+        expect(result.outcome).toBe("failed");
+      }
+    }
+    expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
+    stop.abort();
+    const aborted = await probeFromHost(
+      { ip: "127.0.0.1", port: free, timeoutMs: 1000 },
+      stop.signal,
+    );
+    expect(aborted.outcome).toBe("unreachable");
   });
 
   it("cannot tell when there is no route to the address", async () => {
