@@ -105,6 +105,14 @@ export class CannotWriteError extends RestagerError {
   }
 }
 
+/** Why a local write failed, for a CannotWriteError's message: a full disk and a quota by name. */
+export function writeFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOSPC") return "no space left on device";
+  if (code === "EDQUOT") return "disk quota exceeded";
+  return code ?? "write error";
+}
+
 /** The signals restager treats as an interrupt, with the exit code each one gives (128 + n). */
 export const interruptExitCodes = {
   SIGHUP: ExitCode.hangup,

@@ -1,5 +1,5 @@
 import { fstatSync, writeSync } from "node:fs";
-import { CannotWriteError } from "../errors.js";
+import { CannotWriteError, writeFailureReason } from "../errors.js";
 import type { StatusLine } from "./status-line.js";
 
 /** The process's streams and env (tests pass their own). */
@@ -131,14 +131,7 @@ function descriptorWriter(fd: number, stream: () => NodeJS.WritableStream): (tex
 
 /** Standard output refused a write (a full disk, a quota, an I/O error): the user's to fix. */
 function cannotWriteOutput(error: unknown): CannotWriteError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === "ENOSPC"
-      ? "no space left on device"
-      : code === "EDQUOT"
-        ? "disk quota exceeded"
-        : (code ?? "write error");
-  return new CannotWriteError(`Cannot write to standard output: ${why}`, {
+  return new CannotWriteError(`Cannot write to standard output: ${writeFailureReason(error)}`, {
     hint: "Free space where standard output goes, or redirect it elsewhere",
     cause: error,
   });

@@ -7,7 +7,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CannotWriteError } from "../errors.js";
+import { CannotWriteError, writeFailureReason } from "../errors.js";
 import { throttleProgress } from "./throttle-progress.js";
 import type { ChecksumAlgorithm } from "../core/checksums.js";
 
@@ -52,12 +52,7 @@ const noRoom = new Set(["ENOSPC", "EDQUOT"]);
 /** Says why (a full disk is the usual reason) and where else the bytes could go. */
 function cannotWrite(path: string, error: unknown): CannotWriteError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === "ENOSPC"
-      ? "no space left on device"
-      : code === "EDQUOT"
-        ? "disk quota exceeded"
-        : (code ?? "write error");
+  const why = writeFailureReason(error);
   const elsewhere = "--cache-dir (downloads) or TMPDIR (temporary files) somewhere else";
   return new CannotWriteError(`Cannot write the download to ${path}: ${why}`, {
     hint:
