@@ -1,4 +1,4 @@
-import type { UploadSettledEvent, UploadSpooledEvent } from "../diego/steps/step-context.js";
+import type { UploadSettledEvent, SpooledArtifact } from "../diego/steps/step-context.js";
 import { ArtifactKeeper, isDroplet, type KeptArtifact } from "./kept-artifacts.js";
 
 export interface ArtifactRetentionOptions {
@@ -40,7 +40,7 @@ export class ArtifactRetention {
     this.#onDropletKept = options.onDropletKept;
   }
 
-  readonly onUploadSpooled = (event: UploadSpooledEvent): void => {
+  readonly onUploadSpooled = (event: SpooledArtifact): void => {
     const droplet = isDroplet(event);
     const keeper = (droplet ? this.#all : undefined) ?? this.#some;
     const copy = keeper.onUploadSpooled(event);

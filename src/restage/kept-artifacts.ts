@@ -1,6 +1,6 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { UploadSettledEvent, UploadSpooledEvent } from "../diego/steps/step-context.js";
+import type { UploadSettledEvent, SpooledArtifact } from "../diego/steps/step-context.js";
 import { CannotWriteError } from "../errors.js";
 
 export interface KeptArtifact {
@@ -31,7 +31,7 @@ export class ArtifactKeeper {
   ) {}
 
   /** Keeping everything: starts the copy, and answers where it will be (else undefined). */
-  onUploadSpooled(event: UploadSpooledEvent): Promise<string> | undefined {
+  onUploadSpooled(event: SpooledArtifact): Promise<string> | undefined {
     if (!this.keepAll) return undefined;
     const copy = this.keep(event);
     // Awaited (and its failure raised) once the upload settled.
@@ -60,7 +60,7 @@ export class ArtifactKeeper {
     return this.artifacts.find((kept) => kept.artifact === artifact);
   }
 
-  private async keep(event: UploadSpooledEvent): Promise<string> {
+  private async keep(event: SpooledArtifact): Promise<string> {
     const name = fileNameFor(event);
     const target = join(this.outputDir, name);
     try {
@@ -77,7 +77,7 @@ export class ArtifactKeeper {
 }
 
 /** droplet → droplet.tgz, build artifacts cache → build-artifacts-cache.tgz, else the from name. */
-function fileNameFor(event: UploadSpooledEvent): string {
+function fileNameFor(event: SpooledArtifact): string {
   const base = event.artifact || event.from.split("/").pop() || "artifact";
   return `${base.toLowerCase().replace(/[^a-z0-9.]+/g, "-")}.tgz`;
 }

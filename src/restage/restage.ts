@@ -15,13 +15,15 @@ import { actionUsers, prefetchRequests } from "./prefetch-requests.js";
 import type { RestageDeps, RestageOptions, RestageOutcome } from "./restage-types.js";
 import { StagingDependencies } from "./staging-dependencies.js";
 import { cancellation } from "../core/cancellation.js";
+import { EarlyRelease } from "./early-release.js";
 
 /**
  * Executes a task definition as a Diego cell would: the cached dependencies downloaded and
  * mounted read-only (staging-dependencies.ts), a container from the stack image with the
  * task's env and limits, the setup and main actions, then the result file. The task's download
  * actions start while the dependencies are prepared. The container is removed in every case
- * unless `keepContainer`; cancellation (the signal) rejects with CancelledError after cleanup.
+ * unless `keepContainer`, while the last uploads are sent when the action ends in uploads
+ * (early-release.ts); cancellation (the signal) rejects with CancelledError after cleanup.
  */
 export async function restage(options: RestageOptions, deps: RestageDeps): Promise<RestageOutcome> {
   const timer = new PhaseTimer(deps.onPhase);
@@ -36,6 +38,7 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
   const dependencies = new StagingDependencies(options, deps, prefetch);
   let cell: CellFiles | undefined;
   let container: Container | undefined;
+  let release: EarlyRelease | undefined;
   try {
     await timer.time("checking the engine", () => dependencies.checkEngine(signal));
     // The staging container comes next: its identity's key is made meanwhile.
@@ -48,30 +51,50 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
       dependencies.createContainer(signal, files),
     );
     deps.onContainer?.(container);
-    const run = { options, deps: { ...deps, downloader }, dependencies, cell, timer, signal };
+    if (options.keepContainer !== true)
+      release = earlyRelease(container, { options, deps, signal });
+    const run = {
+      options,
+      deps: { ...deps, downloader },
+      dependencies,
+      cell,
+      timer,
+      signal,
+      release,
+    };
     return await runInContainer(container, run);
   } finally {
     await downloader.close();
     scope.dispose();
     const kept = options.keepContainer === true && container !== undefined;
-    const cleanup = cleanUp({ container: kept ? undefined : container, kept, cell, dependencies });
+    const removal = release?.removal;
+    const cleanup = cleanUp({
+      container: kept ? undefined : container,
+      removal,
+      kept,
+      cell,
+      dependencies,
+    });
     if (deps.deferCleanup) deps.deferCleanup(cleanup);
     else await cleanup;
   }
 }
 
 /**
- * The container removed (unless kept), then the cell's files and the dependencies released
- * (a kept container keeps its identity volume).
+ * The container removed (unless kept; its early removal awaited, and tried again if it failed),
+ * then the cell's files and the dependencies released (a kept container keeps its identity
+ * volume).
  */
 async function cleanUp(run: {
   container: Container | undefined;
+  removal: Promise<void> | undefined;
   kept: boolean;
   cell: CellFiles | undefined;
   dependencies: StagingDependencies;
 }): Promise<void> {
+  const { container, removal } = run;
   try {
-    await run.container?.remove();
+    await (removal ? removal.catch(() => container?.remove()) : container?.remove());
   } finally {
     await run.cell?.release(!run.kept);
     await run.dependencies.release();
@@ -85,6 +108,20 @@ interface ContainerRun {
   cell: CellFiles;
   timer: PhaseTimer;
   signal: AbortSignal;
+  release: EarlyRelease | undefined;
+}
+
+/** Reads the result file and removes the container once the final uploads are spooled. */
+function earlyRelease(
+  container: Container,
+  run: { options: RestageOptions; deps: RestageDeps; signal: AbortSignal },
+): EarlyRelease | undefined {
+  const { options, deps, signal } = run;
+  const { action, resultFile } = options.request.definition;
+  const read = resultFile
+    ? () => readResultFile(container, resultFile, { archives: deps.archives, signal })
+    : undefined;
+  return EarlyRelease.forAction(action, { read, remove: () => container.remove() });
 }
 
 async function runInContainer(container: Container, run: ContainerRun): Promise<RestageOutcome> {
@@ -103,7 +140,7 @@ async function runInContainer(container: Container, run: ContainerRun): Promise<
   const cellReady = cell.finish(container, signal);
   cellReady.catch(() => undefined);
   try {
-    const ctx = await stepContext(container, deps, { retention, cellReady });
+    const ctx = await stepContext(container, deps, { retention, cellReady, release: run.release });
     const copied = await dependencies.finish(container, timer, signal);
     // A dependency that could not be copied in fails the task before its action, as a cached
     // dependency failing fails the container's creation on a cell: no result file then.
@@ -127,6 +164,7 @@ async function finishRun(
   const { options, deps, timer, signal, outcome, retention } = run;
   const definition = options.request.definition;
   const read = () =>
+    run.release?.result ??
     readResultFile(container, definition.resultFile, { archives: deps.archives, signal });
   const completed = await timer.time("reading result", () =>
     completeWithResult(outcome, read, definition.resultFile),
@@ -191,9 +229,13 @@ function failedEarly(run: TaskRunResult, timer: PhaseTimer): RestageOutcome {
 async function stepContext(
   container: Container,
   deps: RestageDeps,
-  cell: { retention: ArtifactRetention; cellReady: Promise<void> },
+  cell: {
+    retention: ArtifactRetention;
+    cellReady: Promise<void>;
+    release: EarlyRelease | undefined;
+  },
 ): Promise<StepContext> {
-  const { retention, cellReady } = cell;
+  const { retention, cellReady, release } = cell;
   const { ip, gateway } = await container.networkAddresses();
   return {
     extraEnv: networkingEnv(gateway, [], ip),
@@ -205,7 +247,10 @@ async function stepContext(
     archives: deps.archives,
     settings: deps.settings,
     onUploadSettled: retention.onUploadSettled,
-    onUploadSpooled: retention.onUploadSpooled,
+    onUploadSpooled: (event) => {
+      retention.onUploadSpooled(event);
+      release?.onSpooled(event);
+    },
     cellReady,
   };
 }

@@ -5,7 +5,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { faults } from "../kit/fake-cf/fake-cf.js";
 import { useE2eCase } from "../kit/e2e/e2e-case.js";
 import { base64OfHex, expectExit, expectNoSecrets, urlSecrets } from "../kit/e2e/expectations.js";
 import { tarEntryNames } from "../kit/e2e/tar-listing.js";
@@ -50,6 +52,28 @@ describe("restage", () => {
       expect(run.stderr).toContain(line);
     }
     expectNoSecrets(run, urlSecrets(world.task, { signatures: true }));
+  });
+
+  it("removes the staging container while the last uploads are still being sent", async () => {
+    const e2e = current();
+    const world = await e2e.world();
+    // The droplet's upload is held: the container has nothing left to do meanwhile.
+    world.cf.inject(
+      { server: "ccUploader", path: "/v1/droplet/" },
+      faults.slow({ delayMs: 4_000 }),
+    );
+    const running = e2e.startRestage([world.taskFile, "--json", "--no-image"]);
+    let ended = false;
+    void running.result.finally(() => (ended = true));
+    while (world.cf.requestsTo("ccUploader", "/v1/droplet/").length === 0) await sleep(50);
+    while ((await e2e.newContainers()).length > 0 && !ended) await sleep(50);
+    expect(ended).toBe(false);
+    const run = await running.result;
+    expectExit(run, 0);
+    const json = JSON.parse(run.stdout) as RestageJson;
+    // The result file was read before the container went.
+    expect(json.result.process_types.web).toContain("httpd");
+    expect(json.droplet.uploaded).toBe(true);
   });
 
   it("revalidates cached dependencies on a second run and round-trips the build cache", async () => {

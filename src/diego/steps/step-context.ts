@@ -4,6 +4,7 @@ import type { Downloader, Uploader } from "../../http/ports.js";
 import type { TaskLog } from "../task-log.js";
 import type { Logger } from "../../core/events.js";
 import type { EnvVar } from "../../core/env-var.js";
+import type { UploadAction } from "../actions.js";
 
 export interface StepSettings {
   /** TERM → KILL escalation delay for run steps (Diego: 10 s). */
@@ -26,8 +27,14 @@ export interface UploadSettledEvent {
   readonly skipped?: boolean | undefined;
 }
 
-/** A spooled artifact about to be uploaded; see StepContext.onUploadSpooled. */
-export type UploadSpooledEvent = Pick<UploadSettledEvent, "artifact" | "from" | "file">;
+/** A spooled artifact about to be uploaded. */
+export type SpooledArtifact = Pick<UploadSettledEvent, "artifact" | "from" | "file">;
+
+/** See StepContext.onUploadSpooled. */
+export interface UploadSpooledEvent extends SpooledArtifact {
+  /** Which upload of the tree this is (final-uploads.ts tells the last ones). */
+  readonly action: UploadAction;
+}
 
 /**
  * Everything a step needs, in one bundle instead of long parameter lists. A plain object:

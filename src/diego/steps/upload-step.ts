@@ -37,7 +37,7 @@ export class UploadStep implements Step {
     if (artifact !== "") this.ctx.taskLog.out(messages.uploading(artifact));
     this.checkUrl();
     const file = await this.spool(signal);
-    this.ctx.onUploadSpooled?.({ artifact, from: this.action.from, file });
+    this.ctx.onUploadSpooled?.({ artifact, from: this.action.from, file, action: this.action });
     let uploadError: unknown;
     let skipped = false;
     try {

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import type { Action, UploadAction } from "../../../src/diego/actions.js";
+import { finalUploads } from "../../../src/diego/final-uploads.js";
+
+const upload = (artifact: string): UploadAction => ({
+  kind: "upload",
+  artifact,
+  from: `/tmp/${artifact}`,
+  to: "http://cc-uploader/v1/x",
+  user: "vcap",
+});
+const run: Action = {
+  kind: "run",
+  path: "/tmp/lifecycle/builder",
+  args: [],
+  env: [],
+  resourceLimits: {},
+  user: "vcap",
+  suppressLogOutput: false,
+};
+const download: Action = {
+  kind: "download",
+  artifact: "app package",
+  from: "http://blobstore/app",
+  to: "/tmp/app",
+  cacheKey: "",
+  user: "vcap",
+};
+const progress = (action: Action): Action => ({
+  kind: "emit_progress",
+  action,
+  startMessage: "",
+  successMessage: "",
+  failureMessagePrefix: "",
+});
+
+describe("finalUploads", () => {
+  it("finds the uploads a staging task ends with, through its wrappers", () => {
+    const droplet = upload("droplet");
+    const cache = upload("build artifacts cache");
+    const action: Action = {
+      kind: "timeout",
+      timeoutMs: 900_000,
+      action: {
+        kind: "serial",
+        actions: [
+          { kind: "parallel", actions: [download, upload("early")] },
+          progress(run),
+          progress({
+            kind: "parallel",
+            actions: [droplet, { kind: "try", action: cache }],
+          }),
+        ],
+      },
+    };
+    expect(finalUploads(action)).toEqual(new Set([droplet, cache]));
+  });
+
+  it("is undefined unless everything that can still run is an upload", () => {
+    expect(finalUploads(undefined)).toBeUndefined();
+    expect(finalUploads(run)).toBeUndefined();
+    expect(finalUploads({ kind: "serial", actions: [upload("a"), run] })).toBeUndefined();
+    // A run beside the upload may still use the container after the upload's file is out.
+    expect(finalUploads({ kind: "parallel", actions: [upload("a"), run] })).toBeUndefined();
+    expect(finalUploads({ kind: "codependent", actions: [download, upload("a")] })).toBeUndefined();
+    expect(finalUploads({ kind: "serial", actions: [] })).toBeUndefined();
+    expect(
+      finalUploads({ kind: "serial", actions: [upload("a"), { kind: "parallel", actions: [] }] }),
+    ).toBeUndefined();
+  });
+
+  it("takes a lone upload and a codependent group of uploads", () => {
+    const a = upload("a");
+    const b = upload("b");
+    expect(finalUploads(a)).toEqual(new Set([a]));
+    expect(finalUploads({ kind: "codependent", actions: [a, progress(b)] })).toEqual(
+      new Set([a, b]),
+    );
+  });
+});
