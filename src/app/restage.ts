@@ -27,6 +27,7 @@ import { afterStaging, type AfterStagingResult } from "./restage/after-staging.j
 import { DropletAhead } from "./restage/droplet-ahead.js";
 import { keepLabel, reapLeftovers, type LeftoverRuntime } from "./restage/leftovers.js";
 import { reapCarriers } from "./restage/carrier-leftovers.js";
+import { reapPendingTags } from "./restage/pending-tag.js";
 import { DeferredCleanup } from "./restage/deferred-cleanup.js";
 import { OutputTail } from "./restage/output-tail.js";
 import type { RestageEvent } from "./restage/restage-events.js";
@@ -107,11 +108,13 @@ export async function runRestage(
 ): Promise<RestageReport> {
   await reapLeftoversQuietly(ports);
   // Not waited for before staging: an engine request that only old runs' leftovers need.
-  const carriers = reapCarriers(ports.images).catch((error: unknown) => {
-    ports.progress.debug("carriers-not-removed", {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  });
+  const carriers = Promise.all([reapCarriers(ports.images), reapPendingTags(ports.images)]).catch(
+    (error: unknown) => {
+      ports.progress.debug("carriers-not-removed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    },
+  );
   // TMPDIR of this process: os.tmpdir() reads it on every call.
   const temp = await enterRunTempDir();
   ports.onEvent?.({ type: "temp-dir", path: temp.path });
@@ -141,9 +144,9 @@ async function stageAndFinish(
   const tail = new OutputTail(tailLines);
   const started = performance.now();
   const ahead = new DropletAhead(options.buildImage, {
-    ...{ definition: options.request.definition, downloader: ports.downloader },
+    ...{ request: options.request, downloader: ports.downloader },
     ...{ images: ports.images, stackImage: options.stackImage },
-    appGuid: appIdentity(options.request).guid,
+    app: appIdentity(options.request),
     ...{ plans: ports.plans, env: options.env, signal: options.signal },
   });
   try {
@@ -233,6 +236,7 @@ async function stage(options: RestageRunOptions, staging: Staging): Promise<Rest
         },
         onArtifact: (artifact) => artifacts.push(artifact),
         onDropletKept: ahead.onKept,
+        onResult: ahead.onResult,
         deferCleanup: (work) => cleanup.add(work),
       },
     );

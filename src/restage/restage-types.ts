@@ -38,6 +38,11 @@ export interface RestageDeps {
    * Told where the droplet is kept (`keepDroplet`, or `keepArtifacts`) as soon as it is, while
    * it is still being uploaded: the image build can start reading it. The file is complete.
    */
+  /**
+   * Told the result file's content when it is read while the last uploads are still being sent
+   * (early-release.ts), before the task's outcome is known.
+   */
+  onResult?: ((result: TaskResult) => void) | undefined;
   onDropletKept?: ((droplet: KeptDropletFile) => void) | undefined;
   /**
    * Given the removal of the container and the release of the volumes as the run ends, to be

@@ -118,8 +118,13 @@ function earlyRelease(
 ): EarlyRelease | undefined {
   const { options, deps, signal } = run;
   const { action, resultFile } = options.request.definition;
+  const archives = deps.archives;
   const read = resultFile
-    ? () => readResultFile(container, resultFile, { archives: deps.archives, signal })
+    ? async () => {
+        const result = await readResultFile(container, resultFile, { archives, signal });
+        deps.onResult?.(result);
+        return result;
+      }
     : undefined;
   return EarlyRelease.forAction(action, { read, remove: () => container.remove() });
 }

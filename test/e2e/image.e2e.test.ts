@@ -4,11 +4,14 @@
  * with the same id; `--push` sends it to the local registry, from which it pulls back by digest.
  */
 import { writeFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "node:http";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { afterEach, describe, expect, it } from "vitest";
 import { DockerImageStore } from "../../src/container/docker-image-store.js";
+import type { FoundImage } from "../../src/container/image-store.js";
+import { faults } from "../kit/fake-cf/fake-cf.js";
 import { runCli } from "../kit/e2e/cli.js";
 import { useE2eCase } from "../kit/e2e/e2e-case.js";
 
@@ -120,6 +123,42 @@ describe("the launcher image", () => {
     // The droplet's layer went in while it was uploaded, in an image of its own, now gone.
     const app = await images.findImages("io.restager.app-guid", world.appGuid);
     expect(app.map((found) => found.id)).toEqual([info.Id]);
+    expect(app.flatMap((found) => found.repoTags).sort()).toEqual([...image.tags].sort());
+  });
+
+  it("restage builds the image while the droplet is uploaded, and names it once the upload answered", async () => {
+    const world = await e2e().world({ buildpacks: ["static"], app: "hello-static" });
+    world.cf.inject(
+      { server: "ccUploader", path: "/v1/droplet/" },
+      faults.slow({ delayMs: 4_000 }),
+    );
+    const running = e2e().startRestage([world.taskFile, "--json"]);
+    let ended = false;
+    void running.result.finally(() => (ended = true));
+    let pending: FoundImage | undefined;
+    while (pending === undefined && !ended) {
+      await sleep(50);
+      const found = await images.findImages("io.restager.app-guid", world.appGuid);
+      pending = found.find((image) => image.repoTags.some((tag) => /^restager-pending:/.test(tag)));
+    }
+    // The image is there, under a temporary name only, before the upload answered.
+    expect(ended).toBe(false);
+    expect(world.cf.uploadedDroplets()).toEqual([]);
+    const run = await running.result;
+    expect(run.exitCode, run.stderr).toBe(0);
+    const image = (JSON.parse(run.stdout) as { image: ImageJson }).image;
+    expect(image.id).toBe(pending?.id);
+    const app = await images.findImages("io.restager.app-guid", world.appGuid);
+    expect(app.flatMap((found) => found.repoTags).sort()).toEqual([...image.tags].sort());
+  });
+
+  it("restage leaves no image when the droplet's upload fails", async () => {
+    const world = await e2e().world({ buildpacks: ["static"], app: "hello-static" });
+    world.cf.inject({ server: "ccUploader", path: "/v1/droplet/" }, faults.status(500, Infinity));
+    const run = await e2e().restage([world.taskFile, "--output-dir", join(e2e().dir, "out")]);
+    // 75: the upload failed, a temporary failure; the droplet stays in --output-dir.
+    expect(run.exitCode, run.stderr).toBe(75);
+    expect(await images.findImages("io.restager.app-guid", world.appGuid)).toEqual([]);
   });
 
   it("restager image rebuilds it from the kept files: same layers, and twice the same id", async () => {

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { DockerImageStore } from "../../src/container/docker-image-store.js";
+import type { FoundImage } from "../../src/container/image-store.js";
 import { faults } from "../kit/fake-cf/fake-cf.js";
 import { useE2eCase, type E2eCase } from "../kit/e2e/e2e-case.js";
 import { expectExit, expectNoStackTrace } from "../kit/e2e/expectations.js";
@@ -142,26 +143,31 @@ describe("restage timeouts and interrupts", () => {
     );
   });
 
-  it("a droplet layer loaded by a SIGKILLed restage while it uploaded is removed by the next one", async () => {
+  it("the images a SIGKILLed restage loaded while it uploaded are removed by the next one", async () => {
     const e2e = current();
     const world = await e2e.world({ buildpacks: ["static"] });
-    // The droplet's upload stalls: its layer goes into the engine meanwhile, in a carrier.
+    // The droplet's upload stalls: its layer goes into the engine meanwhile, in a carrier, and
+    // the image itself under a temporary name.
     world.cf.inject(
       { server: "ccUploader", path: "/v1/droplet/" },
       faults.slow({ delayMs: 60_000 }),
     );
     const running = e2e.startRestage([world.taskFile]);
-    const carriers = () => images.findImages("io.restager.app-guid", world.appGuid);
-    while ((await carriers()).length === 0) await sleep(100);
+    const loaded = () => images.findImages("io.restager.app-guid", world.appGuid);
+    const pending = (found: FoundImage[]) =>
+      found.some((image) => image.repoTags.some((tag) => tag.startsWith("restager-pending:")));
+    while (!pending(await loaded())) await sleep(100);
     running.kill("SIGKILL");
     expect((await running.result).signal).toBe("SIGKILL");
-    expect((await carriers()).map((found) => found.labels["io.restager.kind"])).toEqual([
+    const left = await loaded();
+    expect(left.map((found) => found.labels["io.restager.kind"] ?? "image").sort()).toEqual([
       "droplet-carrier",
+      "image",
     ]);
     await expectNoContainersWithin(e2e, 10_000);
     const next = await e2e.world({ buildpacks: ["static"] });
     expectExit(await e2e.restage([next.taskFile, "--no-image"]), 0);
-    expect(await carriers()).toEqual([]);
+    expect(await loaded()).toEqual([]);
   });
 });
 

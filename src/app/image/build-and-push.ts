@@ -12,7 +12,7 @@ import { loadDropletCarrier, type DropletCarrier } from "../../image/droplet-car
 import type { FileDigests, PlannedLayer } from "../../image/planned-layer.js";
 import { imageTime } from "../../image/image-time.js";
 import type { PlanCache } from "../../image/plan-cache.js";
-import { normalizeRegistry, normalizeTag } from "../../image/image-tags.js";
+import { defaultTags, normalizeRegistry, normalizeTag } from "../../image/image-tags.js";
 import { pushBuiltImage, type PushedImage } from "../../image/push-image.js";
 import { registryCredentials } from "../../image/registry-auth.js";
 import type { ProgressReporter } from "../progress.js";
@@ -54,28 +54,70 @@ export async function buildAndPush(
   publishing: ImagePublishing,
   context: ImageContext,
 ): Promise<ImageRun> {
-  const { progress, signal, env } = context;
+  const { signal, env } = context;
   // Checked before the build, so a bad name fails at once.
   const registry =
     publishing.registry === undefined ? undefined : normalizeRegistry(publishing.registry);
   const tags = publishing.tags?.length ? publishing.tags.map(normalizeTag) : undefined;
-  const label = input.appName ?? input.appGuid ?? "image";
-  const hooks = {
+  const hooks = imageHooks(context, input.appName ?? input.appGuid);
+  const started = performance.now();
+  const built = await buildImage({ ...input, tags, time: imageTime(env), signal }, hooks);
+  return publish(
+    { built, buildMs: performance.now() - started },
+    { ...publishing, registry },
+    {
+      ...context,
+      hooks,
+    },
+  );
+}
+
+/**
+ * An image built ahead under a temporary name (restage builds it while the droplet is still
+ * being uploaded, droplet-ahead.ts): given its names now, then pushed like buildAndPush's.
+ */
+export async function nameBuiltAhead(
+  built: BuiltImage,
+  publishing: ImagePublishing,
+  context: ImageContext,
+): Promise<ImageRun> {
+  const registry =
+    publishing.registry === undefined ? undefined : normalizeRegistry(publishing.registry);
+  const tags = publishing.tags?.length
+    ? publishing.tags.map(normalizeTag)
+    : defaultTags(built.metadata.appName, built.metadata.dropletMd5Hex);
+  const started = performance.now();
+  for (const tag of tags) await context.images.tag(built.id, tag);
+  const hooks = imageHooks(context, built.metadata.appName ?? built.metadata.appGuid);
+  const named = { built: { ...built, tags }, buildMs: performance.now() - started };
+  return publish(named, { ...publishing, registry }, { ...context, hooks });
+}
+
+/** The engine, codec and progress an image build and push report through, named by app. */
+function imageHooks(context: ImageContext, app: string | undefined) {
+  const { progress } = context;
+  const label = app ?? "image";
+  return {
     images: context.images,
     plans: context.plans,
     tar: tarCodec,
     onPhase: (phase: string) => progress.phase(`${label}: ${phase}`),
     onProgress: (event: Parameters<ProgressReporter["progress"]>[0]) => progress.progress(event),
   };
-  const started = performance.now();
-  const built = await buildImage({ ...input, tags, time: imageTime(env), signal }, hooks);
-  const run: ImageRun = { built, buildMs: performance.now() - started };
+}
+
+/** Pushes the image when asked (`publishing.registry` normalized). */
+async function publish(
+  run: ImageRun,
+  publishing: ImagePublishing,
+  context: ImageContext & { hooks: Parameters<typeof pushBuiltImage>[1] },
+): Promise<ImageRun> {
   if (publishing.push === true) {
     const pushStarted = performance.now();
-    run.pushed = await push(built, { ...publishing, registry }, { ...context, hooks });
+    run.pushed = await push(run.built, publishing, context);
     run.pushMs = performance.now() - pushStarted;
   }
-  progress.idle();
+  context.progress.idle();
   return run;
 }
 

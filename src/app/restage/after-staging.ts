@@ -14,11 +14,13 @@ import { findDroplet } from "../../restage/kept-artifacts.js";
 import type { RestageOutcome } from "../../restage/restage-types.js";
 import {
   buildAndPush,
+  nameBuiltAhead,
   type ImageContext,
   type ImagePublishing,
   type ImageRun,
 } from "../image/build-and-push.js";
 import type { PlannedDroplet } from "./droplet-ahead.js";
+import { stagedImageInput } from "./staged-image-input.js";
 import { postRestageCallback, type CallbackSent } from "./post-callback.js";
 import type { RestageEvent } from "./restage-events.js";
 
@@ -97,27 +99,25 @@ async function buildStagedImage(after: AfterStaging): Promise<ImageRun | undefin
   const lifecycle = await (after.lifecycle ??
     fetchLifecycle(definition, after.downloader, after.image.signal));
   try {
-    const lang = definition.env.find((variable) => variable.name === "LANG");
-    const planned = after.plannedDroplet;
+    const planned = after.plannedDroplet?.path === droplet.path ? after.plannedDroplet : undefined;
+    // Built (untagged) while the last uploads were sent, from the same result: only named now.
+    const ahead = await planned?.ahead;
+    if (ahead !== undefined && ahead.resultText === outcome.result?.text) {
+      return await nameBuiltAhead(ahead.built, after.publishing, after.image);
+    }
     const input = {
-      dropletPath: droplet.path,
-      plannedDroplet: planned?.path === droplet.path ? planned.layer : undefined,
+      ...stagedImageInput({
+        request,
+        app,
+        droplet: { ...droplet, path: droplet.path },
+        lifecyclePath: lifecycle.path,
+        stackImage: after.stackImage,
+        result: outcome.result?.json,
+      }),
+      // A plan an image built ahead took is spent (its spool released).
+      plannedDroplet: planned?.ahead === undefined ? planned?.layer : undefined,
       // Loaded into the engine while it was uploaded: the image only references the layer.
-      carrier: planned?.path === droplet.path ? planned.carrier : undefined,
-      // Hashed while it was uploaded: the image build need not hash it again.
-      dropletDigests: {
-        sizeBytes: droplet.sizeBytes,
-        md5Hex: Buffer.from(droplet.md5Base64, "base64").toString("hex"),
-        sha256Hex: Buffer.from(droplet.sha256Base64, "base64").toString("hex"),
-      },
-      lifecyclePath: lifecycle.path,
-      stackImage: after.stackImage,
-      stack: /^preloaded(?:\+layer)?:([^?]+)/.exec(definition.rootfs)?.[1],
-      appGuid: app.guid,
-      appName: app.name,
-      taskGuid: request.taskGuid,
-      result: outcome.result?.json,
-      env: lang ? [`LANG=${lang.value}`] : [],
+      carrier: planned?.carrier,
     };
     return await buildAndPush(input, after.publishing, after.image);
   } finally {

@@ -7,11 +7,19 @@
  * build takes all three (AfterStaging.plannedDroplet, .lifecycle); release() frees them
  * whatever became of them (no image, a failed staging, a cancellation), and removes the carrier:
  * it is called once the image is built, which then holds the layer.
+ *
+ * When the result file is read while the last uploads are sent (restage's early release), the
+ * image itself is built then too, under a temporary name (pending-tag.ts): the image build after
+ * staging only names it, if the result it was built from is the task's. release() removes the
+ * temporary name, and with it the image when the build after staging did not take it.
  */
-import type { TaskDefinition } from "../../diego/task-definition.js";
+import { tarCodec } from "../../archive/tar-codec.js";
+import type { AppIdentity } from "../../diego/app-identity.js";
+import type { TaskRequest } from "../../diego/task-definition.js";
 import type { ImageStore } from "../../container/image-store.js";
 import type { DownloadedFile, Downloader } from "../../http/ports.js";
-import { releasePlanned } from "../../image/build-image.js";
+import { buildImage, releasePlanned, type BuiltImage } from "../../image/build-image.js";
+import { imageTime } from "../../image/image-time.js";
 import { removeDropletCarrier, type DropletCarrier } from "../../image/droplet-carrier.js";
 import { fetchLifecycle } from "../../image/lifecycle-source.js";
 import type { PlanCache } from "../../image/plan-cache.js";
@@ -19,13 +27,24 @@ import type { PlannedLayer } from "../../image/planned-layer.js";
 import { LabelKey } from "../../core/labels.js";
 import { currentOwner, formatOwner } from "../../owner/run-owner.js";
 import type { KeptDropletFile } from "../../restage/artifact-retention.js";
+import type { TaskResult } from "../../restage/read-result-file.js";
 import { loadCarrierAhead, planDropletAhead } from "../image/build-and-push.js";
+import { stagedImageInput } from "./staged-image-input.js";
+import { pendingTag } from "./pending-tag.js";
 
 export interface PlannedDroplet {
   path: string;
   layer: Promise<PlannedLayer>;
   /** The layer loaded into the engine; undefined when that failed or could not be done. */
   carrier: Promise<DropletCarrier | undefined>;
+  /** The image built ahead from this droplet, once the result was read; undefined if it failed. */
+  ahead?: Promise<AheadImage | undefined> | undefined;
+}
+
+/** An image built ahead under a temporary name, and the result file text it was built from. */
+export interface AheadImage {
+  built: BuiltImage;
+  resultText: string;
 }
 
 export class DropletAhead {
@@ -33,17 +52,20 @@ export class DropletAhead {
   #lifecycle: Promise<DownloadedFile> | undefined;
   /** Every carrier started (a droplet uploaded twice starts two), to remove them all. */
   readonly #carriers: Promise<DropletCarrier | undefined>[] = [];
+  #result: TaskResult | undefined;
+  #kept: KeptDropletFile | undefined;
+  /** Every image built ahead, by its temporary name, to remove those names. */
+  readonly #aheads: { tag: string; built: Promise<AheadImage | undefined> }[] = [];
 
   constructor(
     private readonly wanted: boolean,
     private readonly context: {
       plans?: PlanCache | undefined;
-      definition: TaskDefinition;
+      request: TaskRequest;
+      app: AppIdentity;
       downloader: Downloader;
       images: ImageStore;
       stackImage: string;
-      /** The app's guid, for the carrier's labels (with this run's owner). */
-      appGuid: string;
       env: NodeJS.ProcessEnv;
       signal: AbortSignal;
     },
@@ -63,12 +85,23 @@ export class DropletAhead {
       const layer = planDropletAhead({ path: droplet.path, digests }, this.context);
       // Its failure is the image build's to report, when it takes the plan.
       layer.catch(() => undefined);
-      const { definition, downloader, signal } = this.context;
-      this.#lifecycle ??= fetchLifecycle(definition, downloader, signal);
+      const { request, downloader, signal } = this.context;
+      this.#lifecycle ??= fetchLifecycle(request.definition, downloader, signal);
       this.#lifecycle.catch(() => undefined);
       const carrier = this.#loadCarrier(layer, this.#lifecycle);
       this.#carriers.push(carrier);
       this.#planned = { path: droplet.path, layer, carrier };
+      this.#kept = droplet;
+      this.#startAhead();
+    };
+  }
+
+  /** For RestageDeps.onResult: the result read while the last uploads are sent. */
+  get onResult(): ((result: TaskResult) => void) | undefined {
+    if (!this.wanted) return undefined;
+    return (result) => {
+      this.#result = result;
+      this.#startAhead();
     };
   }
 
@@ -85,9 +118,15 @@ export class DropletAhead {
     const planned = this.#planned;
     const lifecycle = this.#lifecycle;
     const carriers = this.#carriers.splice(0);
+    const aheads = this.#aheads.splice(0);
     this.#planned = undefined;
     this.#lifecycle = undefined;
     try {
+      for (const ahead of aheads) {
+        await ahead.built;
+        // The image goes with it unless the build after staging named it.
+        await this.context.images.untag(ahead.tag).catch(() => undefined);
+      }
       for (const carrier of carriers) {
         const loaded = await carrier;
         await removeDropletCarrier(this.context.images, loaded).catch(() => undefined);
@@ -102,6 +141,47 @@ export class DropletAhead {
     }
   }
 
+  /** Starts the image ahead once the droplet is kept and the result read, whichever is last. */
+  #startAhead(): void {
+    const [planned, kept, result, lifecycle] = [
+      this.#planned,
+      this.#kept,
+      this.#result,
+      this.#lifecycle,
+    ];
+    if (!planned || !kept || !result || !lifecycle || planned.ahead) return;
+    const tag = pendingTag();
+    planned.ahead = this.#buildAhead({ planned, kept, result, lifecycle, tag });
+    this.#aheads.push({ tag, built: planned.ahead });
+  }
+
+  /** Undefined when it failed: the image is then built after staging, as without it. */
+  async #buildAhead(ahead: {
+    planned: PlannedDroplet;
+    kept: KeptDropletFile;
+    result: TaskResult;
+    lifecycle: Promise<DownloadedFile>;
+    tag: string;
+  }): Promise<AheadImage | undefined> {
+    const { request, app, stackImage, images, plans, env, signal } = this.context;
+    const { planned, kept, result, tag } = ahead;
+    try {
+      const lifecycle = await ahead.lifecycle;
+      const input = stagedImageInput({
+        ...{ request, app, stackImage, droplet: kept, lifecyclePath: lifecycle.path },
+        result: result.json,
+      });
+      const options = { ...input, plannedDroplet: planned.layer, carrier: planned.carrier };
+      const built = await buildImage(
+        { ...options, tags: [tag], time: imageTime(env), signal },
+        { images, plans, tar: tarCodec },
+      );
+      return { built, resultText: result.text };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** A failure only means the image streams the layer itself: it resolves undefined then. */
   async #loadCarrier(
     layer: Promise<PlannedLayer>,
@@ -111,7 +191,7 @@ export class DropletAhead {
       const [droplet, lifecycleFile] = await Promise.all([layer, lifecycle]);
       const labels = {
         [LabelKey.owner]: formatOwner(currentOwner()),
-        [LabelKey.appGuid]: this.context.appGuid,
+        [LabelKey.appGuid]: this.context.app.guid,
       };
       const input = { stackImage: this.context.stackImage, lifecyclePath: lifecycleFile.path };
       return await loadCarrierAhead({ ...input, droplet }, { ...this.context, labels });

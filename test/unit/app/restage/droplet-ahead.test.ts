@@ -35,7 +35,8 @@ async function keptDroplet() {
 }
 
 function ahead(wanted: boolean) {
-  const definition = task().definition;
+  const request = task();
+  const definition = request.definition;
   const lifecycle = definition.cachedDependencies.find((d) => d.to === "/tmp/lifecycle");
   const downloader = new FakeDownloader();
   downloader.serve(lifecycle?.from ?? "", { body: Buffer.from("lifecycle") });
@@ -47,8 +48,8 @@ function ahead(wanted: boolean) {
     untag: () => Promise.reject(new Error("nothing to remove")),
   } as unknown as ImageStore;
   const stackImage = "restager/stack:bookworm";
-  const appGuid = "273b4ea1-c0b9-4a7c-bd3b-5275150cad19";
-  const context = { definition, downloader, images, stackImage, appGuid, env: {}, signal };
+  const app = { guid: "273b4ea1-c0b9-4a7c-bd3b-5275150cad19", name: "my-app" };
+  const context = { request, downloader, images, stackImage, app, env: {}, signal };
   return { downloader, asked, ahead: new DropletAhead(wanted, context) };
 }
 
