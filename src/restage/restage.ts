@@ -37,15 +37,19 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
   };
   const dependencies = new StagingDependencies(options, deps, prefetch);
   let cell: CellFiles | undefined;
+  let cellFiles: Promise<CellFiles> | undefined;
   let container: Container | undefined;
   let release: EarlyRelease | undefined;
   try {
     await timer.time("checking the engine", () => dependencies.checkEngine(signal));
     // The staging container comes next: its identity's key is made meanwhile.
     deps.identities?.prepare?.();
+    // The cell's volumes (identity, certificates) are made while the dependencies are checked.
+    cellFiles = CellFiles.prepare(options, deps, signal);
+    cellFiles.catch(() => undefined);
     const prepared = await dependencies.prepare(timer, signal);
     if (prepared.failed) return failedEarly(prepared, timer);
-    cell = await CellFiles.prepare(options, deps, signal);
+    cell = await cellFiles;
     const files = cell;
     container = await timer.time("creating container", () =>
       dependencies.createContainer(signal, files),
@@ -66,6 +70,8 @@ export async function restage(options: RestageOptions, deps: RestageDeps): Promi
   } finally {
     await downloader.close();
     scope.dispose();
+    // Prepared for a container that never came: released all the same.
+    cell ??= await cellFiles?.catch(() => undefined);
     const kept = options.keepContainer === true && container !== undefined;
     const removal = release?.removal;
     const cleanup = cleanUp({
