@@ -1,16 +1,12 @@
 /**
- * cc-uploader (docs/diego.md §5.1–§5.2): takes the executor's raw upload, forwards it to the CC
- * URI from the query as multipart/form-data and, for droplets, waits for CC's job.
+ * cc-uploader (docs/diego.md §5.1–§5.2): streams the executor's raw upload, as it arrives, to
+ * the CC URI from the query as multipart/form-data and, for droplets, waits for CC's job. It
+ * never holds the body and never checks it: CC does (cc-uploads.ts), and its refusal comes back
+ * as `status code: <n>\n<CC's body>`. Answer texts are the real ones (no trailing newline).
  */
-import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { postMultipart, pollJob, type CcClientTls, type CcResponse } from "./cc-client.js";
-import type { Digests } from "./digests.js";
-import { sendText, type Exchange } from "./exchange.js";
-import { anyIntegrityProblem, headerValue } from "./integrity.js";
+import { CcClientError, pollJob, postMultipart, type CcClientTls } from "./cc-client.js";
+import { sendBody, sendText, type Exchange } from "./exchange.js";
+import { headerValue } from "./integrity.js";
 
 interface UploadKind {
   param: string;
@@ -35,7 +31,6 @@ const BUILD_ARTIFACTS: UploadKind = {
 const DEFAULT_TIMEOUT_SECONDS = 300;
 
 export interface CcUploaderOptions {
-  spoolDir: string;
   jobPollIntervalMs: number;
   /** The identity presented to CC's mutual-TLS API (https CC URIs). */
   tls?: CcClientTls | undefined;
@@ -57,72 +52,53 @@ export class CcUploader {
     if (kind === undefined || ex.method !== "POST")
       return sendText(ex, 404, "404 page not found\n");
     const target = parseTarget(ex, kind);
-    if (typeof target === "string") return sendText(ex, 400, `${target}\n`);
+    if (typeof target === "string") return answer(ex, 400, target);
     const refusal = refuseHeaders(ex);
-    if (refusal !== undefined) return sendText(ex, refusal.status, `${refusal.text}\n`);
-    const spoolPath = join(this.#options.spoolDir, `upload-${randomUUID()}`);
+    if (refusal !== undefined) return answer(ex, refusal.status, refusal.text);
+    const signal = AbortSignal.any([
+      ex.signal,
+      AbortSignal.timeout(Math.max(0, target.timeoutSeconds) * 1000),
+    ]);
     try {
-      const digests = await spool(ex, spoolPath);
-      // The real cc-uploader only forwards Content-MD5/Content-Digest and CC rejects mismatches
-      // (checking Content-Digest when present, else Content-MD5); the fake checks both here too,
-      // so a wrong header shows up at the first hop.
-      const problem = anyIntegrityProblem(ex.req.headers, digests);
-      if (problem !== undefined) return sendText(ex, 400, `${problem}\n`);
-      const signal = AbortSignal.any([
-        ex.signal,
-        AbortSignal.timeout(target.timeoutSeconds * 1000),
-      ]);
-      await this.#forward(ex, kind, { uri: target.uri, spoolPath, digests, signal });
-    } finally {
-      await rm(spoolPath, { force: true });
+      await this.#forward(ex, kind, { uri: target.uri, signal });
+    } catch (error) {
+      if (!(error instanceof CcClientError)) throw error;
+      // The client is gone when it aborted; the answer is then written for nobody, as upstream.
+      return answer(ex, 500, error.message);
     }
   };
 
   async #forward(ex: Exchange, kind: UploadKind, upload: Forward): Promise<void> {
     const uri = new URL(upload.uri);
     if (kind.async) uri.searchParams.set("async", "true");
-    const forwarded: Record<string, string> = {};
-    for (const name of ["content-md5", "content-digest"]) {
-      const value = headerValue(ex.req.headers[name]);
-      if (value !== undefined) forwarded[name] = value;
-    }
-    let response: CcResponse;
-    try {
-      response = await postMultipart({
-        uri,
-        filePath: upload.spoolPath,
-        size: upload.digests.size,
-        filename: kind.filename,
-        headers: forwarded,
-        signal: upload.signal,
-        tls: this.#options.tls,
-      });
-    } catch (error) {
-      return sendText(ex, 500, `uploading to cloud controller failed: ${String(error)}\n`);
-    }
+    const { signal } = upload;
+    const tls = this.#options.tls;
+    const response = await postMultipart({
+      uri,
+      body: ex.body,
+      size: Number(ex.req.headers["content-length"]),
+      filename: kind.filename,
+      // Both set on every forward, empty when the executor sent none (CC takes empty as absent).
+      headers: {
+        "Content-MD5": headerValue(ex.req.headers["content-md5"]) ?? "",
+        "Content-Digest": headerValue(ex.req.headers["content-digest"]) ?? "",
+      },
+      signal,
+      tls,
+    });
     if (response.status !== 200 && response.status !== 201) {
-      return sendText(ex, response.status, `status code: ${response.status}\n${response.body}`);
+      const text = `status code: ${response.status}\n${response.body}`;
+      return answer(ex, response.status, text);
     }
-    if (!kind.async) return sendText(ex, kind.success, "");
-    const polling = {
-      intervalMs: this.#options.jobPollIntervalMs,
-      signal: upload.signal,
-      tls: this.#options.tls,
-    };
-    const status = await pollJob(response, uri, polling).catch(() => "timed out");
-    if (status === "finished") return sendText(ex, kind.success, "");
-    return sendText(
-      ex,
-      500,
-      status === "failed" ? "upload job failed\n" : `upload job ${status}\n`,
-    );
+    if (kind.async) {
+      await pollJob(response, uri, { intervalMs: this.#options.jobPollIntervalMs, signal, tls });
+    }
+    return answer(ex, kind.success, "");
   }
 }
 
 interface Forward {
   uri: URL;
-  spoolPath: string;
-  digests: Digests;
   signal: AbortSignal;
 }
 
@@ -137,17 +113,20 @@ function parseTarget(
   try {
     uri = new URL(raw);
   } catch {
+    // Go's parser takes more than WHATWG's (relative references); the fake wants a full URI.
     return `invalid ${kind.param} parameter: ${raw}`;
   }
-  const timeout = ex.query.get("timeout");
-  if (timeout === null) return { uri, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS };
-  if (!/^\d+$/.test(timeout)) return `invalid timeout parameter: ${timeout}`;
+  const timeout = ex.query.get("timeout") ?? "";
+  if (timeout === "") return { uri, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS };
+  if (!/^[+-]?\d+$/.test(timeout))
+    return `strconv.Atoi: parsing ${JSON.stringify(timeout)}: invalid syntax`;
   return { uri, timeoutSeconds: Number(timeout) };
 }
 
 /**
- * Length and type checks. The real cc-uploader checks only the length; the fake also insists on
- * what every executor sends (octet-stream type, Content-MD5) to catch a client that does not.
+ * Length and type checks. The real cc-uploader checks only the length (411 when it is missing
+ * or 0). The fake also insists on the octet-stream type and Content-MD5, which every executor
+ * version sends on every upload (depot/uploader), to catch a client that does not.
  */
 function refuseHeaders(ex: Exchange): { status: number; text: string } | undefined {
   const length = Number(ex.req.headers["content-length"] ?? "0");
@@ -161,8 +140,12 @@ function refuseHeaders(ex: Exchange): { status: number; text: string } | undefin
   return undefined;
 }
 
-/** Writes the body to disk; its digests come from the exchange's own tap (one hashing pass). */
-async function spool(ex: Exchange, spoolPath: string): Promise<Digests> {
-  await pipeline(ex.body, createWriteStream(spoolPath));
-  return ex.body.digests();
+/** Writes an answer as Go's server does for `WriteHeader` + `Write` (no type when empty). */
+function answer(ex: Exchange, status: number, text: string): Promise<void> {
+  const body = Buffer.from(text);
+  const headers = {
+    ...(body.length > 0 ? { "Content-Type": "text/plain; charset=utf-8" } : {}),
+    "Content-Length": body.length,
+  };
+  return sendBody(ex, { status, headers, body });
 }

@@ -16,7 +16,7 @@ export interface Exchange {
   readonly query: URLSearchParams;
   /**
    * The request body. Read it from here, not from `req`: it is hashed for the request log, and
-   * `body.digests()` gives its MD5 (and SHA-256 where the server asked for it) once read.
+   * `body.digests()` gives its MD5 once read.
    */
   readonly body: DigestTap;
   readonly fault: FaultPlan;

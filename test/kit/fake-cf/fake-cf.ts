@@ -81,8 +81,7 @@ export class FakeCf implements AsyncDisposable {
     const handlers: Record<ServerName, Handler> = {
       fileServer: this.fileServer.handle,
       blobstore: this.blobstore.handle,
-      ccUploader: new CcUploader({ spoolDir, jobPollIntervalMs, tls: await this.#ccClientTls() })
-        .handle,
+      ccUploader: new CcUploader({ jobPollIntervalMs, tls: await this.#ccClientTls() }).handle,
       cloudController: cloudControllerHandler({
         credentials: this.credentials,
         store,
@@ -100,7 +99,6 @@ export class FakeCf implements AsyncDisposable {
         handler,
         log: this.#log,
         faults: this.#faults,
-        bodySha256: name === "ccUploader",
         tls: this.#serverTls(name),
       });
       this.#servers.set(name, server);

@@ -20,8 +20,6 @@ export interface FakeServerOptions {
   handler: Handler;
   log: RequestLog;
   faults: FaultTable;
-  /** Also hash request bodies with SHA-256 (`exchange.body.digests().sha256`); default MD5 only. */
-  bodySha256?: boolean;
   /** Serve HTTPS with this identity; `clientCa` makes a client certificate it signed mandatory. */
   tls?: ServerTls | undefined;
 }
@@ -98,7 +96,7 @@ function openExchange(
 ): Exchange {
   const url = new URL(req.url ?? "/", "http://fake-cf");
   const method = req.method ?? "GET";
-  const body = new DigestTap({ sha256: options.bodySha256 ?? false });
+  const body = new DigestTap({ sha256: false });
   pipeline(req, body).catch(() => undefined);
   const controller = new AbortController();
   res.once("close", () => controller.abort());

@@ -18,18 +18,6 @@ export function integrityProblem(
   return contentMd5Problem(headerValue(headers["content-md5"]), digests);
 }
 
-/** Stricter than CC, for the first hop: every header present must match the body. */
-export function anyIntegrityProblem(
-  headers: IncomingHttpHeaders,
-  digests: Digests,
-): string | undefined {
-  const contentDigest = headerValue(headers["content-digest"]);
-  return (
-    contentMd5Problem(headerValue(headers["content-md5"]), digests) ??
-    (contentDigest === undefined ? undefined : contentDigestProblem(contentDigest, digests))
-  );
-}
-
 function contentMd5Problem(value: string | undefined, digests: Digests): string | undefined {
   return value !== undefined && !sameBase64(value, digests.md5)
     ? "content md5 did not match"
@@ -53,6 +41,11 @@ function sameBase64(base64: string, hex: string): boolean {
   return Buffer.from(base64.trim(), "base64").toString("hex") === hex;
 }
 
+/**
+ * A header's first value; a blank one counts as absent, as at CC (cc-uploader forwards both
+ * digest headers on every upload, empty when the executor sent none).
+ */
 export function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === "" ? undefined : first;
 }

@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import {
+  createServer,
+  request,
+  type ClientRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeCf } from "../../../kit/fake-cf/fake-cf.js";
 
@@ -8,6 +17,38 @@ function uploadHeaders(body: Buffer): Record<string, string> {
     "Content-Type": "application/octet-stream",
     "Content-MD5": createHash("md5").update(body).digest("base64"),
     "Content-Digest": `sha-256=:${createHash("sha256").update(body).digest("base64")}:`,
+  };
+}
+
+/** A raw upload whose body the test writes itself. */
+function openUpload(url: string, payload: Buffer) {
+  const headers = { ...uploadHeaders(payload), "Content-Length": String(payload.length) };
+  const req: ClientRequest = request(url, { method: "POST", headers });
+  req.on("error", () => undefined);
+  const response = new Promise<IncomingMessage>((resolve) => req.once("response", resolve));
+  return { req, response };
+}
+
+/** Waits (up to 5 s) for `probe` to give a value other than undefined or false. */
+async function until<T>(probe: () => T | undefined | false): Promise<T> {
+  for (let waited = 0; waited < 5000; waited += 10) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    await sleep(10);
+  }
+  throw new Error("timed out waiting");
+}
+
+/** A bare HTTP server standing in for CC, on 127.0.0.1. */
+async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
   };
 }
 
@@ -102,21 +143,24 @@ describe("cc-uploader and Cloud Controller uploads", () => {
     const missing = await post(uploaderUrl("droplet", "g", { timeout: "60" }), body);
     expect([missing.status, await missing.text()]).toEqual([
       400,
-      "missing cc-droplet-upload-uri parameter\n",
+      "missing cc-droplet-upload-uri parameter",
     ]);
     const missingCache = await post(uploaderUrl("build_artifacts", "g", {}), body);
-    expect(await missingCache.text()).toBe("missing cc-build-artifacts-upload-uri parameter\n");
+    expect(await missingCache.text()).toBe("missing cc-build-artifacts-upload-uri parameter");
     const badTimeout = await post(
       uploaderUrl("droplet", "g", { "cc-droplet-upload-uri": cc(), timeout: "soon" }),
       body,
     );
-    expect(badTimeout.status).toBe(400);
+    expect([badTimeout.status, await badTimeout.text()]).toEqual([
+      400,
+      'strconv.Atoi: parsing "soon": invalid syntax',
+    ]);
     expect(cf.uploadedDroplets()).toEqual([]);
   });
 
   it("answers 411 without a body length and 415 for another content type", async () => {
     const empty = await post(dropletUrl(), Buffer.alloc(0));
-    expect([empty.status, await empty.text()]).toEqual([411, "Missing Content Length\n"]);
+    expect([empty.status, await empty.text()]).toEqual([411, "Missing Content Length"]);
     const typed = await post(dropletUrl(), body, {
       ...uploadHeaders(body),
       "Content-Type": "application/x-gzip",
@@ -124,25 +168,149 @@ describe("cc-uploader and Cloud Controller uploads", () => {
     expect(typed.status).toBe(415);
   });
 
-  it("answers 400 when Content-MD5 or Content-Digest do not match the body", async () => {
+  it("passes CC's refusal of a digest that does not match through as `status code: 400`", async () => {
     const other = randomBytes(10);
-    const md5 = await post(dropletUrl(), body, {
-      ...uploadHeaders(body),
-      "Content-MD5": uploadHeaders(other)["Content-MD5"] ?? "",
-    });
-    expect([md5.status, await md5.text()]).toEqual([400, "content md5 did not match\n"]);
     const { "Content-Digest": _digest, ...md5Only } = uploadHeaders(body);
-    const wrongMd5 = await post(dropletUrl(), body, {
+    const md5 = await post(dropletUrl(), body, {
       ...md5Only,
       "Content-MD5": uploadHeaders(other)["Content-MD5"] ?? "",
     });
-    expect([wrongMd5.status, await wrongMd5.text()]).toEqual([400, "content md5 did not match\n"]);
+    expect([md5.status, await md5.text()]).toEqual([
+      400,
+      'status code: 400\n{"code":170001,"description":"Staging error: content md5 did not match","error_code":"CF-StagingError"}',
+    ]);
     const digest = await post(dropletUrl(), body, {
       ...uploadHeaders(body),
       "Content-Digest": uploadHeaders(other)["Content-Digest"] ?? "",
     });
-    expect([digest.status, await digest.text()]).toEqual([400, "content digest did not match\n"]);
-    expect(cf.requestsTo("cloudController")).toEqual([]);
+    expect(digest.status).toBe(400);
+    expect(await digest.text()).toMatch(/^status code: 400\n\{.*content digest did not match/);
+    // Both bodies went all the way to CC, which refused them.
+    const uploads = cf.requestsTo("cloudController", "/staging/droplets/");
+    expect(uploads.map((r) => [r.status, r.bodyBytes > body.length])).toEqual([
+      [400, true],
+      [400, true],
+    ]);
+    expect(cf.uploadedDroplets()).toEqual([]);
+  });
+
+  it("takes a wrong Content-MD5 beside a matching Content-Digest: CC checks only the digest", async () => {
+    const res = await post(dropletUrl(), body, {
+      ...uploadHeaders(body),
+      "Content-MD5": uploadHeaders(randomBytes(10))["Content-MD5"] ?? "",
+    });
+    expect(res.status).toBe(201);
+    expect(cf.uploadedDroplets()).toHaveLength(1);
+  });
+
+  it("forwards a Content-Digest the executor did not send as an empty header", async () => {
+    const { "Content-Digest": _digest, ...md5Only } = uploadHeaders(body);
+    expect((await post(dropletUrl(), body, md5Only)).status).toBe(201);
+    const [upload] = cf.requestsTo("cloudController", "/staging/droplets/");
+    expect(upload?.headers["content-digest"]).toBe("");
+    expect(upload?.headers["content-md5"]).toBe(md5Only["Content-MD5"]);
+  });
+
+  it("streams the body to CC while the executor is still sending it", async () => {
+    const upload = openUpload(dropletUrl(), body);
+    upload.req.write(body.subarray(0, 200_000));
+    const toCc = await until(() => cf.requestsTo("cloudController", "/staging/droplets/")[0]);
+    await until(() => toCc.bodyBytes > 150_000);
+    expect(toCc.outcome).toBe("pending");
+    upload.req.end(body.subarray(200_000));
+    expect((await upload.response).statusCode).toBe(201);
+    const stored = cf.uploadedDroplets()[0];
+    expect((await readFile(stored?.filePath ?? "")).equals(body)).toBe(true);
+  });
+
+  it("cuts CC's upload short when the executor aborts mid-body: nothing is stored", async () => {
+    const upload = openUpload(dropletUrl(), body);
+    upload.req.write(body.subarray(0, 200_000));
+    const toCc = await until(() => cf.requestsTo("cloudController", "/staging/droplets/")[0]);
+    await until(() => toCc.bodyBytes > 150_000);
+    upload.req.destroy();
+    await until(() => toCc.outcome !== "pending");
+    expect(toCc.outcome).toBe("aborted");
+    expect(toCc.bodyMd5).toBeUndefined();
+    await until(() => cf.requestsTo("ccUploader")[0]?.outcome !== "pending");
+    expect(cf.requestsTo("ccUploader")[0]?.outcome).toBe("aborted");
+    expect(cf.uploadedDroplets()).toEqual([]);
+  });
+
+  it("answers 500 with Go's client error, password hidden, when CC fails mid-stream", async () => {
+    await using dying = await startServer((req) => {
+      let received = 0;
+      req.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > 64 * 1024) req.socket.destroy();
+      });
+    });
+    const big = randomBytes(2 * 1024 * 1024);
+    const res = await post(dropletUrl(`http://user:secret@${dying.host}/x/upload`), big);
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).toMatch(
+      /^Post "http:\/\/user:\*\*\*@127\.0\.0\.1:\d+\/x\/upload\?async=true": \S/,
+    );
+    expect(text).not.toContain("secret");
+  });
+
+  it("answers 500 `net/http: request canceled` when CC outlasts the timeout", async () => {
+    await using silent = await startServer((req) => req.resume());
+    const ccUri = `http://${silent.host}/internal/v4/buildpack_cache/s/app/upload`;
+    const res = await post(
+      uploaderUrl("build_artifacts", "g", { "cc-build-artifacts-upload-uri": ccUri, timeout: "1" }),
+      body,
+    );
+    expect([res.status, await res.text()]).toEqual([
+      500,
+      `Post "${ccUri}": net/http: request canceled`,
+    ]);
+  });
+
+  it("answers 500 with the dial error when CC cannot be reached", async () => {
+    const closed = await startServer(() => undefined);
+    const host = closed.host;
+    await closed[Symbol.asyncDispose]();
+    const res = await post(dropletUrl(`http://${host}/x/upload`), body);
+    expect([res.status, await res.text()]).toEqual([
+      500,
+      `Post "http://${host}/x/upload?async=true": dial tcp ${host}: connect: connection refused`,
+    ]);
+  });
+
+  it("polls the job on a ticker: a poll slower than the interval is followed at once", async () => {
+    const polls: number[] = [];
+    let answeredAt = 0;
+    await using slowJobs = await startServer((req, res) => {
+      const job = (status: string) =>
+        JSON.stringify({ metadata: { url: "/jobs/1" }, entity: { status } });
+      if (req.method === "POST") {
+        req.resume().on("end", () => {
+          res.end(job("queued"));
+          answeredAt = performance.now();
+        });
+        return;
+      }
+      polls.push(performance.now());
+      const status = polls.length < 3 ? "running" : "finished";
+      setTimeout(() => res.end(job(status)), 300);
+    });
+    await using ticking = await FakeCf.start({
+      bindHost: "127.0.0.1",
+      advertiseHost: "127.0.0.1",
+      jobPollIntervalMs: 200,
+    });
+    const url = `${ticking.localUrl("ccUploader")}/v1/droplet/g?${new URLSearchParams({
+      "cc-droplet-upload-uri": `http://${slowJobs.host}/x/upload`,
+    }).toString()}`;
+    expect((await post(url, body)).status).toBe(201);
+    const [first = 0, second = 0] = polls;
+    expect(polls).toHaveLength(3);
+    // The first tick comes one interval after the upload answered; the poll of the first tick
+    // took 300 ms, past the second tick, which then fires at once (not 200 ms after the poll).
+    expect(first - answeredAt).toBeGreaterThanOrEqual(150);
+    expect(second - first).toBeLessThan(420);
   });
 
   it("relays CC's refusal as `status code: <n>`", async () => {
