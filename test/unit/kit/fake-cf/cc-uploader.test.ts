@@ -294,12 +294,12 @@ describe("cc-uploader and Cloud Controller uploads", () => {
       }
       polls.push(performance.now());
       const status = polls.length < 3 ? "running" : "finished";
-      setTimeout(() => res.end(job(status)), 300);
+      setTimeout(() => res.end(job(status)), 500);
     });
     await using ticking = await FakeCf.start({
       bindHost: "127.0.0.1",
       advertiseHost: "127.0.0.1",
-      jobPollIntervalMs: 200,
+      jobPollIntervalMs: 300,
     });
     const url = `${ticking.localUrl("ccUploader")}/v1/droplet/g?${new URLSearchParams({
       "cc-droplet-upload-uri": `http://${slowJobs.host}/x/upload`,
@@ -307,10 +307,11 @@ describe("cc-uploader and Cloud Controller uploads", () => {
     expect((await post(url, body)).status).toBe(201);
     const [first = 0, second = 0] = polls;
     expect(polls).toHaveLength(3);
-    // The first tick comes one interval after the upload answered; the poll of the first tick
-    // took 300 ms, past the second tick, which then fires at once (not 200 ms after the poll).
-    expect(first - answeredAt).toBeGreaterThanOrEqual(150);
-    expect(second - first).toBeLessThan(420);
+    // The first tick comes one interval after the upload answered. That poll takes 500 ms,
+    // past the second tick, which then fires at once: the next poll follows the answer, where
+    // a wait of one interval after each answer would put it 800 ms or more after the first.
+    expect(first - answeredAt).toBeGreaterThanOrEqual(250);
+    expect(second - first).toBeLessThan(760);
   });
 
   it("relays CC's refusal as `status code: <n>`", async () => {
