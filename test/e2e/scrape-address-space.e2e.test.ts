@@ -17,8 +17,9 @@ const run = promisify(execFile);
 let dir = "";
 let log = "";
 
-// The fixture, then 12 MiB of lines without a request: the kernel is only asked for past the
-// first 8 MiB read (kernelAfterBytes, candidate-finder.ts), forward and backward alike.
+// The fixture, then 12 MiB of lines without a request: the kernel is only asked for in a file
+// larger than kernelAfterBytes (candidate-finder.ts), from its start when read forward and past
+// that many bytes when read backwards.
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "restager-address-space-"));
   log = join(dir, "stager.stdout.log");

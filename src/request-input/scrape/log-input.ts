@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
 import { kernelAfterBytes } from "./candidate-finder.js";
 import { pipeline } from "node:stream";
@@ -10,8 +10,8 @@ export interface LogInput {
   /** The file read, when the input is one (it may then be read from the end backwards). */
   path?: string | undefined;
   /**
-   * Opens the bytes; gzip is already undone. Called once. A plain file is read in blocks, past
-   * its first kernelAfterBytes into the buffer `blockFor` gives (the byte kernel's,
+   * Opens the bytes; gzip is already undone. Called once. A plain file larger than
+   * kernelAfterBytes is read in blocks into the buffer `blockFor` gives (the byte kernel's,
    * byte-kernel.ts), when given.
    */
   open(signal?: AbortSignal, blockFor?: (bytes: number) => Buffer): Promise<AsyncIterable<unknown>>;
@@ -49,19 +49,19 @@ export function fileLogInput(path: string): LogInput {
  * block (or have copied what it keeps) when it asks for the next: the buffer is then read into
  * again. Reads are synchronous: from the page cache a thread-pool round trip per block cost more
  * than the read itself (issue 14 goal 4); the event loop gets a turn every few blocks so that an
- * abort is seen.
+ * abort is seen. A file larger than kernelAfterBytes is read into the byte kernel's block from
+ * its first byte: the kernel is compiled for it anyway, and the plain blocks before it cost more
+ * than the kernel's search.
  */
 async function* readBlocks(
   path: string,
   { signal, blockFor }: { signal?: AbortSignal | undefined; blockFor?: (bytes: number) => Buffer },
 ): AsyncGenerator<Buffer> {
   const fd = openSync(path, "r");
-  // The kernel's block only once a few MiB were read (kernelAfterBytes, candidate-finder.ts).
-  let buffer: Buffer = Buffer.allocUnsafe(blockBytes);
-  let plainBlocks = Math.ceil(kernelAfterBytes / blockBytes);
   try {
+    const kernel = blockFor !== undefined && fstatSync(fd).size > kernelAfterBytes;
+    const buffer = kernel ? blockFor(blockBytes) : Buffer.allocUnsafe(blockBytes);
     for (let block = 1; ; block++) {
-      if (blockFor && plainBlocks-- === 0) buffer = blockFor(blockBytes);
       const bytesRead = readSync(fd, buffer, 0, blockBytes, null);
       if (bytesRead === 0) return;
       if (block % yieldEvery === 0) await new Promise((done) => setImmediate(done));
