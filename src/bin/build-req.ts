@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+// Bundled as CommonJS (scripts/bundle-cli.mjs), which has no top-level await.
 import { runRequestBin } from "../cli/request-bin.js";
 
-process.exitCode = await runRequestBin(["build-req", ...process.argv.slice(2)]);
+void runRequestBin(["build-req", ...process.argv.slice(2)]).then((code) => {
+  process.exitCode = code;
+});
