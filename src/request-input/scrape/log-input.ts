@@ -1,7 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
-import { Readable } from "node:stream";
 import { kernelAfterBytes } from "./candidate-finder.js";
-import { pipeline } from "node:stream";
 
 /** A named source of log lines: a file (plain or gzip) or a stream such as stdin. */
 export interface LogInput {
@@ -39,7 +37,7 @@ export function fileLogInput(path: string): LogInput {
       // Imported here: most logs are plain, and start-up pays for every module (issue 14).
       const { createGunzip } = await import("node:zlib");
       // pipeline destroys the gunzip stream with any read error, so the reader sees it.
-      return pipeline(file, createGunzip({ chunkSize: chunkBytes }), () => undefined);
+      return stream().pipeline(file, createGunzip({ chunkSize: chunkBytes }), () => undefined);
     },
   };
 }
@@ -80,7 +78,15 @@ export function streamLogInput(name: string, stream: NodeJS.ReadableStream): Log
 
 /** Text held in memory, split like a file. */
 export function textLogInput(name: string, text: string): LogInput {
-  return { name, open: () => Promise.resolve(Readable.from([Buffer.from(text, "utf8")])) };
+  return { name, open: () => Promise.resolve(stream().Readable.from([Buffer.from(text, "utf8")])) };
+}
+
+/**
+ * node:stream, loaded when first used: a plain file is read without it, and loading its twenty
+ * internal modules cost a few milliseconds of every scrape's start-up (issue 14 goal 4).
+ */
+function stream(): typeof import("node:stream") {
+  return process.getBuiltinModule("node:stream");
 }
 
 /**
