@@ -4,6 +4,7 @@
  * node_modules (no network), and a plain ESM script that imports `restager` by its name.
  * Needs `dist/` (npm run build), as the other e2e tests do.
  */
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -110,6 +111,23 @@ describe("the packed package", () => {
     expect(run.stderr).toBe("");
   });
 
+  it("runs its bins: the CommonJS files of dist/bin, and the ES module chunks behind them", async () => {
+    const bin = (name: string) =>
+      join(dir, "node_modules", "restager", "dist", "bin", `${name}.js`);
+    const version = await execa("node", [bin("restager"), "--version"], { cwd: dir });
+    expect(version.stdout).toBe(manifestVersion());
+    const found = await execa("node", [bin("build-req"), "--log", logFile], { cwd: dir });
+    const expected = await findLatestRequest([fileLogInput(logFile)], { family: "task" });
+    expect(found.stdout).toBe(expected.rawText);
+    // Its spelling is not build-req's fast path: it goes through the ES module chunk entry.js.
+    const help = await execa("node", [bin("launch-req"), "--help"], { cwd: dir });
+    expect(help.stdout).toContain("launch-req");
+    for (const name of ["restage", "launch"]) {
+      const run = await execa("node", [bin(name), "--help"], { cwd: dir });
+      expect(run.stdout).toContain(name);
+    }
+  });
+
   it("refuses deep imports: only the entry point is the API", async () => {
     const run = await execa(
       "node",
@@ -123,6 +141,11 @@ describe("the packed package", () => {
     expect(run.stderr).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED");
   });
 });
+
+function manifestVersion(): string {
+  const manifest = readFileSync(join(repoRoot, "package.json"), "utf8");
+  return (JSON.parse(manifest) as { version: string }).version;
+}
 
 async function tarball(): Promise<string> {
   const name = (await readdir(dir)).find((file) => file.endsWith(".tgz"));
