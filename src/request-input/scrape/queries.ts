@@ -76,12 +76,30 @@ function members(json: unknown, keys: readonly string[]): unknown[] {
 /** `$..env`: every own `env` member at any depth, the node's own before its children's. */
 function envListsBelow(json: unknown): unknown[] {
   const found: unknown[] = [];
-  const visit = (node: unknown) => {
-    if (hasMember(node, "env")) found.push(node.env);
-    for (const child of childrenOf(node)) if (typeof child === "object") visit(child);
-  };
-  visit(json);
+  if (typeof json === "object" && json !== null) collectEnvLists(json, found);
   return found;
+}
+
+/**
+ * The walk of envListsBelow over a payload from JSON.parse (plain objects and arrays). It visits
+ * every node of a request, so it allocates nothing per node: an array's items by index, an
+ * object's own members by `for in` (their order is Object.values'). With a closure and
+ * Object.values per node it took a third of a `--list` row's time (issue 14 goal 4).
+ */
+function collectEnvLists(node: object, found: unknown[]): void {
+  if (Object.hasOwn(node, "env")) found.push((node as Record<string, unknown>).env);
+  if (Array.isArray(node)) {
+    for (let index = 0; index < node.length; index++) {
+      const child: unknown = node[index];
+      if (typeof child === "object" && child !== null) collectEnvLists(child, found);
+    }
+    return;
+  }
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const child: unknown = (node as Record<string, unknown>)[key];
+    if (typeof child === "object" && child !== null) collectEnvLists(child, found);
+  }
 }
 
 /** `[?(@ && @.name === 'VCAP_APPLICATION')].value` applied to one list. */
