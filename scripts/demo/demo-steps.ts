@@ -34,17 +34,16 @@ export class DemoSteps {
     await this.#removeLeftovers();
   }
 
-  async writeLogs(): Promise<void> {
+  writeLogs(): Promise<void> {
     const world = this.#requireWorld();
-    const { lrp } = await writeNsyncLog(world);
     this.printer.detail(
       `${logFiles.stager}: stager.traditional.build-recipe.staging-task-request` +
         ` (data.taskDefinition, task ${world.stagingGuid})`,
     );
     this.printer.detail(
-      `${logFiles.nsync}: nsync-listener.message-builder.desired-app-request` +
-        ` (data.desiredLRP, ${String(lrp.instances)} instances, port health check)`,
+      `${logFiles.nsync}: written once the droplet is stored, as nsync desires the app then`,
     );
+    return Promise.resolve();
   }
 
   async restage(): Promise<void> {
@@ -60,6 +59,12 @@ export class DemoSteps {
     if (droplet === undefined) throw new Error("the fake Cloud Controller received no droplet");
     this.printer.detail(
       `the fake Cloud Controller stored the droplet: ${droplet.size} bytes, md5 ${droplet.md5}`,
+    );
+    const { lrp } = await writeNsyncLog(world, droplet);
+    this.printer.detail(
+      `${logFiles.nsync}: nsync-listener.message-builder.desired-app-request` +
+        ` (data.desiredLRP, ${String(lrp.instances)} instances, port health check,` +
+        ` droplet by its sha256)`,
     );
   }
 

@@ -1,7 +1,8 @@
 /**
  * Step 1 and 2 of the demo: the fake Cloud Foundry with the fixture lifecycle, buildpacks and
  * app registered (a StagingWorld), and the two log files the patched components would have
- * written: the stager's `staging-task-request` line and nsync's `desired-app-request` line.
+ * written: the stager's `staging-task-request` line and, once the droplet is stored (step 3),
+ * nsync's `desired-app-request` line.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -42,15 +43,20 @@ export interface DemoLogs {
 /**
  * The StagingWorld already wrote the stager log (the staging task between two unrelated
  * lines). nsync's line carries the desired LRP Cloud Controller asks for once the app is
- * staged: its droplet comes from CC's v2 droplet download, its health check is a port check.
+ * staged, so it is written then: its droplet comes from CC's v2 droplet download, whose path
+ * names the stored droplet's checksum (CC answers 404 to any other), and its health check is a
+ * port check.
  */
-export async function writeNsyncLog(world: StagingWorld): Promise<DemoLogs> {
+export async function writeNsyncLog(
+  world: StagingWorld,
+  droplet: { sha256: string },
+): Promise<DemoLogs> {
   const cc = world.cf.endpoints().cloudController;
   const lrp = buildDesiredLrp({
     endpoints: world.cf.endpoints(),
     appGuid: demoApp.guid,
     appName: demoApp.name,
-    dropletUrl: `${cc}/internal/v2/droplets/${demoApp.guid}/checksum/download`,
+    dropletUrl: `${cc}/internal/v2/droplets/${demoApp.guid}/${droplet.sha256}/download`,
     // CC sends the start command the staging detected (the static buildpack's web process).
     startCommand: "busybox httpd -f -p $PORT -h /home/vcap/app/public",
     instances: demoApp.instances,

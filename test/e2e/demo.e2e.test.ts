@@ -69,6 +69,8 @@ describe("npm run demo", () => {
       /the fake Cloud Controller stored the droplet: \d+ bytes, md5 [0-9a-f]{32}/,
     );
     expect(output).toContain("$ launch_req --log nsync_listener.stdout.log | launch --json");
+    // The LRP names the stored droplet's checksum, so the launch downloads that droplet.
+    expect(output).not.toMatch(/droplet could not be downloaded/);
     expect(answeredUrls(output)).toHaveLength(demoApp.instances);
     expect(output).toContain(`$ restager stop ${demoApp.name}`);
     expect(await listRestagerContainers(appLabel)).toEqual([]);
