@@ -149,11 +149,14 @@ describe("the identity of launched instances", () => {
     const pool = join(hello.e2e.cacheDir, "restager", "identity-ca", "spare-keys");
     const keptKeys = async () =>
       (await readdir(pool).catch(() => [])).filter((name) => !name.startsWith("."));
-    await stop(await launch());
+    // The keeper makes the key once launch returned, and ends with the app: stopping the app
+    // before the key is there would end the keeper first (a race under load).
+    const first = await launch();
     const [kept] = await until("a key made ahead", async () => {
       const names = await keptKeys();
       return names.length === 1 ? names : undefined;
     });
+    await stop(first);
     const keptPem = await readFile(join(pool, kept ?? ""), "utf8");
 
     const id = await launch();
