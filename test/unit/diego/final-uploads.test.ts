@@ -1,38 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Action, UploadAction } from "../../../src/diego/actions.js";
+import type { Action } from "../../../src/diego/actions.js";
 import { finalUploads } from "../../../src/diego/final-uploads.js";
+import { appPackageDownload, builderRun, emitProgress, uploadAction } from "../../kit/actions.js";
 
-const upload = (artifact: string): UploadAction => ({
-  kind: "upload",
-  artifact,
-  from: `/tmp/${artifact}`,
-  to: "http://cc-uploader/v1/x",
-  user: "vcap",
-});
-const run: Action = {
-  kind: "run",
-  path: "/tmp/lifecycle/builder",
-  args: [],
-  env: [],
-  resourceLimits: {},
-  user: "vcap",
-  suppressLogOutput: false,
-};
-const download: Action = {
-  kind: "download",
-  artifact: "app package",
-  from: "http://blobstore/app",
-  to: "/tmp/app",
-  cacheKey: "",
-  user: "vcap",
-};
-const progress = (action: Action): Action => ({
-  kind: "emit_progress",
-  action,
-  startMessage: "",
-  successMessage: "",
-  failureMessagePrefix: "",
-});
+const upload = (artifact: string) => uploadAction(artifact);
+const run = builderRun;
+const download = appPackageDownload;
+const progress = (action: Action) => emitProgress(action);
 
 describe("finalUploads", () => {
   it("finds the uploads a staging task ends with, through its wrappers", () => {

@@ -2,14 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { Action, UploadAction } from "../../../src/diego/actions.js";
 import type { SpooledFile } from "../../../src/archive/ports.js";
 import { EarlyRelease } from "../../../src/restage/early-release.js";
+import { builderRun, uploadAction } from "../../kit/actions.js";
 
-const upload = (artifact: string): UploadAction => ({
-  kind: "upload",
-  artifact,
-  from: `/tmp/${artifact}`,
-  to: "http://cc-uploader/v1/x",
-  user: "vcap",
-});
+const upload = (artifact: string) => uploadAction(artifact);
 const spooled = (action: UploadAction) => ({
   action,
   artifact: action.artifact,
@@ -79,15 +74,6 @@ describe("EarlyRelease", () => {
   });
 
   it("is not made for an action that does not end in uploads", () => {
-    const run: Action = {
-      kind: "run",
-      path: "/tmp/lifecycle/builder",
-      args: [],
-      env: [],
-      resourceLimits: {},
-      user: "vcap",
-      suppressLogOutput: false,
-    };
-    expect(EarlyRelease.forAction(run, recordingSteps().steps)).toBeUndefined();
+    expect(EarlyRelease.forAction(builderRun, recordingSteps().steps)).toBeUndefined();
   });
 });

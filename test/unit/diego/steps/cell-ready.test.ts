@@ -1,40 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError } from "../../../../src/errors.js";
-import type { Action, RunAction } from "../../../../src/diego/actions.js";
+import type { Action } from "../../../../src/diego/actions.js";
 import { runTaskAction } from "../../../../src/diego/steps/run-task.js";
+import { appPackageDownload, builderRun as builder, uploadAction } from "../../../kit/actions.js";
 import { fakeStepWorld } from "../../../kit/fake-ports.js";
-
-const builder: RunAction = {
-  kind: "run",
-  path: "/tmp/lifecycle/builder",
-  args: [],
-  env: [],
-  resourceLimits: {},
-  user: "vcap",
-  suppressLogOutput: false,
-};
 
 /** download, run, upload: the order of a staging task. */
 const task: Action = {
   kind: "serial",
-  actions: [
-    {
-      kind: "download",
-      artifact: "app package",
-      from: "http://bits/app",
-      to: "/tmp/app",
-      cacheKey: "",
-      user: "vcap",
-    },
-    builder,
-    {
-      kind: "upload",
-      artifact: "droplet",
-      from: "/tmp/droplet",
-      to: "http://up/droplet",
-      user: "vcap",
-    },
-  ],
+  actions: [appPackageDownload, builder, uploadAction("droplet")],
 };
 
 function deferred() {

@@ -1,19 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CancelledError, ExitCode, RestagerError } from "../../../../src/errors.js";
 import { fakeStepWorld } from "../../../kit/fake-ports.js";
-import type { Action, RunAction } from "../../../../src/diego/actions.js";
+import type { Action } from "../../../../src/diego/actions.js";
+import {
+  appPackageDownload,
+  builderRun as builder,
+  emitProgress,
+  uploadAction,
+} from "../../../kit/actions.js";
 import { runTaskAction } from "../../../../src/diego/steps/run-task.js";
 import { findExitStatus, findStepError } from "../../../../src/diego/steps/step-errors.js";
-
-const builder: RunAction = {
-  kind: "run",
-  path: "/tmp/lifecycle/builder",
-  args: [],
-  env: [],
-  resourceLimits: {},
-  user: "vcap",
-  suppressLogOutput: false,
-};
 
 /** The shape of a CC staging task: timeout(serial(download, emit_progress(run), parallel(upload))). */
 function stagingTask(timeoutMs = 900_000): Action {
@@ -23,39 +19,16 @@ function stagingTask(timeoutMs = 900_000): Action {
     action: {
       kind: "serial",
       actions: [
-        {
-          kind: "download",
-          artifact: "app package",
-          from: "http://bits/app",
-          to: "/tmp/app",
-          cacheKey: "",
-          user: "vcap",
-        },
-        {
-          kind: "emit_progress",
-          action: builder,
-          startMessage: "",
-          successMessage: "",
-          failureMessagePrefix: "Failed to compile droplet",
-        },
-        {
-          kind: "emit_progress",
-          action: {
-            kind: "parallel",
-            actions: [
-              {
-                kind: "upload",
-                artifact: "droplet",
-                from: "/tmp/droplet",
-                to: "http://up/droplet",
-                user: "vcap",
-              },
-            ],
+        appPackageDownload,
+        emitProgress(builder, { failureMessagePrefix: "Failed to compile droplet" }),
+        emitProgress(
+          { kind: "parallel", actions: [uploadAction("droplet")] },
+          {
+            startMessage: "Uploading droplet, build artifacts cache...",
+            successMessage: "Uploading complete",
+            failureMessagePrefix: "Uploading failed",
           },
-          startMessage: "Uploading droplet, build artifacts cache...",
-          successMessage: "Uploading complete",
-          failureMessagePrefix: "Uploading failed",
-        },
+        ),
       ],
     },
   };
