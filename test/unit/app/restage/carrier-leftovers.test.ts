@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { reapCarriers } from "../../../../src/app/restage/carrier-leftovers.js";
 import type { FoundImage } from "../../../../src/container/image-store.js";
 import { currentOwner, formatOwner } from "../../../../src/owner/run-owner.js";
+import { recordingImages } from "../../../kit/recording-images.js";
 
 function carrier(id: string, owner: string): FoundImage {
   const labels = { "io.restager.kind": "droplet-carrier", "io.restager.owner": owner };
@@ -19,15 +20,7 @@ describe("reapCarriers", () => {
       carrier("sha256:elsewhere", "other-machine/12/34"),
       carrier("sha256:unlabelled", ""),
     ];
-    const asked: string[] = [];
-    const removed: string[] = [];
-    const images = {
-      findImages: (label: string, value?: string) => {
-        asked.push(`${label}=${value}`);
-        return Promise.resolve(found);
-      },
-      untag: (ref: string) => (removed.push(ref), Promise.resolve()),
-    };
+    const { images, asked, removed } = recordingImages(found);
     expect(await reapCarriers(images)).toBe(1);
     expect(asked).toEqual(["io.restager.kind=droplet-carrier"]);
     expect(removed).toEqual(["sha256:gone"]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ownerOf, pendingTag, reapPendingTags } from "../../../../src/app/restage/pending-tag.js";
 import type { FoundImage } from "../../../../src/container/image-store.js";
 import { currentOwner } from "../../../../src/owner/run-owner.js";
+import { recordingImages } from "../../../kit/recording-images.js";
 
 function image(id: string, repoTags: string[]): FoundImage {
   return { id, repoTags, labels: { "io.restager.managed": "true" }, created: 0, sizeBytes: 0 };
@@ -28,15 +29,7 @@ describe("pending image names", () => {
       image("sha256:b", ["restager/app:latest", mine]),
       image("sha256:c", ["restager/app:0123456789ab"]),
     ];
-    const asked: string[] = [];
-    const removed: string[] = [];
-    const images = {
-      findImages: (label: string, value?: string) => {
-        asked.push(`${label}=${value}`);
-        return Promise.resolve(found);
-      },
-      untag: (ref: string) => (removed.push(ref), Promise.resolve()),
-    };
+    const { images, asked, removed } = recordingImages(found);
     expect(await reapPendingTags(images)).toBe(1);
     expect(asked).toEqual(["io.restager.managed=true"]);
     expect(removed).toEqual([gone]);
