@@ -107,14 +107,15 @@ export async function runRestage(
   ports: RestagePorts,
 ): Promise<RestageReport> {
   await reapLeftoversQuietly(ports);
-  // Not waited for before staging: an engine request that only old runs' leftovers need.
-  const carriers = Promise.all([reapCarriers(ports.images), reapPendingTags(ports.images)]).catch(
-    (error: unknown) => {
-      ports.progress.debug("carriers-not-removed", {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    },
-  );
+  // Not waited for before staging: engine requests that only old runs' leftovers need.
+  const imageLeftovers = Promise.all([
+    reapCarriers(ports.images),
+    reapPendingTags(ports.images),
+  ]).catch((error: unknown) => {
+    ports.progress.debug("image-leftovers-not-removed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
   // TMPDIR of this process: os.tmpdir() reads it on every call.
   const temp = await enterRunTempDir();
   ports.onEvent?.({ type: "temp-dir", path: temp.path });
@@ -128,7 +129,7 @@ export async function runRestage(
     try {
       await cleanup.settle(report !== undefined);
     } finally {
-      await carriers;
+      await imageLeftovers;
       await temp.release();
     }
   }

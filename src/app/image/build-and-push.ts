@@ -56,9 +56,7 @@ export async function buildAndPush(
 ): Promise<ImageRun> {
   const { signal, env } = context;
   // Checked before the build, so a bad name fails at once.
-  const registry =
-    publishing.registry === undefined ? undefined : normalizeRegistry(publishing.registry);
-  const tags = publishing.tags?.length ? publishing.tags.map(normalizeTag) : undefined;
+  const { registry, tags } = publishedNames(publishing);
   const hooks = imageHooks(context, input.appName ?? input.appGuid);
   const started = performance.now();
   const built = await buildImage({ ...input, tags, time: imageTime(env), signal }, hooks);
@@ -81,16 +79,25 @@ export async function nameBuiltAhead(
   publishing: ImagePublishing,
   context: ImageContext,
 ): Promise<ImageRun> {
-  const registry =
-    publishing.registry === undefined ? undefined : normalizeRegistry(publishing.registry);
-  const tags = publishing.tags?.length
-    ? publishing.tags.map(normalizeTag)
-    : defaultTags(built.metadata.appName, built.metadata.dropletMd5Hex);
+  const names = publishedNames(publishing);
+  const { registry } = names;
+  const tags = names.tags ?? defaultTags(built.metadata.appName, built.metadata.dropletMd5Hex);
   const started = performance.now();
   for (const tag of tags) await context.images.tag(built.id, tag);
   const hooks = imageHooks(context, built.metadata.appName ?? built.metadata.appGuid);
   const named = { built: { ...built, tags }, buildMs: performance.now() - started };
   return publish(named, { ...publishing, registry }, { ...context, hooks });
+}
+
+/** The registry and the `--tag` names, normalized (UsageError on a bad one); undefined: none. */
+function publishedNames(publishing: ImagePublishing): {
+  registry: string | undefined;
+  tags: string[] | undefined;
+} {
+  const registry =
+    publishing.registry === undefined ? undefined : normalizeRegistry(publishing.registry);
+  const tags = publishing.tags?.length ? publishing.tags.map(normalizeTag) : undefined;
+  return { registry, tags };
 }
 
 /** The engine, codec and progress an image build and push report through, named by app. */

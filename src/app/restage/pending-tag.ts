@@ -22,9 +22,10 @@ export async function reapPendingTags(
   images: Pick<ImageStore, "findImages" | "untag">,
 ): Promise<number> {
   const found = await images.findImages(ImageLabel.managed, "true");
+  // A name that is not a pending one, or made elsewhere, has no owner here: "unknown", kept.
   const gone = found
     .flatMap((image) => image.repoTags)
-    .filter((tag) => ownerOf(tag) !== undefined && ownerState(ownerOf(tag)) === "gone");
+    .filter((tag) => ownerState(ownerOf(tag)) === "gone");
   for (const tag of gone) await images.untag(tag);
   return gone.length;
 }
