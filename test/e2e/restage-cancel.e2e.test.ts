@@ -12,6 +12,7 @@ import { DockerImageStore } from "../../src/container/docker-image-store.js";
 import type { FoundImage } from "../../src/container/image-store.js";
 import { faults } from "../kit/fake-cf/fake-cf.js";
 import { useE2eCase, type E2eCase } from "../kit/e2e/e2e-case.js";
+import { removeKept } from "../kit/e2e/bad-input-checks.js";
 import { expectExit, expectNoStackTrace } from "../kit/e2e/expectations.js";
 
 /** The sleepy buildpack sleeps 60 s: anything close to that means nothing stopped it. */
@@ -143,33 +144,61 @@ describe("restage timeouts and interrupts", () => {
     );
   });
 
-  it("the images a SIGKILLed restage loaded while it uploaded are removed by the next one", async () => {
+  it("the image a SIGKILLed restage built while it uploaded is removed by the next one", async () => {
     const e2e = current();
     const world = await e2e.world({ buildpacks: ["static"] });
-    // The droplet's upload stalls: its layer goes into the engine meanwhile, in a carrier, and
-    // the image itself under a temporary name.
+    // The droplet's upload stalls: the image is built meanwhile under a temporary name, holding
+    // the droplet's layer itself (the result was read as the upload began: no carrier).
     world.cf.inject(
       { server: "ccUploader", path: "/v1/droplet/" },
       faults.slow({ delayMs: 60_000 }),
     );
     const running = e2e.startRestage([world.taskFile]);
     const loaded = () => images.findImages("io.restager.app-guid", world.appGuid);
-    const pending = (found: FoundImage[]) =>
-      found.some((image) => image.repoTags.some((tag) => tag.startsWith("restager-pending:")));
-    while (!pending(await loaded())) await sleep(100);
+    while (!pendingIn(await loaded())) await sleep(100);
     running.kill("SIGKILL");
     expect((await running.result).signal).toBe("SIGKILL");
-    const left = await loaded();
-    expect(left.map((found) => found.labels["io.restager.kind"] ?? "image").sort()).toEqual([
-      "droplet-carrier",
-      "image",
-    ]);
+    expect(kinds(await loaded())).toEqual(["image"]);
     await expectNoContainersWithin(e2e, 10_000);
     const next = await e2e.world({ buildpacks: ["static"] });
     expectExit(await e2e.restage([next.taskFile, "--no-image"]), 0);
     expect(await loaded()).toEqual([]);
   });
+
+  it("the droplet carrier a SIGKILLed --keep restage loaded while it uploaded is removed by the next one", async () => {
+    const e2e = current();
+    const world = await e2e.world({ buildpacks: ["static"] });
+    // --keep reads the result only after the uploads: the layer goes into the engine meanwhile,
+    // in a carrier, and no image is built before the upload answers.
+    world.cf.inject(
+      { server: "ccUploader", path: "/v1/droplet/" },
+      faults.slow({ delayMs: 60_000 }),
+    );
+    const running = e2e.startRestage([world.taskFile, "--keep"]);
+    const loaded = () => images.findImages("io.restager.app-guid", world.appGuid);
+    try {
+      while (!kinds(await loaded()).includes("droplet-carrier")) await sleep(100);
+      running.kill("SIGKILL");
+      expect((await running.result).signal).toBe("SIGKILL");
+      expect(kinds(await loaded())).toEqual(["droplet-carrier"]);
+    } finally {
+      await removeKept(e2e);
+    }
+    const next = await e2e.world({ buildpacks: ["static"] });
+    expectExit(await e2e.restage([next.taskFile, "--no-image"]), 0);
+    expect(await loaded()).toEqual([]);
+  });
 });
+
+/** Whether one of the images has a temporary name (the image built ahead, pending-tag.ts). */
+function pendingIn(found: FoundImage[]): boolean {
+  return found.some((image) => image.repoTags.some((tag) => tag.startsWith("restager-pending:")));
+}
+
+/** What each image is: a carrier by its kind label, else a launcher image. */
+function kinds(found: FoundImage[]): string[] {
+  return found.map((image) => image.labels["io.restager.kind"] ?? "image").sort();
+}
 
 /** Polls the engine until none of the test's containers is left (in any state). */
 async function expectNoContainersWithin(e2e: E2eCase, timeoutMs: number): Promise<void> {

@@ -11,7 +11,8 @@
  * When the result file is read while the last uploads are sent (restage's early release), the
  * image itself is built then too, under a temporary name (pending-tag.ts): the image build after
  * staging only names it, if the result it was built from is the task's. release() removes the
- * temporary name, and with it the image when the build after staging did not take it.
+ * temporary name, and with it the image when the build after staging did not take it. No carrier
+ * is loaded then (the result is known by the time the layer is planned): the image holds it.
  */
 import { tarCodec } from "../../archive/tar-codec.js";
 import type { AppIdentity } from "../../diego/app-identity.js";
@@ -182,13 +183,18 @@ export class DropletAhead {
     }
   }
 
-  /** A failure only means the image streams the layer itself: it resolves undefined then. */
+  /**
+   * A failure only means the image streams the layer itself: it resolves undefined then. So does
+   * a result read while the layer was planned (restage's early release, the usual case): the
+   * image built ahead then carries the layer in its own load, one load instead of two.
+   */
   async #loadCarrier(
     layer: Promise<PlannedLayer>,
     lifecycle: Promise<DownloadedFile>,
   ): Promise<DropletCarrier | undefined> {
     try {
       const [droplet, lifecycleFile] = await Promise.all([layer, lifecycle]);
+      if (this.#result !== undefined) return undefined;
       const labels = {
         [LabelKey.owner]: formatOwner(currentOwner()),
         [LabelKey.appGuid]: this.context.app.guid,
