@@ -57,6 +57,13 @@ export class DropletAhead {
   #kept: KeptDropletFile | undefined;
   /** Every image built ahead, by its temporary name, to remove those names. */
   readonly #aheads: { tag: string; built: Promise<AheadImage | undefined> }[] = [];
+  /**
+   * Aborted by release(): whatever is still being planned, fetched, loaded or built then serves
+   * nobody (the staging failed, say, while the image was being built ahead), so the run does not
+   * wait for it to finish.
+   */
+  readonly #stop = new AbortController();
+  readonly #signal: AbortSignal;
 
   constructor(
     private readonly wanted: boolean,
@@ -70,7 +77,9 @@ export class DropletAhead {
       env: NodeJS.ProcessEnv;
       signal: AbortSignal;
     },
-  ) {}
+  ) {
+    this.#signal = AbortSignal.any([context.signal, this.#stop.signal]);
+  }
 
   /** For RestageDeps.onDropletKept; undefined when no image is built. */
   get onKept(): ((droplet: KeptDropletFile) => void) | undefined {
@@ -83,10 +92,11 @@ export class DropletAhead {
         md5Hex: Buffer.from(droplet.md5Base64, "base64").toString("hex"),
         sha256Hex: Buffer.from(droplet.sha256Base64, "base64").toString("hex"),
       };
-      const layer = planDropletAhead({ path: droplet.path, digests }, this.context);
+      const signal = this.#signal;
+      const layer = planDropletAhead({ path: droplet.path, digests }, { ...this.context, signal });
       // Its failure is the image build's to report, when it takes the plan.
       layer.catch(() => undefined);
-      const { request, downloader, signal } = this.context;
+      const { request, downloader } = this.context;
       this.#lifecycle ??= fetchLifecycle(request.definition, downloader, signal);
       this.#lifecycle.catch(() => undefined);
       const carrier = this.#loadCarrier(layer, this.#lifecycle);
@@ -116,6 +126,7 @@ export class DropletAhead {
   }
 
   async release(): Promise<void> {
+    this.#stop.abort();
     const planned = this.#planned;
     const lifecycle = this.#lifecycle;
     const carriers = this.#carriers.splice(0);
@@ -164,7 +175,8 @@ export class DropletAhead {
     lifecycle: Promise<DownloadedFile>;
     tag: string;
   }): Promise<AheadImage | undefined> {
-    const { request, app, stackImage, images, plans, env, signal } = this.context;
+    const { request, app, stackImage, images, plans, env } = this.context;
+    const signal = this.#signal;
     const { planned, kept, result, tag } = ahead;
     try {
       const lifecycle = await ahead.lifecycle;
@@ -200,7 +212,8 @@ export class DropletAhead {
         [LabelKey.appGuid]: this.context.app.guid,
       };
       const input = { stackImage: this.context.stackImage, lifecyclePath: lifecycleFile.path };
-      return await loadCarrierAhead({ ...input, droplet }, { ...this.context, labels });
+      const context = { ...this.context, labels, signal: this.#signal };
+      return await loadCarrierAhead({ ...input, droplet }, context);
     } catch {
       return undefined;
     }

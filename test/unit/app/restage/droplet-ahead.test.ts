@@ -34,7 +34,7 @@ async function keptDroplet() {
   return { path, sizeBytes: body.length, md5Base64: "", sha256Base64: "" };
 }
 
-function ahead(wanted: boolean) {
+function ahead(wanted: boolean, inspect?: ImageStore["inspect"]) {
   const request = task();
   const definition = request.definition;
   const lifecycle = definition.cachedDependencies.find((d) => d.to === "/tmp/lifecycle");
@@ -44,7 +44,9 @@ function ahead(wanted: boolean) {
   // An engine without the stack image: no carrier is loaded, and none is removed.
   const asked: string[] = [];
   const images = {
-    inspect: (ref: string) => (asked.push(ref), Promise.resolve(undefined)),
+    inspect: (ref: string, signal?: AbortSignal) => (
+      asked.push(ref), inspect ? inspect(ref, signal) : Promise.resolve(undefined)
+    ),
     untag: () => Promise.reject(new Error("nothing to remove")),
   } as unknown as ImageStore;
   const stackImage = "restager/stack:bookworm";
@@ -69,6 +71,26 @@ describe("DropletAhead", () => {
     expect(await early.planned?.carrier).toBeUndefined();
     expect(asked).toEqual(["restager/stack:bookworm"]);
     await early.release();
+    await expect(access(spool)).rejects.toThrow();
+    expect(downloader.unreleased).toBe(0);
+  });
+
+  it("release() stops the work ahead still running instead of waiting for it", async () => {
+    // An engine that has not answered yet when the run ends (its staging failed, say).
+    let aborted = false;
+    const stalled = (_ref: string, signal?: AbortSignal) =>
+      new Promise<undefined>((_resolve, reject) => {
+        signal?.addEventListener("abort", () => {
+          aborted = true;
+          reject(signal.reason as Error);
+        });
+      });
+    const { downloader, asked, ahead: early } = ahead(true, stalled);
+    early.onKept?.(await keptDroplet());
+    const spool = (await early.planned?.layer)?.spool?.dir ?? "";
+    while (asked.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await early.release();
+    expect(aborted).toBe(true);
     await expect(access(spool)).rejects.toThrow();
     expect(downloader.unreleased).toBe(0);
   });
