@@ -10,6 +10,7 @@ import type { Archives, Owner, SmallFile, SpooledFile, TarPart, ToTarOptions } f
 import { UnknownArchiveFormatError } from "./archive-errors.js";
 import { entryNaming, type EntryNaming } from "./entry-naming.js";
 import { retarEntries } from "./retar-entries.js";
+import { inflatedChunkBytes, readChunkBytes } from "./piece-sizes.js";
 import { smallFilesTar } from "./small-files-tar.js";
 import { sniffArchive } from "../core/sniff-archive.js";
 import { spoolFile, spoolFirstEntry } from "./spool-first-entry.js";
@@ -61,15 +62,22 @@ export class TarArchives implements Archives {
       case "zip":
         yield* zipToTar(filePath, owner, { maxEntryBytes: this.#maxEntryBytes, naming });
         return;
-      case "gzip":
+      case "gzip": {
+        const inflated = createGunzip({ chunkSize: inflatedChunkBytes });
+        const raw = createReadStream(filePath, { highWaterMark: readChunkBytes });
         yield* retarEntries(
-          pipeline(createReadStream(filePath), createGunzip(), () => {}),
+          pipeline(raw, inflated, () => {}),
           owner,
           naming,
         );
         return;
+      }
       case "tar":
-        yield* retarEntries(createReadStream(filePath), owner, naming);
+        yield* retarEntries(
+          createReadStream(filePath, { highWaterMark: readChunkBytes }),
+          owner,
+          naming,
+        );
         return;
       case undefined:
         throw new UnknownArchiveFormatError();

@@ -140,7 +140,8 @@ export async function readAt(
   length: number,
 ): Promise<Buffer> {
   if (position < 0) throw corrupt("unexpected end of file");
-  const buffer = Buffer.alloc(length);
+  // Never handed out unless every byte was read into it.
+  const buffer = Buffer.allocUnsafe(length);
   const { bytesRead } = await handle.read(buffer, 0, length, position);
   if (bytesRead !== length) throw corrupt("unexpected end of file");
   return buffer;

@@ -7,6 +7,7 @@ import type { FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
 import { crc32, createInflateRaw } from "node:zlib";
 import { CorruptArchiveError, UnsafeArchiveError } from "./archive-errors.js";
+import { inflatedChunkBytes, readChunkBytes } from "./piece-sizes.js";
 import { readAt, type ZipEntry } from "./zip-directory.js";
 
 const localSignature = 0x04034b50;
@@ -28,15 +29,33 @@ export async function openZipEntryData(handle: FileHandle, entry: ZipEntry): Pro
     );
   }
   const start = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  const raw =
-    entry.compressedSize === 0
-      ? Readable.from([])
-      : handle.createReadStream({ start, end: start + entry.compressedSize - 1, autoClose: false });
+  const raw = Readable.from(readRange(handle, start, entry.compressedSize), {
+    objectMode: false,
+    highWaterMark: readChunkBytes,
+  });
   const limit = sizeGuard(entry);
   const onError = (): void => {};
   return entry.method === 8
-    ? pipeline(raw, createInflateRaw(), limit, onError)
+    ? pipeline(raw, createInflateRaw({ chunkSize: inflatedChunkBytes }), limit, onError)
     : pipeline(raw, limit, onError);
+}
+
+/**
+ * `length` bytes from `start`, a fresh buffer per piece (piece-sizes.ts); a short file fails.
+ * Not FileHandle.createReadStream: each such stream adds a listener to the handle, shared by all
+ * the entries, that stays until the handle closes; an app of more than ten files would make
+ * Node print a leak warning.
+ */
+async function* readRange(
+  handle: FileHandle,
+  start: number,
+  length: number,
+): AsyncGenerator<Buffer> {
+  for (let done = 0; done < length;) {
+    const size = Math.min(readChunkBytes, length - done);
+    yield await readAt(handle, start + done, size);
+    done += size;
+  }
 }
 
 function sizeGuard(entry: ZipEntry): Transform {

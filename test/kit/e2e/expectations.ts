@@ -27,12 +27,16 @@ export function expectNoStackTrace(run: CliResult): void {
   expect(run.stderr).not.toMatch(/^\s+at .+[:(]/m);
 }
 
-/** Fails with both streams in the message, so a wrong exit code is easy to diagnose. */
+/**
+ * Fails with both streams in the message, so a wrong exit code is easy to diagnose. Also fails
+ * on a warning Node printed (`(node:PID) MaxListenersExceededWarning: ...`): users see those.
+ */
 export function expectExit(run: CliResult, code: number): void {
   expect(
     run.exitCode,
     `exit ${String(run.exitCode)} (signal ${String(run.signal)})\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
   ).toBe(code);
+  expect(run.stderr, "a warning printed by Node").not.toMatch(/^\(node:\d+\) \w*Warning: /m);
 }
 
 export async function md5OfFile(path: string): Promise<string> {
