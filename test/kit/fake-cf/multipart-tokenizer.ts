@@ -29,10 +29,27 @@ export class MultipartTokenizer {
   }
 
   push(chunk: Buffer): MultipartEvent[] {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
     const events: MultipartEvent[] = [];
+    this.#buffer = this.#buffer.length === 0 ? chunk : this.#acrossSeam(chunk, events);
     while (this.#step(events));
     return events;
+  }
+
+  /**
+   * Reads what was left from the last chunk joined only with the first delimiter-length-1
+   * bytes of `chunk` (enough to find a delimiter that starts in what was left), then answers
+   * the bytes still to read as a view of `chunk`: a 64 KB body chunk is never copied to be
+   * joined with a few leftover bytes. Only a leftover longer than that seam (an unfinished
+   * header block) is copied together with the chunk.
+   */
+  #acrossSeam(chunk: Buffer, events: MultipartEvent[]): Buffer {
+    const taken = Math.min(chunk.length, this.#delimiter.length - 1);
+    this.#buffer = Buffer.concat([this.#buffer, chunk.subarray(0, taken)]);
+    while (this.#step(events));
+    const left = this.#buffer.length;
+    return left <= taken
+      ? chunk.subarray(taken - left)
+      : Buffer.concat([this.#buffer, chunk.subarray(taken)]);
   }
 
   /** Call when the input ended; throws when the closing boundary was never seen. */

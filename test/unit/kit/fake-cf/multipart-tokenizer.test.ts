@@ -27,10 +27,15 @@ const body = Buffer.concat([
 
 /** Feeds `input` in pieces of `size` bytes and regroups the events per part. */
 function parse(input: Buffer, size: number) {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < input.length; at += size) pieces.push(input.subarray(at, at + size));
+  return parsePieces(pieces);
+}
+
+function parsePieces(pieces: Buffer[]) {
   const tokenizer = new MultipartTokenizer(BOUNDARY);
   const events: MultipartEvent[] = [];
-  for (let at = 0; at < input.length; at += size)
-    events.push(...tokenizer.push(input.subarray(at, at + size)));
+  for (const piece of pieces) events.push(...tokenizer.push(piece));
   tokenizer.end();
   const parts: { headers: Record<string, string>; data: Buffer }[] = [];
   for (const event of events) {
@@ -42,19 +47,40 @@ function parse(input: Buffer, size: number) {
   return { parts, last: events.at(-1) };
 }
 
+function expectParts({ parts, last }: ReturnType<typeof parse>): void {
+  expect(parts.map((p) => p.headers["content-disposition"])).toEqual([
+    'form-data; name="async"',
+    'form-data; name="file"; filename="droplet.tgz"',
+    undefined,
+  ]);
+  expect(parts[0]?.data.toString()).toBe("true");
+  expect(parts[1]?.data.equals(file)).toBe(true);
+  expect(parts[1]?.headers["content-type"]).toBe("application/octet-stream");
+  expect(parts[2]?.data.toString()).toBe("no headers");
+  expect(last).toEqual({ type: "end" });
+}
+
 describe("MultipartTokenizer", () => {
   it.each([1, 2, 7, 64, 1000, body.length])("gives the same parts for %i-byte pieces", (size) => {
-    const { parts, last } = parse(body, size);
-    expect(parts.map((p) => p.headers["content-disposition"])).toEqual([
-      'form-data; name="async"',
-      'form-data; name="file"; filename="droplet.tgz"',
-      undefined,
-    ]);
-    expect(parts[0]?.data.toString()).toBe("true");
-    expect(parts[1]?.data.equals(file)).toBe(true);
-    expect(parts[1]?.headers["content-type"]).toBe("application/octet-stream");
-    expect(parts[2]?.data.toString()).toBe("no headers");
-    expect(last).toEqual({ type: "end" });
+    expectParts(parse(body, size));
+  });
+
+  it("gives the same parts wherever the body is cut in two, across every delimiter byte", () => {
+    for (let cut = 0; cut <= body.length; cut++)
+      expectParts(parsePieces([body.subarray(0, cut), body.subarray(cut)]));
+  });
+
+  it("gives the same parts when a short piece sits at every offset of a delimiter", () => {
+    const delimiter = Buffer.from(`\r\n--${BOUNDARY}`);
+    for (let at = body.indexOf(delimiter); at !== -1; at = body.indexOf(delimiter, at + 1)) {
+      for (let start = at - 2; start <= at + delimiter.length; start++) {
+        for (const length of [1, 3]) {
+          const end = start + length;
+          const pieces = [body.subarray(0, start), body.subarray(start, end), body.subarray(end)];
+          expectParts(parsePieces(pieces));
+        }
+      }
+    }
   });
 
   it("fails on a body that ends before the closing boundary", () => {
