@@ -8,11 +8,12 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { once } from "node:events";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { DigestTap, type Digests } from "./digests.js";
+import { finished } from "node:stream/promises";
+import { Digester, type Digests } from "./digests.js";
 import { MultipartError, MultipartTokenizer, type MultipartEvent } from "./multipart-tokenizer.js";
 
 const MAX_FIELD_BYTES = 64 * 1024;
+const FILE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface FormFile {
   field: string;
@@ -104,22 +105,31 @@ function fieldSink(field: string): PartSink {
   };
 }
 
+/**
+ * Hashes each chunk as it is written (MD5 for Content-MD5 and the stored artifact's md5,
+ * SHA-256 for Content-Digest and the droplet's download checksum). The file stream buffers up
+ * to a few MiB, so chunks arriving during one write go out together in the next (writev),
+ * instead of every 64 KB socket chunk waiting for its own write.
+ */
 function fileSink(field: string, filename: string, tempDir: string): PartSink {
   const filePath = join(tempDir, `part-${randomUUID()}`);
-  const tap = new DigestTap();
-  const written = pipeline(tap, createWriteStream(filePath));
+  const digester = new Digester();
+  const file = createWriteStream(filePath, { highWaterMark: FILE_BUFFER_BYTES });
+  const written = finished(file);
   written.catch(() => undefined);
   return {
     write: async (chunk) => {
-      if (!tap.write(chunk)) await once(tap, "drain");
+      digester.update(chunk);
+      if (file.errored !== null) throw file.errored;
+      if (!file.write(chunk)) await once(file, "drain");
     },
     close: async (form) => {
-      tap.end();
+      file.end();
       await written;
-      form.files.push({ field, filename, filePath, digests: tap.digests() });
+      form.files.push({ field, filename, filePath, digests: digester.digests() });
     },
     abort: async () => {
-      tap.destroy();
+      file.destroy();
       await written.catch(() => undefined);
       await rm(filePath, { force: true });
     },
