@@ -15,8 +15,8 @@ export interface Exchange {
   readonly path: string;
   readonly query: URLSearchParams;
   /**
-   * The request body. Read it from here, not from `req`: it is hashed for the request log, and
-   * `body.digests()` gives its MD5 once read.
+   * The request body. Read it from here, not from `req`: it is counted (and, unless turned
+   * off, hashed) for the request log.
    */
   readonly body: DigestTap;
   readonly fault: FaultPlan;

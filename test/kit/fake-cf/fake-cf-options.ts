@@ -20,6 +20,12 @@ export interface FakeCfOptions {
    * certificate of the test CA is required at the handshake). Default false (plain HTTP).
    */
   tls?: boolean;
+  /**
+   * Hash every request body for the request log's `bodyMd5`; default true. The bench turns it
+   * off: on a droplet upload it is two more MD5 passes (cc-uploader's and Cloud Controller's
+   * request) on the cores restager runs on. Cloud Controller's own digest checks are unaffected.
+   */
+  recordBodyMd5?: boolean;
 }
 
 /** Base URLs of every server plus the CC credentials: what the task builders need. */
@@ -36,5 +42,6 @@ export async function resolveOptions(options: FakeCfOptions): Promise<Required<F
     jobPollIntervalMs: options.jobPollIntervalMs ?? 100,
     signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 3600,
     tls: options.tls ?? false,
+    recordBodyMd5: options.recordBodyMd5 ?? true,
   };
 }

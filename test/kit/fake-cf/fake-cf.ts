@@ -65,7 +65,7 @@ export class FakeCf implements AsyncDisposable {
     const fake = new FakeCf(resolved, tempDir);
     try {
       if (resolved.tls) fake.#pki = await createTestPki(certificateAddresses(resolved));
-      await fake.#startServers(resolved.jobPollIntervalMs);
+      await fake.#startServers(resolved);
       return fake;
     } catch (error) {
       await fake.close();
@@ -73,7 +73,8 @@ export class FakeCf implements AsyncDisposable {
     }
   }
 
-  async #startServers(jobPollIntervalMs: number): Promise<void> {
+  async #startServers(options: Required<FakeCfOptions>): Promise<void> {
+    const { jobPollIntervalMs, recordBodyMd5 } = options;
     const spoolDir = join(this.#tempDir, "spool");
     const storeDir = join(this.#tempDir, "store");
     await Promise.all([mkdir(spoolDir), mkdir(storeDir)]);
@@ -99,6 +100,7 @@ export class FakeCf implements AsyncDisposable {
         handler,
         log: this.#log,
         faults: this.#faults,
+        recordBodyMd5,
         tls: this.#serverTls(name),
       });
       this.#servers.set(name, server);

@@ -20,6 +20,8 @@ export interface FakeServerOptions {
   handler: Handler;
   log: RequestLog;
   faults: FaultTable;
+  /** Hash every request body for the log's `bodyMd5` (otherwise it stays undefined). */
+  recordBodyMd5: boolean;
   /** Serve HTTPS with this identity; `clientCa` makes a client certificate it signed mandatory. */
   tls?: ServerTls | undefined;
 }
@@ -86,7 +88,7 @@ async function dispatch(options: FakeServerOptions, req: IncomingMessage, res: S
     exchange.body.resume();
   }
   const durationMs = performance.now() - started;
-  await complete(exchange, entry, durationMs);
+  await complete(options, exchange, { entry, durationMs });
 }
 
 function openExchange(
@@ -96,7 +98,7 @@ function openExchange(
 ): Exchange {
   const url = new URL(req.url ?? "/", "http://fake-cf");
   const method = req.method ?? "GET";
-  const body = new DigestTap({ sha256: false });
+  const body = new DigestTap({ md5: options.recordBodyMd5, sha256: false });
   pipeline(req, body).catch(() => undefined);
   const controller = new AbortController();
   res.once("close", () => controller.abort());
@@ -151,15 +153,21 @@ function record(options: FakeServerOptions, ex: Exchange, started: number): Reco
 }
 
 /** Fills the entry once both the response and the request body are done. */
-async function complete(ex: Exchange, entry: RecordedRequest, durationMs: number): Promise<void> {
+async function complete(
+  options: FakeServerOptions,
+  ex: Exchange,
+  done: { entry: RecordedRequest; durationMs: number },
+): Promise<void> {
   const [response, body] = await Promise.allSettled([finished(ex.res), finished(ex.body)]);
+  const { entry, durationMs } = done;
   const tap = ex.body;
   Object.defineProperties(entry, {
     status: { value: ex.res.headersSent ? ex.res.statusCode : undefined, writable: true, ...LIVE },
     bodyBytes: { value: tap.size, writable: true, ...LIVE },
     durationMs: { value: durationMs, writable: true, ...LIVE },
   });
-  entry.bodyMd5 = body.status === "fulfilled" && ex.req.complete ? tap.digests().md5 : undefined;
+  const whole = body.status === "fulfilled" && ex.req.complete;
+  entry.bodyMd5 = whole && options.recordBodyMd5 ? tap.digests().md5 : undefined;
   entry.outcome =
     response.status === "fulfilled"
       ? "completed"

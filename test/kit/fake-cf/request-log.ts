@@ -19,7 +19,10 @@ export interface RecordedRequest {
   status: number | undefined;
   /** Request body bytes received. */
   bodyBytes: number;
-  /** MD5 hex of the request body, when it was received completely. */
+  /**
+   * MD5 hex of the request body, when it was received completely and the fake records it
+   * (FakeCfOptions.recordBodyMd5, on by default).
+   */
   bodyMd5: string | undefined;
   /** Arrival to the end of the handler (the response was fully written or abandoned). */
   durationMs: number;

@@ -314,6 +314,39 @@ describe("cc-uploader and Cloud Controller uploads", () => {
     expect(second - first).toBeLessThan(760);
   });
 
+  it("without recordBodyMd5 (the bench's fake), logs no body MD5 but CC still checks and stores both digests", async () => {
+    await using bench = await FakeCf.start({
+      bindHost: "127.0.0.1",
+      advertiseHost: "127.0.0.1",
+      jobPollIntervalMs: 10,
+      recordBodyMd5: false,
+    });
+    const ccUri = `${bench.localUrl("cloudController")}/internal/v4/droplets/build-guid/upload`;
+    const url = `${bench.localUrl("ccUploader")}/v1/droplet/build-guid?${new URLSearchParams({
+      "cc-droplet-upload-uri": ccUri,
+    }).toString()}`;
+    const { "Content-Digest": _digest, ...md5Only } = uploadHeaders(body);
+    const wrongMd5 = { ...md5Only, "Content-MD5": uploadHeaders(randomBytes(10))["Content-MD5"] };
+    const refused = await post(url, body, wrongMd5 as Record<string, string>);
+    expect([refused.status, await refused.text()]).toEqual([
+      400,
+      'status code: 400\n{"code":170001,"description":"Staging error: content md5 did not match","error_code":"CF-StagingError"}',
+    ]);
+    expect((await post(url, body)).status).toBe(201);
+    expect(bench.uploadedDroplets()).toMatchObject([
+      {
+        size: body.length,
+        md5: createHash("md5").update(body).digest("hex"),
+        sha256: createHash("sha256").update(body).digest("hex"),
+      },
+    ]);
+    const logged = bench.requestsTo("ccUploader").map((r) => [r.status, r.bodyBytes, r.bodyMd5]);
+    expect(logged).toEqual([
+      [400, body.length, undefined],
+      [201, body.length, undefined],
+    ]);
+  });
+
   it("relays CC's refusal as `status code: <n>`", async () => {
     const res = await post(
       dropletUrl(`${cc("internal_user:wrong@")}/staging/droplets/app-guid/upload`),
