@@ -52,7 +52,7 @@ export class BenchWorld implements AsyncDisposable {
 
   /** Starts the fake CF and serves a lifecycle; blobs are written under `dir`. */
   static async start(dir: string): Promise<BenchWorld> {
-    const world = new BenchWorld(await FakeCf.start({ recordBodyMd5: false }), dir);
+    const world = new BenchWorld(await FakeCf.start({ recordMd5: false }), dir);
     try {
       await world.renewLifecycle();
       return world;

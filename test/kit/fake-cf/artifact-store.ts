@@ -6,6 +6,7 @@ import type { Blobstore } from "./blobstore.js";
 import type { Digests } from "./digests.js";
 import type { FormFile } from "./multipart-form.js";
 
+/** `md5` is "" when the fake does not record MD5s and CC checked the upload's SHA-256. */
 export interface UploadedArtifact extends Digests {
   kind: "droplet" | "buildArtifacts";
   /** Droplet uploads: the guid in the CC path (app guid in v2, build guid in v4). Caches: the app guid. */

@@ -6,7 +6,7 @@
 import { rm } from "node:fs/promises";
 import type { ArtifactInfo, ArtifactStore } from "./artifact-store.js";
 import { sendJson, type Exchange } from "./exchange.js";
-import { headerValue, integrityProblem } from "./integrity.js";
+import { checkedHash, headerValue, integrityProblem } from "./integrity.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { boundaryOf, MultipartError } from "./multipart-tokenizer.js";
 import type { StagingJobs } from "./staging-jobs.js";
@@ -17,6 +17,8 @@ export interface UploadContext {
   store: ArtifactStore;
   jobs: StagingJobs;
   spoolDir: string;
+  /** Hash every upload with MD5 too, not only when its check needs it (FakeCfOptions.recordMd5). */
+  recordMd5: boolean;
   /** The job URL prefix for this API version, e.g. `http://host:port/internal/v4/staging_jobs/`. */
   jobUrlPrefix: string;
 }
@@ -32,9 +34,12 @@ export async function receiveUpload(
       errorCode: "CF-InvalidRequest",
       description: "expected multipart/form-data",
     });
+  // SHA-256 always: it is the stored droplet's download checksum and the cache's ETag.
+  const md5 = context.recordMd5 || checkedHash(ex.req.headers) === "md5";
   let form;
   try {
-    form = await readMultipartForm(ex.body, boundary, context.spoolDir);
+    const files = { tempDir: context.spoolDir, digests: { md5 } };
+    form = await readMultipartForm(ex.body, boundary, files);
   } catch (error) {
     if (!(error instanceof MultipartError)) throw error;
     return sendCcError(ex, 400, { errorCode: "CF-InvalidRequest", description: error.message });

@@ -19,6 +19,8 @@ export interface CloudControllerOptions {
   jobs: StagingJobs;
   callbacks: TaskCallbacks;
   spoolDir: string;
+  /** See UploadContext.recordMd5. */
+  recordMd5: boolean;
 }
 
 type Route = (ex: Exchange, params: string[], cc: CloudControllerOptions) => Promise<void>;
@@ -101,6 +103,7 @@ function uploadContext(ex: Exchange, cc: CloudControllerOptions, jobPath: string
     store: cc.store,
     jobs: cc.jobs,
     spoolDir: cc.spoolDir,
+    recordMd5: cc.recordMd5,
     jobUrlPrefix: `${scheme}://${host}${jobPath}`,
   };
 }

@@ -21,11 +21,12 @@ export interface FakeCfOptions {
    */
   tls?: boolean;
   /**
-   * Hash every request body for the request log's `bodyMd5`; default true. The bench turns it
-   * off: on a droplet upload it is two more MD5 passes (cc-uploader's and Cloud Controller's
-   * request) on the cores restager runs on. Cloud Controller's own digest checks are unaffected.
+   * Compute the MD5s only tests read; default true: the request log's `bodyMd5`, and an upload's
+   * `md5` when Cloud Controller checks its Content-Digest (SHA-256) rather than its Content-MD5.
+   * The bench turns it off: MD5 was most of the fake's work on a droplet upload (three passes),
+   * on the cores restager runs on. Cloud Controller's checks are the same either way.
    */
-  recordBodyMd5?: boolean;
+  recordMd5?: boolean;
 }
 
 /** Base URLs of every server plus the CC credentials: what the task builders need. */
@@ -42,6 +43,6 @@ export async function resolveOptions(options: FakeCfOptions): Promise<Required<F
     jobPollIntervalMs: options.jobPollIntervalMs ?? 100,
     signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 3600,
     tls: options.tls ?? false,
-    recordBodyMd5: options.recordBodyMd5 ?? true,
+    recordMd5: options.recordMd5 ?? true,
   };
 }

@@ -74,7 +74,7 @@ export class FakeCf implements AsyncDisposable {
   }
 
   async #startServers(options: Required<FakeCfOptions>): Promise<void> {
-    const { jobPollIntervalMs, recordBodyMd5 } = options;
+    const { jobPollIntervalMs, recordMd5 } = options;
     const spoolDir = join(this.#tempDir, "spool");
     const storeDir = join(this.#tempDir, "store");
     await Promise.all([mkdir(spoolDir), mkdir(storeDir)]);
@@ -90,6 +90,7 @@ export class FakeCf implements AsyncDisposable {
         jobs: new StagingJobs(),
         callbacks: this.#callbacks,
         spoolDir,
+        recordMd5,
       }),
       stager: stagerHandler(this.#callbacks),
     };
@@ -100,7 +101,7 @@ export class FakeCf implements AsyncDisposable {
         handler,
         log: this.#log,
         faults: this.#faults,
-        recordBodyMd5,
+        recordMd5,
         tls: this.#serverTls(name),
       });
       this.#servers.set(name, server);

@@ -21,7 +21,7 @@ export interface FakeServerOptions {
   log: RequestLog;
   faults: FaultTable;
   /** Hash every request body for the log's `bodyMd5` (otherwise it stays undefined). */
-  recordBodyMd5: boolean;
+  recordMd5: boolean;
   /** Serve HTTPS with this identity; `clientCa` makes a client certificate it signed mandatory. */
   tls?: ServerTls | undefined;
 }
@@ -98,7 +98,7 @@ function openExchange(
 ): Exchange {
   const url = new URL(req.url ?? "/", "http://fake-cf");
   const method = req.method ?? "GET";
-  const body = new DigestTap({ md5: options.recordBodyMd5, sha256: false });
+  const body = new DigestTap({ md5: options.recordMd5, sha256: false });
   pipeline(req, body).catch(() => undefined);
   const controller = new AbortController();
   res.once("close", () => controller.abort());
@@ -167,7 +167,7 @@ async function complete(
     durationMs: { value: durationMs, writable: true, ...LIVE },
   });
   const whole = body.status === "fulfilled" && ex.req.complete;
-  entry.bodyMd5 = whole && options.recordBodyMd5 ? tap.digests().md5 : undefined;
+  entry.bodyMd5 = whole && options.recordMd5 ? tap.digests().md5 : undefined;
   entry.outcome =
     response.status === "fulfilled"
       ? "completed"

@@ -18,6 +18,25 @@ export function integrityProblem(
   return contentMd5Problem(headerValue(headers["content-md5"]), digests);
 }
 
+/**
+ * The hash integrityProblem will compare, known from the headers before the body is read:
+ * `md5` or `sha256`, or undefined when it compares none (no digest header, or a Content-Digest
+ * it refuses without hashing).
+ */
+export function checkedHash(headers: IncomingHttpHeaders): "md5" | "sha256" | undefined {
+  const contentDigest = headerValue(headers["content-digest"]);
+  if (contentDigest === undefined)
+    return headerValue(headers["content-md5"]) === undefined ? undefined : "md5";
+  const match = DIGEST_FORMAT.exec(contentDigest);
+  const algorithm = match === null ? undefined : bareAlgorithm(match);
+  return algorithm === "md5" || algorithm === "sha256" ? algorithm : undefined;
+}
+
+/** Executors send RFC 9530 names (`sha-256`); the bare form (`sha256`) is accepted too. */
+function bareAlgorithm(match: RegExpExecArray): string {
+  return (match[1] ?? "").replace("-", "");
+}
+
 function contentMd5Problem(value: string | undefined, digests: Digests): string | undefined {
   return value !== undefined && !sameBase64(value, digests.md5)
     ? "content md5 did not match"
@@ -27,8 +46,7 @@ function contentMd5Problem(value: string | undefined, digests: Digests): string 
 function contentDigestProblem(value: string, digests: Digests): string | undefined {
   const match = DIGEST_FORMAT.exec(value);
   if (match === null) return "invalid content digest header format";
-  // Executors send RFC 9530 names (`sha-256`); the bare form (`sha256`) is accepted too.
-  const algorithm = (match[1] ?? "").replace("-", "");
+  const algorithm = bareAlgorithm(match);
   if (!KNOWN_ALGORITHMS.has(algorithm)) return "unsupported digest algorithm";
   // The fake hashes only MD5 and SHA-256 (what executors send); CC also knows sha1/sha512.
   const expectedHex =

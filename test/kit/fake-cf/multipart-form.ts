@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { Digester, type Digests } from "./digests.js";
+import { Digester, type DigestOptions, type Digests } from "./digests.js";
 import { MultipartError, MultipartTokenizer, type MultipartEvent } from "./multipart-tokenizer.js";
 
 const MAX_FIELD_BYTES = 64 * 1024;
@@ -20,7 +20,14 @@ export interface FormFile {
   filename: string;
   /** A temp file the caller owns (move or delete it). */
   filePath: string;
+  /** Size and the hashes asked for ("" for one left out). */
   digests: Digests;
+}
+
+/** Where file parts are spooled, and which hashes are computed over each (both by default). */
+export interface FileParts {
+  tempDir: string;
+  digests?: DigestOptions;
 }
 
 export interface Form {
@@ -31,10 +38,10 @@ export interface Form {
 export async function readMultipartForm(
   body: Readable,
   boundary: string,
-  tempDir: string,
+  files: FileParts,
 ): Promise<Form> {
   const tokenizer = new MultipartTokenizer(boundary);
-  const state: ReadState = { form: { fields: {}, files: [] }, tempDir, part: undefined };
+  const state: ReadState = { form: { fields: {}, files: [] }, files, part: undefined };
   try {
     for await (const chunk of body) {
       for (const event of tokenizer.push(chunk as Buffer)) await apply(event, state);
@@ -50,7 +57,7 @@ export async function readMultipartForm(
 
 interface ReadState {
   form: Form;
-  tempDir: string;
+  files: FileParts;
   /** The part being read, if any. */
   part: PartSink | undefined;
 }
@@ -58,7 +65,7 @@ interface ReadState {
 async function apply(event: MultipartEvent, state: ReadState): Promise<void> {
   switch (event.type) {
     case "part":
-      state.part = openPart(event.headers, state.tempDir);
+      state.part = openPart(event.headers, state.files);
       return;
     case "data":
       await state.part?.write(event.chunk);
@@ -78,12 +85,12 @@ interface PartSink {
   abort(): Promise<void>;
 }
 
-function openPart(headers: Record<string, string>, tempDir: string): PartSink {
+function openPart(headers: Record<string, string>, files: FileParts): PartSink {
   const disposition = headers["content-disposition"] ?? "";
   const field = parameter(disposition, "name");
   if (field === undefined) throw new MultipartError("part without a Content-Disposition name");
   const filename = parameter(disposition, "filename");
-  return filename === undefined ? fieldSink(field) : fileSink(field, filename, tempDir);
+  return filename === undefined ? fieldSink(field) : fileSink({ field, filename }, files);
 }
 
 function fieldSink(field: string): PartSink {
@@ -106,14 +113,14 @@ function fieldSink(field: string): PartSink {
 }
 
 /**
- * Hashes each chunk as it is written (MD5 for Content-MD5 and the stored artifact's md5,
- * SHA-256 for Content-Digest and the droplet's download checksum). The file stream buffers up
+ * Hashes each chunk as it is written. The file stream buffers up
  * to a few MiB, so chunks arriving during one write go out together in the next (writev),
  * instead of every 64 KB socket chunk waiting for its own write.
  */
-function fileSink(field: string, filename: string, tempDir: string): PartSink {
-  const filePath = join(tempDir, `part-${randomUUID()}`);
-  const digester = new Digester();
+function fileSink(part: { field: string; filename: string }, files: FileParts): PartSink {
+  const { field, filename } = part;
+  const filePath = join(files.tempDir, `part-${randomUUID()}`);
+  const digester = new Digester(files.digests);
   const file = createWriteStream(filePath, { highWaterMark: FILE_BUFFER_BYTES });
   const written = finished(file);
   written.catch(() => undefined);

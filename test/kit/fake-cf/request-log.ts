@@ -21,7 +21,7 @@ export interface RecordedRequest {
   bodyBytes: number;
   /**
    * MD5 hex of the request body, when it was received completely and the fake records it
-   * (FakeCfOptions.recordBodyMd5, on by default).
+   * (FakeCfOptions.recordMd5, on by default).
    */
   bodyMd5: string | undefined;
   /** Arrival to the end of the handler (the response was fully written or abandoned). */

@@ -314,12 +314,12 @@ describe("cc-uploader and Cloud Controller uploads", () => {
     expect(second - first).toBeLessThan(760);
   });
 
-  it("without recordBodyMd5 (the bench's fake), logs no body MD5 but CC still checks and stores both digests", async () => {
+  it("without recordMd5 (the bench's fake), hashes MD5 only for CC's Content-MD5 check", async () => {
     await using bench = await FakeCf.start({
       bindHost: "127.0.0.1",
       advertiseHost: "127.0.0.1",
       jobPollIntervalMs: 10,
-      recordBodyMd5: false,
+      recordMd5: false,
     });
     const ccUri = `${bench.localUrl("cloudController")}/internal/v4/droplets/build-guid/upload`;
     const url = `${bench.localUrl("ccUploader")}/v1/droplet/build-guid?${new URLSearchParams({
@@ -332,19 +332,22 @@ describe("cc-uploader and Cloud Controller uploads", () => {
       400,
       'status code: 400\n{"code":170001,"description":"Staging error: content md5 did not match","error_code":"CF-StagingError"}',
     ]);
+    const wrongDigest = {
+      ...uploadHeaders(body),
+      "Content-Digest": uploadHeaders(randomBytes(10))["Content-Digest"],
+    };
+    expect((await post(url, body, wrongDigest as Record<string, string>)).status).toBe(400);
+    expect((await post(url, body, md5Only)).status).toBe(201);
     expect((await post(url, body)).status).toBe(201);
-    expect(bench.uploadedDroplets()).toMatchObject([
-      {
-        size: body.length,
-        md5: createHash("md5").update(body).digest("hex"),
-        sha256: createHash("sha256").update(body).digest("hex"),
-      },
+    const md5 = createHash("md5").update(body).digest("hex");
+    const sha256 = createHash("sha256").update(body).digest("hex");
+    // The first one's MD5 was checked; the second one's Content-Digest (SHA-256) was.
+    expect(bench.uploadedDroplets().map((d) => [d.size, d.md5, d.sha256])).toEqual([
+      [body.length, md5, sha256],
+      [body.length, "", sha256],
     ]);
     const logged = bench.requestsTo("ccUploader").map((r) => [r.status, r.bodyBytes, r.bodyMd5]);
-    expect(logged).toEqual([
-      [400, body.length, undefined],
-      [201, body.length, undefined],
-    ]);
+    expect(logged).toEqual([400, 400, 201, 201].map((status) => [status, body.length, undefined]));
   });
 
   it("relays CC's refusal as `status code: <n>`", async () => {
