@@ -45,7 +45,8 @@ function ahead(wanted: boolean, inspect?: ImageStore["inspect"]) {
   const asked: string[] = [];
   const images = {
     inspect: (ref: string, signal?: AbortSignal) => (
-      asked.push(ref), inspect ? inspect(ref, signal) : Promise.resolve(undefined)
+      asked.push(ref),
+      inspect ? inspect(ref, signal) : Promise.resolve(undefined)
     ),
     untag: () => Promise.reject(new Error("nothing to remove")),
   } as unknown as ImageStore;
