@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, link, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { UploadSettledEvent, SpooledArtifact } from "../diego/steps/step-context.js";
 import { CannotWriteError } from "../errors.js";
@@ -18,7 +18,7 @@ export interface KeptArtifact {
  * Keeps what the upload steps spooled: records every artifact, and copies it to `outputDir`
  * when asked to keep everything (`--no-upload`, `--output-dir`) or when its upload failed, so
  * nothing is lost. Keeping everything, the copy starts once the file is spooled, while it is
- * uploaded.
+ * uploaded (a hard link when it can be: linkOrCopy).
  */
 export class ArtifactKeeper {
   readonly artifacts: KeptArtifact[] = [];
@@ -65,7 +65,7 @@ export class ArtifactKeeper {
     const target = join(this.outputDir, name);
     try {
       await mkdir(this.outputDir, { recursive: true });
-      await copyFile(event.file.path, target);
+      await linkOrCopy(event.file.path, target);
     } catch (error) {
       throw new CannotWriteError(`Cannot keep the ${event.artifact || "artifact"} at ${target}`, {
         cause: error,
@@ -73,6 +73,21 @@ export class ArtifactKeeper {
       });
     }
     return target;
+  }
+}
+
+/**
+ * The kept file is a second name of the spooled one when both are on one file system, so no byte
+ * is copied (copying a 500 MB droplet took 1.4 s, while it was being uploaded); elsewhere it is a
+ * copy. The spool is never written again, and removing its name leaves the kept one. An older
+ * file at `to` is replaced, as a copy would overwrite it.
+ */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  await rm(to, { force: true });
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
   }
 }
 

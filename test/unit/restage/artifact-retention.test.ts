@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -16,8 +17,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function spooled(name: string, content: string): Promise<SpooledFile> {
-  const path = join(dir, name);
+async function spooled(name: string, content: string, where = dir): Promise<SpooledFile> {
+  const path = join(where, name);
   await writeFile(path, content);
   return {
     path,
@@ -57,6 +58,42 @@ describe("ArtifactRetention", () => {
       { artifact: "droplet", uploaded: true, path: kept },
     ]);
   });
+
+  it("keeps the droplet as a second name of the spooled file, which outlives the spool", async () => {
+    const outputDir = join(dir, "out");
+    const retention = new ArtifactRetention({ outputDir, keepArtifacts: true });
+    await mkdir(outputDir);
+    await writeFile(join(outputDir, "droplet.tgz"), "a droplet of an earlier run");
+    const file = await spooled("droplet-spool", "droplet bytes");
+    const event = { artifact: "droplet", from: "/tmp/droplet", file };
+    retention.onUploadSpooled(event);
+    await retention.onUploadSettled(event);
+    const kept = join(outputDir, "droplet.tgz");
+    expect((await stat(kept)).ino).toBe((await stat(file.path)).ino);
+    await file.release();
+    expect(await readFile(kept, "utf8")).toBe("droplet bytes");
+    expect((await stat(kept)).nlink).toBe(1);
+  });
+
+  it.skipIf(!existsSync("/dev/shm"))(
+    "copies the droplet when the output directory is on another file system",
+    async () => {
+      const elsewhere = await mkdtemp(join("/dev/shm", "restager-retention-"));
+      try {
+        const retention = new ArtifactRetention({ outputDir: elsewhere, keepArtifacts: true });
+        const file = await spooled("droplet-spool", "droplet bytes");
+        const event = { artifact: "droplet", from: "/tmp/droplet", file };
+        retention.onUploadSpooled(event);
+        await retention.onUploadSettled(event);
+        const kept = join(elsewhere, "droplet.tgz");
+        expect((await stat(kept)).dev).not.toBe((await stat(file.path)).dev);
+        await file.release();
+        expect(await readFile(kept, "utf8")).toBe("droplet bytes");
+      } finally {
+        await rm(elsewhere, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("keeps nothing early that only a failed upload would keep, and tells of no droplet", async () => {
     const told: KeptDropletFile[] = [];
