@@ -2,18 +2,16 @@
  * Archives on the tar package: Diego's TarTransform (gzip / zip / tar → one re-owned tar stream)
  * and the upload step's "first entry only" spooling.
  */
-import { createReadStream } from "node:fs";
-import { pipeline, Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { Readable } from "node:stream";
 import { combinedTar } from "./combined-tar.js";
 import type { Archives, Owner, SmallFile, SpooledFile, TarPart, ToTarOptions } from "./ports.js";
 import { UnknownArchiveFormatError } from "./archive-errors.js";
 import { entryNaming, type EntryNaming } from "./entry-naming.js";
 import { retarEntries } from "./retar-entries.js";
-import { inflatedChunkBytes, readChunkBytes } from "./piece-sizes.js";
 import { smallFilesTar } from "./small-files-tar.js";
 import { sniffArchive } from "../core/sniff-archive.js";
 import { spoolFile, spoolFirstEntry } from "./spool-first-entry.js";
+import { tarFileStream } from "../core/tar-file-stream.js";
 import { encodeTarHeader } from "./tar-header.js";
 import { zipToTar } from "./zip-to-tar.js";
 
@@ -62,22 +60,9 @@ export class TarArchives implements Archives {
       case "zip":
         yield* zipToTar(filePath, owner, { maxEntryBytes: this.#maxEntryBytes, naming });
         return;
-      case "gzip": {
-        const inflated = createGunzip({ chunkSize: inflatedChunkBytes });
-        const raw = createReadStream(filePath, { highWaterMark: readChunkBytes });
-        yield* retarEntries(
-          pipeline(raw, inflated, () => {}),
-          owner,
-          naming,
-        );
-        return;
-      }
+      case "gzip":
       case "tar":
-        yield* retarEntries(
-          createReadStream(filePath, { highWaterMark: readChunkBytes }),
-          owner,
-          naming,
-        );
+        yield* retarEntries(tarFileStream(filePath, format), owner, naming);
         return;
       case undefined:
         throw new UnknownArchiveFormatError();

@@ -7,7 +7,7 @@ import type { FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
 import { crc32, createInflateRaw } from "node:zlib";
 import { CorruptArchiveError, UnsafeArchiveError } from "./archive-errors.js";
-import { inflatedChunkBytes, readChunkBytes } from "./piece-sizes.js";
+import { inflatedChunkBytes, readChunkBytes } from "../core/piece-sizes.js";
 import { readAt, type ZipEntry } from "./zip-directory.js";
 
 const localSignature = 0x04034b50;

@@ -5,11 +5,10 @@
  * entry (`./`) is replaced by `parents`, so the directories' owners and modes are ours, not the
  * builder's temp dir's. Entries are checked with src/core/entry-safety.ts.
  */
-import { createReadStream } from "node:fs";
 import { posix } from "node:path";
-import { pipeline, PassThrough, type Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import type { Readable } from "node:stream";
 import { UnknownArchiveFormatError } from "../archive/archive-errors.js";
+import { tarFileStream } from "../core/tar-file-stream.js";
 import { entryKind } from "../core/entry-kind.js";
 import { EntrySafety, type SafeEntryType } from "../core/entry-safety.js";
 import { sniffArchive } from "../core/sniff-archive.js";
@@ -43,31 +42,14 @@ export interface LayerPart {
   body?: AsyncIterable<Buffer> | undefined;
 }
 
-/**
- * Read and inflate size: at the defaults (64 KiB reads, 16 KiB inflate chunks) a droplet costs
- * thousands of thread-pool round trips and tar parser calls; 1 MiB chunks make it a few hundred.
- */
-const chunkBytes = 1024 * 1024;
-
-/**
- * Opens a `.tgz` or `.tar` file as an uncompressed tar stream; `onRaw` sees the file's own
- * bytes (for its md5/sha256) as they are read.
- */
+/** Opens a `.tgz` or `.tar` file as an uncompressed tar stream (tar-file-stream.ts). */
 export async function openTarFile(
   path: string,
   onRaw?: (chunk: Buffer) => void,
 ): Promise<Readable> {
   const format = await sniffArchive(path);
   if (format !== "gzip" && format !== "tar") throw new UnknownArchiveFormatError();
-  const raw = createReadStream(path, { highWaterMark: chunkBytes });
-  if (onRaw) raw.on("data", (chunk) => onRaw(chunk as Buffer));
-  if (format === "tar") return raw;
-  return pipeline(
-    raw,
-    createGunzip({ chunkSize: chunkBytes }),
-    new PassThrough({ highWaterMark: chunkBytes }),
-    () => undefined,
-  );
+  return tarFileStream(path, format, onRaw);
 }
 
 export async function* layerParts(tar: Readable, spec: LayerSpec): AsyncGenerator<LayerPart> {
