@@ -48,6 +48,17 @@ export interface AheadImage {
   resultText: string;
 }
 
+interface AheadContext {
+  plans?: PlanCache | undefined;
+  request: TaskRequest;
+  app: AppIdentity;
+  downloader: Downloader;
+  images: ImageStore;
+  stackImage: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
 export class DropletAhead {
   #planned: PlannedDroplet | undefined;
   #lifecycle: Promise<DownloadedFile> | undefined;
@@ -63,22 +74,14 @@ export class DropletAhead {
    * wait for it to finish.
    */
   readonly #stop = new AbortController();
-  readonly #signal: AbortSignal;
+  /** The caller's context, its signal also aborted by release() (#stop). */
+  private readonly context: AheadContext;
 
   constructor(
     private readonly wanted: boolean,
-    private readonly context: {
-      plans?: PlanCache | undefined;
-      request: TaskRequest;
-      app: AppIdentity;
-      downloader: Downloader;
-      images: ImageStore;
-      stackImage: string;
-      env: NodeJS.ProcessEnv;
-      signal: AbortSignal;
-    },
+    context: AheadContext,
   ) {
-    this.#signal = AbortSignal.any([context.signal, this.#stop.signal]);
+    this.context = { ...context, signal: AbortSignal.any([context.signal, this.#stop.signal]) };
   }
 
   /** For RestageDeps.onDropletKept; undefined when no image is built. */
@@ -92,11 +95,10 @@ export class DropletAhead {
         md5Hex: Buffer.from(droplet.md5Base64, "base64").toString("hex"),
         sha256Hex: Buffer.from(droplet.sha256Base64, "base64").toString("hex"),
       };
-      const signal = this.#signal;
-      const layer = planDropletAhead({ path: droplet.path, digests }, { ...this.context, signal });
+      const layer = planDropletAhead({ path: droplet.path, digests }, this.context);
       // Its failure is the image build's to report, when it takes the plan.
       layer.catch(() => undefined);
-      const { request, downloader } = this.context;
+      const { request, downloader, signal } = this.context;
       this.#lifecycle ??= fetchLifecycle(request.definition, downloader, signal);
       this.#lifecycle.catch(() => undefined);
       const carrier = this.#loadCarrier(layer, this.#lifecycle);
@@ -175,8 +177,7 @@ export class DropletAhead {
     lifecycle: Promise<DownloadedFile>;
     tag: string;
   }): Promise<AheadImage | undefined> {
-    const { request, app, stackImage, images, plans, env } = this.context;
-    const signal = this.#signal;
+    const { request, app, stackImage, images, plans, env, signal } = this.context;
     const { planned, kept, result, tag } = ahead;
     try {
       const lifecycle = await ahead.lifecycle;
@@ -212,8 +213,7 @@ export class DropletAhead {
         [LabelKey.appGuid]: this.context.app.guid,
       };
       const input = { stackImage: this.context.stackImage, lifecyclePath: lifecycleFile.path };
-      const context = { ...this.context, labels, signal: this.#signal };
-      return await loadCarrierAhead({ ...input, droplet }, context);
+      return await loadCarrierAhead({ ...input, droplet }, { ...this.context, labels });
     } catch {
       return undefined;
     }
