@@ -75,12 +75,8 @@ describe("restage timeouts and interrupts", () => {
 
   it("keeps the droplet and says where when interrupted during its upload", async () => {
     const e2e = current();
-    const world = await e2e.world({ buildpacks: ["static"] });
     // The droplet's upload stalls, so the signal arrives while it is in flight.
-    world.cf.inject(
-      { server: "ccUploader", path: "/v1/droplet/" },
-      faults.slow({ delayMs: 60_000 }),
-    );
+    const world = await stalledDropletUpload(e2e);
     const running = e2e.startRestage([world.taskFile, "--no-image"]);
     await running.waitForStderr(/Uploading droplet\.\.\./);
     while (world.cf.requestsTo("ccUploader", "/v1/droplet/").length === 0) await sleep(100);
@@ -146,13 +142,9 @@ describe("restage timeouts and interrupts", () => {
 
   it("the image a SIGKILLed restage built while it uploaded is removed by the next one", async () => {
     const e2e = current();
-    const world = await e2e.world({ buildpacks: ["static"] });
     // The droplet's upload stalls: the image is built meanwhile under a temporary name, holding
     // the droplet's layer itself (the result was read as the upload began: no carrier).
-    world.cf.inject(
-      { server: "ccUploader", path: "/v1/droplet/" },
-      faults.slow({ delayMs: 60_000 }),
-    );
+    const world = await stalledDropletUpload(e2e);
     const running = e2e.startRestage([world.taskFile]);
     const loaded = () => images.findImages("io.restager.app-guid", world.appGuid);
     while (!pendingIn(await loaded())) await sleep(100);
@@ -160,20 +152,14 @@ describe("restage timeouts and interrupts", () => {
     expect((await running.result).signal).toBe("SIGKILL");
     expect(kinds(await loaded())).toEqual(["image"]);
     await expectNoContainersWithin(e2e, 10_000);
-    const next = await e2e.world({ buildpacks: ["static"] });
-    expectExit(await e2e.restage([next.taskFile, "--no-image"]), 0);
-    expect(await loaded()).toEqual([]);
+    await expectReapedByNextRestage(e2e, loaded);
   });
 
   it("the droplet carrier a SIGKILLed --keep restage loaded while it uploaded is removed by the next one", async () => {
     const e2e = current();
-    const world = await e2e.world({ buildpacks: ["static"] });
     // --keep reads the result only after the uploads: the layer goes into the engine meanwhile,
     // in a carrier, and no image is built before the upload answers.
-    world.cf.inject(
-      { server: "ccUploader", path: "/v1/droplet/" },
-      faults.slow({ delayMs: 60_000 }),
-    );
+    const world = await stalledDropletUpload(e2e);
     const running = e2e.startRestage([world.taskFile, "--keep"]);
     const loaded = () => images.findImages("io.restager.app-guid", world.appGuid);
     try {
@@ -184,11 +170,28 @@ describe("restage timeouts and interrupts", () => {
     } finally {
       await removeKept(e2e);
     }
-    const next = await e2e.world({ buildpacks: ["static"] });
-    expectExit(await e2e.restage([next.taskFile, "--no-image"]), 0);
-    expect(await loaded()).toEqual([]);
+    await expectReapedByNextRestage(e2e, loaded);
   });
 });
+
+/** A world whose droplet upload stalls for a minute: a signal lands while it is in flight. */
+async function stalledDropletUpload(e2e: E2eCase): Promise<E2eWorld> {
+  const world = await e2e.world({ buildpacks: ["static"] });
+  world.cf.inject({ server: "ccUploader", path: "/v1/droplet/" }, faults.slow({ delayMs: 60_000 }));
+  return world;
+}
+
+type E2eWorld = Awaited<ReturnType<E2eCase["world"]>>;
+
+/** The next restage (of another world) removes the images a SIGKILLed one left. */
+async function expectReapedByNextRestage(
+  e2e: E2eCase,
+  loaded: () => Promise<FoundImage[]>,
+): Promise<void> {
+  const next = await e2e.world({ buildpacks: ["static"] });
+  expectExit(await e2e.restage([next.taskFile, "--no-image"]), 0);
+  expect(await loaded()).toEqual([]);
+}
 
 /** Whether one of the images has a temporary name (the image built ahead, pending-tag.ts). */
 function pendingIn(found: FoundImage[]): boolean {
